@@ -1,0 +1,45 @@
+# Arki: `make run` serves the demo on http://127.0.0.1:8000, `make test` runs every check.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+VENV ?= .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+
+.PHONY: run test install install-test lint typecheck pytest messages worker serve demo clean
+
+## Run Arki locally: install, migrate the embedded SQLite database, load the demo region, serve.
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_configuration
+	$(PY) manage.py load_demo
+	scripts/serve.sh
+
+## The whole test suite: lint, types, translations, unit tests and browser journeys.
+test: install-test lint typecheck pytest
+
+install:
+	scripts/bootstrap.sh run
+
+install-test:
+	scripts/bootstrap.sh test
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck:
+	$(BIN)/mypy .
+
+pytest:
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+## Refresh the translation catalogues after changing strings (needs gettext).
+messages:
+	$(PY) manage.py makemessages --all --no-obsolete --no-location --ignore='.venv/*' --ignore='staticfiles/*'
+	$(PY) manage.py compile_translations
+
+worker:
+	$(PY) manage.py db_worker
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,137 @@
+"""Users sign in with their email address; what they may do comes from their memberships."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cached_property
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    PROFESSIONAL = "professional", _("Professional")
+    COORDINATOR = "coordinator", _("Coordinator")
+    LEADERSHIP_MEMBER = "leadership_member", _("Leadership team member")
+    DEVELOPER_WORKER = "developer_worker", _("Developer worker (backbone)")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **fields: Any) -> User:
+        if not email:
+            raise ValueError("email is required")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields: Any) -> User:
+        fields.update(is_staff=True, is_superuser=True)
+        user = self.create_user(email, password, **fields)
+        Membership.objects.get_or_create(user=user, role=Role.ADMINISTRATOR)
+        return user
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    email = models.EmailField(_("email address"), unique=True)
+    full_name = models.CharField(_("name"), max_length=200)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    preferred_language = models.CharField(
+        _("language"),
+        max_length=2,
+        choices=[("fi", "suomi"), ("sv", "svenska"), ("en", "English")],
+        default="fi",
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(_("staff status"), default=False)
+    date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["full_name", "email"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @cached_property
+    def roles(self) -> frozenset[str]:
+        if not self.pk:
+            return frozenset()
+        return frozenset(self.memberships.values_list("role", flat=True))
+
+    def has_any_role(self, roles: Iterable[str]) -> bool:
+        return bool(self.roles.intersection(roles))
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.is_superuser or Role.ADMINISTRATOR in self.roles
+
+    def has_perm(self, perm: str, obj: Any = None) -> bool:
+        # Administrators manage everything the admin site offers; no other role reaches it.
+        if self.is_active and self.is_administrator:
+            return True
+        return super().has_perm(perm, obj)
+
+    def has_module_perms(self, app_label: str) -> bool:
+        if self.is_active and self.is_administrator:
+            return True
+        return super().has_module_perms(app_label)
+
+
+class Membership(models.Model):
+    """A user's role, optionally limited to an area, a programme and an organisation."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    area = models.ForeignKey(
+        "directory.Area", verbose_name=_("area"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    programme = models.ForeignKey(
+        "programmes.Programme",
+        verbose_name=_("programme"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+    )
+    organisation = models.ForeignKey(
+        "directory.Organisation",
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+    )
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role", "area", "programme", "organisation"],
+                name="unique_membership",
+            )
+        ]
+
+    def __str__(self) -> str:
+        scope = " / ".join(
+            str(part) for part in (self.area, self.programme, self.organisation) if part
+        )
+        return f"{self.get_role_display()}{' – ' + scope if scope else ''}"

@@ -1,0 +1,243 @@
+"""The one access-control check and the one access-log path.
+
+Every view declares its rule with ``@access_rule(...)``; a test walks all URL
+patterns and fails on a view without one. A rule first decides whether the
+user may reach the view at all. A rule that guards a person's data is
+*personal*: the view must then call :func:`require_access` with the record it
+is about to show or change, which decides on what basis (if any) this user may
+act on that record and writes an access-log row either way. A personal view
+that answers without calling it is a programming error and fails loudly.
+
+Code that reads a person's data outside a request (tasks, commands) writes its
+row with :func:`record_access`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.db import models
+from django.http import HttpRequest, HttpResponseBase
+
+from audit.models import AccessLog, Action, DisclosureLog
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponseBase])
+
+
+class Rule(Protocol):
+    """An access rule: a name for docs and logs, a gate, and a basis per record."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def personal(self) -> bool: ...
+
+    def allows_user(self, user: Any) -> bool: ...
+
+    def basis_for(self, user: Any, subject: models.Model) -> str | None: ...
+
+
+@dataclass(frozen=True)
+class Public:
+    """Anyone, signed in or not. Never shows a person's data."""
+
+    name: str = "public"
+    personal: bool = False
+
+    def allows_user(self, user: Any) -> bool:
+        return True
+
+    def basis_for(self, user: Any, subject: models.Model) -> str | None:
+        return None
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """Any active signed-in user; shows no person's data."""
+
+    name: str = "signed-in"
+    personal: bool = False
+
+    def allows_user(self, user: Any) -> bool:
+        return bool(user.is_authenticated and user.is_active)
+
+    def basis_for(self, user: Any, subject: models.Model) -> str | None:
+        return None
+
+
+@dataclass(frozen=True)
+class HasRole:
+    """A signed-in user holding one of the roles; shows no person's data."""
+
+    roles: tuple[str, ...]
+    personal: bool = False
+
+    @property
+    def name(self) -> str:
+        return "role:" + "|".join(self.roles)
+
+    def allows_user(self, user: Any) -> bool:
+        return bool(user.is_authenticated and user.is_active and user.has_any_role(self.roles))
+
+    def basis_for(self, user: Any, subject: models.Model) -> str | None:
+        return None
+
+
+@dataclass(frozen=True)
+class PersonalRecord:
+    """A view of one person's data: a signed-in user passes the gate; the record decides.
+
+    ``decide(user, subject)`` returns the basis (e.g. "own-record",
+    "participant", "coordinator") or None when the user has no need to know.
+    """
+
+    name: str
+    decide: Callable[[Any, models.Model], str | None]
+    personal: bool = True
+
+    def allows_user(self, user: Any) -> bool:
+        return bool(user.is_authenticated and user.is_active)
+
+    def basis_for(self, user: Any, subject: models.Model) -> str | None:
+        return self.decide(user, subject)
+
+
+PUBLIC = Public()
+SIGNED_IN = SignedIn()
+
+
+def access_rule(rule: Rule) -> Callable[[ViewFunc], ViewFunc]:
+    """Declare the access rule of a view (function or ``View.as_view()``)."""
+
+    def decorate(view: ViewFunc) -> ViewFunc:
+        @wraps(view)
+        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            if not rule.allows_user(request.user):
+                if not request.user.is_authenticated:
+                    return redirect_to_login(request.get_full_path())
+                raise PermissionDenied
+            request.access_rule = rule  # type: ignore[attr-defined]
+            request.access_checked = False  # type: ignore[attr-defined]
+            response = view(request, *args, **kwargs)
+            if rule.personal and not request.access_checked and response.status_code < 400:  # type: ignore[attr-defined]
+                raise ImproperlyConfigured(
+                    f"{view.__name__} guards personal data but did not call require_access()"
+                )
+            return response
+
+        guarded.access_rule = rule  # type: ignore[attr-defined]
+        return guarded  # type: ignore[return-value]
+
+    return decorate
+
+
+def subject_key(subject: models.Model) -> tuple[str, str]:
+    return subject._meta.label_lower, str(subject.pk)
+
+
+def require_access(
+    request: HttpRequest,
+    subject: models.Model,
+    action: str = Action.VIEW,
+    actor_label: str = "",
+) -> str:
+    """Decide whether the request's user may act on ``subject``; log it; refuse with 403.
+
+    Returns the basis on which access was granted. ``actor_label`` names an actor without an
+    account (a family member's personal link).
+    """
+    rule: Rule | None = getattr(request, "access_rule", None)
+    if rule is None or not rule.personal:
+        raise ImproperlyConfigured("require_access() needs a view declared with a personal rule")
+    basis = rule.basis_for(request.user, subject)
+    match = getattr(request, "resolver_match", None)
+    record_access(
+        actor=request.user,
+        subject=subject,
+        action=action,
+        basis=basis or "",
+        success=basis is not None,
+        request_id=getattr(request, "request_id", ""),
+        view_name=match.view_name if match else "",
+        actor_label=actor_label,
+    )
+    request.access_checked = True  # type: ignore[attr-defined]
+    if basis is None:
+        raise PermissionDenied
+    return basis
+
+
+def shows_no_personal_data(request: HttpRequest) -> None:
+    """Declare that this answer of a personal view shows nobody's data (e.g. a code prompt)."""
+    request.access_checked = True  # type: ignore[attr-defined]
+
+
+def record_access(
+    *,
+    actor: User | Any | None,
+    subject: models.Model,
+    action: str,
+    basis: str,
+    success: bool,
+    request_id: str = "",
+    view_name: str = "",
+    actor_label: str = "",
+) -> AccessLog:
+    """Write one access-log row. The only place that writes to the access log.
+
+    ``actor_label`` names an actor without an account, e.g. a family member's link.
+    """
+    subject_type, subject_id = subject_key(subject)
+    user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    return AccessLog.objects.create(
+        actor=user,
+        actor_label=user.email if user is not None else actor_label,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        action=action,
+        basis=basis,
+        success=success,
+        request_id=request_id,
+        view_name=view_name,
+    )
+
+
+def record_disclosure(
+    *,
+    actor: User | Any | None,
+    subject: models.Model,
+    data: str,
+    recipient: str,
+    channel: str,
+    basis: str,
+    request_id: str = "",
+) -> DisclosureLog:
+    """Write one disclosure-log row: the only place that writes to the disclosure log."""
+    subject_type, subject_id = subject_key(subject)
+    user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    return DisclosureLog.objects.create(
+        actor=user,
+        actor_label=user.email if user is not None else "",
+        subject_type=subject_type,
+        subject_id=subject_id,
+        data=data,
+        recipient=recipient,
+        channel=channel,
+        basis=basis,
+        request_id=request_id,
+    )
+
+
+# URL namespaces whose views are guarded by their own framework, with the rule that applies.
+FRAMEWORK_RULES: dict[str, str] = {
+    "admin": "administrators only (arki.admin.ArkiAdminSite.has_permission)",
+}

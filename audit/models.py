@@ -1,0 +1,118 @@
+"""The access log (käyttöloki): who processed whose data, when, how and on what basis."""
+
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AppendOnlyError(Exception):
+    """Raised when code tries to change or remove a log row."""
+
+
+class AppendOnlyQuerySet(models.QuerySet[Any]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("the access log is append-only")
+
+    def delete(self) -> NoReturn:
+        raise AppendOnlyError("the access log is append-only")
+
+
+class AppendOnlyModel(models.Model):
+    """A log row: written once, never changed or removed through the ORM."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError(f"the {self._meta.verbose_name} is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError(f"the {self._meta.verbose_name} is append-only")
+
+
+class Action(models.TextChoices):
+    VIEW = "view", _("viewed")
+    LIST = "list", _("listed")
+    CREATE = "create", _("created")
+    UPDATE = "update", _("changed")
+    DELETE = "delete", _("removed")
+    PRINT = "print", _("printed")
+    EXPORT = "export", _("exported")
+
+
+class AccessLog(AppendOnlyModel):
+    """One append-only row per access to a person's data, successful or refused."""
+
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # A stable label survives if the user's account is later pseudonymised.
+    actor_label = models.CharField(_("user label"), max_length=200, blank=True)
+    subject_type = models.CharField(_("data of"), max_length=60)
+    subject_id = models.CharField(_("record"), max_length=64)
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    basis = models.CharField(_("basis"), max_length=60, blank=True)
+    view_name = models.CharField(_("view"), max_length=120, blank=True)
+    success = models.BooleanField(_("allowed"))
+    request_id = models.CharField(_("request id"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["subject_type", "subject_id", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.subject_type}:{self.subject_id}"
+
+
+class DisclosureChannel(models.TextChoices):
+    PRINT = "print", _("printed")
+    DOWNLOAD = "download", _("downloaded")
+    EMAIL = "email", _("emailed")
+    EXPORT = "export", _("exported")
+
+
+class DisclosureLog(AppendOnlyModel):
+    """The disclosure log (luovutusloki): whenever a person's data leaves Arki."""
+
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actor_label = models.CharField(_("user label"), max_length=200, blank=True)
+    subject_type = models.CharField(_("data of"), max_length=60)
+    subject_id = models.CharField(_("record"), max_length=64)
+    data = models.CharField(_("data disclosed"), max_length=200)
+    recipient = models.CharField(_("recipient"), max_length=200)
+    channel = models.CharField(_("channel"), max_length=10, choices=DisclosureChannel.choices)
+    basis = models.CharField(_("consent or legal basis"), max_length=100)
+    request_id = models.CharField(_("request id"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("disclosure log entry")
+        verbose_name_plural = _("disclosure log")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["subject_type", "subject_id", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.channel} {self.subject_type}:{self.subject_id} → {self.recipient}"

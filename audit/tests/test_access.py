@@ -1,0 +1,149 @@
+"""The one access-control check and the one access-log path."""
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.http import HttpResponse
+from django.test import RequestFactory
+
+from accounts.models import Role
+from accounts.tests.factories import UserFactory, user_with_role
+from audit.access import (
+    PUBLIC,
+    SIGNED_IN,
+    HasRole,
+    PersonalRecord,
+    access_rule,
+    record_access,
+    require_access,
+)
+from audit.models import AccessLog, Action, AppendOnlyError
+
+pytestmark = pytest.mark.django_db
+
+
+def own_record(user, subject):
+    return "own-record" if subject.pk == user.pk else None
+
+
+OWN = PersonalRecord(name="own-record", decide=own_record)
+
+
+def make_request(user, path="/x/"):
+    request = RequestFactory().get(path)
+    request.user = user
+    request.request_id = "req-1234567890"
+    request.resolver_match = None
+    return request
+
+
+def test_access_is_logged_with_who_whose_what_basis_and_request_id():
+    user = UserFactory()
+
+    @access_rule(OWN)
+    def view(request, pk):
+        require_access(request, user, Action.VIEW)
+        return HttpResponse("ok")
+
+    response = view(make_request(user), pk=user.pk)
+
+    assert response.status_code == 200
+    row = AccessLog.objects.get()
+    assert (row.actor, row.subject_type, row.subject_id) == (user, "accounts.user", str(user.pk))
+    assert (row.action, row.basis, row.success) == ("view", "own-record", True)
+    assert row.request_id == "req-1234567890"
+
+
+def test_refusal_is_logged_and_raises_permission_denied():
+    user, other = UserFactory(), UserFactory()
+
+    @access_rule(OWN)
+    def view(request):
+        require_access(request, other)
+        return HttpResponse("ok")
+
+    with pytest.raises(PermissionDenied):
+        view(make_request(user))
+    row = AccessLog.objects.get()
+    assert row.success is False
+    assert row.subject_id == str(other.pk)
+
+
+def test_personal_view_that_forgets_the_check_fails_loudly():
+    @access_rule(OWN)
+    def careless(request):
+        return HttpResponse("data")
+
+    with pytest.raises(ImproperlyConfigured):
+        careless(make_request(UserFactory()))
+
+
+def test_require_access_without_personal_rule_is_a_programming_error():
+    @access_rule(SIGNED_IN)
+    def view(request):
+        require_access(request, request.user)
+        return HttpResponse("ok")
+
+    with pytest.raises(ImproperlyConfigured):
+        view(make_request(UserFactory()))
+
+
+def test_anonymous_user_is_sent_to_sign_in():
+    from django.contrib.auth.models import AnonymousUser
+
+    @access_rule(SIGNED_IN)
+    def view(request):
+        return HttpResponse("ok")
+
+    response = view(make_request(AnonymousUser(), "/secret/"))
+    assert response.status_code == 302
+    assert "/accounts/login/?next=/secret/" in response["Location"]
+
+
+def test_role_rule_refuses_other_roles():
+    rule = HasRole((Role.COORDINATOR,))
+
+    @access_rule(rule)
+    def view(request):
+        return HttpResponse("ok")
+
+    assert view(make_request(user_with_role(Role.COORDINATOR))).status_code == 200
+    with pytest.raises(PermissionDenied):
+        view(make_request(user_with_role(Role.PROFESSIONAL)))
+
+
+def test_inactive_user_is_refused_everywhere():
+    user = UserFactory(is_active=False)
+    assert not SIGNED_IN.allows_user(user)
+    assert not OWN.allows_user(user)
+    assert PUBLIC.allows_user(user)
+
+
+def test_log_rows_cannot_be_changed_or_removed():
+    user = UserFactory()
+    row = record_access(actor=user, subject=user, action=Action.VIEW, basis="x", success=True)
+    row.basis = "changed"
+    with pytest.raises(AppendOnlyError):
+        row.save()
+    with pytest.raises(AppendOnlyError):
+        row.delete()
+    with pytest.raises(AppendOnlyError):
+        AccessLog.objects.filter(pk=row.pk).update(basis="changed")
+    with pytest.raises(AppendOnlyError):
+        AccessLog.objects.all().delete()
+    assert AccessLog.objects.get().basis == "x"
+
+
+def test_disclosure_rows_cannot_be_changed_or_removed():
+    from audit.access import record_disclosure
+    from audit.models import DisclosureLog
+
+    user = UserFactory()
+    row = record_disclosure(
+        actor=user, subject=user, data="memo", recipient="x", channel="download", basis="test"
+    )
+    row.recipient = "y"
+    with pytest.raises(AppendOnlyError):
+        row.save()
+    with pytest.raises(AppendOnlyError):
+        DisclosureLog.objects.all().delete()
+    assert DisclosureLog.objects.get().recipient == "x"

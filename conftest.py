@@ -1,0 +1,49 @@
+"""Shared pytest fixtures."""
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _finnish_defaults(settings):
+    # Tests see the product as a Finnish user does unless they switch language.
+    settings.LANGUAGE_CODE = "fi"
+    settings.AXES_ENABLED = False
+
+
+@pytest.fixture
+def configuration(db):
+    """The programmes and sectors from programmes/data, as a real installation has them."""
+    from django.core.management import call_command
+
+    from programmes.models import Programme
+
+    call_command("load_configuration", verbosity=0)
+    return {programme.code: programme for programme in Programme.objects.all()}
+
+
+@pytest.fixture
+def children(configuration):
+    return configuration["children-families"]
+
+
+@pytest.fixture
+def working_age(configuration):
+    return configuration["working-age"]
+
+
+@pytest.fixture
+def kaakkuri(db):
+    from directory.models import Area
+
+    return Area.objects.get_or_create(
+        code="kaakkuri", defaults={"name": "Kaakkuri", "municipality": "Oulu"}
+    )[0]
+
+
+@pytest.fixture
+def tuira(db):
+    from directory.models import Area
+
+    return Area.objects.get_or_create(
+        code="tuira", defaults={"name": "Tuira", "municipality": "Oulu"}
+    )[0]

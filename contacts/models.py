@@ -1,0 +1,184 @@
+"""One contact to the area's coordinating number is enough to start network work."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", _("Phone")
+    WEB = "web", _("Web form")
+    IN_PERSON = "in_person", _("In person")
+
+
+class ContactedBy(models.TextChoices):
+    PROFESSIONAL = "professional", _("A professional in the directory")
+    OTHER = "other", _("Someone else (name and service)")
+    CLIENT = "client", _("The client themself")
+
+
+class LpDiscussion(models.TextChoices):
+    HELD = "held", _("Yes, held")
+    NOT_HELD = "not_held", _("No")
+    UNKNOWN = "unknown", _("Not known")
+
+
+class Consent(models.TextChoices):
+    AGREES = "agrees", _("The family knows and agrees")
+    NOT_YET = "not_yet", _("Not yet asked")
+    NO_CONSENT = "no_consent", _("No consent")
+
+
+class LegalGround(models.TextChoices):
+    """Grounds on which the Social Welfare Act 1301/2014 §35 lets a professional act without consent."""
+
+    SHL_35_NEED = (
+        "shl_35_need",
+        _("Social Welfare Act 1301/2014 §35: the person's need for social welfare"),
+    )
+    CHILD_WELFARE_25 = "lsl_25", _("Child Welfare Act 417/2007 §25: notification duty")
+    OTHER_LAW = "other_law", _("Another provision of law (named in the reasons)")
+
+
+class Outcome(models.TextChoices):
+    PENDING = "pending", _("Not decided yet")
+    ADVICE = "advice", _("Advice and consultation")
+    CONVENE = "convene", _("Convene the network")
+    JOINED = "joined", _("Joined to an open network")
+
+
+class Source(models.TextChoices):
+    COORDINATOR = "coordinator", _("Recorded by the coordinator")
+    REQUEST = "request", _("Sent by a professional")
+
+
+class Contact(models.Model):
+    """A contact: anonymous until the network is convened; it still counts for indicators."""
+
+    submission_token = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    received_at = models.DateTimeField(_("received"), db_index=True)
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    area = models.ForeignKey(
+        "directory.Area", verbose_name=_("area"), on_delete=models.PROTECT, related_name="+"
+    )
+    programme = models.ForeignKey(
+        "programmes.Programme",
+        verbose_name=_("programme"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    contacted_by = models.CharField(_("who contacted"), max_length=20, choices=ContactedBy.choices)
+    contact_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("professional"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="contacts_made",
+    )
+    contact_person_name = models.CharField(
+        _("name of the contact person"), max_length=200, blank=True
+    )
+    contact_person_service = models.CharField(_("their service"), max_length=200, blank=True)
+    contact_person_phone = models.CharField(_("their phone"), max_length=40, blank=True)
+    concern = models.TextField(
+        _("concern"),
+        max_length=1000,
+        help_text=_("Briefly, without names or identifiers of the family."),
+    )
+    concern_categories = models.ManyToManyField(
+        "programmes.ConcernCategory", verbose_name=_("concern categories"), blank=True
+    )
+    age_band = models.ForeignKey(
+        "programmes.AgeBand",
+        verbose_name=_("age band"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+    )
+    lp_discussion = models.CharField(
+        _("LP discussion already held"),
+        max_length=20,
+        choices=LpDiscussion.choices,
+        default=LpDiscussion.UNKNOWN,
+    )
+    consent = models.CharField(_("consent"), max_length=20, choices=Consent.choices)
+    legal_ground = models.CharField(
+        _("legal ground"), max_length=20, choices=LegalGround.choices, blank=True
+    )
+    no_consent_reasons = models.TextField(_("reasons for acting without consent"), blank=True)
+    outcome = models.CharField(
+        _("outcome"), max_length=20, choices=Outcome.choices, default=Outcome.PENDING
+    )
+    advice_given = models.TextField(_("advice given"), blank=True)
+    network = models.ForeignKey(
+        "networks.Network",
+        verbose_name=_("network"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="contacts",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="contacts_recorded",
+    )
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        ordering = ["-received_at"]
+        indexes = [models.Index(fields=["area", "programme", "outcome", "received_at"])]
+
+    def __str__(self) -> str:
+        return f"{_('Contact')} {self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.outcome == Outcome.PENDING
+
+
+class Discussion(models.Model):
+    """An LP discussion a professional held with a family in their own work. Anonymous."""
+
+    held_on = models.DateField(_("held on"))
+    area = models.ForeignKey(
+        "directory.Area", verbose_name=_("area"), on_delete=models.PROTECT, related_name="+"
+    )
+    programme = models.ForeignKey(
+        "programmes.Programme",
+        verbose_name=_("programme"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    service = models.ForeignKey(
+        "directory.Service",
+        verbose_name=_("service"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    wider_support_needed = models.BooleanField(_("wider support needed"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="discussions"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("LP discussion")
+        verbose_name_plural = _("LP discussions")
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{_('LP discussion')} {self.held_on:%Y-%m-%d}"

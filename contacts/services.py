@@ -1,0 +1,270 @@
+"""The verbs of the one-contact principle: record, advise, convene, join. Transactions live here."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import date, datetime, time
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from contacts.models import Consent, Contact, ContactedBy, Outcome, Source
+from core.errors import StaleEdit, ValidationError
+from indicators.events import record_event
+from indicators.models import EventKind
+from networks import services as network_services
+from networks.models import Network, NetworkStatus
+
+CONTACT_FIELDS = (
+    "channel",
+    "area",
+    "programme",
+    "contacted_by",
+    "contact_person",
+    "contact_person_name",
+    "contact_person_service",
+    "contact_person_phone",
+    "concern",
+    "age_band",
+    "lp_discussion",
+    "consent",
+    "legal_ground",
+    "no_consent_reasons",
+)
+
+
+def validate_contact(data: dict[str, Any]) -> None:
+    """Rules that hold however the contact arrives (form, import, API)."""
+    errors: dict[str, str] = {}
+    programme = data.get("programme")
+    if not str(data.get("concern", "")).strip():
+        errors["concern"] = _("Describe the concern briefly.")
+    if data.get("consent") == Consent.NO_CONSENT:
+        if not data.get("legal_ground"):
+            errors["legal_ground"] = _(
+                "Without consent, name the legal ground (Social Welfare Act 1301/2014 §35)."
+            )
+        if not str(data.get("no_consent_reasons", "")).strip():
+            errors["no_consent_reasons"] = _("Without consent, give the reasons.")
+    contacted_by = data.get("contacted_by")
+    if contacted_by == ContactedBy.PROFESSIONAL and not data.get("contact_person"):
+        errors["contact_person"] = _("Choose the professional from the directory.")
+    if contacted_by == ContactedBy.OTHER and not str(data.get("contact_person_name", "")).strip():
+        errors["contact_person_name"] = _("Give the name of the person who contacted.")
+    if (
+        contacted_by == ContactedBy.CLIENT
+        and programme is not None
+        and programme.code != "working-age"
+    ):
+        errors["contacted_by"] = _("Only working-age clients contact the number themselves.")
+    age_band = data.get("age_band")
+    if age_band is not None and programme is not None and age_band.programme_id != programme.pk:
+        errors["age_band"] = _("The age band belongs to another programme.")
+    categories = data.get("concern_categories") or []
+    if programme is not None and any(c.programme_id != programme.pk for c in categories):
+        errors["concern_categories"] = _("A concern category belongs to another programme.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def record_contact(
+    *,
+    recorded_by: Any,
+    source: str,
+    data: dict[str, Any],
+    concern_categories: Iterable[Any] = (),
+    submission_token: uuid.UUID | None = None,
+) -> tuple[Contact, bool]:
+    """Record a contact. The same submission token twice (a browser retry) gives the same contact.
+
+    Returns (contact, created).
+    """
+    categories = list(concern_categories)
+    validate_contact({**data, "concern_categories": categories})
+    token = submission_token or uuid.uuid4()
+    existing = Contact.objects.filter(submission_token=token).first()
+    if existing is not None:
+        return existing, False
+    if source == Source.REQUEST:
+        data = {**data, "contacted_by": ContactedBy.PROFESSIONAL, "contact_person": recorded_by}
+    try:
+        with transaction.atomic():
+            contact = Contact.objects.create(
+                submission_token=token,
+                received_at=timezone.now(),
+                source=source,
+                recorded_by=recorded_by,
+                **{field: data[field] for field in CONTACT_FIELDS if field in data},
+            )
+            contact.concern_categories.set(categories)
+            record_event(
+                EventKind.CONTACT_RECEIVED,
+                area=contact.area,
+                programme=contact.programme,
+                at=contact.received_at,
+                channel=contact.channel,
+            )
+    except IntegrityError:
+        # Two copies of the same submission raced; the first one won.
+        return Contact.objects.get(submission_token=token), False
+    return contact, True
+
+
+@transaction.atomic
+def update_contact(
+    *,
+    contact: Contact,
+    by: Any,
+    expected_version: int,
+    data: dict[str, Any],
+    concern_categories: Iterable[Any],
+) -> Contact:
+    """Save changes unless someone else saved first (optimistic locking)."""
+    categories = list(concern_categories)
+    validate_contact({**data, "concern_categories": categories})
+    locked = Contact.objects.select_for_update().get(pk=contact.pk)
+    if locked.version != expected_version:
+        raise StaleEdit
+    for field in CONTACT_FIELDS:
+        if field in data:
+            setattr(locked, field, data[field])
+    locked.version += 1
+    locked.save()
+    locked.concern_categories.set(categories)
+    return locked
+
+
+def _resolve(contact: Contact, expected_version: int, outcome: str) -> Contact:
+    locked = Contact.objects.select_for_update().get(pk=contact.pk)
+    if locked.version != expected_version:
+        raise StaleEdit
+    if locked.outcome != Outcome.PENDING:
+        raise ValidationError(_("The contact has already been handled."))
+    locked.outcome = outcome
+    locked.closed_at = timezone.now()
+    locked.version += 1
+    record_event(
+        EventKind.CONTACT_RESOLVED,
+        area=locked.area,
+        programme=locked.programme,
+        at=locked.closed_at,
+        channel=locked.channel,
+        outcome=outcome,
+    )
+    return locked
+
+
+@transaction.atomic
+def give_advice(*, contact: Contact, by: Any, expected_version: int, advice: str) -> Contact:
+    """Close the contact with advice and consultation only."""
+    if not advice.strip():
+        raise ValidationError({"advice_given": _("Write down what was advised.")})
+    locked = _resolve(contact, expected_version, Outcome.ADVICE)
+    locked.advice_given = advice.strip()
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def convene(
+    *,
+    contact: Contact,
+    by: Any,
+    expected_version: int,
+    subject_name: str,
+    subject_birth_date: date | None,
+    own_worker: Any | None = None,
+    family_language: str = "fi",
+) -> Network:
+    """Open a network for the contact. Refused when the family already has an open network.
+
+    In a programme with an own-worker role (working-age), the client's own worker is named here.
+    """
+    from networks.selectors import open_networks_matching
+
+    own_worker_role = network_services.role(contact.programme, "own-worker")
+    if own_worker_role is not None and own_worker is None:
+        raise ValidationError({"own_worker": _("Name the client's own worker.")})
+    if open_networks_matching(subject_name, subject_birth_date).exists():
+        raise ValidationError(
+            {
+                "subject_name": _(
+                    "This child or client already has an open network. Join the contact to it."
+                )
+            }
+        )
+    if contact.consent == Consent.NOT_YET:
+        raise ValidationError(
+            {
+                "consent": _(
+                    "Ask the family first: a network is convened with their agreement or on a legal ground."
+                )
+            }
+        )
+    locked = _resolve(contact, expected_version, Outcome.CONVENE)
+    network = network_services.open_network(
+        contact=locked,
+        by=by,
+        subject_name=subject_name,
+        subject_birth_date=subject_birth_date,
+        family_language=family_language,
+    )
+    locked.network = network
+    locked.save()
+    if own_worker is not None:
+        network_services.add_participant(
+            network=network,
+            by=by,
+            kind=network_services.professional_kind(network),
+            role=own_worker_role,
+            user=own_worker,
+            is_own_worker=True,
+        )
+    return network
+
+
+@transaction.atomic
+def join_network(*, contact: Contact, by: Any, expected_version: int, network: Network) -> Contact:
+    """No turn-taking: a new contact about a family with an open network joins that network."""
+    if network.status == NetworkStatus.CLOSED:
+        raise ValidationError(_("The network is closed."))
+    locked = _resolve(contact, expected_version, Outcome.JOINED)
+    locked.network = network
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def record_discussion(
+    *,
+    by: Any,
+    held_on: date,
+    area: Any,
+    programme: Any,
+    service: Any | None,
+    wider_support_needed: bool,
+) -> Any:
+    """Record that an LP discussion was held: anonymous, for the LP-method indicator."""
+    from contacts.models import Discussion
+
+    if held_on > timezone.localdate():
+        raise ValidationError({"held_on": _("The discussion cannot be in the future.")})
+    discussion = Discussion.objects.create(
+        held_on=held_on,
+        area=area,
+        programme=programme,
+        service=service,
+        wider_support_needed=wider_support_needed,
+        recorded_by=by,
+    )
+    record_event(
+        EventKind.LP_DISCUSSION_HELD,
+        area=area,
+        programme=programme,
+        at=timezone.make_aware(datetime.combine(held_on, time(12))),
+        outcome="wider_support" if wider_support_needed else "everyday_support",
+    )
+    return discussion

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from contacts import views
+
+app_name = "contacts"
+urlpatterns = [
+    path("queue/", views.queue, name="queue"),
+    path("new/", views.new_contact, name="new"),
+    path("request/", views.start_request, name="request"),
+    path("mine/", views.my_requests, name="my_requests"),
+    path("discussion/", views.discussion, name="discussion"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/edit/", views.edit, name="edit"),
+    path("<int:pk>/advice/", views.advice, name="advice"),
+    path("<int:pk>/convene/", views.convene, name="convene"),
+    path("<int:pk>/join/", views.join, name="join"),
+]

@@ -1,0 +1,108 @@
+"""Configuration from the environment: wrong or missing values name the variable."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from arki import env
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_manage(*args: str, **environment: str) -> subprocess.CompletedProcess[str]:
+    # The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE must not leak into a production check.
+    unset = {"DATABASE_URL", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    clean = {k: v for k, v in os.environ.items() if k not in unset}
+    clean.update(environment)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("DATABASE_URL", "mysql://nobody@localhost/arki"),
+        ("DEBUG", "perhaps"),
+        ("TIME_ZONE", "Europe/Nowhere"),
+        ("EMAIL_URL", "carrier-pigeon://loft"),
+        ("ARKI_ENV", "staging"),
+    ],
+)
+def test_a_wrong_variable_stops_start_up_and_is_named(variable, value):
+    result = run_manage("check", **{variable: value})
+    assert result.returncode != 0
+    assert variable in result.stderr
+
+
+def test_production_requires_a_secret_key_and_hosts():
+    result = run_manage("check", ARKI_ENV="production", SECRET_KEY="", ALLOWED_HOSTS="x.fi")
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+    result = run_manage("check", ARKI_ENV="production", SECRET_KEY="k" * 60)
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS" in result.stderr
+
+
+def test_production_mode_passes_the_deployment_checks():
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        ARKI_ENV="production",
+        SECRET_KEY="a-long-random-production-secret-" + "x7Q9zR2m" * 6,
+        ALLOWED_HOSTS="arki.example.fi",
+        EMAIL_URL="smtp://mail.example.fi:587?tls=1",
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_secret_key_is_generated_once_and_kept(tmp_path, monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    first = env.get_secret_key(False, tmp_path)
+    assert len(first) >= 50
+    assert env.get_secret_key(False, tmp_path) == first
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_database_url_forms(monkeypatch, tmp_path):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    assert env.get_database(tmp_path / "db")["ENGINE"].endswith("sqlite3")
+    monkeypatch.setenv("DATABASE_URL", "postgres://arki@db.example.fi:5432/arki")
+    config = env.get_database(tmp_path / "db")
+    assert config["ENGINE"].endswith("postgresql")
+    assert (config["HOST"], config["NAME"], config["USER"]) == ("db.example.fi", "arki", "arki")
+    monkeypatch.setenv("DATABASE_URL", "postgres://arki@db.example.fi:5432/")
+    with pytest.raises(ImproperlyConfigured, match="DATABASE_URL"):
+        env.get_database(tmp_path / "db")
+
+
+def test_email_url_forms(monkeypatch):
+    monkeypatch.setenv("EMAIL_URL", "smtp://user%40x.fi:p%40ss@mail.x.fi:587?tls=1")
+    smtp = env.get_email("console:")
+    assert smtp["EMAIL_HOST"] == "mail.x.fi"
+    assert smtp["EMAIL_PORT"] == 587
+    assert smtp["EMAIL_HOST_USER"] == "user@x.fi"
+    assert smtp["EMAIL_HOST_PASSWORD"] == "p@ss"
+    assert smtp["EMAIL_USE_TLS"] is True
+    monkeypatch.setenv("EMAIL_URL", "smtp://:25")
+    with pytest.raises(ImproperlyConfigured, match="EMAIL_URL"):
+        env.get_email("console:")
+
+
+def test_booleans_and_numbers_name_the_variable(monkeypatch):
+    monkeypatch.setenv("AXES_FAILURE_LIMIT", "five")
+    with pytest.raises(ImproperlyConfigured, match="AXES_FAILURE_LIMIT"):
+        env.get_int("AXES_FAILURE_LIMIT", 5)
+    monkeypatch.setenv("DEBUG", "yes")
+    assert env.get_bool("DEBUG") is True

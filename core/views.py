@@ -1,0 +1,38 @@
+from django.db import connection
+from django.db.utils import DatabaseError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from audit.access import PUBLIC, SIGNED_IN, access_rule
+from directory.selectors import contact_points_for_user
+
+
+@access_rule(SIGNED_IN)
+def home(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "core/home.html",
+        {"contact_points": contact_points_for_user(request.user)},
+    )
+
+
+@access_rule(PUBLIC)
+def accessibility_statement(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "core/accessibility.html",
+        {"statement_date": _("Statement drawn up on 22 November 2026.")},
+    )
+
+
+@access_rule(PUBLIC)
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness and database check for load balancers and monitoring."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})

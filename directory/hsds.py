@@ -1,0 +1,339 @@
+"""The service directory in Open Referral HSDS shape: export, reading and validation of imports.
+
+Tables and HSDS field names::
+
+    organizations  id, name, description, email, url, x_sector
+    services       id, organization_id, name, description, email, url, status,
+                   x_basic_task, x_areas, x_programmes
+    locations      id, organization_id, name, address_1, postal_code, city,
+                   x_area, x_service_ids
+    contacts       id, service_id, name, title, email
+    phones         id, organization_id, service_id, number
+
+``x_`` columns are Arki's extensions: sector, area and programme codes, and the
+basic task (perustehtävä). JSON holds one list per table; CSV is a zip file with
+one ``<table>.csv`` per table, list-valued columns joined with ``|``.
+
+Importing is three steps: :func:`read` turns a file into rows,
+:func:`directory.hsds_validation.validate` checks every row and returns a plan of
+unsaved changes together with every error found, and
+:func:`directory.services.import_hsds` writes the plan in one transaction only
+when there are no errors. Rows are matched to existing records by their HSDS
+id (``hsds_id``): a known id updates the record, an unknown one creates it. A
+column left out of the file leaves that field unchanged; an empty value clears
+it. Row numbers in the report count data rows from 1 in JSON, and spreadsheet
+rows in CSV (the header is row 1, so the first data row is row 2).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import uuid
+import zipfile
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from directory.models import Location, Organisation, Position, Service
+
+JSON = "json"
+CSV = "csv"
+FORMATS = (JSON, CSV)
+
+COLUMNS: dict[str, list[str]] = {
+    "organizations": ["id", "name", "description", "email", "url", "x_sector"],
+    "services": [
+        "id",
+        "organization_id",
+        "name",
+        "description",
+        "email",
+        "url",
+        "status",
+        "x_basic_task",
+        "x_areas",
+        "x_programmes",
+    ],
+    "locations": [
+        "id",
+        "organization_id",
+        "name",
+        "address_1",
+        "postal_code",
+        "city",
+        "x_area",
+        "x_service_ids",
+    ],
+    "contacts": ["id", "service_id", "name", "title", "email"],
+    "phones": ["id", "organization_id", "service_id", "number"],
+}
+TABLES = tuple(COLUMNS)
+LIST_SEPARATOR = "|"
+
+MAX_FILE_BYTES = 20 * 1024 * 1024  # per table inside a zip, and for a JSON file
+
+Table = dict[str, list[dict[str, Any]]]
+
+
+# --- export ---------------------------------------------------------------------------------
+
+
+def _phone_id(owner_id: uuid.UUID) -> str:
+    # Phones have no record of their own in Arki; derive a stable id from the owner.
+    return str(uuid.uuid5(owner_id, "phone"))
+
+
+def _contact_id(position: Position) -> str:
+    key = f"{position.user.email}\n{position.title}"
+    return str(uuid.uuid5(position.service.hsds_id, key))
+
+
+def directory_as_hsds() -> Table:
+    """Every organisation, service, location, listed position and phone as HSDS tables."""
+    organisations = Organisation.objects.select_related("sector").order_by("name", "pk")
+    services = (
+        Service.objects.select_related("organisation")
+        .prefetch_related("areas", "programmes")
+        .order_by("name", "pk")
+    )
+    locations = (
+        Location.objects.select_related("organisation", "area")
+        .prefetch_related("services")
+        .order_by("name", "pk")
+    )
+    positions = (
+        Position.objects.filter(is_active=True, user__is_active=True)
+        .select_related("user", "service")
+        .order_by("service__name", "user__full_name", "title", "pk")
+    )
+    tables: Table = {table: [] for table in TABLES}
+    for organisation in organisations:
+        tables["organizations"].append(
+            {
+                "id": str(organisation.hsds_id),
+                "name": organisation.name,
+                "description": organisation.description,
+                "email": organisation.email,
+                "url": organisation.website,
+                "x_sector": organisation.sector.code,
+            }
+        )
+        if organisation.phone:
+            tables["phones"].append(
+                {
+                    "id": _phone_id(organisation.hsds_id),
+                    "organization_id": str(organisation.hsds_id),
+                    "service_id": None,
+                    "number": organisation.phone,
+                }
+            )
+    for service in services:
+        tables["services"].append(
+            {
+                "id": str(service.hsds_id),
+                "organization_id": str(service.organisation.hsds_id),
+                "name": service.name,
+                "description": service.description,
+                "email": service.email,
+                "url": service.url,
+                "status": "active" if service.is_active else "inactive",
+                "x_basic_task": service.basic_task,
+                "x_areas": sorted(area.code for area in service.areas.all()),
+                "x_programmes": sorted(programme.code for programme in service.programmes.all()),
+            }
+        )
+        if service.phone:
+            tables["phones"].append(
+                {
+                    "id": _phone_id(service.hsds_id),
+                    "organization_id": None,
+                    "service_id": str(service.hsds_id),
+                    "number": service.phone,
+                }
+            )
+    for location in locations:
+        tables["locations"].append(
+            {
+                "id": str(location.hsds_id),
+                "organization_id": str(location.organisation.hsds_id),
+                "name": location.name,
+                "address_1": location.address,
+                "postal_code": location.postal_code,
+                "city": location.city,
+                "x_area": location.area.code if location.area else None,
+                "x_service_ids": sorted(
+                    str(service.hsds_id) for service in location.services.all()
+                ),
+            }
+        )
+    for position in positions:
+        tables["contacts"].append(
+            {
+                "id": _contact_id(position),
+                "service_id": str(position.service.hsds_id),
+                "name": position.user.full_name,
+                "title": position.title,
+                "email": position.user.email,
+            }
+        )
+    return tables
+
+
+def _csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return LIST_SEPARATOR.join(str(item) for item in value)
+    return str(value)
+
+
+def to_json(tables: Table) -> bytes:
+    return json.dumps(tables, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+def to_csv_zip(tables: Table) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for table, columns in COLUMNS.items():
+            text = io.StringIO()
+            writer = csv.DictWriter(text, fieldnames=columns, lineterminator="\r\n")
+            writer.writeheader()
+            for row in tables.get(table, []):
+                writer.writerow({column: _csv_cell(row.get(column)) for column in columns})
+            archive.writestr(f"{table}.csv", text.getvalue().encode("utf-8"))
+    return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    content: bytes
+    content_type: str
+    filename: str
+
+
+def export_directory(fmt: str) -> ExportFile:
+    """The whole directory as an HSDS JSON file or a zip of CSV files."""
+    return encode(directory_as_hsds(), fmt)
+
+
+def encode(tables: Table, fmt: str) -> ExportFile:
+    if fmt == JSON:
+        return ExportFile(to_json(tables), "application/json", "arki-directory-hsds.json")
+    if fmt == CSV:
+        return ExportFile(to_csv_zip(tables), "application/zip", "arki-directory-hsds-csv.zip")
+    raise ValueError(f"unknown format {fmt!r}")
+
+
+# --- reading --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem in an import file. Row 0 and an empty table mean the whole file."""
+
+    table: str
+    row: int
+    column: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Row:
+    number: int
+    values: dict[str, Any]
+
+    def has(self, column: str) -> bool:
+        return column in self.values
+
+    def text(self, column: str) -> str:
+        value = self.values.get(column)
+        if value is None:
+            return ""
+        if isinstance(value, list):
+            return LIST_SEPARATOR.join(str(item) for item in value)
+        return str(value).strip()
+
+    def items(self, column: str) -> list[str]:
+        value = self.values.get(column)
+        if value is None:
+            return []
+        parts = value if isinstance(value, list) else str(value).split(LIST_SEPARATOR)
+        return [str(part).strip() for part in parts if str(part).strip()]
+
+
+Rows = dict[str, list[Row]]
+
+
+def _file_error(reason: str, table: str = "") -> RowError:
+    return RowError(table=table, row=0, column="", reason=reason)
+
+
+def read_json(data: bytes) -> tuple[Rows, list[RowError]]:
+    """The tables of an HSDS JSON file; unknown keys are ignored, missing tables are empty."""
+    rows: Rows = {table: [] for table in TABLES}
+    if len(data) > MAX_FILE_BYTES:
+        return rows, [_file_error(_("The file is too large."))]
+    try:
+        document = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError):
+        return rows, [_file_error(_("The file is not valid JSON."))]
+    if not isinstance(document, dict):
+        return rows, [_file_error(_("The file must hold an object with one list per table."))]
+    errors: list[RowError] = []
+    for table in TABLES:
+        entries = document.get(table, [])
+        if not isinstance(entries, list):
+            errors.append(_file_error(_("The table must be a list."), table))
+            continue
+        for number, entry in enumerate(entries, start=1):
+            if isinstance(entry, dict):
+                rows[table].append(Row(number, entry))
+            else:
+                errors.append(RowError(table, number, "", _("The row must be an object.")))
+    return rows, errors
+
+
+def read_csv_zip(data: bytes) -> tuple[Rows, list[RowError]]:
+    """The tables of a zip of ``<table>.csv`` files; missing files are empty tables."""
+    rows: Rows = {table: [] for table in TABLES}
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        return rows, [_file_error(_("The file is not a zip file of CSV files."))]
+    errors: list[RowError] = []
+    with archive:
+        members = {info.filename.rsplit("/", 1)[-1]: info for info in archive.infolist()}
+        for table in TABLES:
+            info = members.get(f"{table}.csv")
+            if info is None:
+                continue
+            if info.file_size > MAX_FILE_BYTES:
+                errors.append(_file_error(_("The file is too large."), table))
+                continue
+            try:
+                text = archive.read(info).decode("utf-8-sig")
+            except UnicodeDecodeError:
+                errors.append(_file_error(_("The file is not UTF-8 text."), table))
+                continue
+            except (zipfile.BadZipFile, OSError):
+                errors.append(_file_error(_("The file could not be read from the zip."), table))
+                continue
+            reader = csv.DictReader(io.StringIO(text, newline=""))
+            try:
+                for number, record in enumerate(reader, start=2):
+                    values = {key: value for key, value in record.items() if key}
+                    rows[table].append(Row(number, values))
+            except csv.Error:
+                errors.append(_file_error(_("The file is not valid CSV."), table))
+    return rows, errors
+
+
+def read(data: bytes, fmt: str) -> tuple[Rows, list[RowError]]:
+    if fmt == JSON:
+        return read_json(data)
+    if fmt == CSV:
+        return read_csv_zip(data)
+    raise ValueError(f"unknown format {fmt!r}")

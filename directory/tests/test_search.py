@@ -1,0 +1,166 @@
+"""Browsing and searching the service directory."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from directory.tests.factories import (
+    AreaFactory,
+    OrganisationFactory,
+    ProgrammeFactory,
+    SectorFactory,
+    ServiceFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+SEARCH = reverse("directory:search")
+
+
+def names(response):
+    return [service.name for service in response.context["page"].object_list]
+
+
+def test_text_matches_name_basic_task_description_and_organisation_ignoring_case(signed_in):
+    ServiceFactory(name="Koulukuraattori", basic_task="Tukee oppilaita")
+    ServiceFactory(name="Neuvola", basic_task="Perheiden TERVEYSNEUVONTA")
+    ServiceFactory(name="Nuorisotyö", description="Nuorten vapaa-aika ja terveys")
+    ServiceFactory(name="Ohjaamo", organisation=OrganisationFactory(name="Terveystalo"))
+    ServiceFactory(name="Kirjasto", basic_task="Lainaa kirjoja")
+
+    response = signed_in.get(SEARCH, {"q": "terveys"})
+
+    assert response.status_code == 200
+    assert sorted(names(response)) == ["Neuvola", "Nuorisotyö", "Ohjaamo"]
+
+
+def test_filters_by_area_sector_and_programme_codes(signed_in):
+    kaakkuri, tuira = AreaFactory(code="kaakkuri"), AreaFactory(code="tuira")
+    education, ngo = SectorFactory(code="education"), SectorFactory(code="ngo")
+    families, working_age = ProgrammeFactory(code="families"), ProgrammeFactory(code="working-age")
+    school = OrganisationFactory(sector=education)
+    association = OrganisationFactory(sector=ngo)
+    ServiceFactory(
+        name="Kaakkurin koulu", organisation=school, areas=[kaakkuri], programmes=[families]
+    )
+    ServiceFactory(name="Tuiran koulu", organisation=school, areas=[tuira], programmes=[families])
+    ServiceFactory(
+        name="Työpaja", organisation=association, areas=[kaakkuri], programmes=[working_age]
+    )
+    ServiceFactory(
+        name="Perhekahvila",
+        organisation=association,
+        areas=[kaakkuri, tuira],
+        programmes=[families, working_age],
+    )
+
+    assert sorted(names(signed_in.get(SEARCH, {"area": "kaakkuri"}))) == [
+        "Kaakkurin koulu",
+        "Perhekahvila",
+        "Työpaja",
+    ]
+    assert sorted(names(signed_in.get(SEARCH, {"sector": "ngo"}))) == ["Perhekahvila", "Työpaja"]
+    assert sorted(names(signed_in.get(SEARCH, {"programme": "working-age"}))) == [
+        "Perhekahvila",
+        "Työpaja",
+    ]
+    combined = {"area": "tuira", "sector": "ngo", "programme": "families"}
+    assert names(signed_in.get(SEARCH, combined)) == ["Perhekahvila"]
+
+
+def test_services_no_longer_in_use_are_not_listed(signed_in):
+    ServiceFactory(name="Vanha palvelu", is_active=False)
+    ServiceFactory(name="Uusi palvelu")
+    assert names(signed_in.get(SEARCH)) == ["Uusi palvelu"]
+
+
+def test_an_unknown_filter_value_is_reported_and_the_other_filters_still_apply(signed_in):
+    ServiceFactory(name="Neuvola")
+    ServiceFactory(name="Koulu")
+    response = signed_in.get(SEARCH, {"q": "neuvo", "area": "no-such-area"})
+    assert response.status_code == 200
+    assert names(response) == ["Neuvola"]
+    assert response.context["form"].errors["area"]
+
+
+def test_the_page_works_without_javascript_and_enhances_with_htmx(signed_in):
+    ServiceFactory(name="Neuvola")
+    html = signed_in.get(SEARCH).content.decode()
+    assert '<form method="get" action="/directory/"' in html
+    assert 'hx-get="/directory/"' in html
+    assert 'hx-target="#search-results"' in html
+    assert 'hx-trigger="input changed delay:300ms from:#id_q, change, submit"' in html
+    assert 'hx-push-url="true"' in html
+    assert 'aria-live="polite"' in html
+    assert '<label for="id_q">' in html
+    assert '<th scope="col">' in html
+    assert "hx-swap-oob" not in html
+
+
+def test_htmx_request_gets_only_the_results_fragment_with_the_count(signed_in, in_english):
+    ServiceFactory(name="Neuvola")
+    ServiceFactory(name="Koulu")
+
+    response = signed_in.get(SEARCH, {"q": "neuvo"}, headers={"HX-Request": "true"})
+
+    html = response.content.decode()
+    assert response.templates[0].name == "directory/_results.html"
+    assert "<html" not in html
+    assert "Neuvola" in html and "Koulu" not in html
+    assert '<span id="search-status" hx-swap-oob="innerHTML">' in html
+    assert "1 service found" in html
+    assert "HX-Request" in response["Vary"]
+
+
+def test_htmx_history_restore_gets_the_whole_page(signed_in):
+    headers = {"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    response = signed_in.get(SEARCH, headers=headers)
+    assert "<html" in response.content.decode()
+
+
+def test_results_are_paginated_by_25_keeping_the_filters(signed_in, in_english):
+    area = AreaFactory(code="tuira")
+    for number in range(30):
+        ServiceFactory(name=f"Palvelu {number:02}", areas=[area])
+
+    first = signed_in.get(SEARCH, {"area": "tuira"})
+    second = signed_in.get(SEARCH, {"area": "tuira", "page": 2})
+
+    assert len(names(first)) == 25
+    assert names(second) == [f"Palvelu {number}" for number in range(25, 30)]
+    assert "30 services found" in first.content.decode()
+    assert 'href="?area=tuira&amp;page=2"' in first.content.decode()
+
+
+def test_the_number_of_queries_does_not_grow_with_the_results(signed_in):
+    def queries_for_listing():
+        with CaptureQueriesContext(connection) as context:
+            signed_in.get(SEARCH)
+        return len(context.captured_queries)
+
+    area = AreaFactory()
+    ServiceFactory(areas=[area])
+    few = queries_for_listing()
+    for _ in range(10):
+        ServiceFactory(areas=[area, AreaFactory()])
+    assert queries_for_listing() == few
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        reverse("directory:search"),
+        reverse("directory:service_detail", args=[1]),
+        reverse("directory:organisation_detail", args=[1]),
+        reverse("directory:person_detail", args=[1]),
+        reverse("directory:area_list"),
+        reverse("directory:actor_map", args=["kaakkuri"]),
+        reverse("directory:export_hsds", args=["json"]),
+        reverse("directory:import_hsds"),
+    ],
+)
+def test_anonymous_users_are_sent_to_sign_in(client, url):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))

@@ -1,0 +1,42 @@
+"""A family member's own, read-only view of the plan, opened with a link and a one-time code."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class FamilyLink(models.Model):
+    """A personal link. Only hashes of the link's token and of the code are stored."""
+
+    participant = models.ForeignKey(
+        "networks.Participant", on_delete=models.CASCADE, related_name="family_links"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    code_hash = models.CharField(max_length=128, blank=True)
+    code_expires_at = models.DateTimeField(null=True, blank=True)
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+    locked_at = models.DateTimeField(_("locked"), null=True, blank=True)
+    last_opened_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("family link")
+        verbose_name_plural = _("family links")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{_('family link')} {self.pk}"
+
+    @property
+    def is_usable(self) -> bool:
+        return (
+            self.revoked_at is None and self.locked_at is None and self.expires_at > timezone.now()
+        )

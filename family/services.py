@@ -1,0 +1,118 @@
+"""Personal links for family members: unguessable, expiring, revocable, opened with a one-time code.
+
+The code is the second factor and is delivered separately from the link (the coordinator tells
+it by phone, or it goes by email when the link went on paper). ``verify_code`` is the one place
+that decides whether a link opens; a strong identification (Suomi.fi) can replace it by
+implementing the same check against the participant's verified identity.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.contrib.auth.hashers import check_password, make_password
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.errors import ValidationError
+from family.models import FamilyLink
+from networks.models import NetworkStatus, Participant
+
+LINK_DAYS = 90
+CODE_HOURS = 24
+MAX_ATTEMPTS = 5
+SESSION_MINUTES = 60
+
+
+@dataclass(frozen=True)
+class IssuedLink:
+    link: FamilyLink
+    token: str
+    code: str
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _new_code() -> str:
+    return f"{secrets.randbelow(1_000_000):06d}"
+
+
+@transaction.atomic
+def create_link(*, participant: Participant, by: Any) -> IssuedLink:
+    """A new personal link with its first code. The token and code are shown once, never stored."""
+    if not participant.kind.is_family:
+        raise ValidationError(_("Personal links are for family members and everyday adults."))
+    if participant.removed_at is not None or participant.network.status == NetworkStatus.CLOSED:
+        raise ValidationError(_("The participant is no longer in an open network."))
+    token = secrets.token_urlsafe(32)
+    code = _new_code()
+    link = FamilyLink.objects.create(
+        participant=participant,
+        token_hash=hash_token(token),
+        created_by=by,
+        expires_at=timezone.now() + timedelta(days=LINK_DAYS),
+        code_hash=make_password(code),
+        code_expires_at=timezone.now() + timedelta(hours=CODE_HOURS),
+    )
+    return IssuedLink(link, token, code)
+
+
+@transaction.atomic
+def new_code(*, link: FamilyLink, by: Any) -> str:
+    """A fresh one-time code; also unlocks a link locked by wrong codes."""
+    if link.revoked_at is not None or link.expires_at <= timezone.now():
+        raise ValidationError(_("The link has been revoked or has expired. Create a new link."))
+    code = _new_code()
+    FamilyLink.objects.filter(pk=link.pk).update(
+        code_hash=make_password(code),
+        code_expires_at=timezone.now() + timedelta(hours=CODE_HOURS),
+        failed_attempts=0,
+        locked_at=None,
+    )
+    return code
+
+
+def revoke(*, link: FamilyLink, by: Any) -> None:
+    FamilyLink.objects.filter(pk=link.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+def find_link(token: str) -> FamilyLink | None:
+    return (
+        FamilyLink.objects.filter(token_hash=hash_token(token))
+        .select_related("participant", "participant__network")
+        .first()
+    )
+
+
+class CodeResult:
+    OPENED = "opened"
+    WRONG = "wrong"
+    LOCKED = "locked"
+    UNUSABLE = "unusable"
+
+
+@transaction.atomic
+def verify_code(link: FamilyLink, code: str) -> str:
+    """Check a one-time code. Five wrong codes lock the link; a right code is used up."""
+    link = FamilyLink.objects.select_for_update().get(pk=link.pk)
+    if not link.is_usable or link.participant.network.status == NetworkStatus.CLOSED:
+        return CodeResult.LOCKED if link.locked_at else CodeResult.UNUSABLE
+    fresh = link.code_hash and link.code_expires_at and link.code_expires_at > timezone.now()
+    if fresh and check_password(code.strip(), link.code_hash):
+        FamilyLink.objects.filter(pk=link.pk).update(
+            code_hash="", failed_attempts=0, last_opened_at=timezone.now()
+        )
+        return CodeResult.OPENED
+    FamilyLink.objects.filter(pk=link.pk).update(failed_attempts=F("failed_attempts") + 1)
+    if link.failed_attempts + 1 >= MAX_ATTEMPTS:
+        FamilyLink.objects.filter(pk=link.pk).update(locked_at=timezone.now())
+        return CodeResult.LOCKED
+    return CodeResult.WRONG

@@ -1,0 +1,181 @@
+"""The family member's own read-only page, and the coordinator's link management."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from audit.access import access_rule, record_access, require_access, shows_no_personal_data
+from audit.models import Action
+from core.errors import ValidationError
+from family import services
+from family.access import FAMILY_LINK, is_open_in_session, open_in_session
+from family.forms import CodeForm
+from family.models import FamilyLink
+from meetings.models import Promise, PromiseStatus
+from meetings.services import goal_chart, goal_progress
+from networks.access import NETWORK
+from networks.models import Participant
+from networks.selectors import next_meeting
+from networks.timeline import network_timeline
+
+MANAGERS = {"coordinator", "initiator"}
+
+
+@access_rule(FAMILY_LINK)
+def plan(request: HttpRequest, token: str) -> HttpResponse:
+    """The personal link: asks the one-time code, then shows the family's own plan."""
+    link = services.find_link(token)
+    if link is None:
+        raise Http404
+    participant = link.participant
+    network = participant.network
+    label = f"family-member:{participant.pk}"
+    if request.method == "POST":
+        form = CodeForm(request.POST)
+        result = (
+            services.verify_code(link, form.data.get("code", ""))
+            if form.is_valid()
+            else services.CodeResult.WRONG
+        )
+        if result == services.CodeResult.OPENED:
+            open_in_session(request, link)
+            shows_no_personal_data(request)
+            return redirect("family:plan", token=token)
+        record_access(
+            actor=None,
+            subject=network,
+            action=Action.VIEW,
+            basis="family-link: wrong code"
+            if result == services.CodeResult.WRONG
+            else "family-link: locked",
+            success=False,
+            request_id=getattr(request, "request_id", ""),
+            view_name="family:plan",
+            actor_label=label,
+        )
+        shows_no_personal_data(request)
+        link.refresh_from_db()
+        return render(
+            request,
+            "family/code.html",
+            {
+                "form": form,
+                "result": result,
+                "attempts_left": max(0, services.MAX_ATTEMPTS - link.failed_attempts),
+            },
+            status=403 if result != services.CodeResult.WRONG else 200,
+        )
+    if not link.is_usable:
+        shows_no_personal_data(request)
+        return render(
+            request,
+            "family/code.html",
+            {
+                "form": None,
+                "result": services.CodeResult.LOCKED
+                if link.locked_at
+                else services.CodeResult.UNUSABLE,
+            },
+            status=403,
+        )
+    if not is_open_in_session(request, link):
+        shows_no_personal_data(request)
+        return render(request, "family/code.html", {"form": CodeForm(), "result": None})
+    network.opened_by_family_link = True  # type: ignore[attr-defined]
+    require_access(request, network, Action.VIEW, actor_label=label)
+    meetings, goals = goal_progress(network)
+    with translation.override(network.family_language):
+        return render(
+            request,
+            "family/plan.html",
+            {
+                "network": network,
+                "participant": participant,
+                "goals": goals,
+                "rating_meetings": meetings,
+                "chart": goal_chart(meetings, goals),
+                "promises": Promise.objects.filter(network=network, status=PromiseStatus.OPEN)
+                .select_related("participant")
+                .order_by("due"),
+                "next_meeting": next_meeting(network),
+                "timeline": network_timeline(network),
+                "feedback": open_feedback_link(participant),
+            },
+        )
+
+
+def open_feedback_link(participant: Participant) -> str | None:
+    """The family member's newest unused feedback link, if any."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from feedback.models import FeedbackInvitation
+    from feedback.services import token_for
+
+    invitation = (
+        FeedbackInvitation.objects.filter(
+            participant=participant, used_at__isnull=True, expires_at__gt=timezone.now()
+        )
+        .order_by("-sent_at")
+        .first()
+    )
+    return reverse("feedback:answer", args=[token_for(invitation)]) if invitation else None
+
+
+def _participant(request: HttpRequest, pk: int, participant_pk: int) -> Participant:
+    participant = get_object_or_404(
+        Participant.objects.select_related("network", "kind"), pk=participant_pk, network_id=pk
+    )
+    if require_access(request, participant.network, Action.UPDATE) not in MANAGERS:
+        raise PermissionDenied
+    return participant
+
+
+@require_POST
+@access_rule(NETWORK)
+def create_link(request: HttpRequest, pk: int, participant_pk: int) -> HttpResponse:
+    participant = _participant(request, pk, participant_pk)
+    try:
+        issued = services.create_link(participant=participant, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("networks:detail", pk=pk)
+    url = request.build_absolute_uri(f"/family/{issued.token}/")
+    return render(
+        request,
+        "family/issued.html",
+        {"participant": participant, "url": url, "code": issued.code, "link": issued.link},
+    )
+
+
+@require_POST
+@access_rule(NETWORK)
+def new_code(request: HttpRequest, pk: int, participant_pk: int, link_pk: int) -> HttpResponse:
+    participant = _participant(request, pk, participant_pk)
+    link = get_object_or_404(FamilyLink, pk=link_pk, participant=participant)
+    try:
+        code = services.new_code(link=link, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("networks:detail", pk=pk)
+    return render(
+        request,
+        "family/issued.html",
+        {"participant": participant, "url": None, "code": code, "link": link},
+    )
+
+
+@require_POST
+@access_rule(NETWORK)
+def revoke(request: HttpRequest, pk: int, participant_pk: int, link_pk: int) -> HttpResponse:
+    participant = _participant(request, pk, participant_pk)
+    link = get_object_or_404(FamilyLink, pk=link_pk, participant=participant)
+    services.revoke(link=link, by=request.user)
+    messages.success(request, _("The link was revoked. It no longer opens."))
+    return redirect("networks:detail", pk=pk)

@@ -1,0 +1,145 @@
+"""Systematic feedback: versioned surveys, single-use invitations, anonymous responses."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from core.translation import TranslatedName
+
+
+class Audience(models.TextChoices):
+    FAMILY = "family", _("Family member or client")
+    CHILD = "child", _("Child or young person")
+    PROFESSIONAL = "professional", _("Professional")
+
+
+class Occasion(models.TextChoices):
+    MEETING = "meeting", _("After a meeting")
+    CLOSING = "closing", _("At closing")
+
+
+class Survey(TranslatedName):
+    """A survey of one programme for one audience; its questions live in versions."""
+
+    programme = models.ForeignKey(
+        "programmes.Programme", on_delete=models.PROTECT, related_name="surveys"
+    )
+    audience = models.CharField(_("audience"), max_length=20, choices=Audience.choices)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("survey")
+        verbose_name_plural = _("surveys")
+        ordering = ["programme", "audience"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "audience"], name="one_survey_per_audience"
+            )
+        ]
+
+
+class SurveyVersion(models.Model):
+    """Frozen questions: editing a survey makes a new version; answers keep theirs."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    # [{"code", "kind": "scale5" | "scale10" | "text", "text_fi", "text_sv", "text_en"}]
+    questions = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["survey", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "number"], name="one_survey_version_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey} v{self.number}"
+
+
+class FeedbackInvitation(models.Model):
+    """A single-use feedback link for one participant. The answer is not linked back to it."""
+
+    survey_version = models.ForeignKey(SurveyVersion, on_delete=models.PROTECT, related_name="+")
+    participant = models.ForeignKey(
+        "networks.Participant", on_delete=models.CASCADE, related_name="feedback_invitations"
+    )
+    meeting = models.ForeignKey(
+        "networks.Meeting", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    occasion = models.CharField(max_length=20, choices=Occasion.choices)
+    nonce = models.CharField(max_length=32)
+    sent_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "meeting", "occasion"], name="one_invitation_per_occasion"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{_('feedback invitation')} {self.pk}"
+
+
+class InvitationCount(models.Model):
+    """Anonymous tally of invitations per group, so response rates survive erasure of networks."""
+
+    area = models.ForeignKey("directory.Area", on_delete=models.PROTECT, related_name="+")
+    programme = models.ForeignKey(
+        "programmes.Programme", on_delete=models.PROTECT, related_name="+"
+    )
+    audience = models.CharField(max_length=20, choices=Audience.choices)
+    meeting_kind = models.CharField(max_length=20, blank=True)
+    occasion = models.CharField(max_length=20, choices=Occasion.choices)
+    month = models.DateField()
+    sent = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["area", "programme", "audience", "meeting_kind", "occasion", "month"],
+                name="one_invitation_count_per_group",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.audience} {self.sent}"
+
+
+class Response(models.Model):
+    """An anonymous answer: only area, programme, meeting kind, audience and period are kept."""
+
+    survey_version = models.ForeignKey(
+        SurveyVersion, on_delete=models.PROTECT, related_name="responses"
+    )
+    area = models.ForeignKey("directory.Area", on_delete=models.PROTECT, related_name="+")
+    programme = models.ForeignKey(
+        "programmes.Programme", on_delete=models.PROTECT, related_name="+"
+    )
+    audience = models.CharField(max_length=20, choices=Audience.choices)
+    meeting_kind = models.CharField(max_length=20, blank=True)
+    occasion = models.CharField(max_length=20, choices=Occasion.choices)
+    month = models.DateField()
+
+    class Meta:
+        indexes = [models.Index(fields=["area", "programme", "month", "audience"])]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.audience}"
+
+
+class Answer(models.Model):
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    question_code = models.CharField(max_length=60)
+    value = models.SmallIntegerField(null=True, blank=True)
+    text = models.TextField(blank=True, max_length=2000)
+
+    class Meta:
+        indexes = [models.Index(fields=["question_code"])]
+
+    def __str__(self) -> str:
+        return self.question_code

@@ -1,0 +1,126 @@
+"""Entering figures from other registers by hand or from a file. Aggregates only, no personal data."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.models import Role
+from audit.access import HasRole, access_rule
+from core.errors import ValidationError
+from core.forms import apply_errors
+from directory.models import Area
+from indicators.entry import (
+    COLUMNS,
+    ImportReport,
+    current_values,
+    entered_indicators,
+    import_values,
+    save_entered_values,
+    value_history,
+)
+from indicators.entry_forms import ImportForm, SelectionForm, ValuesForm
+from indicators.periods import period_containing
+from programmes.models import Programme
+
+ENTERERS = HasRole((Role.DEVELOPER_WORKER, Role.LEADERSHIP_MEMBER, Role.ADMINISTRATOR))
+
+
+@access_rule(ENTERERS)
+@require_http_methods(["GET", "POST"])
+def entry_form(request: HttpRequest) -> HttpResponse:
+    """Choose area, programme and period; then enter or correct that period's figures."""
+    selection = SelectionForm(request.GET or None)
+    context: dict[str, object] = {"selection": selection}
+    if selection.is_bound and selection.is_valid():
+        area = selection.cleaned_data["area"]
+        programme = selection.cleaned_data["programme"]
+        period = selection.cleaned_data["period"]
+        indicators = entered_indicators(programme, period.cadence)
+        current = current_values(indicators, area, programme, period)
+        form = ValuesForm(indicators, current, request.POST if request.method == "POST" else None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                saved = save_entered_values(
+                    by=request.user,
+                    area=area,
+                    programme=programme,
+                    period_code=period.code,
+                    values=form.values(),
+                )
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                if saved:
+                    messages.success(
+                        request,
+                        ngettext("%(count)s value saved.", "%(count)s values saved.", saved)
+                        % {"count": saved},
+                    )
+                else:
+                    messages.info(request, _("Nothing changed."))
+                return redirect(request.get_full_path())
+        context.update(
+            area=area,
+            programme=programme,
+            period=period,
+            form=form,
+            history=value_history(indicators, area, programme, period),
+        )
+    return render(request, "indicators/entry/form.html", context)
+
+
+@access_rule(ENTERERS)
+@require_http_methods(["GET", "POST"])
+def import_file(request: HttpRequest) -> HttpResponse:
+    """Upload a CSV or XLSX file; everything is checked first and nothing is saved on any error."""
+    report: ImportReport | None = None
+    form = ImportForm()
+    if request.method == "POST":
+        bound = ImportForm(request.POST, request.FILES)
+        if bound.is_valid():
+            report = import_values(by=request.user, rows=bound.cleaned_data["file"])
+        else:
+            form = bound
+    return render(
+        request,
+        "indicators/entry/import.html",
+        {
+            "form": form,
+            "report": report,
+            "columns": COLUMNS,
+            "indicators": entered_indicators(),
+            "areas": Area.objects.order_by("name"),
+            "programmes": Programme.objects.filter(is_active=True),
+        },
+    )
+
+
+@access_rule(ENTERERS)
+@require_GET
+def import_template(request: HttpRequest) -> HttpResponse:
+    """A CSV to fill in: the header row and one example row, semicolon separated for Excel."""
+    example = ["child-protection-clients", "kaakkuri", "children-families", "2025", "31"]
+    indicators = entered_indicators()
+    area = Area.objects.order_by("name").first()
+    programme = Programme.objects.filter(is_active=True).first()
+    if indicators and area and programme:
+        last_period = period_containing(timezone.localdate(), indicators[0].cadence).previous()
+        example = [indicators[0].code, area.code, programme.code, last_period.code, "12"]
+    buffer = io.StringIO()
+    # The byte-order mark tells Excel the file is UTF-8; the semicolon suits Finnish Excel.
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    writer.writerow(example)
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="arki-indicator-import.csv"'
+    return response

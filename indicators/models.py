@@ -1,0 +1,199 @@
+"""Anonymous events the work produces; indicators are computed from them, never typed twice."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from core.translation import TranslatedName, pick
+
+
+class EventKind(models.TextChoices):
+    CONTACT_RECEIVED = "contact_received", _("contact received")
+    CONTACT_RESOLVED = "contact_resolved", _("contact resolved")
+    NETWORK_OPENED = "network_opened", _("network opened")
+    NETWORK_CONVENED = "network_convened", _("network convened")
+    MEETING_HELD = "meeting_held", _("meeting held")
+    LP_DISCUSSION_HELD = "lp_discussion_held", _("LP discussion held")
+    NETWORK_CLOSED = "network_closed", _("network closed")
+    PROMISE_REVIEWED = "promise_reviewed", _("promise reviewed")
+
+
+class Event(models.Model):
+    """One thing that happened, with no person's name or identifier in it."""
+
+    kind = models.CharField(_("kind"), max_length=40, choices=EventKind.choices)
+    occurred_at = models.DateTimeField(_("time"), db_index=True)
+    area = models.ForeignKey("directory.Area", on_delete=models.PROTECT, related_name="+")
+    programme = models.ForeignKey(
+        "programmes.Programme", on_delete=models.PROTECT, related_name="+"
+    )
+    channel = models.CharField(_("channel"), max_length=20, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=20, blank=True)
+    meeting_kind = models.CharField(_("meeting kind"), max_length=20, blank=True)
+    days = models.IntegerField(_("days"), null=True, blank=True)
+    count = models.IntegerField(_("count"), null=True, blank=True)
+    sectors = models.IntegerField(_("sectors"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        indexes = [models.Index(fields=["kind", "area", "programme", "occurred_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.occurred_at:%Y-%m-%d}"
+
+
+class Direction(models.TextChoices):
+    UP = "up", _("Up is better")
+    DOWN = "down", _("Down is better")
+
+
+class Source(models.TextChoices):
+    COMPUTED = "computed", _("Computed from Arki's own events")
+    ENTERED = "entered", _("Entered or imported from another register")
+
+
+class Unit(models.TextChoices):
+    COUNT = "count", _("count")
+    PERCENT = "percent", _("per cent")
+    DAYS = "days", _("days")
+    AVERAGE = "average", _("average")
+
+
+class Cadence(models.TextChoices):
+    MONTHLY = "monthly", _("monthly")
+    QUARTERLY = "quarterly", _("quarterly")
+    HALF_YEARLY = "half_yearly", _("half-yearly")
+    YEARLY = "yearly", _("yearly")
+
+
+class Indicator(TranslatedName):
+    """A key indicator: what is measured, how often, which way is better, and where it comes from."""
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    definition_fi = models.TextField(_("definition in Finnish"))
+    definition_sv = models.TextField(_("definition in Swedish"), blank=True)
+    definition_en = models.TextField(_("definition in English"), blank=True)
+    cadence = models.CharField(_("cadence"), max_length=20, choices=Cadence.choices)
+    unit = models.CharField(_("unit"), max_length=20, choices=Unit.choices)
+    direction = models.CharField(_("desired direction"), max_length=10, choices=Direction.choices)
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    computation = models.CharField(_("computation"), max_length=60, blank=True)
+    person_count = models.BooleanField(
+        _("counts people"), default=True, help_text=_("Small numbers (1–4) are not published.")
+    )
+    owner = models.CharField(_("owner"), max_length=200, blank=True)
+    programme = models.ForeignKey(
+        "programmes.Programme",
+        verbose_name=_("programme"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        help_text=_("Empty: every programme."),
+    )
+    areas = models.ManyToManyField(
+        "directory.Area",
+        verbose_name=_("areas"),
+        blank=True,
+        related_name="+",
+        help_text=_("Empty: every area."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["order", "code"]
+
+    @property
+    def definition(self) -> str:
+        return pick(self, "definition")
+
+
+class Target(models.Model):
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
+    period = models.CharField(_("period"), max_length=7)
+    area = models.ForeignKey(
+        "directory.Area", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    value = models.DecimalField(_("target"), max_digits=12, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "period", "area"], name="one_target")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.period}: {self.value}"
+
+
+class EnteredValue(models.Model):
+    """A figure from another register, entered or imported per area and period."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="entered")
+    area = models.ForeignKey("directory.Area", on_delete=models.PROTECT, related_name="+")
+    programme = models.ForeignKey(
+        "programmes.Programme", on_delete=models.PROTECT, related_name="+"
+    )
+    period = models.CharField(_("period"), max_length=7)
+    period_start = models.DateField()
+    value = models.DecimalField(_("value"), max_digits=12, decimal_places=2)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("entered value")
+        verbose_name_plural = _("entered values")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "area", "programme", "period"], name="one_entered_value"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.area_id} {self.period}: {self.value}"
+
+
+class EnteredValueChange(models.Model):
+    """Every correction keeps its history: who, when, the old and the new value."""
+
+    entered_value = models.ForeignKey(
+        EnteredValue, on_delete=models.CASCADE, related_name="changes"
+    )
+    old_value = models.DecimalField(max_digits=12, decimal_places=2, null=True)
+    new_value = models.DecimalField(max_digits=12, decimal_places=2)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+    via = models.CharField(max_length=20)  # form or import
+
+    class Meta:
+        ordering = ["changed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.old_value} → {self.new_value}"
+
+
+class InterpretationNote(models.Model):
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="notes")
+    period = models.CharField(_("period"), max_length=7)
+    area = models.ForeignKey(
+        "directory.Area", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    text = models.TextField(_("interpretation"), max_length=2000)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.period}"

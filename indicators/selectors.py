@@ -1,0 +1,220 @@
+"""The indicator dashboard: figures per area and period, small numbers suppressed, changes, targets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+from django.utils.formats import number_format
+
+from indicators.computations import REGISTRY, Figure
+from indicators.models import EnteredValue, Indicator, InterpretationNote, Source, Target, Unit
+from indicators.periods import Cadence, Period, period_containing
+from indicators.suppression import Cell, derived_hidden, suppress_table
+
+HISTORY = {Cadence.MONTHLY: 13, Cadence.QUARTERLY: 5, Cadence.HALF_YEARLY: 3, Cadence.YEARLY: 3}
+HIDDEN = "<5"
+PROTECTED = ".."
+
+
+@dataclass(frozen=True)
+class Shown:
+    """One published (or hidden) figure. A hidden figure never shows its value."""
+
+    value: float | None
+    hidden: bool
+    reason: str = ""
+
+    @property
+    def text(self) -> str:
+        if self.hidden:
+            # 1–4 people: "<5"; hidden to protect another cell, or too few to compute: "..".
+            return HIDDEN if self.reason == "small" else PROTECTED
+        if self.value is None:
+            return "–"
+        return number_format(self.value, decimal_pos=0 if float(self.value).is_integer() else 1)
+
+
+@dataclass
+class Row:
+    label: str
+    area: Any
+    cells: list[Shown]
+
+
+@dataclass
+class IndicatorView:
+    indicator: Indicator
+    periods: list[Period]
+    rows: list[Row]
+    current: Shown
+    previous: Shown
+    year_earlier: Shown
+    target: Decimal | None
+    notes: list[InterpretationNote] = field(default_factory=list)
+
+    @property
+    def period(self) -> Period:
+        return self.periods[-1]
+
+    def _change(self, other: Shown) -> float | None:
+        if self.current.hidden or other.hidden or self.current.value is None or other.value is None:
+            return None
+        return round(self.current.value - other.value, 1)
+
+    @property
+    def change_from_previous(self) -> float | None:
+        return self._change(self.previous)
+
+    @property
+    def change_from_year_earlier(self) -> float | None:
+        return self._change(self.year_earlier)
+
+    @property
+    def right_direction(self) -> bool | None:
+        """Are we moving in the right direction (compared with the previous period)?"""
+        change = self.change_from_previous
+        if change is None or change == 0:
+            return None
+        return (change > 0) == (self.indicator.direction == "up")
+
+    @property
+    def target_met(self) -> bool | None:
+        if self.target is None or self.current.hidden or self.current.value is None:
+            return None
+        if self.indicator.direction == "up":
+            return self.current.value >= float(self.target)
+        return self.current.value <= float(self.target)
+
+    def chart(self) -> dict[str, Any]:
+        return {
+            "labels": [p.code for p in self.periods],
+            "series": [
+                {
+                    "label": row.label,
+                    "values": [None if c.hidden or c.value is None else c.value for c in row.cells],
+                }
+                for row in self.rows
+            ],
+            "target": float(self.target) if self.target is not None else None,
+        }
+
+
+def periods_until(day: date, cadence: str) -> list[Period]:
+    period = period_containing(day, cadence)
+    periods = [period]
+    for _ in range(HISTORY[cadence] - 1):
+        periods.insert(0, periods[0].previous())
+    return periods
+
+
+def figures(
+    indicator: Indicator, programme: Any, areas: list[Any], periods: list[Period]
+) -> dict[tuple[int | None, str], Figure]:
+    area_ids = [area.pk for area in areas]
+    if indicator.source == Source.COMPUTED:
+        return REGISTRY[indicator.computation](programme, area_ids, periods)
+    entered = EnteredValue.objects.filter(
+        indicator=indicator,
+        programme=programme,
+        area_id__in=area_ids,
+        period__in=[p.code for p in periods],
+    )
+    result: dict[tuple[int | None, str], Figure] = {}
+    for value in entered:
+        number = float(value.value)
+        result[(value.area_id, value.period)] = Figure(
+            number, int(number) if indicator.person_count else None
+        )
+    if indicator.unit == Unit.COUNT:
+        for period in periods:
+            present = [result[(a, period.code)] for a in area_ids if (a, period.code) in result]
+            if present:
+                total = sum(f.value or 0 for f in present)
+                result[(None, period.code)] = Figure(
+                    total, int(total) if indicator.person_count else None
+                )
+    return result
+
+
+def indicator_view(
+    indicator: Indicator,
+    programme: Any,
+    areas: list[Any],
+    area: Any = None,
+    until: date | None = None,
+) -> IndicatorView:
+    """One indicator for the areas (rows) and periods (columns), with a total row."""
+    periods = periods_until(until or timezone.localdate(), indicator.cadence)
+    data = figures(indicator, programme, areas, periods)
+    shown_rows = [a for a in areas if area is None or a.pk == area.pk]
+    rows: list[Row] = []
+    if indicator.person_count and indicator.unit == Unit.COUNT:
+        table = {
+            str(a.pk): {p.code: _whole(data.get((a.pk, p.code))) for p in periods} for a in areas
+        }
+        cells, totals = suppress_table(table, with_total=True)
+        for a in shown_rows:
+            rows.append(Row(a.name, a, [_shown(cells[str(a.pk)][p.code]) for p in periods]))
+        total = [_shown(totals[p.code]) for p in periods]
+    else:
+        for a in shown_rows:
+            rows.append(Row(a.name, a, [_derived(data.get((a.pk, p.code))) for p in periods]))
+        total = [_derived(data.get((None, p.code))) for p in periods]
+    if area is None:
+        from django.utils.translation import gettext as _
+
+        rows.append(Row(_("All areas"), None, total))
+    scope = rows[0] if area is not None else rows[-1]
+    year_earlier_code = periods[-1].year_earlier().code
+    year_index = next((i for i, p in enumerate(periods) if p.code == year_earlier_code), None)
+    # An area's own target, or else the programme-wide one.
+    targets: dict[int | None, Decimal] = dict(
+        Target.objects.filter(indicator=indicator, period=periods[-1].code).values_list(
+            "area_id", "value"
+        )
+    )
+    target = targets.get(area.pk if area is not None else None, targets.get(None))
+    return IndicatorView(
+        indicator=indicator,
+        periods=periods,
+        rows=rows,
+        current=scope.cells[-1],
+        previous=scope.cells[-2] if len(periods) > 1 else Shown(None, False),
+        year_earlier=scope.cells[year_index] if year_index is not None else Shown(None, False),
+        target=target,
+        notes=list(
+            InterpretationNote.objects.filter(
+                indicator=indicator, area=area, period__in=[p.code for p in periods]
+            ).select_related("author")
+        ),
+    )
+
+
+def _shown(cell: Cell) -> Shown:
+    return Shown(None if cell.hidden else cell.value, cell.hidden, cell.reason)
+
+
+def _whole(figure: Figure | None) -> int | None:
+    return None if figure is None or figure.value is None else int(figure.value)
+
+
+def _derived(figure: Figure | None) -> Shown:
+    if figure is None:
+        return Shown(None, False)
+    if derived_hidden(figure.base):
+        return Shown(None, True, "derived")
+    return Shown(figure.value, False)
+
+
+def indicators_for(programme: Any) -> list[Indicator]:
+    from django.db.models import Q
+
+    return list(
+        Indicator.objects.filter(is_active=True).filter(
+            Q(programme=programme) | Q(programme__isnull=True)
+        )
+    )

@@ -1,0 +1,170 @@
+"""The dashboard: suppression, changes, targets, exports and the read API."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import Role
+from accounts.tests.factories import user_with_role
+from indicators.catalogue import load_catalogue
+from indicators.models import EnteredValue, Event, EventKind, Indicator, Target
+from indicators.selectors import indicator_view
+
+pytestmark = pytest.mark.django_db
+HELSINKI = ZoneInfo("Europe/Helsinki")
+
+
+@pytest.fixture
+def catalogue(configuration):
+    load_catalogue()
+    return {i.code: i for i in Indicator.objects.all()}
+
+
+def contacts(area, programme, month, n):
+    for day in range(1, n + 1):
+        Event.objects.create(
+            kind=EventKind.CONTACT_RECEIVED,
+            occurred_at=datetime(2026, month, day, 12, tzinfo=HELSINKI),
+            area=area,
+            programme=programme,
+        )
+
+
+def test_small_counts_are_hidden_with_secondary_suppression(catalogue, kaakkuri, tuira, children):
+    contacts(kaakkuri, children, 10, 3)
+    contacts(tuira, children, 10, 12)
+    view = indicator_view(
+        catalogue["pilot-phone-usage"], children, [kaakkuri, tuira], until=date(2026, 10, 15)
+    )
+    october = {row.label: row.cells[-1] for row in view.rows}
+    assert october["Kaakkuri"].text == "<5"
+    # Tuira's 12 and the total 15 would reveal Kaakkuri's 3: one of them is hidden as well.
+    assert (
+        october["Tuira"].hidden
+        or october[next(k for k in october if k not in ("Kaakkuri", "Tuira"))].hidden
+    )
+
+
+def test_change_direction_and_target(catalogue, kaakkuri, children):
+    contacts(kaakkuri, children, 9, 8)
+    contacts(kaakkuri, children, 10, 11)
+    Target.objects.create(
+        indicator=catalogue["pilot-phone-usage"], period="2026-10", value=Decimal(10)
+    )
+    view = indicator_view(
+        catalogue["pilot-phone-usage"],
+        children,
+        [kaakkuri],
+        area=kaakkuri,
+        until=date(2026, 10, 15),
+    )
+    assert (view.current.value, view.previous.value) == (11, 8)
+    assert view.change_from_previous == 3
+    assert view.right_direction is True
+    assert view.target == Decimal(10) and view.target_met is True
+
+
+def test_entered_yearly_values_and_year_earlier(catalogue, kaakkuri, children):
+    developer = user_with_role(Role.DEVELOPER_WORKER)
+    for year, value in [(2025, 40), (2026, 31)]:
+        EnteredValue.objects.create(
+            indicator=catalogue["child-protection-clients"],
+            area=kaakkuri,
+            programme=children,
+            period=str(year),
+            period_start=date(year, 1, 1),
+            value=value,
+            updated_by=developer,
+        )
+    view = indicator_view(
+        catalogue["child-protection-clients"],
+        children,
+        [kaakkuri],
+        area=kaakkuri,
+        until=date(2026, 6, 1),
+    )
+    assert view.current.value == 31
+    assert view.change_from_year_earlier == -9
+    assert view.right_direction is True  # down is better
+
+
+def test_dashboard_page_and_role_rule(client, catalogue, kaakkuri, children):
+    contacts(kaakkuri, children, 10, 6)
+    client.force_login(user_with_role(Role.PROFESSIONAL))
+    assert client.get(reverse("indicators:dashboard")).status_code == 403
+    client.force_login(user_with_role(Role.COORDINATOR))
+    page = client.get(reverse("indicators:dashboard"), {"until": "2026-10-20"}).content.decode()
+    assert "Pilottipuhelimen käyttöluvut" in page
+    assert "Mitä pitäisi olla, että tätä palvelua ei tarvittaisi lainkaan?" in page
+
+
+def test_exports_and_api_apply_suppression(client, catalogue, kaakkuri, tuira, children):
+    contacts(kaakkuri, children, 10, 2)
+    contacts(tuira, children, 10, 9)
+    client.force_login(user_with_role(Role.LEADERSHIP_MEMBER))
+    params = {"indicator": "pilot-phone-usage", "until": "2026-10-20"}
+    data = client.get(reverse("indicators:api_values"), params).json()["values"]
+    october = [v for v in data if v["period"] == "2026-10"]
+    assert all(v["value"] is None or v["value"] >= 5 or v["value"] == 0 for v in october)
+    assert any(v["suppressed"] for v in october)
+    csv = client.get(reverse("indicators:api_values"), {**params, "format": "csv"}).content.decode()
+    assert csv.startswith("indicator,area,period,value,suppressed,unit")
+    assert ",2," not in csv
+    svg = client.get(reverse("indicators:chart", args=["pilot-phone-usage"]), params)
+    assert svg["Content-Type"] == "image/svg+xml" and b"<svg" in svg.content
+    xlsx = client.get(reverse("indicators:export", args=["xlsx"]), params)
+    assert xlsx.content[:2] == b"PK"
+    schema = client.get(reverse("indicators:api_schema")).json()
+    assert "/indicators/api/values" in schema["paths"]
+
+
+def test_interpretation_note(client, catalogue, kaakkuri, children):
+    client.force_login(user_with_role(Role.LEADERSHIP_MEMBER))
+    response = client.post(
+        reverse("indicators:add_note", args=["pilot-phone-usage"]),
+        {"period": "2026-10", "text": "Syyslomaviikko näkyy."},
+    )
+    assert response.status_code == 302
+    assert catalogue["pilot-phone-usage"].notes.get().text == "Syyslomaviikko näkyy."
+
+
+def test_training_attendance_changes_the_trained_staff_indicator(catalogue, kaakkuri, children):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accounts.models import Membership
+    from accounts.tests.factories import UserFactory
+    from backbone.models import Method, StaffEvent
+    from backbone.services import record_attendance
+
+    developer = user_with_role(Role.DEVELOPER_WORKER)
+    indicator = catalogue["lp-trained-staff"]
+    assert indicator.source == "computed"
+    started = timezone.now() - timedelta(days=2)
+    training = StaffEvent.objects.create(
+        kind="training",
+        title="LP-koulutus",
+        starts_at=started,
+        ends_at=started + timedelta(hours=3),
+        method=Method.LP,
+        created_by=developer,
+    )
+    staff = []
+    for n in range(6):
+        person = UserFactory(email=f"opettaja{n}@example.fi")
+        Membership.objects.create(user=person, role=Role.PROFESSIONAL, area=kaakkuri)
+        staff.append(person)
+
+    def trained_now():
+        return indicator_view(indicator, children, [kaakkuri], area=kaakkuri).current
+
+    assert trained_now().value == 0
+    for person in staff:
+        record_attendance(training, person, True, developer)
+    assert trained_now().value == 6
+    record_attendance(training, staff[0], False, developer)
+    assert trained_now().value == 5

@@ -1,0 +1,274 @@
+"""The key-indicator dashboard, its exports and the read API. Aggregates only, small numbers hidden."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any, cast
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import Role, User
+from audit.access import HasRole, access_rule
+from directory.models import Area
+from indicators.catalogue import guiding_questions
+from indicators.charts import chart_svg
+from indicators.forms import DashboardForm, NoteForm
+from indicators.models import Indicator, InterpretationNote
+from indicators.periods import parse_period
+from indicators.selectors import IndicatorView, indicator_view, indicators_for
+
+READERS = HasRole((Role.LEADERSHIP_MEMBER, Role.DEVELOPER_WORKER, Role.COORDINATOR))
+
+
+def _views(
+    request: HttpRequest, code: str | None = None
+) -> tuple[dict[str, Any], list[IndicatorView]]:
+    values = DashboardForm(request.GET).values()
+    programme, area = values["programme"], values["area"]
+    areas = list(Area.objects.order_by("name"))
+    indicators = indicators_for(programme)
+    if code is not None:
+        indicators = [i for i in indicators if i.code == code]
+        if not indicators:
+            raise Http404
+    views = []
+    for indicator in indicators:
+        own = set(indicator.areas.values_list("pk", flat=True))
+        scoped = [a for a in areas if not own or a.pk in own]
+        if area is not None and area not in scoped:
+            continue
+        views.append(indicator_view(indicator, programme, scoped, area, values["until"]))
+    return values, views
+
+
+@access_rule(READERS)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    values, views = _views(request)
+    return render(
+        request,
+        "indicators/dashboard.html",
+        {
+            "form": DashboardForm(request.GET or None, initial=values),
+            "views": views,
+            "area": values["area"],
+            "questions": guiding_questions((get_language() or "fi")[:2]),
+            "query": request.GET.urlencode(),
+            "note_form": NoteForm(),
+        },
+    )
+
+
+def _table_rows(views: list[IndicatorView]) -> list[list[object]]:
+    rows: list[list[object]] = [[_("Indicator"), _("Area"), _("Period"), _("Value")]]
+    for view in views:
+        for row in view.rows:
+            for period, cell in zip(view.periods, row.cells, strict=True):
+                rows.append([view.indicator.name, row.label, period.code, cell.text])
+    return rows
+
+
+@access_rule(READERS)
+def export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The dashboard's tables (small numbers already hidden) as CSV or XLSX."""
+    _values, views = _views(request, request.GET.get("indicator") or None)
+    rows = _table_rows(views)
+    if fmt == "csv":
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows(rows)
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    elif fmt == "xlsx":
+        from openpyxl import Workbook
+
+        workbook = Workbook()
+        sheet = workbook.active
+        assert sheet is not None
+        for row in rows:
+            sheet.append(row)
+        output = io.BytesIO()
+        workbook.save(output)
+        response = HttpResponse(
+            output.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="arki-indicators.{fmt}"'
+    return response
+
+
+@access_rule(READERS)
+def chart(request: HttpRequest, code: str) -> HttpResponse:
+    """The indicator's chart as SVG."""
+    _values, views = _views(request, code)
+    view = views[0]
+    response = HttpResponse(
+        chart_svg(view.indicator.name, view.chart()), content_type="image/svg+xml"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{code}.svg"'
+    return response
+
+
+@require_POST
+@access_rule(READERS)
+def add_note(request: HttpRequest, code: str) -> HttpResponse:
+    indicator = get_object_or_404(Indicator, code=code)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            period = parse_period(form.cleaned_data["period"]).code
+        except ValueError:
+            messages.error(request, _("Unknown period."))
+        else:
+            area = (
+                Area.objects.filter(pk=form.cleaned_data["area"]).first()
+                if form.cleaned_data["area"]
+                else None
+            )
+            InterpretationNote.objects.create(
+                indicator=indicator,
+                period=period,
+                area=area,
+                text=form.cleaned_data["text"],
+                author=cast(User, request.user),
+            )
+            messages.success(request, _("The interpretation note was saved."))
+    else:
+        messages.error(request, _("Write the interpretation first."))
+    return redirect(f"{request.POST.get('next') or '/indicators/'}#indicator-{code}")
+
+
+@access_rule(READERS)
+def api_values(request: HttpRequest) -> HttpResponse:
+    """Read API: indicator values per area and period, JSON or CSV (see /indicators/api/openapi.json)."""
+    try:
+        _values, views = _views(request, request.GET.get("indicator") or None)
+    except Http404:
+        return JsonResponse({"error": "unknown indicator"}, status=404)
+    items = [
+        {
+            "indicator": view.indicator.code,
+            "area": row.area.code if row.area else None,
+            "period": period.code,
+            "value": None if cell.hidden else cell.value,
+            "suppressed": cell.hidden,
+            "unit": view.indicator.unit,
+        }
+        for view in views
+        for row in view.rows
+        for period, cell in zip(view.periods, row.cells, strict=True)
+    ]
+    if request.GET.get("format") == "csv":
+        buffer = io.StringIO()
+        writer = csv.DictWriter(
+            buffer, fieldnames=["indicator", "area", "period", "value", "suppressed", "unit"]
+        )
+        writer.writeheader()
+        writer.writerows(items)
+        return HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    return JsonResponse({"values": items})
+
+
+OPENAPI: dict[str, Any] = {
+    "openapi": "3.1.0",
+    "info": {
+        "title": "Arki indicator values",
+        "version": "1.0",
+        "description": "Aggregate indicator values per area and period. Person counts 1–4 and figures that could reveal them are suppressed (value null, suppressed true). Signed-in leadership members, developer workers and coordinators only.",
+    },
+    "paths": {
+        "/indicators/api/values": {
+            "get": {
+                "summary": "Indicator values",
+                "parameters": [
+                    {
+                        "name": "programme",
+                        "in": "query",
+                        "schema": {"type": "integer"},
+                        "description": "Programme id; default the first programme.",
+                    },
+                    {
+                        "name": "area",
+                        "in": "query",
+                        "schema": {"type": "integer"},
+                        "description": "Area id; default all areas and their total.",
+                    },
+                    {
+                        "name": "indicator",
+                        "in": "query",
+                        "schema": {"type": "string"},
+                        "description": "Indicator code, e.g. pilot-phone-usage.",
+                    },
+                    {
+                        "name": "until",
+                        "in": "query",
+                        "schema": {"type": "string", "format": "date"},
+                        "description": "Last period shown contains this day.",
+                    },
+                    {
+                        "name": "format",
+                        "in": "query",
+                        "schema": {"type": "string", "enum": ["json", "csv"]},
+                    },
+                ],
+                "responses": {
+                    "200": {
+                        "description": "Values",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {
+                                        "values": {
+                                            "type": "array",
+                                            "items": {
+                                                "type": "object",
+                                                "properties": {
+                                                    "indicator": {"type": "string"},
+                                                    "area": {
+                                                        "type": ["string", "null"],
+                                                        "description": "Area code; null for the total.",
+                                                    },
+                                                    "period": {
+                                                        "type": "string",
+                                                        "description": "2026-03, 2026Q1, 2026S1 or 2026",
+                                                    },
+                                                    "value": {"type": ["number", "null"]},
+                                                    "suppressed": {"type": "boolean"},
+                                                    "unit": {
+                                                        "type": "string",
+                                                        "enum": [
+                                                            "count",
+                                                            "percent",
+                                                            "days",
+                                                            "average",
+                                                        ],
+                                                    },
+                                                },
+                                            },
+                                        }
+                                    },
+                                }
+                            },
+                            "text/csv": {"schema": {"type": "string"}},
+                        },
+                    },
+                    "302": {"description": "Not signed in: redirect to sign-in."},
+                    "403": {"description": "No role that may read indicators."},
+                    "404": {"description": "Unknown indicator."},
+                },
+            }
+        }
+    },
+}
+
+
+@access_rule(READERS)
+def api_schema(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(json.dumps(OPENAPI, indent=2), content_type="application/json")

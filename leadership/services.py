@@ -1,0 +1,375 @@
+"""The situation room's verbs: schedule the monthly meetings, build the agenda, decide, promise."""
+
+from __future__ import annotations
+
+import statistics
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from icalendar import Calendar, Event, vCalAddress, vText
+
+from core.errors import ValidationError
+from directory.models import Sector
+from indicators.models import Event as WorkEvent
+from indicators.models import EventKind
+from indicators.periods import Cadence, Period, period_containing
+from indicators.selectors import IndicatorView, indicator_view, indicators_for
+from indicators.suppression import derived_hidden, is_small
+from leadership.models import (
+    Commitment,
+    CommitmentStatus,
+    Decision,
+    LeadershipTeam,
+    TeamMeeting,
+    TeamMeetingStatus,
+)
+from networks.models import Network, NetworkStatus
+from notifications.services import Attachment, send_email
+
+REQUIRED_SECTORS = Path(__file__).resolve().parent / "data" / "required_sectors.toml"
+WEEKDAY_CODES = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+
+
+def missing_sectors(team: LeadershipTeam) -> list[Sector]:
+    """Sectors the programme names that have no active member in the team."""
+    required = tomllib.loads(REQUIRED_SECTORS.read_text()).get(team.programme.code, [])
+    present = set(team.members.filter(is_active=True).values_list("sector__code", flat=True))
+    return list(Sector.objects.filter(code__in=[c for c in required if c not in present]))
+
+
+def nth_weekday(year: int, month: int, weekday: int, week: int) -> date:
+    first = date(year, month, 1)
+    offset = (weekday - first.weekday()) % 7
+    return first + timedelta(days=offset + 7 * (week - 1))
+
+
+@transaction.atomic
+def schedule_meetings(
+    *, team: LeadershipTeam, by: Any, months: int = 12, start: date | None = None
+) -> list[TeamMeeting]:
+    """Create the team's monthly meetings for the coming months (existing ones are kept)."""
+    if not 1 <= team.week_of_month <= 4 or not 0 <= team.weekday <= 6:
+        raise ValidationError(_("The meeting rhythm must be the 1st–4th weekday of the month."))
+    zone = ZoneInfo(settings.TIME_ZONE)
+    start = start or timezone.localdate()
+    created = []
+    year, month = start.year, start.month
+    for _step in range(months):
+        day = nth_weekday(year, month, team.weekday, team.week_of_month)
+        if day >= start:
+            starts = datetime.combine(day, team.meeting_time, tzinfo=zone)
+            meeting, new = TeamMeeting.objects.get_or_create(
+                team=team,
+                starts_at=starts,
+                defaults={
+                    "ends_at": starts + timedelta(minutes=team.duration_minutes),
+                    "place": team.place,
+                },
+            )
+            if new:
+                created.append(meeting)
+        month += 1
+        if month == 13:
+            year, month = year + 1, 1
+    return created
+
+
+def series_calendar(team: LeadershipTeam, meetings: list[TeamMeeting]) -> str:
+    """One recurring event (RRULE) for the team's monthly meetings, Europe/Helsinki."""
+    zone = ZoneInfo(settings.TIME_ZONE)
+    calendar = Calendar()
+    calendar.add("prodid", "-//Arki//Leadership team//FI")
+    calendar.add("version", "2.0")
+    calendar.add("method", "REQUEST")
+    first = meetings[0]
+    event = Event()
+    event.add("uid", f"{team.pk}-series-{first.uid}@arki")
+    event.add("sequence", 0)
+    event.add("dtstamp", timezone.now())
+    event.add("dtstart", first.starts_at.astimezone(zone))
+    event.add("dtend", first.ends_at.astimezone(zone))
+    event.add("summary", team.name)
+    if team.place:
+        event.add("location", team.place)
+    event.add(
+        "rrule",
+        {
+            "freq": "monthly",
+            "count": len(meetings),
+            "byday": f"{team.week_of_month}{WEEKDAY_CODES[team.weekday]}",
+        },
+    )
+    organiser = vCalAddress(f"mailto:{settings.DEFAULT_FROM_EMAIL}")
+    organiser.params["cn"] = vText(team.name)
+    event["organizer"] = organiser
+    for member in team.members.filter(is_active=True).select_related("user"):
+        attendee = vCalAddress(f"mailto:{member.user.email}")
+        attendee.params["cn"] = vText(member.user.full_name)
+        event.add("attendee", attendee, encode=False)
+    calendar.add_component(event)
+    calendar.add_missing_timezones()
+    return calendar.to_ical().decode()
+
+
+def invite_members(team: LeadershipTeam) -> int:
+    """Email every active member the recurring meeting series as an .ics invitation."""
+    meetings = list(
+        team.meetings.filter(status=TeamMeetingStatus.PLANNED, starts_at__gte=timezone.now())
+    )
+    if not meetings:
+        raise ValidationError(_("Schedule the meetings first."))
+    ics = series_calendar(team, meetings)
+    addresses = [m.user.email for m in team.members.filter(is_active=True).select_related("user")]
+    send_email(
+        to=addresses,
+        subject=_("Leadership team meetings: %(team)s") % {"team": team.name},
+        body=_(
+            "The leadership team meets monthly as a situation room. The calendar file holds the "
+            "series. Every meeting starts by reviewing what each of us promised last time."
+        ),
+        attachments=[
+            Attachment("leadership-team.ics", ics, "text/calendar; method=REQUEST; charset=UTF-8")
+        ],
+    )
+    return len(addresses)
+
+
+def previous_meeting(meeting: TeamMeeting) -> TeamMeeting | None:
+    return (
+        TeamMeeting.objects.filter(team=meeting.team, starts_at__lt=meeting.starts_at)
+        .exclude(status=TeamMeetingStatus.CANCELLED)
+        .order_by("-starts_at")
+        .first()
+    )
+
+
+@dataclass
+class WorkStatistics:
+    networks_convened: int | None
+    within_deadline_pct: float | None
+    median_days: float | None
+    promises_reviewed: int | None
+    promises_kept_pct: float | None
+    overdue_now: int | None
+
+
+@dataclass
+class Agenda:
+    meeting: TeamMeeting
+    since: datetime
+    commitments_to_review: list[Commitment]
+    indicators: list[IndicatorView]
+    feedback: list[Any]
+    feedback_period: Period
+    statistics: WorkStatistics
+    decisions: list[Decision] = field(default_factory=list)
+    commitments: list[Commitment] = field(default_factory=list)
+
+
+def _suppressed(count: int) -> int | None:
+    return None if is_small(count) else count
+
+
+def work_statistics(team: LeadershipTeam, since: datetime, until: datetime) -> WorkStatistics:
+    """Convening-deadline and promise figures for the team's area and programme, small numbers hidden."""
+    events = WorkEvent.objects.filter(
+        programme=team.programme, occurred_at__gte=since, occurred_at__lt=until
+    )
+    networks = Network.objects.filter(programme=team.programme)
+    if team.area_id:
+        events = events.filter(area_id=team.area_id)
+        networks = networks.filter(area_id=team.area_id)
+    days: list[int] = [
+        d
+        for d in events.filter(kind=EventKind.NETWORK_CONVENED).values_list("days", flat=True)
+        if d is not None
+    ]
+    reviewed = list(
+        events.filter(kind=EventKind.PROMISE_REVIEWED).values_list("outcome", flat=True)
+    )
+    deadline = team.programme.convening_deadline_days
+    overdue = networks.filter(
+        status=NetworkStatus.CONVENING, convening_deadline__lt=timezone.localdate()
+    ).count()
+    hide_days = derived_hidden(len(days)) or not days
+    hide_promises = derived_hidden(len(reviewed)) or not reviewed
+    return WorkStatistics(
+        networks_convened=_suppressed(len(days)),
+        within_deadline_pct=None
+        if hide_days
+        else round(100 * sum(1 for d in days if d <= deadline) / len(days), 1),
+        median_days=None if hide_days else float(statistics.median(days)),
+        promises_reviewed=_suppressed(len(reviewed)),
+        promises_kept_pct=None
+        if hide_promises
+        else round(100 * reviewed.count("kept") / len(reviewed), 1),
+        overdue_now=_suppressed(overdue),
+    )
+
+
+def indicators_due(team: LeadershipTeam, since: date, until: date) -> list[IndicatorView]:
+    """Indicators whose period ended since the last meeting, with change and target status."""
+    from directory.models import Area
+
+    areas = [team.area] if team.area else list(Area.objects.order_by("name"))
+    views = []
+    for indicator in indicators_for(team.programme):
+        ended = period_containing(until, indicator.cadence).previous()
+        if ended.end <= since:
+            continue  # nothing new since the last meeting
+        last_day = ended.end - timedelta(days=1)
+        views.append(indicator_view(indicator, team.programme, areas, team.area, last_day))
+    return views
+
+
+def build_agenda(meeting: TeamMeeting) -> Agenda:
+    """(1) last meeting's promises, (2) indicators due, (3) feedback, (4) deadline and promise
+    figures, (5) decisions, (6) the round "what do I promise to do before the next meeting?"."""
+    from feedback.selectors import feedback_results
+
+    team = meeting.team
+    previous = previous_meeting(meeting)
+    since = previous.starts_at if previous else meeting.starts_at - timedelta(days=31)
+    feedback_period = period_containing(
+        timezone.localtime(meeting.starts_at).date(), Cadence.MONTHLY
+    ).previous()
+    return Agenda(
+        meeting=meeting,
+        since=since,
+        commitments_to_review=list(
+            Commitment.objects.filter(
+                meeting=previous, status=CommitmentStatus.OPEN
+            ).select_related("member")
+        )
+        if previous
+        else [],
+        indicators=indicators_due(
+            team, timezone.localtime(since).date(), timezone.localtime(meeting.starts_at).date()
+        ),
+        feedback=feedback_results(programme=team.programme, period=feedback_period, area=team.area),
+        feedback_period=feedback_period,
+        statistics=work_statistics(team, since, meeting.starts_at),
+        decisions=list(meeting.decisions.select_related("who_informs")),
+        commitments=list(meeting.commitments.select_related("member")),
+    )
+
+
+def _member_of(team: LeadershipTeam, user: Any) -> bool:
+    return team.members.filter(user=user, is_active=True).exists()
+
+
+@transaction.atomic
+def record_decision(
+    *, meeting: TeamMeeting, by: Any, what: str, why: str, who_informs: Any
+) -> Decision:
+    if not what.strip():
+        raise ValidationError({"what": _("Write the decision.")})
+    if not _member_of(meeting.team, who_informs):
+        raise ValidationError({"who_informs": _("Choose a member of the team.")})
+    return Decision.objects.create(
+        meeting=meeting, what=what.strip(), why=why.strip(), who_informs=who_informs
+    )
+
+
+@transaction.atomic
+def record_commitment(*, meeting: TeamMeeting, by: Any, member: Any, text: str) -> Commitment:
+    """A member's answer to "What do I promise to do before the next meeting?"."""
+    if not text.strip():
+        raise ValidationError({"text": _("Write what you promise to do before the next meeting.")})
+    if not _member_of(meeting.team, member):
+        raise ValidationError({"member": _("Choose a member of the team.")})
+    return Commitment.objects.create(meeting=meeting, member=member, text=text.strip())
+
+
+@transaction.atomic
+def review_commitment(
+    *, commitment: Commitment, in_meeting: TeamMeeting, by: Any, status: str
+) -> Commitment:
+    """The next meeting opens by marking each promise done, not done or carried over."""
+    if status not in (
+        CommitmentStatus.DONE,
+        CommitmentStatus.NOT_DONE,
+        CommitmentStatus.CARRIED_OVER,
+    ):
+        raise ValidationError(_("Mark the promise done, not done or carried over."))
+    updated = Commitment.objects.filter(pk=commitment.pk, status=CommitmentStatus.OPEN).update(
+        status=status, reviewed_in=in_meeting
+    )
+    if not updated:
+        raise ValidationError(_("The promise has already been reviewed."))
+    commitment.refresh_from_db()
+    if status == CommitmentStatus.CARRIED_OVER:
+        Commitment.objects.create(
+            meeting=in_meeting,
+            member=commitment.member,
+            text=commitment.text,
+            carried_from=commitment,
+        )
+    return commitment
+
+
+@transaction.atomic
+def mark_held(*, meeting: TeamMeeting, by: Any) -> TeamMeeting:
+    if meeting.starts_at > timezone.now():
+        raise ValidationError(_("The meeting has not started yet."))
+    TeamMeeting.objects.filter(pk=meeting.pk).update(status=TeamMeetingStatus.HELD)
+    meeting.refresh_from_db()
+    return meeting
+
+
+def minutes_context(meeting: TeamMeeting) -> dict[str, Any]:
+    return {
+        "meeting": meeting,
+        "team": meeting.team,
+        "present": meeting.team.members.filter(is_active=True).select_related("user", "sector"),
+        "decisions": meeting.decisions.select_related("who_informs"),
+        "commitments": meeting.commitments.select_related("member"),
+        "reviewed": Commitment.objects.filter(reviewed_in=meeting)
+        .exclude(meeting=meeting)
+        .select_related("member"),
+    }
+
+
+def render_minutes_pdf(meeting: TeamMeeting) -> bytes:
+    from django.template.loader import render_to_string
+    from weasyprint import HTML
+
+    html = render_to_string("leadership/minutes_pdf.html", minutes_context(meeting))
+    stylesheet = settings.BASE_DIR / "meetings" / "static" / "meetings" / "memo.css"
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
+        stylesheets=[str(stylesheet)]
+    )
+
+
+@transaction.atomic
+def publish_minutes(*, meeting: TeamMeeting, by: Any) -> Any:
+    """Publish the minutes to staff as a bulletin targeted at the team's area and programme."""
+    from django.template.loader import render_to_string
+
+    from backbone.services import publish_bulletin
+
+    if meeting.minutes_published_id:
+        raise ValidationError(_("The minutes have already been published."))
+    body = render_to_string("leadership/minutes.txt", minutes_context(meeting)).strip()
+    bulletin = publish_bulletin(
+        title=_("Leadership team minutes: %(team)s %(date)s")
+        % {
+            "team": meeting.team.name,
+            "date": timezone.localtime(meeting.starts_at).strftime("%d.%m.%Y"),
+        },
+        body=body,
+        author=by,
+        areas=[meeting.team.area] if meeting.team.area else [],
+        programmes=[meeting.team.programme],
+        source=f"leadership-meeting:{meeting.pk}",
+    )
+    TeamMeeting.objects.filter(pk=meeting.pk).update(minutes_published=bulletin)
+    return bulletin

@@ -1,0 +1,177 @@
+"""The situation room: monthly rhythm, the self-building agenda, decisions, promises, minutes."""
+
+import subprocess
+from datetime import date, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar
+
+from accounts.models import Role
+from accounts.tests.factories import user_with_role
+from core.errors import ValidationError
+from directory.models import Sector
+from indicators.models import Event, EventKind
+from leadership import services
+from leadership.models import CommitmentStatus, LeadershipTeam, TeamMeeting, TeamMember
+
+pytestmark = pytest.mark.django_db
+HELSINKI = ZoneInfo("Europe/Helsinki")
+
+
+@pytest.fixture
+def team(configuration, kaakkuri):
+    children = configuration["children-families"]
+    team = LeadershipTeam.objects.create(
+        name="Kaakkurin johtotiimi",
+        area=kaakkuri,
+        programme=children,
+        common_goal="Lasten toimiva arki",
+        week_of_month=1,
+        weekday=1,
+        meeting_time=time(14),
+        place="Kaakkurin koulu",
+    )
+    for code, name, email in [
+        ("education-culture", "Rehtori Riikka", "rehtori@example.fi"),
+        ("social-health", "Päällikkö Pekka", "paallikko@example.fi"),
+    ]:
+        member = user_with_role(Role.LEADERSHIP_MEMBER, email=email, full_name=name)
+        TeamMember.objects.create(team=team, user=member, sector=Sector.objects.get(code=code))
+    return team
+
+
+def meeting_at(team, when):
+    return TeamMeeting.objects.create(team=team, starts_at=when, ends_at=when + timedelta(hours=1))
+
+
+def test_a_missing_sector_is_warned_about(team):
+    assert [s.code for s in services.missing_sectors(team)] == ["ngos-parish-kela"]
+
+
+def test_monthly_meetings_on_the_first_tuesday_in_finnish_time(team):
+    created = services.schedule_meetings(team=team, by=None, months=3, start=date(2026, 3, 1))
+    days = [timezone.localtime(m.starts_at) for m in created]
+    assert [d.date() for d in days] == [date(2026, 3, 3), date(2026, 4, 7), date(2026, 5, 5)]
+    assert all(d.hour == 14 for d in days)  # also across the change to summer time
+    assert services.schedule_meetings(team=team, by=None, months=3, start=date(2026, 3, 1)) == []
+
+
+def test_the_series_invitation_is_a_recurring_icalendar_event(team):
+    services.schedule_meetings(team=team, by=None, months=12)
+    mail.outbox.clear()
+    assert services.invite_members(team) == 2
+    (attachment,) = mail.outbox[0].attachments
+    event = Calendar.from_ical(attachment[1]).walk("VEVENT")[0]
+    rule = event["RRULE"]
+    assert rule["FREQ"] == ["MONTHLY"] and rule["BYDAY"] == ["1TU"]
+
+
+def test_agenda_reviews_last_promises_and_next_meeting_reviews_them(team):
+    riikka, pekka = [m.user for m in team.members.all()]
+    first = meeting_at(team, timezone.now() - timedelta(days=30))
+    services.record_commitment(
+        meeting=first, by=riikka, member=riikka, text="Koulutan opettajat LP-menetelmään"
+    )
+    services.record_commitment(
+        meeting=first, by=pekka, member=pekka, text="Selvitän yhteydenottonumeron ruuhkat"
+    )
+    with pytest.raises(ValidationError):
+        services.record_commitment(meeting=first, by=pekka, member=pekka, text=" ")
+    outsider = user_with_role(Role.LEADERSHIP_MEMBER)
+    with pytest.raises(ValidationError):
+        services.record_commitment(meeting=first, by=outsider, member=outsider, text="x")
+    second = meeting_at(team, timezone.now() - timedelta(hours=1))
+    agenda = services.build_agenda(second)
+    assert [c.text for c in agenda.commitments_to_review] == [
+        "Koulutan opettajat LP-menetelmään",
+        "Selvitän yhteydenottonumeron ruuhkat",
+    ]
+    done, carried = agenda.commitments_to_review
+    services.review_commitment(
+        commitment=done, in_meeting=second, by=riikka, status=CommitmentStatus.DONE
+    )
+    services.review_commitment(
+        commitment=carried, in_meeting=second, by=riikka, status=CommitmentStatus.CARRIED_OVER
+    )
+    with pytest.raises(ValidationError):
+        services.review_commitment(
+            commitment=done, in_meeting=second, by=riikka, status=CommitmentStatus.NOT_DONE
+        )
+    assert [c.text for c in second.commitments.all()] == ["Selvitän yhteydenottonumeron ruuhkat"]
+    assert services.build_agenda(second).commitments_to_review == []
+
+
+def test_agenda_statistics_hide_small_numbers(team, kaakkuri):
+    meeting = meeting_at(team, timezone.now())
+    for days in [5, 9, 13, 16, 20, 8]:
+        Event.objects.create(
+            kind=EventKind.NETWORK_CONVENED,
+            occurred_at=timezone.now() - timedelta(days=3),
+            area=kaakkuri,
+            programme=team.programme,
+            days=days,
+        )
+    for outcome in ["kept", "kept", "partly"]:
+        Event.objects.create(
+            kind=EventKind.PROMISE_REVIEWED,
+            occurred_at=timezone.now() - timedelta(days=3),
+            area=kaakkuri,
+            programme=team.programme,
+            outcome=outcome,
+        )
+    stats = services.build_agenda(meeting).statistics
+    assert (stats.networks_convened, stats.within_deadline_pct, stats.median_days) == (
+        6,
+        round(100 * 4 / 6, 1),
+        11.0,
+    )
+    assert (stats.promises_reviewed, stats.promises_kept_pct) == (None, None)
+
+
+def test_decisions_minutes_pdf_and_bulletin(client, team):
+    riikka = team.members.first().user
+    meeting = meeting_at(team, timezone.now() - timedelta(hours=2))
+    services.record_decision(
+        meeting=meeting,
+        by=riikka,
+        what="Perhesosiaalityön numero auki myös iltaisin",
+        why="Palaute: soittajat eivät tavoita",
+        who_informs=riikka,
+    )
+    services.record_commitment(meeting=meeting, by=riikka, member=riikka, text="Tiedotan kouluille")
+    client.force_login(riikka)
+    pdf = client.get(reverse("leadership:minutes_pdf", args=[meeting.pk]))
+    text = " ".join(
+        subprocess.run(["pdftotext", "-", "-"], input=pdf.content, capture_output=True, check=True)
+        .stdout.decode()
+        .split()
+    )
+    assert "Perhesosiaalityön numero auki myös iltaisin" in text and "Tiedotan kouluille" in text
+    client.post(reverse("leadership:publish", args=[meeting.pk]))
+    meeting.refresh_from_db()
+    bulletin = meeting.minutes_published
+    assert bulletin is not None and "Perhesosiaalityön numero auki myös iltaisin" in bulletin.body
+    assert list(bulletin.programmes.all()) == [team.programme]
+
+
+def test_only_members_and_the_backbone_see_a_team(client, team):
+    meeting = meeting_at(team, timezone.now())
+    client.force_login(user_with_role(Role.LEADERSHIP_MEMBER))
+    assert client.get(reverse("leadership:team", args=[team.pk])).status_code == 404
+    assert client.get(reverse("leadership:meeting", args=[meeting.pk])).status_code == 403
+    client.force_login(user_with_role(Role.PROFESSIONAL))
+    assert client.get(reverse("leadership:teams")).status_code == 403
+    client.force_login(user_with_role(Role.DEVELOPER_WORKER))
+    assert client.get(reverse("leadership:meeting", args=[meeting.pk])).status_code == 200
+
+
+def test_meeting_page_renders_the_six_sections(client, team):
+    meeting = meeting_at(team, timezone.now())
+    client.force_login(team.members.first().user)
+    page = client.get(reverse("leadership:meeting", args=[meeting.pk])).content.decode()
+    for number in range(1, 7):
+        assert f'id="a{number}"' in page

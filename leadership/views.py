@@ -1,0 +1,194 @@
+"""Leadership team pages: the team, the monthly meeting's self-building agenda, minutes."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import Role
+from audit.access import HasRole, access_rule
+from core.errors import ValidationError
+from core.forms import apply_errors
+from leadership import services
+from leadership.forms import CommitmentForm, DecisionForm, ReviewForm
+from leadership.models import Commitment, LeadershipTeam, TeamMeeting
+
+LEADERS = HasRole((Role.LEADERSHIP_MEMBER, Role.DEVELOPER_WORKER))
+
+
+def teams_for(user: object) -> QuerySet[LeadershipTeam]:
+    """Members see their teams; the developer worker (backbone) sees every team."""
+    teams = LeadershipTeam.objects.select_related("area", "programme")
+    if Role.DEVELOPER_WORKER in user.roles:  # type: ignore[attr-defined]
+        return teams
+    return teams.filter(Q(members__user=user, members__is_active=True)).distinct()
+
+
+def _team(request: HttpRequest, pk: int) -> LeadershipTeam:
+    return get_object_or_404(teams_for(request.user), pk=pk)
+
+
+def _meeting(request: HttpRequest, pk: int) -> TeamMeeting:
+    meeting = get_object_or_404(
+        TeamMeeting.objects.select_related("team", "team__programme", "team__area"), pk=pk
+    )
+    if not teams_for(request.user).filter(pk=meeting.team_id).exists():
+        raise PermissionDenied
+    return meeting
+
+
+@access_rule(LEADERS)
+def teams(request: HttpRequest) -> HttpResponse:
+    return render(request, "leadership/teams.html", {"teams": teams_for(request.user)})
+
+
+@access_rule(LEADERS)
+def team(request: HttpRequest, pk: int) -> HttpResponse:
+    current = _team(request, pk)
+    return render(
+        request,
+        "leadership/team.html",
+        {
+            "team": current,
+            "members": current.members.filter(is_active=True).select_related("user", "sector"),
+            "missing": services.missing_sectors(current),
+            "meetings": current.meetings.order_by("starts_at"),
+        },
+    )
+
+
+@require_POST
+@access_rule(LEADERS)
+def schedule(request: HttpRequest, pk: int) -> HttpResponse:
+    current = _team(request, pk)
+    try:
+        created = services.schedule_meetings(team=current, by=request.user)
+        sent = services.invite_members(current)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("%(count)s meetings scheduled; the calendar series was sent to %(sent)s members.")
+            % {"count": len(created), "sent": sent},
+        )
+    return redirect("leadership:team", pk=current.pk)
+
+
+@access_rule(LEADERS)
+def meeting(request: HttpRequest, pk: int) -> HttpResponse:
+    current = _meeting(request, pk)
+    agenda = services.build_agenda(current)
+    return render(
+        request,
+        "leadership/meeting.html",
+        {
+            "meeting": current,
+            "agenda": agenda,
+            "decision_form": DecisionForm(current.team),
+            "commitment_form": CommitmentForm(current.team, initial={"member": request.user.pk}),
+            "review_form": ReviewForm(),
+        },
+    )
+
+
+@require_POST
+@access_rule(LEADERS)
+def add_decision(request: HttpRequest, pk: int) -> HttpResponse:
+    current = _meeting(request, pk)
+    form = DecisionForm(current.team, request.POST)
+    if form.is_valid():
+        try:
+            services.record_decision(meeting=current, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The decision was recorded."))
+            return redirect("leadership:meeting", pk=current.pk)
+    messages.error(
+        request,
+        _("Check the decision: %(errors)s")
+        % {"errors": " ".join(str(e) for errs in form.errors.values() for e in errs)},
+    )
+    return redirect("leadership:meeting", pk=current.pk)
+
+
+@require_POST
+@access_rule(LEADERS)
+def add_commitment(request: HttpRequest, pk: int) -> HttpResponse:
+    current = _meeting(request, pk)
+    form = CommitmentForm(current.team, request.POST)
+    if form.is_valid():
+        try:
+            services.record_commitment(meeting=current, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The promise was recorded."))
+    else:
+        messages.error(request, _("Write what you promise to do before the next meeting."))
+    return redirect("leadership:meeting", pk=current.pk)
+
+
+@require_POST
+@access_rule(LEADERS)
+def review(request: HttpRequest, pk: int, commitment_pk: int) -> HttpResponse:
+    current = _meeting(request, pk)
+    commitment = get_object_or_404(Commitment, pk=commitment_pk, meeting__team=current.team)
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            services.review_commitment(
+                commitment=commitment,
+                in_meeting=current,
+                by=request.user,
+                status=form.cleaned_data["status"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    else:
+        messages.error(request, _("Mark the promise done, not done or carried over."))
+    return redirect("leadership:meeting", pk=current.pk)
+
+
+@require_POST
+@access_rule(LEADERS)
+def held(request: HttpRequest, pk: int) -> HttpResponse:
+    current = _meeting(request, pk)
+    try:
+        services.mark_held(meeting=current, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("leadership:meeting", pk=current.pk)
+
+
+@access_rule(LEADERS)
+def minutes(request: HttpRequest, pk: int) -> HttpResponse:
+    current = _meeting(request, pk)
+    return render(request, "leadership/minutes.html", services.minutes_context(current))
+
+
+@access_rule(LEADERS)
+def minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    current = _meeting(request, pk)
+    response = HttpResponse(services.render_minutes_pdf(current), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="minutes-{current.pk}.pdf"'
+    return response
+
+
+@require_POST
+@access_rule(LEADERS)
+def publish(request: HttpRequest, pk: int) -> HttpResponse:
+    current = _meeting(request, pk)
+    try:
+        services.publish_minutes(meeting=current, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The minutes were published to staff as a bulletin."))
+    return redirect("leadership:minutes", pk=current.pk)

@@ -1,0 +1,246 @@
+"""The meeting record form: one page, sections built from the programme's configuration."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from meetings.models import Goal, GoalOwner, Promise, PromiseStatus
+from meetings.services import NewGoal, NewPromise, RecordInput, Review
+from networks.models import Meeting, Network, Participant
+
+NEW_GOAL_ROWS = 3
+NEW_PROMISE_ROWS = 5
+RATING_CHOICES = [("", "–")] + [(str(n), str(n)) for n in range(11)]
+REVIEW_CHOICES = [
+    (PromiseStatus.KEPT, _("Kept")),
+    (PromiseStatus.PARTLY, _("Partly kept")),
+    (PromiseStatus.NOT_KEPT, _("Not kept")),
+]
+
+
+class ParticipantChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        role = obj.relation or (obj.role.name if obj.role else "") or obj.kind.name
+        return f"{obj.name} ({role})"
+
+
+class MeetingRecordForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    present = forms.ModelMultipleChoiceField(
+        label=_("Present"),
+        queryset=Participant.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    family_view = forms.CharField(
+        label=_("The family's view in their own words"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=5000,
+    )
+    child_view = forms.CharField(
+        label=_("The child's or young person's view in their own words"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=5000,
+    )
+    common_goal = forms.CharField(
+        label=_("Common goal"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+    protective_factors = forms.CharField(
+        label=_("Protective factors that increase coping"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=5000,
+    )
+
+    def __init__(
+        self,
+        network: Network,
+        meeting: Meeting,
+        open_promises: list[Promise],
+        *args: Any,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.network, self.meeting = network, meeting
+        participants = network.participants.filter(removed_at__isnull=True).select_related(
+            "kind", "role"
+        )
+        self.fields["present"].queryset = participants  # type: ignore[attr-defined]
+        working_age = network.programme.participant_kinds.filter(code="client").exists()
+        if working_age:
+            self.fields["family_view"].label = _("The client's view in their own words")
+            del self.fields["child_view"]
+        self.life_area_rows: list[tuple[Any, forms.BoundField, forms.BoundField]] = []
+        for life_area in network.programme.life_areas.filter(is_active=True):
+            prefix = f"la-{life_area.pk}"
+            self.fields[f"{prefix}-strengths"] = forms.CharField(
+                label=_("Strengths"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+            )
+            self.fields[f"{prefix}-vulnerabilities"] = forms.CharField(
+                label=_("Vulnerabilities"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+            )
+        self.goals = list(Goal.objects.filter(network=network))
+        for goal in self.goals:
+            self.fields[f"goal-{goal.pk}-rating"] = forms.TypedChoiceField(
+                label=goal.text,
+                choices=RATING_CHOICES,
+                coerce=int,
+                empty_value=None,
+                required=False,
+            )
+        owners = [GoalOwner.CLIENT] if working_age else [GoalOwner.CHILD, GoalOwner.PARENTS]
+        for n in range(NEW_GOAL_ROWS):
+            self.fields[f"newgoal-{n}-owner"] = forms.ChoiceField(
+                label=_("Whose goal"), choices=[(o.value, o.label) for o in owners], required=False
+            )
+            self.fields[f"newgoal-{n}-text"] = forms.CharField(
+                label=_("Goal"), max_length=300, required=False
+            )
+            self.fields[f"newgoal-{n}-scale"] = forms.CharField(
+                label=_("What 0 and 10 mean"), max_length=300, required=False
+            )
+            self.fields[f"newgoal-{n}-rating"] = forms.TypedChoiceField(
+                label=_("Rating now (0–10)"),
+                choices=RATING_CHOICES,
+                coerce=int,
+                empty_value=None,
+                required=False,
+            )
+        self.open_promises = open_promises
+        for promise in open_promises:
+            self.fields[f"review-{promise.pk}-status"] = forms.ChoiceField(
+                label=_("Was it kept?"),
+                choices=REVIEW_CHOICES,
+                widget=forms.RadioSelect,
+                required=False,
+            )
+            self.fields[f"review-{promise.pk}-note"] = forms.CharField(
+                label=_("Note"), max_length=400, required=False
+            )
+        for n in range(NEW_PROMISE_ROWS):
+            self.fields[f"promise-{n}-participant"] = ParticipantChoice(
+                label=_("Who promises"), queryset=participants, required=False
+            )
+            self.fields[f"promise-{n}-act"] = forms.CharField(
+                label=_("What they will do in their own role"), max_length=400, required=False
+            )
+            self.fields[f"promise-{n}-due"] = forms.DateField(
+                label=_("By when"),
+                required=False,
+                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            )
+
+    # Groups of bound fields for the template.
+    def life_areas(self) -> list[tuple[Any, forms.BoundField, forms.BoundField]]:
+        return [
+            (area, self[f"la-{area.pk}-strengths"], self[f"la-{area.pk}-vulnerabilities"])
+            for area in self.network.programme.life_areas.filter(is_active=True)
+        ]
+
+    def goal_ratings(self) -> list[tuple[Goal, forms.BoundField]]:
+        return [(goal, self[f"goal-{goal.pk}-rating"]) for goal in self.goals]
+
+    def new_goal_rows(self) -> list[list[forms.BoundField]]:
+        return [
+            [self[f"newgoal-{n}-{part}"] for part in ("owner", "text", "scale", "rating")]
+            for n in range(NEW_GOAL_ROWS)
+        ]
+
+    def reviews(self) -> list[tuple[Promise, forms.BoundField, forms.BoundField]]:
+        return [
+            (p, self[f"review-{p.pk}-status"], self[f"review-{p.pk}-note"])
+            for p in self.open_promises
+        ]
+
+    def promise_rows(self) -> list[list[forms.BoundField]]:
+        return [
+            [self[f"promise-{n}-{part}"] for part in ("participant", "act", "due")]
+            for n in range(NEW_PROMISE_ROWS)
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for n in range(NEW_PROMISE_ROWS):
+            participant = data.get(f"promise-{n}-participant")
+            act = data.get(f"promise-{n}-act", "")
+            due = data.get(f"promise-{n}-due")
+            if not (participant or act or due):
+                continue
+            if not participant:
+                self.add_error(f"promise-{n}-participant", _("Choose who makes the promise."))
+            if not act:
+                self.add_error(f"promise-{n}-act", _("Write what is promised."))
+            if not due:
+                self.add_error(f"promise-{n}-due", _("Give the date by which the promise is kept."))
+        for n in range(NEW_GOAL_ROWS):
+            if not data.get(f"newgoal-{n}-text") and data.get(f"newgoal-{n}-rating") is not None:
+                self.add_error(f"newgoal-{n}-text", _("Write the goal."))
+        return data
+
+    def to_input(self) -> RecordInput:
+        data = self.cleaned_data
+        areas = {
+            area.pk: (data[f"la-{area.pk}-strengths"], data[f"la-{area.pk}-vulnerabilities"])
+            for area, _strengths, _vulnerabilities in self.life_areas()
+        }
+        return RecordInput(
+            present=list(data["present"]),
+            family_view=data["family_view"],
+            child_view=data.get("child_view", ""),
+            common_goal=data["common_goal"],
+            protective_factors=data["protective_factors"],
+            life_areas=areas,
+            ratings={goal.pk: data[f"goal-{goal.pk}-rating"] for goal in self.goals},
+            new_goals=[
+                NewGoal(
+                    owner=data[f"newgoal-{n}-owner"],
+                    text=data[f"newgoal-{n}-text"],
+                    rating=data[f"newgoal-{n}-rating"],
+                    scale_note=data[f"newgoal-{n}-scale"],
+                )
+                for n in range(NEW_GOAL_ROWS)
+                if data.get(f"newgoal-{n}-text")
+            ],
+            new_promises=[
+                NewPromise(
+                    participant=data[f"promise-{n}-participant"],
+                    act=data[f"promise-{n}-act"],
+                    due=data[f"promise-{n}-due"],
+                )
+                for n in range(NEW_PROMISE_ROWS)
+                if data.get(f"promise-{n}-act")
+            ],
+            reviews=[
+                Review(p, data[f"review-{p.pk}-status"], data[f"review-{p.pk}-note"])
+                for p in self.open_promises
+                if data.get(f"review-{p.pk}-status")
+            ],
+        )
+
+
+class CloseNetworkForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Reason for closing"), choices=[], widget=forms.RadioSelect)
+    summary = forms.CharField(
+        label=_("Closing summary, written with the family"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from networks.models import ClosingReason
+
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].choices = ClosingReason.choices  # type: ignore[attr-defined]
+
+
+class ResolvePromisesForm(forms.Form):
+    note = forms.CharField(
+        label=_("How the open promises were resolved"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=400,
+    )

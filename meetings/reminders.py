@@ -1,0 +1,49 @@
+"""Reminder emails about promises: two days before due, and once when overdue."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from meetings.models import Promise, PromiseReminder, ReminderKind
+from meetings.services import promises_due_for_reminder
+from notifications.services import send_email
+
+
+def send_promise_reminders(today: date | None = None) -> int:
+    """Send every reminder that is due; each kind goes once per promise. Returns how many."""
+    soon, overdue = promises_due_for_reminder(today)
+    sent = 0
+    for kind, promises in ((ReminderKind.BEFORE_DUE, soon), (ReminderKind.OVERDUE, overdue)):
+        for promise in promises:
+            if _remind(promise, kind):
+                sent += 1
+    return sent
+
+
+def _remind(promise: Promise, kind: str) -> bool:
+    participant = promise.participant
+    if not participant.email:
+        return False
+    try:
+        with transaction.atomic():
+            PromiseReminder.objects.create(promise=promise, kind=kind)
+            language = participant.user.preferred_language if participant.user else "fi"
+            with override(language):
+                due = date_format(promise.due, "SHORT_DATE_FORMAT")
+                if kind == ReminderKind.BEFORE_DUE:
+                    subject = _("Reminder: a promise is due on %(due)s") % {"due": due}
+                else:
+                    subject = _("Reminder: a promise was due on %(due)s") % {"due": due}
+                body = _(
+                    "You promised in network %(network)s to do the following by %(due)s:\n\n"
+                    "%(act)s\n\nSign in to Arki to see your promises."
+                ) % {"network": promise.network_id, "due": due, "act": promise.act}
+            send_email(to=[participant.email], subject=subject, body=body)
+    except IntegrityError:
+        return False  # another worker sent it already
+    return True

@@ -1,0 +1,288 @@
+"""The verbs of a network meeting: record it, review promises, rate goals, remind. Transactions here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.errors import ValidationError
+from indicators.events import record_event
+from indicators.models import EventKind
+from meetings.models import (
+    Goal,
+    GoalRating,
+    LifeAreaNote,
+    MeetingRecord,
+    MeetingRecordRevision,
+    Promise,
+    PromiseStatus,
+)
+from networks import services as network_services
+from networks.deadlines import local_date
+from networks.models import Meeting, MeetingStatus, NetworkStatus, Participant
+
+TEXT_FIELDS = ("family_view", "child_view", "common_goal", "protective_factors")
+
+
+class StaleRecord(Exception):
+    """Someone saved the record after this user opened it. Nothing was written."""
+
+    def __init__(self, saved_by: str, changed: list[str]) -> None:
+        super().__init__(saved_by, changed)
+        self.saved_by = saved_by
+        self.changed = changed
+
+
+@dataclass
+class NewGoal:
+    owner: str
+    text: str
+    rating: int | None
+    scale_note: str = ""
+
+
+@dataclass
+class NewPromise:
+    participant: Participant
+    act: str
+    due: date
+
+
+@dataclass
+class Review:
+    promise: Promise
+    status: str
+    note: str = ""
+
+
+@dataclass
+class RecordInput:
+    present: list[Participant] = field(default_factory=list)
+    family_view: str = ""
+    child_view: str = ""
+    common_goal: str = ""
+    protective_factors: str = ""
+    life_areas: dict[int, tuple[str, str]] = field(default_factory=dict)  # life area id → notes
+    ratings: dict[int, int | None] = field(default_factory=dict)  # goal id → 0..10
+    new_goals: list[NewGoal] = field(default_factory=list)
+    new_promises: list[NewPromise] = field(default_factory=list)
+    reviews: list[Review] = field(default_factory=list)
+
+
+def snapshot(record: MeetingRecord) -> dict[str, Any]:
+    data: dict[str, Any] = {name: getattr(record, name) for name in TEXT_FIELDS}
+    data["present"] = sorted(record.present.values_list("pk", flat=True))
+    data["life_areas"] = {
+        str(note.life_area_id): [note.strengths, note.vulnerabilities]
+        for note in record.life_areas.all()
+    }
+    return data
+
+
+def open_promises_before(meeting: Meeting) -> list[Promise]:
+    """Promises made at earlier meetings and not yet reviewed: a follow-up starts from them."""
+    return list(
+        Promise.objects.filter(network=meeting.network, status=PromiseStatus.OPEN)
+        .exclude(made_in=meeting)
+        .select_related("participant")
+        .order_by("due", "pk")
+    )
+
+
+def _validate(meeting: Meeting, data: RecordInput) -> None:
+    errors: dict[str, list[str]] = {}
+    network = meeting.network
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise ValidationError(_("The meeting was cancelled."))
+    if network.status == NetworkStatus.CLOSED:
+        raise ValidationError(_("The network is closed."))
+    if meeting.starts_at > timezone.now():
+        raise ValidationError(_("The meeting has not started yet."))
+    members = set(network.participants.filter(removed_at__isnull=True).values_list("pk", flat=True))
+    meeting_day = local_date(meeting.starts_at)
+    for promise in data.new_promises:
+        if promise.participant is None or promise.participant.pk not in members:
+            errors.setdefault("promises", []).append(_("Choose who makes the promise."))
+        if not promise.act.strip():
+            errors.setdefault("promises", []).append(_("Write what is promised."))
+        if promise.due is None:
+            errors.setdefault("promises", []).append(
+                _("Give the date by which the promise is kept.")
+            )
+        elif promise.due < meeting_day:
+            errors.setdefault("promises", []).append(
+                _("A promise cannot be due before the meeting.")
+            )
+    for goal in data.new_goals:
+        if not goal.text.strip():
+            errors.setdefault("goals", []).append(_("Write the goal."))
+        if goal.rating is not None and not 0 <= goal.rating <= 10:
+            errors.setdefault("goals", []).append(_("Ratings are from 0 to 10."))
+    for rating in data.ratings.values():
+        if rating is not None and not 0 <= rating <= 10:
+            errors.setdefault("goals", []).append(_("Ratings are from 0 to 10."))
+    open_ids = {p.pk for p in open_promises_before(meeting)}
+    for review in data.reviews:
+        if review.promise.pk not in open_ids:
+            errors.setdefault("reviews", []).append(_("That promise is not open in this network."))
+        if review.status not in PromiseStatus.values or review.status == PromiseStatus.OPEN:
+            errors.setdefault("reviews", []).append(
+                _("Mark each promise kept, partly kept or not kept.")
+            )
+    if any(p.pk not in members for p in data.present):
+        errors.setdefault("present", []).append(
+            _("Only the network's participants can be present.")
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def save_meeting_record(
+    *, meeting: Meeting, by: Any, expected_version: int, data: RecordInput
+) -> MeetingRecord:
+    """Save the meeting's record. Saving the first time marks a planned meeting held.
+
+    ``expected_version`` is the record version the user opened (0 for a new record). If someone
+    saved in between, :class:`StaleRecord` says who and which parts changed; nothing is written.
+    """
+    meeting = Meeting.objects.select_for_update().select_related("network").get(pk=meeting.pk)
+    _validate(meeting, data)
+    record = MeetingRecord.objects.filter(meeting=meeting).first()
+    current = record.version if record else 0
+    if current != expected_version:
+        assert record is not None
+        base = record.revisions.filter(version=expected_version).first()
+        now = snapshot(record)
+        changed = [key for key in now if base is None or base.snapshot.get(key) != now[key]]
+        latest = record.revisions.select_related("saved_by").last()
+        raise StaleRecord(latest.saved_by.full_name if latest else "", changed)
+    if record is None:
+        record = MeetingRecord(meeting=meeting, saved_by=by, version=1)
+    else:
+        record.version += 1
+        record.saved_by = by
+    for name in TEXT_FIELDS:
+        setattr(record, name, getattr(data, name).strip())
+    record.save()
+    record.present.set(data.present)
+    for life_area_id, (strengths, vulnerabilities) in data.life_areas.items():
+        LifeAreaNote.objects.update_or_create(
+            record=record,
+            life_area_id=life_area_id,
+            defaults={"strengths": strengths.strip(), "vulnerabilities": vulnerabilities.strip()},
+        )
+    _save_goals(meeting, data)
+    _save_promises(meeting, data)
+    _save_reviews(meeting, data)
+    MeetingRecordRevision.objects.create(
+        record=record, version=record.version, saved_by=by, snapshot=snapshot(record)
+    )
+    if meeting.status == MeetingStatus.PLANNED:
+        network_services.mark_meeting_held(meeting=meeting, by=by)
+    if record.version == 1:
+        from feedback.services import invite
+
+        invite(network=meeting.network, occasion="meeting", meeting=meeting)
+    return record
+
+
+def _save_goals(meeting: Meeting, data: RecordInput) -> None:
+    network = meeting.network
+    goals = {goal.pk: goal for goal in Goal.objects.filter(network=network)}
+    for goal_id, rating in data.ratings.items():
+        if goal_id not in goals:
+            raise ValidationError({"goals": [_("That goal is not in this network.")]})
+        if rating is None:
+            GoalRating.objects.filter(goal_id=goal_id, meeting=meeting).delete()
+        else:
+            GoalRating.objects.update_or_create(
+                goal_id=goal_id, meeting=meeting, defaults={"rating": rating}
+            )
+    order = len(goals)
+    for new in data.new_goals:
+        order += 1
+        goal = Goal.objects.create(
+            network=network,
+            owner=new.owner,
+            text=new.text.strip(),
+            scale_note=new.scale_note.strip(),
+            set_in=meeting,
+            order=order,
+        )
+        if new.rating is not None:
+            GoalRating.objects.create(goal=goal, meeting=meeting, rating=new.rating)
+
+
+def _save_promises(meeting: Meeting, data: RecordInput) -> None:
+    for new in data.new_promises:
+        Promise.objects.create(
+            network=meeting.network,
+            made_in=meeting,
+            participant=new.participant,
+            act=new.act.strip(),
+            due=new.due,
+        )
+
+
+def _save_reviews(meeting: Meeting, data: RecordInput) -> None:
+    network = meeting.network
+    for review in data.reviews:
+        updated = Promise.objects.filter(pk=review.promise.pk, status=PromiseStatus.OPEN).update(
+            status=review.status,
+            review_note=review.note.strip(),
+            reviewed_in=meeting,
+            reviewed_at=timezone.now(),
+        )
+        if updated:
+            record_event(
+                EventKind.PROMISE_REVIEWED,
+                area=network.area,
+                programme=network.programme,
+                at=meeting.starts_at,
+                outcome=review.status,
+            )
+
+
+def goal_progress(network: Any) -> tuple[list[Meeting], list[tuple[Goal, list[int | None]]]]:
+    """Meetings with ratings (columns) and each goal's rating at each (rows), for chart and table."""
+    goals = list(Goal.objects.filter(network=network).prefetch_related("ratings"))
+    meeting_ids = {r.meeting_id for goal in goals for r in goal.ratings.all()}
+    meetings = list(Meeting.objects.filter(pk__in=meeting_ids).order_by("starts_at"))
+    rows = []
+    for goal in goals:
+        by_meeting = {r.meeting_id: r.rating for r in goal.ratings.all()}
+        rows.append((goal, [by_meeting.get(m.pk) for m in meetings]))
+    return meetings, rows
+
+
+def goal_chart(
+    meetings: list[Meeting], rows: list[tuple[Goal, list[int | None]]]
+) -> dict[str, Any]:
+    """The chart data for goal_progress: labels are meeting dates, one series per goal."""
+    from django.utils.formats import date_format
+
+    return {
+        "labels": [
+            date_format(timezone.localtime(m.starts_at), "SHORT_DATE_FORMAT") for m in meetings
+        ],
+        "series": [{"label": goal.text, "values": values} for goal, values in rows],
+    }
+
+
+def promises_due_for_reminder(today: date | None = None) -> tuple[list[Promise], list[Promise]]:
+    """Open promises due in two days, and overdue ones, that have not had that reminder yet."""
+    today = today or timezone.localdate()
+    base = Promise.objects.filter(
+        status=PromiseStatus.OPEN,
+        participant__removed_at__isnull=True,
+        network__status__in=[NetworkStatus.CONVENING, NetworkStatus.ACTIVE],
+    ).select_related("participant", "participant__user")
+    soon = list(base.filter(due=today + timedelta(days=2)).exclude(reminders__kind="before_due"))
+    overdue = list(base.filter(due__lt=today).exclude(reminders__kind="overdue"))
+    return soon, overdue

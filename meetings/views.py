@@ -1,0 +1,239 @@
+"""Meeting records, memos, promises and closing. Thin: parse, authorise, call a service, render."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import User
+from audit.access import SIGNED_IN, access_rule, record_access, record_disclosure, require_access
+from audit.models import Action, DisclosureChannel
+from core.errors import ValidationError
+from core.forms import apply_errors
+from meetings import memo, services
+from meetings.forms import CloseNetworkForm, MeetingRecordForm, ResolvePromisesForm
+from meetings.models import MeetingRecord, Promise, PromiseStatus
+from networks import services as network_services
+from networks.access import NETWORK
+from networks.models import Meeting, Network
+
+MANAGERS = {"coordinator", "initiator"}
+
+
+def _meeting(request: HttpRequest, meeting_pk: int, action: str) -> tuple[Meeting, str]:
+    meeting = get_object_or_404(
+        Meeting.objects.select_related("network", "network__programme", "network__area"),
+        pk=meeting_pk,
+    )
+    return meeting, require_access(request, meeting.network, action)
+
+
+@access_rule(NETWORK)
+def record(request: HttpRequest, meeting_pk: int) -> HttpResponse:
+    """Write the meeting record: the view, goals, life areas, promises and their review."""
+    meeting, basis = _meeting(
+        request, meeting_pk, Action.UPDATE if request.method == "POST" else Action.VIEW
+    )
+    if basis not in MANAGERS:
+        raise PermissionDenied
+    network = meeting.network
+    existing = MeetingRecord.objects.filter(meeting=meeting).first()
+    open_promises = services.open_promises_before(meeting)
+    form = MeetingRecordForm(
+        network,
+        meeting,
+        open_promises,
+        request.POST or None,
+        initial=_initial(meeting, existing),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_meeting_record(
+                meeting=meeting,
+                by=request.user,
+                expected_version=form.cleaned_data["version"],
+                data=form.to_input(),
+            )
+        except services.StaleRecord as stale:
+            labels = [
+                str(form.fields[name].label) if name in form.fields else name
+                for name in stale.changed
+            ]
+            # Keep the user's input, now based on the saved version, and say what changed.
+            data = request.POST.copy()
+            data["version"] = str(MeetingRecord.objects.get(meeting=meeting).version)
+            form = MeetingRecordForm(network, meeting, open_promises, data)
+            form.is_valid()
+            form.add_error(
+                None,
+                _(
+                    "%(name)s saved this record while you were writing. Changed: %(parts)s. "
+                    "Your text is kept below: check it against the saved record and save again."
+                )
+                % {"name": stale.saved_by, "parts": ", ".join(labels) or "–"},
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The meeting record was saved."))
+            return redirect("networks:detail", pk=network.pk)
+    return render(
+        request,
+        "meetings/record.html",
+        {"network": network, "meeting": meeting, "form": form, "record": existing},
+    )
+
+
+def _initial(meeting: Meeting, existing: MeetingRecord | None) -> dict[str, object]:
+    if existing is not None:
+        initial: dict[str, object] = {
+            "version": existing.version,
+            "present": list(existing.present.all()),
+            "family_view": existing.family_view,
+            "child_view": existing.child_view,
+            "common_goal": existing.common_goal,
+            "protective_factors": existing.protective_factors,
+        }
+        for note in existing.life_areas.all():
+            initial[f"la-{note.life_area_id}-strengths"] = note.strengths
+            initial[f"la-{note.life_area_id}-vulnerabilities"] = note.vulnerabilities
+        for rating in meeting.network.goals.filter(ratings__meeting=meeting).values(
+            "pk", "ratings__rating"
+        ):
+            initial[f"goal-{rating['pk']}-rating"] = rating["ratings__rating"]
+        return initial
+    previous = (
+        MeetingRecord.objects.filter(meeting__network=meeting.network)
+        .order_by("-meeting__starts_at")
+        .first()
+    )
+    return {
+        "version": 0,
+        "present": list(meeting.network.participants.filter(removed_at__isnull=True)),
+        "common_goal": previous.common_goal if previous else meeting.network.programme.common_goal,
+        "protective_factors": previous.protective_factors if previous else "",
+    }
+
+
+@access_rule(NETWORK)
+def memo_page(request: HttpRequest, meeting_pk: int) -> HttpResponse:
+    meeting, _basis = _meeting(request, meeting_pk, Action.VIEW)
+    language = memo.memo_language(request.GET.get("lang"), meeting)
+    with translation.override(language):
+        return render(
+            request,
+            "meetings/memo.html",
+            {
+                **memo.memo_context(meeting),
+                "language": language,
+                "memo_languages": memo.MEMO_LANGUAGES,
+            },
+        )
+
+
+@access_rule(NETWORK)
+def memo_pdf(request: HttpRequest, meeting_pk: int) -> HttpResponse:
+    """Download the memo as PDF; every download is written to the disclosure log."""
+    meeting, basis = _meeting(request, meeting_pk, Action.PRINT)
+    language = memo.memo_language(request.GET.get("lang"), meeting)
+    pdf = memo.render_memo_pdf(meeting, language)
+    record_disclosure(
+        actor=request.user,
+        subject=meeting.network,
+        data=f"meeting memo {meeting.pk} ({language})",
+        recipient=request.user.get_full_name() or str(request.user),  # type: ignore[union-attr]
+        channel=DisclosureChannel.DOWNLOAD,
+        basis=f"network participant: {basis}",
+        request_id=getattr(request, "request_id", ""),
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="arki-memo-{meeting.pk}.pdf"'
+    return response
+
+
+@access_rule(SIGNED_IN)
+def my_promises(request: HttpRequest) -> HttpResponse:
+    """Each professional's open promises across networks, soonest first."""
+    promises = list(
+        Promise.objects.filter(
+            participant__user=cast(User, request.user),
+            participant__removed_at__isnull=True,
+            status=PromiseStatus.OPEN,
+        )
+        .select_related("network", "network__area", "made_in")
+        .order_by("due", "pk")
+    )
+    for network in {promise.network for promise in promises}:
+        record_access(
+            actor=request.user,
+            subject=network,
+            action=Action.LIST,
+            basis="participant",
+            success=True,
+            request_id=getattr(request, "request_id", ""),
+            view_name="meetings:my_promises",
+        )
+    return render(request, "meetings/my_promises.html", {"promises": promises})
+
+
+@access_rule(NETWORK)
+def close(request: HttpRequest, pk: int) -> HttpResponse:
+    """Close the work together with the family: open promises are resolved first."""
+    network = get_object_or_404(Network, pk=pk)
+    basis = require_access(
+        request, network, Action.UPDATE if request.method == "POST" else Action.VIEW
+    )
+    if basis not in MANAGERS:
+        raise PermissionDenied
+    form = CloseNetworkForm(request.POST or None)
+    resolve_form = ResolvePromisesForm()
+    if request.method == "POST" and form.is_valid():
+        try:
+            network_services.close_network(
+                network=network,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                summary=form.cleaned_data["summary"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The network work was closed together with the family."))
+            return redirect("networks:detail", pk=network.pk)
+    open_promises = Promise.objects.filter(
+        network=network, status=PromiseStatus.OPEN
+    ).select_related("participant")
+    return render(
+        request,
+        "meetings/close.html",
+        {
+            "network": network,
+            "form": form,
+            "resolve_form": resolve_form,
+            "open_promises": open_promises,
+        },
+    )
+
+
+@require_POST
+@access_rule(NETWORK)
+def resolve_promises(request: HttpRequest, pk: int) -> HttpResponse:
+    network = get_object_or_404(Network, pk=pk)
+    if require_access(request, network, Action.UPDATE) not in MANAGERS:
+        raise PermissionDenied
+    form = ResolvePromisesForm(request.POST)
+    if form.is_valid():
+        count = network_services.resolve_open_promises(
+            network=network, by=request.user, note=form.cleaned_data["note"]
+        )
+        messages.success(request, _("%(count)s open promises were resolved.") % {"count": count})
+    else:
+        messages.error(request, _("Write how the open promises were resolved."))
+    return redirect("meetings:close", pk=network.pk)

@@ -1,0 +1,50 @@
+"""iCalendar invitations (RFC 5545/5546): REQUEST for new and moved meetings, CANCEL for cancelled."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import timezone
+from icalendar import Calendar, Event, vCalAddress, vText
+
+from networks.models import Meeting
+
+REQUEST = "REQUEST"
+CANCEL = "CANCEL"
+
+
+def meeting_calendar(
+    meeting: Meeting, method: str, attendees: Iterable[tuple[str, str]], summary: str
+) -> str:
+    """The meeting as an iCalendar text. ``attendees`` are (name, email) pairs."""
+    zone = ZoneInfo(settings.TIME_ZONE)
+    calendar = Calendar()
+    calendar.add("prodid", "-//Arki//Network meetings//FI")
+    calendar.add("version", "2.0")
+    calendar.add("method", method)
+    event = Event()
+    event.add("uid", f"{meeting.uid}@arki")
+    event.add("sequence", meeting.sequence)
+    event.add("dtstamp", timezone.now())
+    event.add("dtstart", meeting.starts_at.astimezone(zone))
+    event.add("dtend", meeting.ends_at.astimezone(zone))
+    event.add("summary", summary)
+    location = meeting.place or meeting.online_link
+    if location:
+        event.add("location", location)
+    if meeting.online_link:
+        event.add("url", meeting.online_link)
+    event.add("status", "CANCELLED" if method == CANCEL else "CONFIRMED")
+    organiser = vCalAddress(f"mailto:{settings.DEFAULT_FROM_EMAIL}")
+    organiser.params["cn"] = vText(meeting.organiser.full_name)
+    event["organizer"] = organiser
+    for name, email in attendees:
+        attendee = vCalAddress(f"mailto:{email}")
+        attendee.params["cn"] = vText(name)
+        attendee.params["role"] = vText("REQ-PARTICIPANT")
+        event.add("attendee", attendee, encode=False)
+    calendar.add_component(event)
+    calendar.add_missing_timezones()
+    return calendar.to_ical().decode()

@@ -1,0 +1,422 @@
+"""The verbs of network work: convene, invite, meet. Transactions live here."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from contacts.models import Contact
+from core.errors import StaleEdit, ValidationError
+from indicators.events import record_event
+from indicators.models import EventKind
+from networks import calendar
+from networks.deadlines import convening_deadline, local_date, within_deadline
+from networks.models import (
+    ClosingReason,
+    Invitation,
+    Language,
+    Meeting,
+    MeetingChange,
+    MeetingKind,
+    MeetingStatus,
+    Network,
+    NetworkStatus,
+    Participant,
+)
+from networks.selectors import match_key
+from notifications.services import Attachment, send_email
+from programmes.models import ParticipantKind, Programme, ProgrammeRole
+
+
+@transaction.atomic
+def open_network(
+    *,
+    contact: Contact,
+    by: Any,
+    subject_name: str,
+    subject_birth_date: date | None,
+    initiator: Any | None = None,
+    family_language: str = "fi",
+) -> Network:
+    """Open a network from a contact; the contact's time starts the convening deadline."""
+    subject_name = subject_name.strip()
+    if not subject_name:
+        raise ValidationError({"subject_name": _("Give the name of the child or client.")})
+    if subject_birth_date and subject_birth_date > timezone.localdate():
+        raise ValidationError({"subject_birth_date": _("The date of birth is in the future.")})
+    programme = contact.programme
+    network = Network.objects.create(
+        area=contact.area,
+        programme=programme,
+        subject_name=subject_name,
+        subject_birth_date=subject_birth_date,
+        match_key=match_key(subject_name, subject_birth_date),
+        first_contact_at=contact.received_at,
+        convening_deadline=convening_deadline(
+            contact.received_at, programme.convening_deadline_days
+        ),
+        coordinator=by,
+        initiator=initiator or contact.contact_person,
+        family_language=family_language if family_language in Language.values else "fi",
+    )
+    record_event(
+        EventKind.NETWORK_OPENED, area=network.area, programme=network.programme, at=timezone.now()
+    )
+    if initiator or contact.contact_person:
+        person = initiator or contact.contact_person
+        kind = professional_kind(network)
+        add_participant(
+            network=network,
+            by=by,
+            kind=kind,
+            role=role(network.programme, "initiator"),
+            user=person,
+        )
+    return network
+
+
+def professional_kind(network: Network) -> ParticipantKind:
+    kinds = ParticipantKind.objects.filter(
+        programme=network.programme, is_family=False, is_active=True
+    )
+    kind = kinds.filter(code="professional").first() or kinds.order_by("order").first()
+    if kind is None:
+        raise ValidationError(_("The programme has no participant kind for professionals."))
+    return kind
+
+
+def role(programme: Programme, code: str) -> ProgrammeRole | None:
+    """The programme's role with this code, if the programme has one."""
+    return ProgrammeRole.objects.filter(programme=programme, code=code, is_active=True).first()
+
+
+@transaction.atomic
+def add_participant(
+    *,
+    network: Network,
+    by: Any,
+    kind: ParticipantKind,
+    role: ProgrammeRole | None = None,
+    user: Any | None = None,
+    service: Any | None = None,
+    name: str = "",
+    relation: str = "",
+    email: str = "",
+    phone: str = "",
+    is_own_worker: bool = False,
+) -> Participant:
+    """Add a professional from the directory (``user``) or a family member / everyday adult."""
+    if network.status == NetworkStatus.CLOSED:
+        raise ValidationError(_("The network is closed."))
+    if kind.programme_id != network.programme_id or (
+        role and role.programme_id != network.programme_id
+    ):
+        raise ValidationError(_("The kind or role belongs to another programme."))
+    if user is not None:
+        if network.participants.filter(user=user, removed_at__isnull=True).exists():
+            raise ValidationError({"user": _("This professional is already in the network.")})
+        name = name or user.full_name
+        email = email or user.email
+        phone = phone or user.phone
+        if service is None:
+            position = user.positions.filter(is_active=True).select_related("service").first()
+            service = position.service if position else None
+    if not name.strip():
+        raise ValidationError({"name": _("Give the participant's name.")})
+    if is_own_worker:
+        network.participants.filter(is_own_worker=True).update(is_own_worker=False)
+    return Participant.objects.create(
+        network=network,
+        kind=kind,
+        role=role,
+        user=user,
+        service=service,
+        name=name.strip(),
+        relation=relation.strip(),
+        email=email.strip(),
+        phone=phone.strip(),
+        is_own_worker=is_own_worker,
+    )
+
+
+@transaction.atomic
+def remove_participant(*, participant: Participant, by: Any) -> None:
+    if participant.removed_at is None:
+        participant.removed_at = timezone.now()
+        participant.save(update_fields=["removed_at"])
+
+
+def _validate_time(
+    network: Network, kind: str, starts_at: datetime, ends_at: datetime, late_reason: str
+) -> None:
+    errors: dict[str, str] = {}
+    if starts_at < timezone.now():
+        errors["starts_at"] = _("The meeting cannot be in the past.")
+    elif starts_at < network.first_contact_at:
+        errors["starts_at"] = _("The meeting cannot be before the contact.")
+    if ends_at <= starts_at:
+        errors["ends_at"] = _("The meeting must end after it starts.")
+    if (
+        kind == MeetingKind.FIRST
+        and "starts_at" not in errors
+        and not within_deadline(starts_at, network.convening_deadline)
+        and not late_reason.strip()
+    ):
+        errors["late_reason"] = _(
+            "The first meeting is after the deadline (%(deadline)s). Give the reason."
+        ) % {"deadline": network.convening_deadline.strftime("%d.%m.%Y")}
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def schedule_meeting(
+    *,
+    network: Network,
+    by: Any,
+    starts_at: datetime,
+    ends_at: datetime,
+    place: str = "",
+    online_link: str = "",
+    late_reason: str = "",
+) -> Meeting:
+    """Propose the next meeting and invite every participant who has an email address."""
+    if network.status == NetworkStatus.CLOSED:
+        raise ValidationError(_("The network is closed."))
+    if not place.strip() and not online_link.strip():
+        raise ValidationError({"place": _("Give a place or an online meeting link.")})
+    has_first = network.meetings.exclude(status=MeetingStatus.CANCELLED).filter(
+        kind=MeetingKind.FIRST
+    )
+    kind = MeetingKind.FOLLOW_UP if has_first.exists() else MeetingKind.FIRST
+    if network.meetings.filter(status=MeetingStatus.PLANNED).exists():
+        raise ValidationError(_("A meeting is already planned. Move it instead."))
+    _validate_time(network, kind, starts_at, ends_at, late_reason)
+    meeting = Meeting.objects.create(
+        network=network,
+        kind=kind,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        place=place.strip(),
+        online_link=online_link.strip(),
+        late_reason=late_reason.strip(),
+        organiser=by,
+    )
+    MeetingChange.objects.create(
+        meeting=meeting, changed_by=by, new_starts_at=starts_at, reason=late_reason.strip()
+    )
+    send_invitations(meeting, calendar.REQUEST)
+    return meeting
+
+
+@transaction.atomic
+def move_meeting(
+    *,
+    meeting: Meeting,
+    by: Any,
+    expected_version: int,
+    starts_at: datetime,
+    ends_at: datetime,
+    place: str = "",
+    online_link: str = "",
+    reason: str = "",
+) -> Meeting:
+    """Move a planned meeting: everyone gets an updated invitation with a higher SEQUENCE."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.version != expected_version:
+        raise StaleEdit
+    if meeting.status != MeetingStatus.PLANNED:
+        raise ValidationError(_("Only a planned meeting can be moved."))
+    if not place.strip() and not online_link.strip():
+        raise ValidationError({"place": _("Give a place or an online meeting link.")})
+    _validate_time(meeting.network, meeting.kind, starts_at, ends_at, reason)
+    MeetingChange.objects.create(
+        meeting=meeting,
+        changed_by=by,
+        old_starts_at=meeting.starts_at,
+        new_starts_at=starts_at,
+        reason=reason.strip(),
+    )
+    meeting.starts_at, meeting.ends_at = starts_at, ends_at
+    meeting.place, meeting.online_link = place.strip(), online_link.strip()
+    if reason.strip():
+        meeting.late_reason = reason.strip()
+    meeting.sequence += 1
+    meeting.version += 1
+    meeting.save()
+    send_invitations(meeting, calendar.REQUEST)
+    return meeting
+
+
+@transaction.atomic
+def cancel_meeting(*, meeting: Meeting, by: Any, reason: str) -> Meeting:
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.status != MeetingStatus.PLANNED:
+        raise ValidationError(_("Only a planned meeting can be cancelled."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for cancelling.")})
+    MeetingChange.objects.create(
+        meeting=meeting,
+        changed_by=by,
+        old_starts_at=meeting.starts_at,
+        cancelled=True,
+        reason=reason.strip(),
+    )
+    meeting.status = MeetingStatus.CANCELLED
+    meeting.sequence += 1
+    meeting.version += 1
+    meeting.save()
+    send_invitations(meeting, calendar.CANCEL)
+    return meeting
+
+
+@transaction.atomic
+def mark_meeting_held(*, meeting: Meeting, by: Any) -> Meeting:
+    """Record that the meeting took place; the first one convenes the network."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.status != MeetingStatus.PLANNED:
+        raise ValidationError(_("Only a planned meeting can be marked held."))
+    if meeting.starts_at > timezone.now():
+        raise ValidationError(_("The meeting has not started yet."))
+    meeting.status = MeetingStatus.HELD
+    meeting.version += 1
+    meeting.save(update_fields=["status", "version"])
+    network = meeting.network
+    record_event(
+        EventKind.MEETING_HELD,
+        area=network.area,
+        programme=network.programme,
+        at=meeting.starts_at,
+        meeting_kind=meeting.kind,
+    )
+    if meeting.kind == MeetingKind.FIRST:
+        record_event(
+            EventKind.NETWORK_CONVENED,
+            area=network.area,
+            programme=network.programme,
+            at=meeting.starts_at,
+            days=(local_date(meeting.starts_at) - local_date(network.first_contact_at)).days,
+            count=network.contacts.filter(received_at__lte=meeting.starts_at).count(),
+            sectors=sectors_present(network),
+        )
+    if network.status == NetworkStatus.CONVENING:
+        Network.objects.filter(pk=network.pk).update(
+            status=NetworkStatus.ACTIVE, version=F("version") + 1
+        )
+    return meeting
+
+
+def sectors_present(network: Network) -> int:
+    """How many sectors act in the network at the same time (not in turns)."""
+    return (
+        network.participants.filter(removed_at__isnull=True, service__isnull=False)
+        .values("service__organisation__sector")
+        .distinct()
+        .count()
+    )
+
+
+def send_invitations(meeting: Meeting, method: str) -> int:
+    """Email each participant with an address an invitation (or cancellation) with an .ics file."""
+    participants = [
+        p for p in meeting.network.participants.filter(removed_at__isnull=True) if p.email
+    ]
+    attendees = [(p.name, p.email) for p in participants]
+    for participant in participants:
+        language = participant.user.preferred_language if participant.user else "fi"
+        with override(language):
+            subject, body, summary = _invitation_text(meeting, method)
+            ics = calendar.meeting_calendar(meeting, method, attendees, summary)
+        send_email(
+            to=[participant.email],
+            subject=subject,
+            body=body,
+            attachments=[
+                Attachment("invite.ics", ics, f"text/calendar; method={method}; charset=UTF-8")
+            ],
+        )
+        Invitation.objects.create(
+            meeting=meeting, participant=participant, method=method, sequence=meeting.sequence
+        )
+    return len(participants)
+
+
+def _invitation_text(meeting: Meeting, method: str) -> tuple[str, str, str]:
+    """Subject, body and calendar summary with no family names (they travel by email)."""
+    from django.utils.formats import date_format
+
+    when = date_format(timezone.localtime(meeting.starts_at), "DATETIME_FORMAT")
+    where = meeting.place or meeting.online_link
+    summary = str(meeting.get_kind_display())
+    if method == calendar.CANCEL:
+        subject = _("Cancelled: %(meeting)s %(when)s") % {"meeting": summary, "when": when}
+        body = _(
+            "The meeting on %(when)s has been cancelled. The coordinator will be in touch."
+        ) % {"when": when}
+    else:
+        prefix = _("Invitation") if meeting.sequence == 0 else _("Updated invitation")
+        subject = f"{prefix}: {summary} {when}"
+        body = _(
+            "You are invited to a %(meeting)s on %(when)s, %(where)s.\n"
+            "The meeting brings together the family's important everyday adults and services "
+            "at the same time. Sign in to Arki to see the network's timeline.\n"
+            "The calendar file is attached."
+        ) % {"meeting": summary.lower(), "when": when, "where": where}
+    return subject, body, summary
+
+
+@transaction.atomic
+def close_network(*, network: Network, by: Any, reason: str, summary: str) -> Network:
+    """Close the work together with the family. Open promises and planned meetings go first."""
+    from meetings.models import Promise, PromiseStatus
+
+    network = Network.objects.select_for_update().get(pk=network.pk)
+    if network.status == NetworkStatus.CLOSED:
+        raise ValidationError(_("The network is already closed."))
+    errors: dict[str, str] = {}
+    if reason not in ClosingReason.values:
+        errors["reason"] = _("Choose the reason for closing.")
+    if not summary.strip():
+        errors["summary"] = _("Write a closing summary with the family.")
+    if Promise.objects.filter(network=network, status=PromiseStatus.OPEN).exists():
+        errors["__all__"] = _("Resolve the open promises first.")
+    elif network.meetings.filter(status=MeetingStatus.PLANNED).exists():
+        errors["__all__"] = _("Cancel or record the planned meeting first.")
+    if errors:
+        raise ValidationError(errors)
+    network.status = NetworkStatus.CLOSED
+    network.closed_at = timezone.now()
+    network.closing_reason = reason
+    network.closing_summary = summary.strip()
+    network.version += 1
+    network.save()
+    record_event(
+        EventKind.NETWORK_CLOSED,
+        area=network.area,
+        programme=network.programme,
+        at=network.closed_at,
+        outcome=reason,
+        days=(local_date(network.closed_at) - local_date(network.first_contact_at)).days,
+    )
+    from feedback.services import invite
+
+    invite(network=network, occasion="closing")
+    return network
+
+
+@transaction.atomic
+def resolve_open_promises(*, network: Network, by: Any, note: str) -> int:
+    """Before closing: open promises are resolved together, with a note."""
+    from meetings.models import Promise, PromiseStatus
+
+    if not note.strip():
+        raise ValidationError({"note": _("Write how the open promises were resolved.")})
+    return Promise.objects.filter(network=network, status=PromiseStatus.OPEN).update(
+        status=PromiseStatus.CANCELLED, review_note=note.strip(), reviewed_at=timezone.now()
+    )

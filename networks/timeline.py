@@ -1,0 +1,97 @@
+"""'What happens next and by whom': the network's steps with the responsible person and date."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from networks.deadlines import local_date
+from networks.models import MeetingKind, MeetingStatus, Network, NetworkStatus
+
+
+@dataclass(frozen=True)
+class Step:
+    title: str
+    responsible: str
+    when: date | datetime | None
+    state: str  # done, current, upcoming, overdue, cancelled
+    note: str = ""
+
+
+def network_timeline(network: Network) -> list[Step]:
+    today = timezone.localdate()
+    contacts = list(
+        network.contacts.select_related("contact_person", "recorded_by").order_by("received_at")
+    )
+    meetings = list(network.meetings.select_related("organiser").order_by("starts_at"))
+    coordinator = network.coordinator.full_name
+    steps: list[Step] = []
+    for contact in contacts:
+        who = contact.contact_person or contact.recorded_by
+        steps.append(
+            Step(
+                _("Contact to the coordinating number"), who.full_name, contact.received_at, "done"
+            )
+        )
+    held_first = next(
+        (m for m in meetings if m.kind == MeetingKind.FIRST and m.status == MeetingStatus.HELD),
+        None,
+    )
+    if held_first:
+        steps.append(Step(_("Network convened"), coordinator, held_first.starts_at, "done"))
+    else:
+        state = "overdue" if today > network.convening_deadline else "current"
+        steps.append(
+            Step(
+                _("Convene the network (first meeting at the latest)"),
+                coordinator,
+                network.convening_deadline,
+                state,
+            )
+        )
+    for meeting in meetings:
+        if meeting.status == MeetingStatus.HELD:
+            state = "done"
+        elif meeting.status == MeetingStatus.CANCELLED:
+            state = "cancelled"
+        elif local_date(meeting.starts_at) < today:
+            state = "overdue"
+        else:
+            state = "upcoming"
+        note = meeting.place or meeting.online_link
+        if meeting.status == MeetingStatus.CANCELLED:
+            note = _("Cancelled")
+        steps.append(
+            Step(
+                str(meeting.get_kind_display()),
+                meeting.organiser.full_name,
+                meeting.starts_at,
+                state,
+                note,
+            )
+        )
+    for promise in network.promises.filter(status="open").select_related("participant"):
+        steps.append(
+            Step(
+                _("Promise: %(act)s") % {"act": promise.act},
+                promise.participant.name,
+                promise.due,
+                "overdue" if promise.due < today else "upcoming",
+            )
+        )
+    if (
+        held_first
+        and not any(m.status == MeetingStatus.PLANNED for m in meetings)
+        and network.status != NetworkStatus.CLOSED
+    ):
+        steps.append(Step(_("Schedule the next follow-up meeting"), coordinator, None, "current"))
+    if network.status == NetworkStatus.CLOSED:
+        steps.append(
+            Step(_("Work closed together with the family"), coordinator, network.closed_at, "done")
+        )
+    else:
+        steps.append(Step(_("Closing together with the family"), coordinator, None, "upcoming"))
+    return steps

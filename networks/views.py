@@ -1,0 +1,284 @@
+"""Network pages: participants, meetings, invitations, the timeline. Thin: parse, authorise, call."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from audit.access import SIGNED_IN, access_rule, require_access
+from audit.models import Action
+from core.errors import StaleEdit, ValidationError
+from core.forms import apply_errors
+from family.models import FamilyLink
+from meetings.services import goal_chart, goal_progress
+from networks import services
+from networks.access import NETWORK, networks_visible_to
+from networks.forms import (
+    CancelMeetingForm,
+    FamilyParticipantForm,
+    MeetingForm,
+    ProfessionalParticipantForm,
+)
+from networks.models import Meeting, MeetingStatus, Network, Participant
+from networks.selectors import next_meeting
+from networks.timeline import network_timeline
+
+MANAGERS = {"coordinator", "initiator"}
+
+
+def _network(request: HttpRequest, pk: int, action: str) -> tuple[Network, str]:
+    network = get_object_or_404(
+        Network.objects.select_related("area", "programme", "coordinator"), pk=pk
+    )
+    return network, require_access(request, network, action)
+
+
+def _manage(request: HttpRequest, pk: int, action: str = Action.UPDATE) -> Network:
+    network, basis = _network(request, pk, action)
+    if basis not in MANAGERS:
+        raise PermissionDenied
+    return network
+
+
+@access_rule(SIGNED_IN)
+def my_networks(request: HttpRequest) -> HttpResponse:
+    networks = (
+        networks_visible_to(request.user)
+        .select_related("area", "programme")
+        .prefetch_related("meetings")
+        .order_by("status", "convening_deadline")
+    )
+    return render(request, "networks/my_networks.html", {"networks": networks})
+
+
+@access_rule(NETWORK)
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    network, basis = _network(request, pk, Action.VIEW)
+    participants = network.participants.filter(removed_at__isnull=True).select_related(
+        "kind", "role", "service", "user"
+    )
+    rating_meetings, goals = goal_progress(network)
+    latest_link: dict[int, FamilyLink] = {}
+    for link in FamilyLink.objects.filter(participant__network=network).order_by("created_at"):
+        latest_link[link.participant_id] = link
+    context = {
+        "network": network,
+        "basis": basis,
+        "rating_meetings": rating_meetings,
+        "goals": goals,
+        "chart": goal_chart(rating_meetings, goals),
+        "promises": network.promises.select_related("participant").order_by("status", "due"),
+        "participant_rows": [(p, latest_link.get(p.pk)) for p in participants],
+        "now": timezone.now(),
+        "can_manage": basis in MANAGERS,
+        "participants": participants,
+        "meetings": network.meetings.select_related("organiser").order_by("starts_at"),
+        "next_meeting": next_meeting(network),
+        "timeline": network_timeline(network),
+        "contacts": network.contacts.order_by("received_at"),
+    }
+    return render(request, "networks/detail.html", context)
+
+
+@access_rule(NETWORK)
+def add_participant(request: HttpRequest, pk: int) -> HttpResponse:
+    network = _manage(request, pk, Action.UPDATE if request.method == "POST" else Action.VIEW)
+    which = request.POST.get("which", request.GET.get("which", "professional"))
+    professional_form = ProfessionalParticipantForm(
+        network, request.POST if which == "professional" else None, prefix="pro"
+    )
+    family_form = FamilyParticipantForm(
+        network, request.POST if which == "family" else None, prefix="fam"
+    )
+    if request.method == "POST":
+        form = professional_form if which == "professional" else family_form
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if which == "professional":
+                    services.add_participant(
+                        network=network,
+                        by=request.user,
+                        kind=services.professional_kind(network),
+                        role=data["role"],
+                        user=data["user"],
+                        is_own_worker=data.get("is_own_worker", False),
+                    )
+                else:
+                    services.add_participant(
+                        network=network,
+                        by=request.user,
+                        kind=data["kind"],
+                        name=data["name"],
+                        relation=data["relation"],
+                        email=data["email"],
+                        phone=data["phone"],
+                    )
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                messages.success(request, _("The participant was added."))
+                return redirect("networks:add_participant", pk=network.pk)
+    return render(
+        request,
+        "networks/add_participant.html",
+        {
+            "network": network,
+            "professional_form": professional_form,
+            "family_form": family_form,
+            "participants": network.participants.filter(removed_at__isnull=True).select_related(
+                "kind", "role"
+            ),
+        },
+    )
+
+
+@require_POST
+@access_rule(NETWORK)
+def remove_participant(request: HttpRequest, pk: int, participant_pk: int) -> HttpResponse:
+    network = _manage(request, pk)
+    participant = get_object_or_404(Participant, pk=participant_pk, network=network)
+    services.remove_participant(participant=participant, by=request.user)
+    messages.success(request, _("The participant was removed from the network."))
+    return redirect("networks:add_participant", pk=network.pk)
+
+
+@access_rule(NETWORK)
+def schedule_meeting(request: HttpRequest, pk: int) -> HttpResponse:
+    network = _manage(request, pk, Action.UPDATE if request.method == "POST" else Action.VIEW)
+    form = MeetingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.schedule_meeting(
+                network=network,
+                by=request.user,
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                place=data["place"],
+                online_link=data["online_link"],
+                late_reason=data["late_reason"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The meeting was scheduled and the invitations were sent."))
+            return redirect("networks:detail", pk=network.pk)
+    return render(
+        request,
+        "networks/meeting_form.html",
+        {"network": network, "form": form, "title": _("Schedule a meeting")},
+    )
+
+
+def _meeting(
+    request: HttpRequest, pk: int, meeting_pk: int, action: str = Action.UPDATE
+) -> Meeting:
+    network = _manage(request, pk, action)
+    return get_object_or_404(Meeting, pk=meeting_pk, network=network)
+
+
+@access_rule(NETWORK)
+def move_meeting(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
+    meeting = _meeting(
+        request, pk, meeting_pk, Action.UPDATE if request.method == "POST" else Action.VIEW
+    )
+    initial = {
+        "version": meeting.version,
+        "starts_at": meeting.starts_at,
+        "ends_at": meeting.ends_at,
+        "place": meeting.place,
+        "online_link": meeting.online_link,
+    }
+    form = MeetingForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.move_meeting(
+                meeting=meeting,
+                by=request.user,
+                expected_version=data["version"] or 0,
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                place=data["place"],
+                online_link=data["online_link"],
+                reason=data["late_reason"],
+            )
+        except StaleEdit:
+            form.add_error(
+                None,
+                _(
+                    "Someone else changed this meeting while you were editing it. Nothing was overwritten: check the meeting and try again."
+                ),
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The meeting was moved and updated invitations were sent."))
+            return redirect("networks:detail", pk=meeting.network_id)
+    return render(
+        request,
+        "networks/meeting_form.html",
+        {
+            "network": meeting.network,
+            "form": form,
+            "meeting": meeting,
+            "title": _("Move the meeting"),
+        },
+    )
+
+
+@access_rule(NETWORK)
+def cancel_meeting(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
+    meeting = _meeting(
+        request, pk, meeting_pk, Action.UPDATE if request.method == "POST" else Action.VIEW
+    )
+    form = CancelMeetingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cancel_meeting(
+                meeting=meeting, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(
+                request, _("The meeting was cancelled and the participants were told.")
+            )
+            return redirect("networks:detail", pk=meeting.network_id)
+    return render(request, "networks/cancel_meeting.html", {"meeting": meeting, "form": form})
+
+
+@require_POST
+@access_rule(NETWORK)
+def mark_held(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk, meeting_pk)
+    try:
+        services.mark_meeting_held(meeting=meeting, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The meeting was recorded as held."))
+    return redirect("networks:detail", pk=meeting.network_id)
+
+
+@access_rule(NETWORK)
+def family_invitation(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
+    """A printable invitation for the family."""
+    network, _basis = _network(request, pk, Action.PRINT)
+    meeting = get_object_or_404(
+        Meeting, pk=meeting_pk, network=network, status=MeetingStatus.PLANNED
+    )
+    participants = network.participants.filter(removed_at__isnull=True).select_related(
+        "kind", "service"
+    )
+    return render(
+        request,
+        "networks/family_invitation.html",
+        {"network": network, "meeting": meeting, "participants": participants},
+    )

@@ -1,0 +1,130 @@
+"""Programmes are configuration: one engine, different life areas, roles, deadlines and words."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from core.translation import TranslatedName, pick
+
+
+class Programme(TranslatedName):
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    description_fi = models.TextField(_("description in Finnish"), blank=True)
+    description_sv = models.TextField(_("description in Swedish"), blank=True)
+    description_en = models.TextField(_("description in English"), blank=True)
+    common_goal_fi = models.CharField(_("common goal in Finnish"), max_length=300)
+    common_goal_sv = models.CharField(_("common goal in Swedish"), max_length=300, blank=True)
+    common_goal_en = models.CharField(_("common goal in English"), max_length=300, blank=True)
+    method_name_fi = models.CharField(_("method in Finnish"), max_length=200, blank=True)
+    method_name_sv = models.CharField(_("method in Swedish"), max_length=200, blank=True)
+    method_name_en = models.CharField(_("method in English"), max_length=200, blank=True)
+    convening_deadline_days = models.PositiveSmallIntegerField(
+        _("days to convene the network"), default=14
+    )
+    convening_warning_day = models.PositiveSmallIntegerField(_("warning from day"), default=10)
+    config_version = models.CharField(_("configuration version"), max_length=40, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        ordering = ["order", "code"]
+
+    @property
+    def description(self) -> str:
+        return pick(self, "description")
+
+    @property
+    def common_goal(self) -> str:
+        return pick(self, "common_goal")
+
+    @property
+    def method_name(self) -> str:
+        return pick(self, "method_name")
+
+
+class ProgrammeItem(TranslatedName):
+    """A configured item of one programme, identified by its code within the programme."""
+
+    code = models.SlugField(_("code"), max_length=60)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["programme", "order", "code"]
+
+
+class LifeArea(ProgrammeItem):
+    """A development environment (kehitysympäristö) or life area of the programme."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="life_areas")
+
+    class Meta(ProgrammeItem.Meta):
+        verbose_name = _("life area")
+        verbose_name_plural = _("life areas")
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "code"], name="unique_life_area")
+        ]
+
+
+class ParticipantKind(ProgrammeItem):
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="participant_kinds"
+    )
+    is_family = models.BooleanField(
+        _("family or everyday adult"),
+        default=False,
+        help_text=_("Family members, the client and important everyday adults."),
+    )
+
+    class Meta(ProgrammeItem.Meta):
+        verbose_name = _("participant kind")
+        verbose_name_plural = _("participant kinds")
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "code"], name="unique_participant_kind")
+        ]
+
+
+class ProgrammeRole(ProgrammeItem):
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="roles")
+    description_fi = models.TextField(_("description in Finnish"), blank=True)
+    description_sv = models.TextField(_("description in Swedish"), blank=True)
+    description_en = models.TextField(_("description in English"), blank=True)
+
+    class Meta(ProgrammeItem.Meta):
+        verbose_name = _("network role")
+        verbose_name_plural = _("network roles")
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "code"], name="unique_programme_role")
+        ]
+
+    @property
+    def description(self) -> str:
+        return pick(self, "description")
+
+
+class ConcernCategory(ProgrammeItem):
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="concern_categories"
+    )
+
+    class Meta(ProgrammeItem.Meta):
+        verbose_name = _("concern category")
+        verbose_name_plural = _("concern categories")
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "code"], name="unique_concern_category")
+        ]
+
+
+class AgeBand(ProgrammeItem):
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="age_bands")
+
+    class Meta(ProgrammeItem.Meta):
+        verbose_name = _("age band")
+        verbose_name_plural = _("age bands")
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "code"], name="unique_age_band")
+        ]

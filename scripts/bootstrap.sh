@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Install what Arki needs on a Debian 12 machine: system packages, a virtual
+# environment with the pinned Python packages, compiled translations.
+# Usage: scripts/bootstrap.sh run|test
+set -euo pipefail
+cd "$(dirname "$0")/.."
+purpose=${1:-run}
+venv=${VENV:-.venv}
+
+system_packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-dejavu-core)
+if [ "$purpose" = test ]; then
+  # Debian's Chromium for the browser journeys; gettext for the catalogue check; poppler for PDF text.
+  system_packages+=(chromium gettext poppler-utils)
+fi
+
+missing=()
+for package in "${system_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" || missing+=("$package")
+done
+python=${PYTHON:-python3}
+if ! "$python" -c 'import ensurepip, venv' >/dev/null 2>&1; then
+  missing+=(python3-venv)
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing system packages: ${missing[*]}"
+  sudo_cmd=()
+  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+"$python" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Arki needs Python 3.11 or newer")'
+
+lock=requirements/$purpose.lock
+stamp="$venv/.installed-$purpose-$(sha256sum requirements/*.lock | sha256sum | cut -c1-16)"
+if [ ! -f "$stamp" ]; then
+  [ -x "$venv/bin/python" ] || "$python" -m venv "$venv"
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade "pip>=24"
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$lock"
+  rm -f "$venv"/.installed-*
+  touch "$stamp"
+fi
+DJANGO_SETTINGS_MODULE=arki.settings "$venv/bin/python" manage.py compile_translations
