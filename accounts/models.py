@@ -17,6 +17,7 @@ class Role(models.TextChoices):
     COORDINATOR = "coordinator", _("Coordinator")
     LEADERSHIP_MEMBER = "leadership_member", _("Leadership team member")
     DEVELOPER_WORKER = "developer_worker", _("Developer worker (backbone)")
+    LEARNING_NETWORK = "learning_network", _("Learning-network coordinator")
     ADMINISTRATOR = "administrator", _("Administrator")
 
 

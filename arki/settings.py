@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "feedback",
     "backbone",
     "leadership",
+    "learning",
     "demo",
 ]
 
@@ -235,3 +236,13 @@ ARKI_INSTALLATION_NAME = os.environ.get("ARKI_INSTALLATION_NAME", "Arki")
 # Enqueued by `manage.py scheduler` (started by `make run`) for the background worker.
 ARKI_PERIODIC_TASKS = ["meetings.tasks.send_promise_reminders"]
 ARKI_BASE_URL = os.environ.get("ARKI_BASE_URL", "http://127.0.0.1:8000")
+
+# The learning network (learning/): this region's identity in the packages it signs, and the
+# hub it sends them to. The signing key (LEARNING_SIGNING_KEY, base64 Ed25519 seed) is read
+# when a package is signed; outside production one is generated and kept in ARKI_LOCAL_DIR.
+ARKI_REGION_CODE = os.environ.get("ARKI_REGION_CODE", "" if PRODUCTION else "oulu").strip()
+ARKI_REGION_NAME = os.environ.get(
+    "ARKI_REGION_NAME", ARKI_INSTALLATION_NAME if PRODUCTION else "Oulu"
+).strip()
+LEARNING_HUB_URL = os.environ.get("LEARNING_HUB_URL", "").strip()
+LEARNING_HUB_TOKEN = os.environ.get("LEARNING_HUB_TOKEN", "").strip()

@@ -17,6 +17,7 @@ urlpatterns = [
     path("indicators/", include("indicators.urls")),
     path("leadership/", include("leadership.urls")),
     path("backbone/", include("backbone.urls")),
+    path("learning/", include("learning.urls")),
     path("i18n/setlang/", access_rule(PUBLIC)(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]

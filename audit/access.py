@@ -111,6 +111,24 @@ class PersonalRecord:
         return self.decide(user, subject)
 
 
+@dataclass(frozen=True)
+class ServiceToken:
+    """Another installation calling an API with a bearer token instead of a signed-in user.
+
+    The gate lets the request through; the view verifies the token itself and answers 401
+    without a valid one. Such an API never takes or shows a person's data.
+    """
+
+    name: str
+    personal: bool = False
+
+    def allows_user(self, user: Any) -> bool:
+        return True
+
+    def basis_for(self, user: Any, subject: models.Model) -> str | None:
+        return None
+
+
 PUBLIC = Public()
 SIGNED_IN = SignedIn()
 

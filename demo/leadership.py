@@ -77,6 +77,7 @@ def build_leadership(areas: dict[str, Area], programmes: dict[str, Programme]) -
                 what="Koulutetaan kaikki alueen opettajat LP-menetelmään kevään aikana",
                 why="Palaute: ammattilaiset eivät aina tienneet, mitä seuraavaksi tapahtuu",
                 who_informs=member.user,
+                shareable=True,
             )
             for each in team.members.select_related("user"):
                 services.record_commitment(

@@ -732,6 +732,11 @@ PEOPLE = (
         login="developer",
     ),
     PersonSpec(
+        "Learning-network coordinator (hub)",
+        (MembershipSpec(Role.LEARNING_NETWORK),),
+        login="network",
+    ),
+    PersonSpec(
         "Administrator",
         (MembershipSpec(Role.ADMINISTRATOR),),
         login="admin",

@@ -29,6 +29,7 @@ from accounts.models import Membership, User
 from demo import oulu
 from demo.figures import build_figures
 from demo.leadership import build_leadership
+from demo.learning import build_learning_network
 from demo.network_work import build_network_work
 from demo.training import build_training
 from directory.models import Area, ContactPoint, Location, Organisation, Position, Sector, Service
@@ -169,6 +170,9 @@ class _Builder:
         figures = build_figures(self.areas, self.programmes[oulu.CHILDREN], developer)
         if figures:
             self.report.created["entered indicator values"] += figures
+        packages = build_learning_network(developer, User.objects.get(email=f"network@{DOMAIN}"))
+        if packages:
+            self.report.created["learning-network packages"] += packages
 
     def build_areas(self) -> None:
         for spec in oulu.AREAS:

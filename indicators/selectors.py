@@ -159,7 +159,8 @@ def indicator_view(
         cells, totals = suppress_table(table, with_total=True)
         for a in shown_rows:
             rows.append(Row(a.name, a, [_shown(cells[str(a.pk)][p.code]) for p in periods]))
-        total = [_shown(totals[p.code]) for p in periods]
+        no_data = Cell(None, False, "")  # a region with no areas yet has no total either
+        total = [_shown(totals.get(p.code, no_data)) for p in periods]
     else:
         for a in shown_rows:
             rows.append(Row(a.name, a, [_derived(data.get((a.pk, p.code))) for p in periods]))
@@ -218,3 +219,22 @@ def indicators_for(programme: Any) -> list[Indicator]:
             Q(programme=programme) | Q(programme__isnull=True)
         )
     )
+
+
+def indicator_views(
+    programme: Any, area: Any = None, until: date | None = None, code: str | None = None
+) -> list[IndicatorView]:
+    """Every active indicator of the programme (or the one ``code``) over the areas it covers."""
+    from directory.models import Area
+
+    areas = list(Area.objects.order_by("name"))
+    views = []
+    for indicator in indicators_for(programme):
+        if code is not None and indicator.code != code:
+            continue
+        own = set(indicator.areas.values_list("pk", flat=True))
+        scoped = [a for a in areas if not own or a.pk in own]
+        if area is not None and area not in scoped:
+            continue
+        views.append(indicator_view(indicator, programme, scoped, area, until))
+    return views

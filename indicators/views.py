@@ -22,7 +22,7 @@ from indicators.charts import chart_svg
 from indicators.forms import DashboardForm, NoteForm
 from indicators.models import Indicator, InterpretationNote
 from indicators.periods import parse_period
-from indicators.selectors import IndicatorView, indicator_view, indicators_for
+from indicators.selectors import IndicatorView, indicator_views, indicators_for
 
 READERS = HasRole((Role.LEADERSHIP_MEMBER, Role.DEVELOPER_WORKER, Role.COORDINATOR))
 
@@ -31,20 +31,9 @@ def _views(
     request: HttpRequest, code: str | None = None
 ) -> tuple[dict[str, Any], list[IndicatorView]]:
     values = DashboardForm(request.GET).values()
-    programme, area = values["programme"], values["area"]
-    areas = list(Area.objects.order_by("name"))
-    indicators = indicators_for(programme)
-    if code is not None:
-        indicators = [i for i in indicators if i.code == code]
-        if not indicators:
-            raise Http404
-    views = []
-    for indicator in indicators:
-        own = set(indicator.areas.values_list("pk", flat=True))
-        scoped = [a for a in areas if not own or a.pk in own]
-        if area is not None and area not in scoped:
-            continue
-        views.append(indicator_view(indicator, programme, scoped, area, values["until"]))
+    if code is not None and not any(i.code == code for i in indicators_for(values["programme"])):
+        raise Http404
+    views = indicator_views(values["programme"], values["area"], values["until"], code)
     return values, views
 
 

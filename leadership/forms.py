@@ -31,6 +31,11 @@ class DecisionForm(forms.Form):
     who_informs = MemberChoice(
         label=_("Who informs the staff"), queryset=get_user_model().objects.none()
     )
+    shareable = forms.BooleanField(
+        label=_("Share with the learning network"),
+        help_text=_("Other regions see the decision in the learning-network package."),
+        required=False,
+    )
 
     def __init__(self, team: LeadershipTeam, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

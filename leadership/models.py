@@ -108,6 +108,11 @@ class Decision(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    shareable = models.BooleanField(
+        _("share with the learning network"),
+        default=False,
+        help_text=_("Shared decisions go to other regions in the learning-network package."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -268,14 +268,24 @@ def _member_of(team: LeadershipTeam, user: Any) -> bool:
 
 @transaction.atomic
 def record_decision(
-    *, meeting: TeamMeeting, by: Any, what: str, why: str, who_informs: Any
+    *,
+    meeting: TeamMeeting,
+    by: Any,
+    what: str,
+    why: str,
+    who_informs: Any,
+    shareable: bool = False,
 ) -> Decision:
     if not what.strip():
         raise ValidationError({"what": _("Write the decision.")})
     if not _member_of(meeting.team, who_informs):
         raise ValidationError({"who_informs": _("Choose a member of the team.")})
     return Decision.objects.create(
-        meeting=meeting, what=what.strip(), why=why.strip(), who_informs=who_informs
+        meeting=meeting,
+        what=what.strip(),
+        why=why.strip(),
+        who_informs=who_informs,
+        shareable=shareable,
     )
 
 

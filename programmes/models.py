@@ -24,6 +24,13 @@ class Programme(TranslatedName):
     )
     convening_warning_day = models.PositiveSmallIntegerField(_("warning from day"), default=10)
     config_version = models.CharField(_("configuration version"), max_length=40, blank=True)
+    population = models.CharField(
+        _("population served"),
+        max_length=20,
+        choices=[("children", _("children under 18")), ("inhabitants", _("inhabitants"))],
+        default="inhabitants",
+        help_text=_("The denominator of per-1,000 comparisons in the learning network."),
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("in use"), default=True)
 

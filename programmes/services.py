@@ -63,7 +63,7 @@ PROGRAMME_REQUIRED_KEYS = {
     "concern_categories",
     "age_bands",
 }
-PROGRAMME_OPTIONAL_KEYS = {"order"}
+PROGRAMME_OPTIONAL_KEYS = {"order", "population"}
 
 # Section in a programme file -> (model, extra keys every entry must have).
 ITEM_SECTIONS: dict[str, tuple[type[ProgrammeItem], frozenset[str]]] = {
@@ -344,6 +344,10 @@ def _read_programme(path: Path, problems: list[Problem]) -> ProgrammeData | None
     values["convening_deadline_days"] = deadline
     values["convening_warning_day"] = warning
     values["order"] = reader.integer(data.get("order", 0), "order", 0) or 0
+    population = data.get("population", "inhabitants")
+    if population not in ("children", "inhabitants"):
+        reader.fail("population", f"must be children or inhabitants, got {population!r}")
+    values["population"] = population
 
     items: dict[str, list[ItemData]] = {}
     for section, (_model, extra_keys) in ITEM_SECTIONS.items():

@@ -23,6 +23,14 @@ from directory.models import (
 )
 from indicators.models import EnteredValue
 from leadership.models import LeadershipTeam
+from learning.models import (
+    ExportedPackage,
+    NetworkMeeting,
+    Package,
+    Region,
+    SharedLearning,
+    Trial,
+)
 from networks.models import Network
 from programmes.models import Programme
 from programmes.services import load_configuration
@@ -116,6 +124,8 @@ def test_the_people_are_the_same_on_every_fresh_load():
     EnteredValue.objects.all().delete()
     LeadershipTeam.objects.all().delete()
     TrainingRecord.objects.all().delete()
+    for model in (Trial, SharedLearning, ExportedPackage, Package, NetworkMeeting, Region):
+        model.objects.all().delete()
     User.objects.all().delete()
 
     load_demo()

@@ -32,7 +32,7 @@
     if (canvas.dataset.min !== undefined) { scale.min = Number(canvas.dataset.min); }
     if (canvas.dataset.max !== undefined) { scale.max = Number(canvas.dataset.max); }
     var chart = new window.Chart(canvas, {
-      type: "line",
+      type: canvas.dataset.type || "line",
       data: { labels: data.labels, datasets: datasets },
       options: { animation: false, responsive: true, scales: { y: scale }, plugins: { legend: { position: "bottom" } } }
     });
