@@ -1,4 +1,8 @@
-"""Users sign in with their email address; what they may do comes from their memberships."""
+"""Users sign in with their email address; what they may do comes from their memberships.
+
+Sign-in itself is logged in ``SecurityEvent`` and every signed-in session is remembered in
+``UserSession`` so that disabling a user ends their sessions at once (docs/security.md).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit.models import AppendOnlyModel
+
 
 class Role(models.TextChoices):
     PROFESSIONAL = "professional", _("Professional")
@@ -18,6 +24,7 @@ class Role(models.TextChoices):
     LEADERSHIP_MEMBER = "leadership_member", _("Leadership team member")
     DEVELOPER_WORKER = "developer_worker", _("Developer worker (backbone)")
     LEARNING_NETWORK = "learning_network", _("Learning-network coordinator")
+    DATA_PROTECTION_OFFICER = "data_protection_officer", _("Data protection officer")
     ADMINISTRATOR = "administrator", _("Administrator")
 
 
@@ -136,3 +143,67 @@ class Membership(models.Model):
             str(part) for part in (self.area, self.programme, self.organisation) if part
         )
         return f"{self.get_role_display()}{' – ' + scope if scope else ''}"
+
+
+class UserSession(models.Model):
+    """A session a user signed in to; deleting the user's sessions signs them out everywhere."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("signed-in session")
+        verbose_name_plural = _("signed-in sessions")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class SecurityEventKind(models.TextChoices):
+    SIGNED_IN = "signed_in", _("signed in")
+    SIGN_IN_FAILED = "sign_in_failed", _("sign-in failed")
+    SIGNED_OUT = "signed_out", _("signed out")
+    LOCKED_OUT = "locked_out", _("locked out after failed sign-ins")
+    OTP_VERIFIED = "otp_verified", _("second factor verified")
+    OTP_FAILED = "otp_failed", _("wrong second-factor code")
+    OTP_DEVICE_CONFIRMED = "otp_device_confirmed", _("authenticator app set up")
+    OTP_DEVICE_RESET = "otp_device_reset", _("authenticator app reset")
+    SESSION_EXPIRED = "session_expired", _("session expired")
+    USER_DEACTIVATED = "user_deactivated", _("user deactivated")
+
+
+class SecurityEvent(AppendOnlyModel):
+    """One append-only row per sign-in event. Holds no client data, no attempted email or password."""
+
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    kind = models.CharField(_("event"), max_length=30, choices=SecurityEventKind.choices)
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # The administrator who reset a device or deactivated the user.
+    actor = models.ForeignKey(
+        User,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # sha256 of the lower-cased attempted email: repeated attempts group without storing it.
+    email_hash = models.CharField(_("email hash"), max_length=64, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    request_id = models.CharField(_("request id"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("security event")
+        verbose_name_plural = _("security events")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind}"

@@ -1,20 +1,90 @@
+import base64
+import io
+from typing import Any
+
+import qrcode
+import qrcode.image.svg
+from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render, resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.forms import EmailAuthenticationForm
-from audit.access import PUBLIC, access_rule
+from accounts import services
+from accounts.forms import EmailAuthenticationForm, TwoFactorCodeForm
+from accounts.middleware import counts_as_verified
+from audit.access import PUBLIC, SIGNED_IN, access_rule
 
-login = access_rule(PUBLIC)(
-    auth_views.LoginView.as_view(
-        template_name="accounts/login.html",
-        authentication_form=EmailAuthenticationForm,
-        redirect_authenticated_user=True,
-    )
-)
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = EmailAuthenticationForm
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["oidc_enabled"] = settings.OIDC_ENABLED
+        return context
+
+
+login = access_rule(PUBLIC)(LoginView.as_view())
 logout = access_rule(PUBLIC)(auth_views.LogoutView.as_view())
 
 
 @access_rule(PUBLIC)
 def locked_out(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/locked_out.html", status=429)
+
+
+def _next_url(request: HttpRequest) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+def _qr_code(device: TOTPDevice) -> str:
+    """The device's otpauth:// address as an inline SVG data URI (no outside requests)."""
+    buffer = io.BytesIO()
+    qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage).save(buffer)
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def _secret_text(device: TOTPDevice) -> str:
+    """The secret in base32, in groups of four for typing into an app by hand."""
+    secret = base64.b32encode(device.bin_key).decode().rstrip("=")
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+@access_rule(SIGNED_IN)
+def two_factor(request: HttpRequest) -> HttpResponseBase:
+    """Set up an authenticator app (first time) or enter its code (every sign-in)."""
+    next_url = _next_url(request)
+    if counts_as_verified(request):
+        return redirect(next_url)
+    user = request.user
+    assert user.is_authenticated
+    device = services.confirmed_device(user)
+    setting_up = device is None
+    if device is None:
+        device = services.pending_device(user)
+    form = TwoFactorCodeForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        outcome = services.verify_code(request, device, form.cleaned_data["code"])
+        if outcome:
+            return redirect(next_url)
+        if outcome is None:
+            form.add_error("code", _("Too many wrong codes. Wait a moment and then try again."))
+            status = 429
+        else:
+            form.add_error("code", _("The code is not correct. Check the app and try again."))
+    context: dict[str, Any] = {"form": form, "next": next_url, "setting_up": setting_up}
+    if setting_up:
+        context.update(qr_code=_qr_code(device), secret=_secret_text(device))
+    template = "accounts/two_factor_setup.html" if setting_up else "accounts/two_factor.html"
+    return render(request, template, context, status=status)

@@ -134,3 +134,37 @@ def get_email(default: str) -> dict[str, Any]:
     raise ImproperlyConfigured(
         f"EMAIL_URL: unsupported scheme {scheme!r}; use smtp://, smtps://, console:, locmem: or file:"
     )
+
+
+OIDC_REQUIRED = (
+    "OIDC_RP_CLIENT_ID",
+    "OIDC_RP_CLIENT_SECRET",
+    "OIDC_OP_AUTHORIZATION_ENDPOINT",
+    "OIDC_OP_TOKEN_ENDPOINT",
+    "OIDC_OP_USER_ENDPOINT",
+    "OIDC_OP_JWKS_ENDPOINT",
+)
+OIDC_SIGN_ALGORITHMS = ("RS256", "RS384", "RS512", "ES256", "ES384", "ES512")
+
+
+def get_oidc() -> dict[str, str]:
+    """The OIDC single sign-on settings, or {} when none of its variables is set.
+
+    A half-configured sign-on would fail only when someone first tries it, so every
+    missing variable stops start-up instead.
+    """
+    values = {name: os.environ.get(name, "").strip() for name in OIDC_REQUIRED}
+    if not any(values.values()):
+        return {}
+    for name, value in values.items():
+        if not value:
+            raise ImproperlyConfigured(
+                f"{name}: required when OIDC sign-in is configured "
+                f"(set all of {', '.join(OIDC_REQUIRED)} or none)"
+            )
+    algorithm = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256").strip().upper() or "RS256"
+    if algorithm not in OIDC_SIGN_ALGORITHMS:
+        raise ImproperlyConfigured(
+            f"OIDC_RP_SIGN_ALGO: expected one of {', '.join(OIDC_SIGN_ALGORITHMS)}, got {algorithm!r}"
+        )
+    return {**values, "OIDC_RP_SIGN_ALGO": algorithm}

@@ -58,12 +58,14 @@ INSTALLED_APPS = [
     "backbone",
     "leadership",
     "learning",
+    "privacy",
     "demo",
 ]
 
 MIDDLEWARE = [
     "audit.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "accounts.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -72,6 +74,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.SessionTimeoutMiddleware",
+    "accounts.middleware.OTPRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -141,6 +145,28 @@ SESSION_COOKIE_AGE = env.get_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+# Enforced by accounts.middleware.SessionTimeoutMiddleware (seconds; see docs/security.md).
+SESSION_IDLE_TIMEOUT = env.get_int("SESSION_IDLE_TIMEOUT", 30 * 60)
+SESSION_ABSOLUTE_TIMEOUT = env.get_int("SESSION_ABSOLUTE_TIMEOUT", SESSION_COOKIE_AGE)
+
+# Second factor: staff verify a TOTP device once per session (accounts.middleware).
+ARKI_REQUIRE_OTP = env.get_bool("ARKI_REQUIRE_OTP", default=PRODUCTION)
+OTP_TOTP_ISSUER = os.environ.get("ARKI_INSTALLATION_NAME", "Arki")
+OTP_TOTP_THROTTLE_FACTOR = 1
+# Administrators reset devices; they never see another user's secret.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# Optional OIDC single sign-on (mozilla-django-oidc): on when OIDC_RP_CLIENT_ID is set.
+_oidc = env.get_oidc()
+locals().update(_oidc)
+OIDC_ENABLED = bool(_oidc)
+OIDC_COUNTS_AS_SECOND_FACTOR = env.get_bool("OIDC_COUNTS_AS_SECOND_FACTOR", default=False)
+OIDC_CREATE_USER = False
+OIDC_RP_SCOPES = "openid email"
+OIDC_USE_PKCE = True
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc_authentication_callback"
+if OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS = [*AUTHENTICATION_BACKENDS, "accounts.oidc.ArkiOIDCBackend"]
 
 LANGUAGE_CODE = "fi"
 LANGUAGES = [("fi", _("Finnish")), ("sv", _("Swedish")), ("en", _("English"))]
@@ -205,6 +231,8 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Sent by accounts.middleware.PermissionsPolicyMiddleware: Arki needs no device features.
+ARKI_PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env.get_bool("SECURE_SSL_REDIRECT", default=True)
@@ -234,7 +262,11 @@ LOGGING = {
 # Arki's own settings.
 ARKI_INSTALLATION_NAME = os.environ.get("ARKI_INSTALLATION_NAME", "Arki")
 # Enqueued by `manage.py scheduler` (started by `make run`) for the background worker.
-ARKI_PERIODIC_TASKS = ["meetings.tasks.send_promise_reminders"]
+ARKI_PERIODIC_TASKS = [
+    "meetings.tasks.send_promise_reminders",
+    "privacy.tasks.apply_retention_task",
+    "audit.tasks.seal_logs",
+]
 ARKI_BASE_URL = os.environ.get("ARKI_BASE_URL", "http://127.0.0.1:8000")
 
 # The learning network (learning/): this region's identity in the packages it signs, and the

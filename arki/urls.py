@@ -18,6 +18,8 @@ urlpatterns = [
     path("leadership/", include("leadership.urls")),
     path("backbone/", include("backbone.urls")),
     path("learning/", include("learning.urls")),
+    path("audit/", include("audit.urls")),
+    path("privacy/", include("privacy.urls")),
     path("i18n/setlang/", access_rule(PUBLIC)(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]

@@ -14,7 +14,7 @@ row with :func:`record_access`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from functools import wraps
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
@@ -167,30 +167,35 @@ def require_access(
     subject: models.Model,
     action: str = Action.VIEW,
     actor_label: str = "",
+    allowed: Collection[str] | None = None,
 ) -> str:
     """Decide whether the request's user may act on ``subject``; log it; refuse with 403.
 
-    Returns the basis on which access was granted. ``actor_label`` names an actor without an
-    account (a family member's personal link).
+    Returns the basis on which access was granted. ``allowed`` narrows the bases that suffice
+    for this action (e.g. only "coordinator" may change a record): a user whose basis is not
+    among them is refused and the one log row says so. ``actor_label`` names an actor without
+    an account (a family member's personal link).
     """
     rule: Rule | None = getattr(request, "access_rule", None)
     if rule is None or not rule.personal:
         raise ImproperlyConfigured("require_access() needs a view declared with a personal rule")
     basis = rule.basis_for(request.user, subject)
+    granted = basis is not None and (allowed is None or basis in allowed)
     match = getattr(request, "resolver_match", None)
     record_access(
         actor=request.user,
         subject=subject,
         action=action,
         basis=basis or "",
-        success=basis is not None,
+        success=granted,
         request_id=getattr(request, "request_id", ""),
         view_name=match.view_name if match else "",
         actor_label=actor_label,
     )
     request.access_checked = True  # type: ignore[attr-defined]
-    if basis is None:
+    if not granted:
         raise PermissionDenied
+    assert basis is not None
     return basis
 
 

@@ -38,6 +38,36 @@ class AppendOnlyModel(models.Model):
         raise AppendOnlyError(f"the {self._meta.verbose_name} is append-only")
 
 
+class ChainedLog(AppendOnlyModel):
+    """An append-only log whose rows are hash-chained after they are written.
+
+    Rows are inserted without a hash (no lock on the hot path); ``audit.chain.seal`` later gives
+    each row its place ``seq`` in the chain and ``row_hash = sha256(previous_hash + content)``.
+    On PostgreSQL a trigger refuses DELETE and any UPDATE except sealing an unsealed row.
+    """
+
+    seq = models.BigIntegerField(null=True, blank=True, unique=True, editable=False)
+    previous_hash = models.CharField(max_length=64, blank=True, editable=False)
+    row_hash = models.CharField(max_length=64, blank=True, editable=False)
+
+    CHAINED_FIELDS: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+
+
+class ChainHead(models.Model):
+    """The end of a log's hash chain: the last sealed row's number and hash."""
+
+    log = models.CharField(max_length=60, unique=True)
+    last_seq = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="0" * 64)
+    sealed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.log} #{self.last_seq}"
+
+
 class Action(models.TextChoices):
     VIEW = "view", _("viewed")
     LIST = "list", _("listed")
@@ -48,8 +78,22 @@ class Action(models.TextChoices):
     EXPORT = "export", _("exported")
 
 
-class AccessLog(AppendOnlyModel):
+class AccessLog(ChainedLog):
     """One append-only row per access to a person's data, successful or refused."""
+
+    CHAINED_FIELDS = (
+        "id",
+        "at",
+        "actor_id",
+        "actor_label",
+        "subject_type",
+        "subject_id",
+        "action",
+        "basis",
+        "view_name",
+        "success",
+        "request_id",
+    )
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -87,8 +131,22 @@ class DisclosureChannel(models.TextChoices):
     EXPORT = "export", _("exported")
 
 
-class DisclosureLog(AppendOnlyModel):
+class DisclosureLog(ChainedLog):
     """The disclosure log (luovutusloki): whenever a person's data leaves Arki."""
+
+    CHAINED_FIELDS = (
+        "id",
+        "at",
+        "actor_id",
+        "actor_label",
+        "subject_type",
+        "subject_id",
+        "data",
+        "recipient",
+        "channel",
+        "basis",
+        "request_id",
+    )
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

@@ -180,6 +180,9 @@ class ConveneForm(forms.Form):
 class JoinForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     network = forms.IntegerField(widget=forms.HiddenInput)
+    # The identity the coordinator entered: the network must be that child's or client's.
+    subject_name = forms.CharField(widget=forms.HiddenInput, max_length=200)
+    subject_birth_date = forms.DateField(widget=forms.HiddenInput, required=False)
 
 
 class QueueFilterForm(forms.Form):

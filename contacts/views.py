@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
-from audit.access import SIGNED_IN, HasRole, access_rule, require_access
+from audit.access import SIGNED_IN, HasRole, access_rule, record_access, require_access
 from audit.models import Action
 from contacts import services
 from contacts.access import CONTACT, contacts_sent_by
@@ -125,9 +125,7 @@ def my_requests(request: HttpRequest) -> HttpResponse:
     return render(request, "contacts/my_requests.html", {"requests": requests})
 
 
-def _coordinator_only(basis: str) -> None:
-    if basis != "coordinator":
-        raise PermissionDenied
+COORDINATOR_ONLY = {"coordinator"}
 
 
 @access_rule(CONTACT)
@@ -150,8 +148,11 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @access_rule(CONTACT)
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     contact = get_object_or_404(Contact, pk=pk)
-    _coordinator_only(
-        require_access(request, contact, Action.UPDATE if request.method == "POST" else Action.VIEW)
+    require_access(
+        request,
+        contact,
+        Action.UPDATE if request.method == "POST" else Action.VIEW,
+        allowed=COORDINATOR_ONLY,
     )
     initial = {"submission_token": contact.submission_token, "version": contact.version}
     form = ContactForm(request.POST or None, instance=contact, initial=initial)
@@ -188,7 +189,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 @access_rule(CONTACT)
 def advice(request: HttpRequest, pk: int) -> HttpResponse:
     contact = get_object_or_404(Contact, pk=pk)
-    _coordinator_only(require_access(request, contact, Action.UPDATE))
+    require_access(request, contact, Action.UPDATE, allowed=COORDINATOR_ONLY)
     form = AdviceForm(request.POST)
     if form.is_valid():
         try:
@@ -215,8 +216,11 @@ def advice(request: HttpRequest, pk: int) -> HttpResponse:
 def convene(request: HttpRequest, pk: int) -> HttpResponse:
     """Convene the network: identify the child or client, check for an open network first."""
     contact = get_object_or_404(Contact.objects.select_related("area", "programme"), pk=pk)
-    _coordinator_only(
-        require_access(request, contact, Action.UPDATE if request.method == "POST" else Action.VIEW)
+    require_access(
+        request,
+        contact,
+        Action.UPDATE if request.method == "POST" else Action.VIEW,
+        allowed=COORDINATOR_ONLY,
     )
     needs_own_worker = role(contact.programme, "own-worker") is not None
     form = ConveneForm(
@@ -270,12 +274,27 @@ def convene(request: HttpRequest, pk: int) -> HttpResponse:
 @access_rule(CONTACT)
 def join(request: HttpRequest, pk: int) -> HttpResponse:
     contact = get_object_or_404(Contact, pk=pk)
-    _coordinator_only(require_access(request, contact, Action.UPDATE))
+    require_access(request, contact, Action.UPDATE, allowed=COORDINATOR_ONLY)
     form = JoinForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose the network to join."))
         return redirect("contacts:convene", pk=contact.pk)
     network = get_object_or_404(Network, pk=form.cleaned_data["network"])
+    matching = open_networks_matching(
+        form.cleaned_data["subject_name"], form.cleaned_data["subject_birth_date"]
+    )
+    if not matching.filter(pk=network.pk).exists():
+        # Not the open network of the child the coordinator identified: no need to know.
+        record_access(
+            actor=request.user,
+            subject=network,
+            action=Action.UPDATE,
+            basis="",
+            success=False,
+            request_id=getattr(request, "request_id", ""),
+            view_name="contacts:join",
+        )
+        raise PermissionDenied
     try:
         services.join_network(
             contact=contact,

@@ -737,6 +737,11 @@ PEOPLE = (
         login="network",
     ),
     PersonSpec(
+        "Data protection officer",
+        (MembershipSpec(Role.DATA_PROTECTION_OFFICER),),
+        login="dpo",
+    ),
+    PersonSpec(
         "Administrator",
         (MembershipSpec(Role.ADMINISTRATOR),),
         login="admin",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
@@ -132,8 +131,7 @@ def _participant(request: HttpRequest, pk: int, participant_pk: int) -> Particip
     participant = get_object_or_404(
         Participant.objects.select_related("network", "kind"), pk=participant_pk, network_id=pk
     )
-    if require_access(request, participant.network, Action.UPDATE) not in MANAGERS:
-        raise PermissionDenied
+    require_access(request, participant.network, Action.UPDATE, allowed=MANAGERS)
     return participant
 
 

@@ -10,6 +10,8 @@ from typing import Any, cast
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -130,7 +132,12 @@ def add_note(request: HttpRequest, code: str) -> HttpResponse:
             messages.success(request, _("The interpretation note was saved."))
     else:
         messages.error(request, _("Write the interpretation first."))
-    return redirect(f"{request.POST.get('next') or '/indicators/'}#indicator-{code}")
+    target = request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("indicators:dashboard")
+    return redirect(f"{target}#indicator-{code}")
 
 
 @access_rule(READERS)

@@ -111,7 +111,7 @@ class Package(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     sha256 = models.CharField(_("checksum"), max_length=64)
-    signature = models.CharField(max_length=100)
+    signature = models.CharField(max_length=128)
     payload = models.JSONField()
     is_current = models.BooleanField(_("current"), default=False)
 

@@ -200,8 +200,8 @@ def check_payload(payload: dict[str, Any]) -> None:
         where = _("figure %(n)s") % {"n": number}
         if not isinstance(figure, dict):
             raise _fail(_("%(where)s is not valid.") % {"where": where})
-        for key in ("programme", "indicator", "area_name"):
-            _text(figure, key, where)
+        for key, limit in (("programme", 60), ("indicator", 60), ("area_name", 200)):
+            _text(figure, key, where, limit=limit)
         _text(figure, "area", where, blank=True, limit=40)
         _text(figure, "note", where, blank=True, limit=2000)
         names = figure.get("name")

@@ -9,8 +9,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from audit.access import record_disclosure
+from audit.models import DisclosureChannel
 from meetings.models import Promise, PromiseReminder, ReminderKind
 from meetings.services import promises_due_for_reminder
+from networks import consent
 from notifications.services import send_email
 
 
@@ -27,7 +30,7 @@ def send_promise_reminders(today: date | None = None) -> int:
 
 def _remind(promise: Promise, kind: str) -> bool:
     participant = promise.participant
-    if not participant.email:
+    if not participant.email or consent.participant_excluded(participant):
         return False
     try:
         with transaction.atomic():
@@ -44,6 +47,14 @@ def _remind(promise: Promise, kind: str) -> bool:
                     "%(act)s\n\nSign in to Arki to see your promises."
                 ) % {"network": promise.network_id, "due": due, "act": promise.act}
             send_email(to=[participant.email], subject=subject, body=body)
+            record_disclosure(
+                actor=None,
+                subject=participant.network,
+                data=f"promise {promise.pk} reminder: the promised act and its due date",
+                recipient=f"participant {participant.pk}",
+                channel=DisclosureChannel.EMAIL,
+                basis="the participant's own promise",
+            )
     except IntegrityError:
         return False  # another worker sent it already
     return True

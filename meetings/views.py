@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import cast
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
@@ -20,6 +19,7 @@ from core.forms import apply_errors
 from meetings import memo, services
 from meetings.forms import CloseNetworkForm, MeetingRecordForm, ResolvePromisesForm
 from meetings.models import MeetingRecord, Promise, PromiseStatus
+from networks import consent
 from networks import services as network_services
 from networks.access import NETWORK
 from networks.models import Meeting, Network
@@ -27,22 +27,25 @@ from networks.models import Meeting, Network
 MANAGERS = {"coordinator", "initiator"}
 
 
-def _meeting(request: HttpRequest, meeting_pk: int, action: str) -> tuple[Meeting, str]:
+def _meeting(
+    request: HttpRequest, meeting_pk: int, action: str, allowed: set[str] | None = None
+) -> tuple[Meeting, str]:
     meeting = get_object_or_404(
         Meeting.objects.select_related("network", "network__programme", "network__area"),
         pk=meeting_pk,
     )
-    return meeting, require_access(request, meeting.network, action)
+    return meeting, require_access(request, meeting.network, action, allowed=allowed)
 
 
 @access_rule(NETWORK)
 def record(request: HttpRequest, meeting_pk: int) -> HttpResponse:
     """Write the meeting record: the view, goals, life areas, promises and their review."""
-    meeting, basis = _meeting(
-        request, meeting_pk, Action.UPDATE if request.method == "POST" else Action.VIEW
+    meeting, _basis = _meeting(
+        request,
+        meeting_pk,
+        Action.UPDATE if request.method == "POST" else Action.VIEW,
+        allowed=MANAGERS,
     )
-    if basis not in MANAGERS:
-        raise PermissionDenied
     network = meeting.network
     existing = MeetingRecord.objects.filter(meeting=meeting).first()
     open_promises = services.open_promises_before(meeting)
@@ -142,6 +145,11 @@ def memo_page(request: HttpRequest, meeting_pk: int) -> HttpResponse:
 def memo_pdf(request: HttpRequest, meeting_pk: int) -> HttpResponse:
     """Download the memo as PDF; every download is written to the disclosure log."""
     meeting, basis = _meeting(request, meeting_pk, Action.PRINT)
+    if consent.memo_stopped(meeting.network):
+        messages.error(
+            request, _("The family has withdrawn their consent: the memo is not distributed.")
+        )
+        return redirect("meetings:memo", meeting_pk=meeting.pk)
     language = memo.memo_language(request.GET.get("lang"), meeting)
     pdf = memo.render_memo_pdf(meeting, language)
     record_disclosure(
@@ -187,11 +195,12 @@ def my_promises(request: HttpRequest) -> HttpResponse:
 def close(request: HttpRequest, pk: int) -> HttpResponse:
     """Close the work together with the family: open promises are resolved first."""
     network = get_object_or_404(Network, pk=pk)
-    basis = require_access(
-        request, network, Action.UPDATE if request.method == "POST" else Action.VIEW
+    require_access(
+        request,
+        network,
+        Action.UPDATE if request.method == "POST" else Action.VIEW,
+        allowed=MANAGERS,
     )
-    if basis not in MANAGERS:
-        raise PermissionDenied
     form = CloseNetworkForm(request.POST or None)
     resolve_form = ResolvePromisesForm()
     if request.method == "POST" and form.is_valid():
@@ -226,8 +235,7 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
 @access_rule(NETWORK)
 def resolve_promises(request: HttpRequest, pk: int) -> HttpResponse:
     network = get_object_or_404(Network, pk=pk)
-    if require_access(request, network, Action.UPDATE) not in MANAGERS:
-        raise PermissionDenied
+    require_access(request, network, Action.UPDATE, allowed=MANAGERS)
     form = ResolvePromisesForm(request.POST)
     if form.is_valid():
         count = network_services.resolve_open_promises(

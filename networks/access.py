@@ -36,16 +36,23 @@ def is_coordinator_of(user: Any, area_id: int, programme_id: int) -> bool:
 
 
 def network_basis(user: Any, network: Any) -> str | None:
+    """The need-to-know basis: the coordinators always; participants and the initiator while the
+    family's consent stands and no ban names them; anyone else only through break-glass."""
+    from networks import consent
+
     if not isinstance(network, Network):
         return None
-    if network.participants.filter(user=user, removed_at__isnull=True).exists():
-        return "participant"
     if network.coordinator_id == user.pk or is_coordinator_of(
         user, network.area_id, network.programme_id
     ):
         return "coordinator"
-    if network.initiator_id == user.pk:
-        return "initiator"
+    if not consent.access_ended(user, network):
+        if network.participants.filter(user=user, removed_at__isnull=True).exists():
+            return "participant"
+        if network.initiator_id == user.pk:
+            return "initiator"
+    if consent.has_break_glass(user, network):
+        return "break-glass"
     return None
 
 
@@ -53,10 +60,18 @@ NETWORK = PersonalRecord(name="network", decide=network_basis)
 
 
 def networks_visible_to(user: Any) -> QuerySet[Network]:
-    """The networks the user needs to know about, filtered in the database."""
+    """The networks the user needs to know about, filtered in the database.
+
+    Break-glass access never lists a network: it opens only the one asked for.
+    """
+    from networks.consent import banned_q, withdrawn_q
+    from networks.models import ConsentScope
+
+    by_work = (
+        (Q(participants__user=user, participants__removed_at__isnull=True) | Q(initiator=user))
+        & ~withdrawn_q(ConsentScope.SHARE)
+        & ~banned_q(user)
+    )
     return Network.objects.filter(
-        Q(participants__user=user, participants__removed_at__isnull=True)
-        | Q(coordinator=user)
-        | Q(initiator=user)
-        | coordinator_scope(user)
+        Q(coordinator=user) | coordinator_scope(user) | by_work
     ).distinct()

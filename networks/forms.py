@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from contacts.forms import ProfessionalChoiceField, professionals
 from core.forms import limit_choices
-from networks.models import Network
+from directory.models import Service
+from networks.models import ConsentHow, ConsentScope, Network, Participant
 from programmes.models import ParticipantKind, ProgrammeRole
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -98,4 +99,51 @@ class MeetingForm(forms.Form):
 class CancelMeetingForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for cancelling"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ConsentForm(forms.Form):
+    scope = forms.ChoiceField(label=_("What the family agreed to"), choices=ConsentScope.choices)
+    given_by = forms.CharField(label=_("Given by (name and relation)"), max_length=200)
+    given_how = forms.ChoiceField(label=_("How"), choices=ConsentHow.choices)
+    given_at = forms.DateTimeField(
+        label=_("When"), widget=DATETIME_WIDGET, input_formats=DATETIME_FORMATS
+    )
+
+
+class WithdrawConsentForm(forms.Form):
+    how = forms.ChoiceField(label=_("How the family withdrew it"), choices=ConsentHow.choices)
+
+
+class BanForm(forms.Form):
+    participant = forms.ModelChoiceField(
+        label=_("Participant"), queryset=Participant.objects.none(), required=False
+    )
+    service = forms.ModelChoiceField(
+        label=_("Or a whole service"), queryset=Service.objects.none(), required=False
+    )
+    requested_by = forms.CharField(label=_("Requested by (name and relation)"), max_length=200)
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False
+    )
+
+    def __init__(self, network: Network, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit_choices(
+            self,
+            "participant",
+            network.participants.filter(removed_at__isnull=True, kind__is_family=False),
+        )
+        limit_choices(self, "service", Service.objects.order_by("name"))
+
+
+class BreakGlassForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why do you need this network's information now?"),
+        help_text=_(
+            "Your reason, the time and everything you open are logged and reviewed by the data "
+            "protection officer. Access ends after two hours."
+        ),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
     )

@@ -73,6 +73,8 @@ class Network(models.Model):
         _("reason for closing"), max_length=20, choices=ClosingReason.choices, blank=True
     )
     closing_summary = models.TextField(_("closing summary"), blank=True)
+    # Set when the retention period ended and privacy.retention erased the personal data.
+    erased_at = models.DateTimeField(_("personal data erased"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -221,3 +223,124 @@ def deadline_for(contact_date: date, days: int) -> date:
     from datetime import timedelta
 
     return contact_date + timedelta(days=days)
+
+
+class ConsentScope(models.TextChoices):
+    SHARE = "share", _("Sharing information between the network's participants")
+    MEMO = "memo", _("Sending the memo to the participants")
+
+
+class ConsentHow(models.TextChoices):
+    IN_PERSON = "in_person", _("in person")
+    PHONE = "phone", _("by phone")
+    WRITTEN = "written", _("in writing")
+    ELECTRONIC = "electronic", _("electronically")
+
+
+class ConsentRecord(models.Model):
+    """What the family agreed to share, with whom, when and how; and its withdrawal.
+
+    The consent covers the network's participants (``with whom``); a ban on a named party
+    (:class:`DisclosureBan`) narrows it. A withdrawal takes effect at once.
+    """
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="consents")
+    scope = models.CharField(_("what"), max_length=10, choices=ConsentScope.choices)
+    given_by = models.CharField(_("given by (name and relation)"), max_length=200)
+    given_how = models.CharField(_("how"), max_length=12, choices=ConsentHow.choices)
+    given_at = models.DateTimeField(_("given"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawn_how = models.CharField(
+        _("withdrawn how"), max_length=12, choices=ConsentHow.choices, blank=True
+    )
+    withdrawn_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["given_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.network_id} {self.scope}"
+
+
+class DisclosureBan(models.Model):
+    """The client's ban on disclosing their data to a named party: a participant or a service."""
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="bans")
+    participant = models.ForeignKey(
+        Participant,
+        verbose_name=_("participant"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="bans",
+    )
+    service = models.ForeignKey(
+        "directory.Service",
+        verbose_name=_("service"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    requested_by = models.CharField(_("requested by (name and relation)"), max_length=200)
+    reason = models.TextField(_("reason"), blank=True, max_length=2000)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    lifted_at = models.DateTimeField(_("lifted"), null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("disclosure ban")
+        verbose_name_plural = _("disclosure bans")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(participant__isnull=False) | models.Q(service__isnull=False),
+                name="ban_names_a_party",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.network_id} ban"
+
+
+class BreakGlassGrant(models.Model):
+    """Emergency access to a network without a need-to-know basis: a reason, a time limit, review.
+
+    Every use is logged in the access log with the basis ``break-glass``; the data protection
+    officer reviews each grant.
+    """
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="break_glass")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("reason"), max_length=2000)
+    granted_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    review_note = models.TextField(_("review note"), blank=True, max_length=2000)
+
+    class Meta:
+        verbose_name = _("break-glass access")
+        verbose_name_plural = _("break-glass accesses")
+        ordering = ["-granted_at"]
+
+    def __str__(self) -> str:
+        return f"{self.network_id} {self.user_id}"

@@ -11,11 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from audit.access import record_disclosure
+from audit.models import DisclosureChannel
 from contacts.models import Contact
 from core.errors import StaleEdit, ValidationError
 from indicators.events import record_event
 from indicators.models import EventKind
-from networks import calendar
+from networks import calendar, consent
 from networks.deadlines import convening_deadline, local_date, within_deadline
 from networks.models import (
     ClosingReason,
@@ -129,6 +131,10 @@ def add_participant(
             service = position.service if position else None
     if not name.strip():
         raise ValidationError({"name": _("Give the participant's name.")})
+    if service is not None and service.pk in consent.banned_service_ids(network):
+        raise ValidationError(
+            _("The client has banned disclosing their information to this service.")
+        )
     if is_own_worker:
         network.participants.filter(is_own_worker=True).update(is_own_worker=False)
     return Participant.objects.create(
@@ -325,7 +331,11 @@ def sectors_present(network: Network) -> int:
 def send_invitations(meeting: Meeting, method: str) -> int:
     """Email each participant with an address an invitation (or cancellation) with an .ics file."""
     participants = [
-        p for p in meeting.network.participants.filter(removed_at__isnull=True) if p.email
+        p
+        for p in meeting.network.participants.filter(removed_at__isnull=True).select_related(
+            "kind", "user", "network"
+        )
+        if p.email and not consent.participant_excluded(p)
     ]
     attendees = [(p.name, p.email) for p in participants]
     for participant in participants:
@@ -340,6 +350,14 @@ def send_invitations(meeting: Meeting, method: str) -> int:
             attachments=[
                 Attachment("invite.ics", ics, f"text/calendar; method={method}; charset=UTF-8")
             ],
+        )
+        record_disclosure(
+            actor=None,
+            subject=meeting.network,
+            data=f"meeting {meeting.pk} invitation: time, place, participants' names",
+            recipient=f"participant {participant.pk}",
+            channel=DisclosureChannel.EMAIL,
+            basis="network participant",
         )
         Invitation.objects.create(
             meeting=meeting, participant=participant, method=method, sequence=meeting.sequence

@@ -3,45 +3,55 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from audit.access import SIGNED_IN, access_rule, require_access
+from audit.access import SIGNED_IN, HasRole, access_rule, require_access
 from audit.models import Action
 from core.errors import StaleEdit, ValidationError
 from core.forms import apply_errors
 from family.models import FamilyLink
 from meetings.services import goal_chart, goal_progress
-from networks import services
+from networks import consent, services
 from networks.access import NETWORK, networks_visible_to
 from networks.forms import (
+    BanForm,
+    BreakGlassForm,
     CancelMeetingForm,
+    ConsentForm,
     FamilyParticipantForm,
     MeetingForm,
     ProfessionalParticipantForm,
+    WithdrawConsentForm,
 )
-from networks.models import Meeting, MeetingStatus, Network, Participant
+from networks.models import (
+    ConsentRecord,
+    DisclosureBan,
+    Meeting,
+    MeetingStatus,
+    Network,
+    Participant,
+)
 from networks.selectors import next_meeting
 from networks.timeline import network_timeline
 
 MANAGERS = {"coordinator", "initiator"}
 
 
-def _network(request: HttpRequest, pk: int, action: str) -> tuple[Network, str]:
+def _network(
+    request: HttpRequest, pk: int, action: str, allowed: set[str] | None = None
+) -> tuple[Network, str]:
     network = get_object_or_404(
         Network.objects.select_related("area", "programme", "coordinator"), pk=pk
     )
-    return network, require_access(request, network, action)
+    return network, require_access(request, network, action, allowed=allowed)
 
 
 def _manage(request: HttpRequest, pk: int, action: str = Action.UPDATE) -> Network:
-    network, basis = _network(request, pk, action)
-    if basis not in MANAGERS:
-        raise PermissionDenied
+    network, _basis = _network(request, pk, action, allowed=MANAGERS)
     return network
 
 
@@ -281,4 +291,100 @@ def family_invitation(request: HttpRequest, pk: int, meeting_pk: int) -> HttpRes
         request,
         "networks/family_invitation.html",
         {"network": network, "meeting": meeting, "participants": participants},
+    )
+
+
+@access_rule(NETWORK)
+def consents(request: HttpRequest, pk: int) -> HttpResponse:
+    """The family's consents and bans on disclosure; the coordinator records and withdraws them."""
+    posting = request.method == "POST"
+    network, basis = _network(
+        request,
+        pk,
+        Action.UPDATE if posting else Action.VIEW,
+        allowed={"coordinator"} if posting else MANAGERS,
+    )
+    consent_form = ConsentForm(
+        initial={"given_at": timezone.localtime().replace(second=0, microsecond=0)}
+    )
+    ban_form = BanForm(network)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "consent":
+                consent_form = ConsentForm(request.POST)
+                if consent_form.is_valid():
+                    consent.record_consent(
+                        network=network, by=request.user, **consent_form.cleaned_data
+                    )
+                    messages.success(request, _("The consent was recorded."))
+                    return redirect("networks:consents", pk=network.pk)
+            elif action == "withdraw":
+                record = get_object_or_404(
+                    ConsentRecord, pk=request.POST.get("consent"), network=network
+                )
+                withdraw_form = WithdrawConsentForm(request.POST)
+                if withdraw_form.is_valid():
+                    consent.withdraw_consent(
+                        consent=record, by=request.user, how=withdraw_form.cleaned_data["how"]
+                    )
+                    messages.success(
+                        request,
+                        _(
+                            "The consent was withdrawn. The other participants' access ended now and they were told."
+                        ),
+                    )
+                    return redirect("networks:consents", pk=network.pk)
+            elif action == "ban":
+                ban_form = BanForm(network, request.POST)
+                if ban_form.is_valid():
+                    consent.ban_disclosure(
+                        network=network, by=request.user, **ban_form.cleaned_data
+                    )
+                    messages.success(
+                        request, _("The ban on disclosure was recorded; it applies at once.")
+                    )
+                    return redirect("networks:consents", pk=network.pk)
+            elif action == "lift":
+                ban = get_object_or_404(DisclosureBan, pk=request.POST.get("ban"), network=network)
+                consent.lift_ban(ban=ban, by=request.user)
+                messages.success(request, _("The ban on disclosure was lifted."))
+                return redirect("networks:consents", pk=network.pk)
+        except ValidationError as error:
+            apply_errors(ban_form if action == "ban" else consent_form, error)
+    return render(
+        request,
+        "networks/consents.html",
+        {
+            "network": network,
+            "records": network.consents.select_related("recorded_by", "withdrawn_recorded_by"),
+            "bans": network.bans.select_related("participant", "service", "recorded_by"),
+            "consent_form": consent_form,
+            "withdraw_form": WithdrawConsentForm(),
+            "ban_form": ban_form,
+            "can_change": basis == "coordinator",
+        },
+    )
+
+
+@access_rule(HasRole(consent.BREAK_GLASS_ROLES))
+def break_glass(request: HttpRequest, pk: int) -> HttpResponse:
+    """Emergency access with a reason; shows nothing of the network before the grant."""
+    network = get_object_or_404(Network, pk=pk)
+    form = BreakGlassForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            consent.grant_break_glass(
+                network=network, user=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.warning(
+                request,
+                _("Emergency access for two hours. Everything you open is logged and reviewed."),
+            )
+            return redirect("networks:detail", pk=network.pk)
+    return render(
+        request, "networks/break_glass.html", {"network_number": network.pk, "form": form}
     )

@@ -65,6 +65,7 @@ class ProgrammeAdmin(admin.ModelAdmin):
         "name_fi",
         "convening_deadline_days",
         "convening_warning_day",
+        "retention_years",
         "config_version",
         "is_active",
     ]
@@ -82,6 +83,7 @@ class ProgrammeAdmin(admin.ModelAdmin):
             _("Convening the network"),
             {"fields": ("convening_deadline_days", "convening_warning_day")},
         ),
+        (_("Retention"), {"fields": ("retention_years",)}),
     )
     inlines = [
         LifeAreaInline,

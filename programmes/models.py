@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -30,6 +31,13 @@ class Programme(TranslatedName):
         choices=[("children", _("children under 18")), ("inhabitants", _("inhabitants"))],
         default="inhabitants",
         help_text=_("The denominator of per-1,000 comparisons in the learning network."),
+    )
+    # Whole years the personal data of a closed network is kept before it is erased.
+    retention_years = models.PositiveSmallIntegerField(
+        _("retention in years after closing"),
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(150)],
+        help_text=_("Whole years after a network is closed before its personal data is erased."),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("in use"), default=True)

@@ -63,7 +63,10 @@ PROGRAMME_REQUIRED_KEYS = {
     "concern_categories",
     "age_bands",
 }
-PROGRAMME_OPTIONAL_KEYS = {"order", "population"}
+PROGRAMME_OPTIONAL_KEYS = {"order", "population", "retention_years"}
+# Whole years a closed network's personal data is kept (see docs/retention.md).
+DEFAULT_RETENTION_YEARS = 12
+MAX_RETENTION_YEARS = 150
 
 # Section in a programme file -> (model, extra keys every entry must have).
 ITEM_SECTIONS: dict[str, tuple[type[ProgrammeItem], frozenset[str]]] = {
@@ -348,6 +351,16 @@ def _read_programme(path: Path, problems: list[Problem]) -> ProgrammeData | None
     if population not in ("children", "inhabitants"):
         reader.fail("population", f"must be children or inhabitants, got {population!r}")
     values["population"] = population
+    retention = data.get("retention_years", DEFAULT_RETENTION_YEARS)
+    if isinstance(retention, bool) or not isinstance(retention, int):
+        reader.fail("retention_years", "must be a whole number of years")
+        retention = None
+    elif not 1 <= retention <= MAX_RETENTION_YEARS:
+        reader.fail(
+            "retention_years", f"must be between 1 and {MAX_RETENTION_YEARS}, got {retention}"
+        )
+        retention = None
+    values["retention_years"] = retention
 
     items: dict[str, list[ItemData]] = {}
     for section, (_model, extra_keys) in ITEM_SECTIONS.items():

@@ -77,7 +77,7 @@ class Migration(migrations.Migration):
                 ('received_at', models.DateTimeField(auto_now_add=True, verbose_name='received')),
                 ('via', models.CharField(choices=[('api', 'API'), ('upload', 'file upload')], max_length=10, verbose_name='received by')),
                 ('sha256', models.CharField(max_length=64, verbose_name='checksum')),
-                ('signature', models.CharField(max_length=100)),
+                ('signature', models.CharField(max_length=128)),
                 ('payload', models.JSONField()),
                 ('is_current', models.BooleanField(default=False, verbose_name='current')),
                 ('received_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),

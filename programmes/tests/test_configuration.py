@@ -114,7 +114,7 @@ def test_the_files_win_over_edits_made_in_the_database():
 @pytest.mark.parametrize(
     ("file", "old", "new", "key"),
     [
-        ("children_families.toml", 'version = "2025.2"\n', "", "version"),
+        ("children_families.toml", 'version = "2025.3"\n', "", "version"),
         ("working_age.toml", "[common_goal]", "[common_goals]", "common_goal"),
         ("working_age.toml", "order = 20\n", "order = 20\ncolour = 'blue'\n", "colour"),
         (
@@ -184,7 +184,7 @@ def test_removed_items_are_marked_not_in_use_and_come_back_when_restored(data_di
         'en = "Free time and friends" }\n',
         "",
     )
-    edit(data_dir / "children_families.toml", 'version = "2025.2"', 'version = "2025.3"')
+    edit(data_dir / "children_families.toml", 'version = "2025.3"', 'version = "2025.4"')
 
     report = load_configuration(data_dir)
 
@@ -192,7 +192,7 @@ def test_removed_items_are_marked_not_in_use_and_come_back_when_restored(data_di
     assert not free_time.is_active
     assert LifeArea.objects.filter(programme__code="children-families", is_active=True).count() == 2
     assert report.tallies["life areas"].deactivated == 1
-    assert Programme.objects.get(code="children-families").config_version == "2025.3"
+    assert Programme.objects.get(code="children-families").config_version == "2025.4"
 
     (data_dir / "children_families.toml").write_text(original)
     load_configuration(data_dir)
@@ -219,7 +219,7 @@ def test_a_programme_made_in_the_admin_is_not_touched():
 def test_the_command_prints_a_summary():
     out = StringIO()
     call_command("load_configuration", stdout=out)
-    assert "children_families.toml version 2025.2" in out.getvalue()
+    assert "children_families.toml version 2025.3" in out.getvalue()
     assert "Configuration loaded." in out.getvalue()
 
 
@@ -260,3 +260,51 @@ def test_a_missing_sectors_file_is_named(data_dir):
     with pytest.raises(ConfigurationError, match=r"sectors\.toml: \(file\): not found"):
         load_configuration(data_dir)
     assert Programme.objects.count() == 0
+
+
+def test_the_shipped_retention_periods_follow_the_client_data_act():
+    load_configuration()
+    # Act 703/2023, appendix: families-with-children services 30 years, working-age 10 years.
+    assert Programme.objects.get(code="children-families").retention_years == 30
+    assert Programme.objects.get(code="working-age").retention_years == 10
+
+
+def test_a_programme_without_retention_years_keeps_its_data_twelve_years(data_dir):
+    edit(data_dir / "working_age.toml", "retention_years = 10\n", "")
+    load_configuration(data_dir)
+    assert Programme.objects.get(code="working-age").retention_years == 12
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("0", "between 1 and 150, got 0"),
+        ("151", "between 1 and 150, got 151"),
+        ("-5", "between 1 and 150, got -5"),
+        ("12.5", "whole number"),
+        ('"12"', "whole number"),
+        ("true", "whole number"),
+    ],
+)
+def test_a_bad_retention_period_is_rejected(data_dir, value, message):
+    edit(data_dir / "children_families.toml", "retention_years = 30", f"retention_years = {value}")
+
+    with pytest.raises(ConfigurationError) as raised:
+        load_configuration(data_dir)
+
+    assert "children_families.toml: retention_years: " in str(raised.value)
+    assert message in str(raised.value)
+    assert Programme.objects.count() == 0
+
+
+def test_administrators_see_the_retention_period_in_the_admin(client):
+    load_configuration()
+    admin = User.objects.create_user("admin@example.fi", "x" * 16, full_name="Admin")
+    Membership.objects.create(user=admin, role=Role.ADMINISTRATOR)
+    client.force_login(admin)
+    programme = Programme.objects.get(code="children-families")
+
+    page = client.get(reverse("admin:programmes_programme_change", args=[programme.pk]))
+
+    assert 'name="retention_years"' in page.content.decode()
+    assert 'value="30"' in page.content.decode()

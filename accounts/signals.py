@@ -1,0 +1,70 @@
+"""Security events from Django's and django-axes' sign-in signals (a true side effect: a log row)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from axes.signals import user_locked_out
+from django.contrib.auth import get_user_model
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+from django.http import HttpRequest
+
+from accounts.models import SecurityEventKind
+from accounts.services import (
+    forget_session,
+    record_security_event,
+    remember_session,
+    start_session_clock,
+)
+
+
+def _account_for(email: str) -> Any:
+    if not email:
+        return None
+    return get_user_model().objects.filter(email__iexact=email.strip()).first()
+
+
+@receiver(user_logged_in, dispatch_uid="accounts.signed_in")
+def signed_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    if request is not None and hasattr(request, "session"):
+        start_session_clock(request.session)
+        if request.session.session_key is None:
+            # login() flushed another user's session: create the new one now to remember it.
+            request.session.save()
+        remember_session(user, request.session.session_key)
+    record_security_event(SecurityEventKind.SIGNED_IN, request=request, user=user)
+
+
+@receiver(user_logged_out, dispatch_uid="accounts.signed_out")
+def signed_out(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    if request is not None and hasattr(request, "session"):
+        forget_session(request.session.session_key)
+    if user is not None and getattr(user, "is_authenticated", False):
+        record_security_event(SecurityEventKind.SIGNED_OUT, request=request, user=user)
+
+
+@receiver(user_login_failed, dispatch_uid="accounts.sign_in_failed")
+def sign_in_failed(
+    sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
+) -> None:
+    email = str(credentials.get("username") or credentials.get("email") or "")
+    record_security_event(
+        SecurityEventKind.SIGN_IN_FAILED,
+        request=request,
+        user=_account_for(email),
+        attempted_email=email,
+    )
+
+
+@receiver(user_locked_out, dispatch_uid="accounts.locked_out")
+def locked_out(
+    sender: Any, request: HttpRequest | None = None, username: str | None = None, **kwargs: Any
+) -> None:
+    email = username or ""
+    record_security_event(
+        SecurityEventKind.LOCKED_OUT,
+        request=request,
+        user=_account_for(email),
+        attempted_email=email,
+    )

@@ -1,0 +1,322 @@
+"""Retention: when a closed network's retention period has run out, erase its personal data.
+
+Each programme keeps a closed network's personal data ``Programme.retention_years`` whole
+years after the network was closed (set in programmes/data/*.toml; see docs/retention.md).
+Then :func:`apply_retention` erases it, one transaction per network: names become pseudonyms
+("Verkosto 12"), free text becomes :data:`MARKER`, contact details and birth dates are
+emptied and personal links are deleted. The rows themselves stay, so the anonymous indicator
+events, feedback counts and the append-only access and disclosure logs (which hold record ids,
+never names) keep adding up. The network is marked ``erased_at`` and is never erased twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db import models, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from audit.access import record_access
+from audit.models import Action
+from contacts.models import Contact
+from family.models import FamilyLink
+from meetings.models import (
+    Goal,
+    LifeAreaNote,
+    MeetingRecord,
+    MeetingRecordRevision,
+    Promise,
+)
+from networks.deadlines import local_date
+from networks.models import (
+    BreakGlassGrant,
+    ConsentRecord,
+    DisclosureBan,
+    Meeting,
+    MeetingChange,
+    Network,
+    NetworkStatus,
+    Participant,
+)
+from programmes.models import Programme
+
+# What erased free text reads; names get a pseudonym instead.
+MARKER = "[poistettu]"
+RETENTION_BASIS = "retention"
+
+
+def network_pseudonym(network_id: int) -> str:
+    return f"Verkosto {network_id}"
+
+
+def participant_pseudonym(participant_id: int) -> str:
+    return f"Osallistuja {participant_id}"
+
+
+def add_years(day: date, years: int) -> date:
+    """The same day ``years`` later; 29 February becomes 28 February in a common year."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def retention_ends_on(network: Network) -> date:
+    """The day the retention period of a closed network runs out (Finnish calendar day)."""
+    assert network.closed_at is not None
+    return add_years(local_date(network.closed_at), network.programme.retention_years)
+
+
+def due_networks(today: date) -> list[Network]:
+    """Closed, not yet erased networks whose retention period has run out by ``today``."""
+    due: list[Network] = []
+    for programme in Programme.objects.order_by("order", "code"):
+        # Closed on or before this day (Helsinki time), with a day to spare for 29 February;
+        # the exact check below decides.
+        latest = add_years(today, -programme.retention_years) + timedelta(days=2)
+        candidates = (
+            Network.objects.filter(
+                programme=programme,
+                status=NetworkStatus.CLOSED,
+                closed_at__isnull=False,
+                erased_at__isnull=True,
+                closed_at__lt=timezone.make_aware(datetime.combine(latest, time.min)),
+            )
+            .select_related("programme")
+            .order_by("closed_at", "pk")
+        )
+        due.extend(network for network in candidates if retention_ends_on(network) <= today)
+    return due
+
+
+@dataclass(frozen=True)
+class DueNetwork:
+    id: int
+    closed_on: date
+    retention_ended_on: date
+
+
+@dataclass
+class ProgrammeRetention:
+    code: str
+    name: str
+    retention_years: int
+    due: list[DueNetwork] = field(default_factory=list)
+    # Network id -> how many rows of each kind were erased (a real run only).
+    erased: dict[int, dict[str, int]] = field(default_factory=dict)
+
+
+@dataclass
+class RetentionReport:
+    """What a retention run found due and, unless it was a dry run, erased."""
+
+    today: date
+    dry_run: bool
+    programmes: list[ProgrammeRetention] = field(default_factory=list)
+
+    @property
+    def due_count(self) -> int:
+        return sum(len(programme.due) for programme in self.programmes)
+
+    @property
+    def erased_count(self) -> int:
+        return sum(len(programme.erased) for programme in self.programmes)
+
+    def lines(self) -> list[str]:
+        mode = "dry run, nothing erased" if self.dry_run else "erasing"
+        lines = [f"Retention on {self.today.isoformat()} ({mode})"]
+        for programme in self.programmes:
+            lines.append(
+                f"{programme.code} (kept {programme.retention_years} years after closing): "
+                f"{len(programme.due)} network(s) due"
+            )
+            for network in programme.due:
+                line = (
+                    f"  network {network.id}: closed {network.closed_on.isoformat()}, "
+                    f"retention ended {network.retention_ended_on.isoformat()}"
+                )
+                counts = programme.erased.get(network.id)
+                if counts is not None:
+                    erased = ", ".join(f"{count} {kind}" for kind, count in counts.items())
+                    line += f"; erased {erased}"
+                elif not self.dry_run:
+                    line += "; already erased by another run"
+                lines.append(line)
+        total = f"{self.due_count} network(s) due"
+        if not self.dry_run:
+            total += f", {self.erased_count} erased"
+        lines.append(total + ".")
+        return lines
+
+
+def apply_retention(today: date | None = None, *, dry_run: bool) -> RetentionReport:
+    """Find the networks due for erasure and, unless ``dry_run``, erase their personal data."""
+    today = today or timezone.localdate()
+    report = RetentionReport(today=today, dry_run=dry_run)
+    by_programme: dict[int, ProgrammeRetention] = {}
+    for programme in Programme.objects.order_by("order", "code"):
+        by_programme[programme.pk] = ProgrammeRetention(
+            code=programme.code, name=programme.name, retention_years=programme.retention_years
+        )
+        report.programmes.append(by_programme[programme.pk])
+    for network in due_networks(today):
+        assert network.closed_at is not None
+        entry = by_programme[network.programme_id]
+        entry.due.append(
+            DueNetwork(network.pk, local_date(network.closed_at), retention_ends_on(network))
+        )
+        if not dry_run:
+            counts = erase_network(network.pk)
+            if counts is not None:
+                entry.erased[network.pk] = counts
+    return report
+
+
+def _text(value: str) -> str:
+    """Free text becomes the marker; an empty field stays empty."""
+    return MARKER if value.strip() else ""
+
+
+def _erased_json(value: Any) -> Any:
+    """A JSON snapshot with every non-empty text replaced by the marker; ids and numbers kept."""
+    if isinstance(value, str):
+        return _text(value)
+    if isinstance(value, list):
+        return [_erased_json(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _erased_json(item) for key, item in value.items()}
+    return value
+
+
+def _save_each(rows: Iterable[models.Model], fields: list[str], change: Any) -> int:
+    """Apply ``change(row)`` to each row and save only ``fields``; returns how many."""
+    count = 0
+    for row in rows:
+        change(row)
+        row.save(update_fields=fields)
+        count += 1
+    return count
+
+
+@transaction.atomic
+def erase_network(network_id: int) -> dict[str, int] | None:
+    """Erase one network's personal data; None if it was already erased (or is not closed)."""
+    network = Network.objects.select_for_update().get(pk=network_id)
+    if network.erased_at is not None or network.status != NetworkStatus.CLOSED:
+        return None
+    counts: dict[str, int] = {}
+
+    def participant(row: Participant) -> None:
+        row.name = participant_pseudonym(row.pk)
+        row.relation = row.email = row.phone = ""
+
+    counts["participants"] = _save_each(
+        Participant.objects.filter(network=network),
+        ["name", "relation", "email", "phone"],
+        participant,
+    )
+    counts["family links"] = FamilyLink.objects.filter(participant__network=network).delete()[0]
+
+    meetings = Meeting.objects.filter(network=network)
+
+    def meeting(row: Meeting) -> None:
+        row.place, row.late_reason, row.online_link = _text(row.place), _text(row.late_reason), ""
+
+    counts["meetings"] = _save_each(meetings, ["place", "late_reason", "online_link"], meeting)
+
+    def change(row: MeetingChange) -> None:
+        row.reason = _text(row.reason)
+
+    _save_each(MeetingChange.objects.filter(meeting__network=network), ["reason"], change)
+
+    record_fields = ["family_view", "child_view", "common_goal", "protective_factors"]
+
+    def record(row: MeetingRecord) -> None:
+        for name in record_fields:
+            setattr(row, name, _text(getattr(row, name)))
+
+    counts["meeting records"] = _save_each(
+        MeetingRecord.objects.filter(meeting__network=network), record_fields, record
+    )
+
+    def revision(row: MeetingRecordRevision) -> None:
+        row.snapshot = _erased_json(row.snapshot)
+
+    _save_each(
+        MeetingRecordRevision.objects.filter(record__meeting__network=network),
+        ["snapshot"],
+        revision,
+    )
+
+    def note(row: LifeAreaNote) -> None:
+        row.strengths, row.vulnerabilities = _text(row.strengths), _text(row.vulnerabilities)
+
+    counts["life-area notes"] = _save_each(
+        LifeAreaNote.objects.filter(record__meeting__network=network),
+        ["strengths", "vulnerabilities"],
+        note,
+    )
+
+    def goal(row: Goal) -> None:
+        row.text, row.scale_note = _text(row.text), _text(row.scale_note)
+
+    counts["goals"] = _save_each(Goal.objects.filter(network=network), ["text", "scale_note"], goal)
+
+    def promise(row: Promise) -> None:
+        row.act, row.review_note = _text(row.act), _text(row.review_note)
+
+    counts["promises"] = _save_each(
+        Promise.objects.filter(network=network), ["act", "review_note"], promise
+    )
+
+    def contact(row: Contact) -> None:
+        row.concern = _text(row.concern)
+        row.no_consent_reasons = _text(row.no_consent_reasons)
+        row.advice_given = _text(row.advice_given)
+        row.contact_person_name = row.contact_person_service = row.contact_person_phone = ""
+        row.version += 1
+
+    counts["contacts"] = _save_each(
+        Contact.objects.filter(network=network),
+        [
+            "concern",
+            "no_consent_reasons",
+            "advice_given",
+            "contact_person_name",
+            "contact_person_service",
+            "contact_person_phone",
+            "version",
+            "updated_at",
+        ],
+        contact,
+    )
+
+    # Consents, bans and emergency-access reasons name family members and describe the need.
+    counts["consents"] = ConsentRecord.objects.filter(network=network).update(given_by=MARKER)
+    counts["bans"] = DisclosureBan.objects.filter(network=network).update(
+        requested_by=MARKER, reason=MARKER
+    )
+    counts["emergency accesses"] = BreakGlassGrant.objects.filter(network=network).update(
+        reason=MARKER, review_note=MARKER
+    )
+
+    Network.objects.filter(pk=network.pk).update(
+        subject_name=network_pseudonym(network.pk),
+        subject_birth_date=None,
+        match_key=f"erased|{network.pk}",
+        closing_summary=_text(network.closing_summary),
+        erased_at=timezone.now(),
+        version=F("version") + 1,
+    )
+    record_access(
+        actor=None,
+        subject=network,
+        action=Action.DELETE,
+        basis=RETENTION_BASIS,
+        success=True,
+    )
+    return counts

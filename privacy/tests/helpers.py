@@ -1,0 +1,146 @@
+"""A closed network with something in every personal field, built through the services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from contacts import services as contact_services
+from contacts.tests.helpers import a_contact, coordinator_of, professional
+from family import services as family_services
+from meetings import services as meeting_services
+from meetings.models import GoalOwner
+from meetings.services import NewGoal, NewPromise, RecordInput
+from networks import services as network_services
+from networks.models import Meeting, Network, Participant
+
+# Every text the builder stores; none may survive erasure anywhere.
+SECRETS = {
+    "subject": "Eeli Virtanen",
+    "mother": "Maija Virtanen",
+    "teacher": "Olli Opettaja",
+    "relation": "äiti",
+    "mother_email": "maija@example.fi",
+    "mother_phone": "0401234567",
+    "caller": "Opettaja Aino",
+    "caller_service": "Kaakkurin yläkoulu",
+    "caller_phone": "0407654321",
+    "concern": "Poissaoloja koulusta, perheen tilanne muuttunut.",
+    "place": "Virtasten koti, Kaakkurintie 5",
+    "family_view": "Aamut ovat raskaita.",
+    "child_view": "Haluan mennä kouluun kaverin kanssa.",
+    "common_goal": "Eelin toimiva arki",
+    "protective_factors": "Jalkapallo ja isovanhemmat",
+    "strengths": "Hyvä kaveri naapurissa",
+    "vulnerabilities": "Väsymys aamuisin",
+    "goal": "Vähemmän poissaoloja",
+    "scale_note": "0 = ei koulussa, 10 = joka päivä",
+    "promise": "Soitan perheelle joka perjantai",
+    "review_note": "Sovittu yhdessä Maijan kanssa",
+    "closing_summary": "Eeli käy koulua joka päivä.",
+}
+BIRTH_DATE = date(2015, 5, 17)
+
+
+@dataclass
+class Built:
+    network: Network
+    coordinator: Any
+    teacher: Any
+    mother: Participant
+    meeting: Meeting
+
+
+def a_network(
+    area: Any,
+    programme: Any,
+    *,
+    name: str = SECRETS["subject"],
+    close: bool = True,
+    coordinator: Any | None = None,
+) -> Built:
+    """A network with a held meeting, a record, goals, promises and a personal link; closed."""
+    coordinator = coordinator or coordinator_of(area, programme)
+    contact = a_contact(
+        area,
+        programme,
+        coordinator,
+        contact_person_name=SECRETS["caller"],
+        contact_person_service=SECRETS["caller_service"],
+        contact_person_phone=SECRETS["caller_phone"],
+        concern=SECRETS["concern"],
+    )
+    network = contact_services.convene(
+        contact=contact,
+        by=coordinator,
+        expected_version=1,
+        subject_name=name,
+        subject_birth_date=BIRTH_DATE,
+    )
+    teacher = professional(full_name=SECRETS["teacher"], service_name="Kaakkurin koulu")
+    network_services.add_participant(
+        network=network,
+        by=coordinator,
+        kind=network_services.professional_kind(network),
+        user=teacher,
+    )
+    mother = network_services.add_participant(
+        network=network,
+        by=coordinator,
+        kind=programme.participant_kinds.get(code="parent"),
+        name=SECRETS["mother"],
+        relation=SECRETS["relation"],
+        email=SECRETS["mother_email"],
+        phone=SECRETS["mother_phone"],
+    )
+    starts = timezone.now() + timedelta(days=1)
+    meeting = network_services.schedule_meeting(
+        network=network,
+        by=coordinator,
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=1),
+        place=SECRETS["place"],
+    )
+    Meeting.objects.filter(pk=meeting.pk).update(
+        starts_at=timezone.now() - timedelta(hours=1), ends_at=timezone.now()
+    )
+    meeting.refresh_from_db()
+    teacher_participant = network.participants.get(user=teacher)
+    life_area = programme.life_areas.order_by("order").first()
+    meeting_services.save_meeting_record(
+        meeting=meeting,
+        by=coordinator,
+        expected_version=0,
+        data=RecordInput(
+            present=[teacher_participant, mother],
+            family_view=SECRETS["family_view"],
+            child_view=SECRETS["child_view"],
+            common_goal=SECRETS["common_goal"],
+            protective_factors=SECRETS["protective_factors"],
+            life_areas={life_area.pk: (SECRETS["strengths"], SECRETS["vulnerabilities"])},
+            new_goals=[NewGoal(GoalOwner.CHILD, SECRETS["goal"], 3, SECRETS["scale_note"])],
+            new_promises=[
+                NewPromise(
+                    teacher_participant,
+                    SECRETS["promise"],
+                    timezone.localdate() + timedelta(days=14),
+                )
+            ],
+        ),
+    )
+    family_services.create_link(participant=mother, by=coordinator)
+    if close:
+        network_services.resolve_open_promises(
+            network=network, by=coordinator, note=SECRETS["review_note"]
+        )
+        network_services.close_network(
+            network=network,
+            by=coordinator,
+            reason="goal_reached",
+            summary=SECRETS["closing_summary"],
+        )
+    network.refresh_from_db()
+    return Built(network, coordinator, teacher, mother, meeting)

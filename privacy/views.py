@@ -1,0 +1,52 @@
+"""Data-protection pages: the data subject's export and the administrator's retention report."""
+
+from __future__ import annotations
+
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from accounts.models import Role
+from audit.access import HasRole, access_rule, record_disclosure, require_access
+from audit.models import Action, DisclosureChannel
+from networks.access import NETWORK
+from networks.models import Network
+from privacy.export import subject_export as build_export
+from privacy.retention import apply_retention
+
+ADMINISTRATORS = HasRole((Role.ADMINISTRATOR,))
+EXPORT_RECIPIENT = "the data subject (Article 15 request)"
+EXPORT_BASIS = "GDPR Art. 15"
+
+
+@access_rule(NETWORK)
+def subject_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """Everything about the network's child or client as JSON, for a right-of-access request."""
+    network = get_object_or_404(
+        Network.objects.select_related("area", "programme", "coordinator", "initiator"), pk=pk
+    )
+    require_access(request, network, Action.EXPORT, allowed={"coordinator"})
+    document = build_export(network)
+    record_disclosure(
+        actor=request.user,
+        subject=network,
+        data=f"everything about network {network.pk} (JSON export)",
+        recipient=EXPORT_RECIPIENT,
+        channel=DisclosureChannel.EXPORT,
+        basis=EXPORT_BASIS,
+        request_id=getattr(request, "request_id", ""),
+    )
+    body = json.dumps(document, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="arki-network-{network.pk}.json"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@access_rule(ADMINISTRATORS)
+def retention_report(request: HttpRequest) -> HttpResponse:
+    """What a retention run would erase today: counts and network numbers, never names."""
+    report = apply_retention(dry_run=True)
+    return render(request, "privacy/retention.html", {"report": report})

@@ -1,0 +1,324 @@
+"""What every route must answer, per role and per side, written by hand from docs/permissions.md.
+
+Never computed from the code under test. A status is an int, or:
+
+* ``LOGIN`` – 302 to the sign-in page (anonymous on a guarded page);
+* ``ADMIN_LOGIN`` – 302 to the admin site's sign-in page;
+* ``REDIRECT`` – 302 somewhere else.
+
+Each role maps to ``(part, not_part)``: the answer for the Kaakkuri side (the user's own
+network, contact, team …) and for the Tuira side (someone else's).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from tests.security.world import ANONYMOUS, ROLES
+
+LOGIN, ADMIN_LOGIN, REDIRECT = "sign-in", "admin sign-in", "redirect"
+
+PUBLIC = "public"
+SIGNED_IN = "signed-in"
+CONTACT = "contact"
+NETWORK = "network"
+PERSON = "directory-person"
+FAMILY = "family-link"
+REGION_TOKEN = "region-token"
+KEEPERS = "role:developer_worker|administrator"
+COORDINATOR = "role:coordinator"
+RESULT_READERS = "role:leadership_member|developer_worker|coordinator"
+ENTERERS = "role:developer_worker|leadership_member|administrator"
+LEADERS = "role:leadership_member|developer_worker"
+BACKBONE = "role:developer_worker|leadership_member|administrator"
+SHARERS = "role:developer_worker|leadership_member"
+HUB_READERS = "role:learning_network|developer_worker|leadership_member"
+HUB_KEEPERS = "role:learning_network|developer_worker"
+OFFICERS = "role:data_protection_officer"
+EMERGENCY = "role:coordinator|professional"
+ADMINISTRATORS = "role:administrator"
+OFFICER_REPORT = "data-protection-officer"
+ADMIN_SITE = "administrators only (arki.admin.ArkiAdminSite.has_permission)"
+
+
+@dataclass(frozen=True)
+class Expect:
+    rule: str
+    statuses: dict[str, tuple[Any, Any]]
+    personal: bool = False
+    logs: int | None = None  # access-log rows per request, when not one per 200/403
+
+    def status(self, role: str, side_index: int) -> Any:
+        return self.statuses[role][side_index]
+
+
+def expect(
+    rule: str,
+    *,
+    default: Any = 403,
+    anonymous: Any = LOGIN,
+    personal: bool = False,
+    logs: int | None = None,
+    **roles: Any,
+) -> Expect:
+    statuses: dict[str, tuple[Any, Any]] = {}
+    for role in ROLES:
+        value = roles.get(role, default)
+        statuses[role] = value if isinstance(value, tuple) else (value, value)
+    statuses[ANONYMOUS] = anonymous if isinstance(anonymous, tuple) else (anonymous, anonymous)
+    return Expect(rule, statuses, personal, logs)
+
+
+def everyone(rule: str, status: Any, **kw: Any) -> Expect:
+    return expect(rule, default=status, anonymous=status, **kw)
+
+
+def signed_in(status: Any = 200) -> Expect:
+    return expect(SIGNED_IN, default=status)
+
+
+def only(rule: str, *roles: str, status: Any = 200) -> Expect:
+    return expect(rule, **dict.fromkeys(roles, status))
+
+
+def post_only(rule: str, personal: bool = False) -> Expect:
+    """``@require_POST`` outside the access rule: a GET is refused before anything else."""
+    return everyone(rule, 405, personal=personal)
+
+
+OWN = (200, 403)  # the user's own record answers, someone else's is refused
+
+# A contact: coordinators of its area (basis coordinator), the sender reads (basis sender).
+CONTACT_READ = expect(CONTACT, personal=True, professional=OWN, coordinator=OWN)
+CONTACT_CHANGE = expect(CONTACT, personal=True, coordinator=OWN)
+# A network: participants read (and print), coordinators and the initiator manage.
+NETWORK_READ = expect(NETWORK, personal=True, professional=OWN, coordinator=OWN)
+NETWORK_MANAGE = expect(NETWORK, personal=True, coordinator=OWN)
+
+EXPECTATIONS: dict[str, Expect] = {
+    "core:home": signed_in(),
+    "core:accessibility": everyone(PUBLIC, 200),
+    "core:healthz": everyone(PUBLIC, 200),
+    # A signed-in user on the sign-in page goes on to the front page.
+    "accounts:login": expect(PUBLIC, default=REDIRECT, anonymous=200),
+    "accounts:logout": everyone(PUBLIC, 405),  # signing out is a POST
+    "accounts:locked_out": everyone(PUBLIC, 429),
+    # The second factor's setup or code prompt (required in production; here it is optional).
+    "accounts:two_factor": signed_in(),
+    "directory:search": signed_in(),
+    "directory:service_detail": signed_in(),
+    "directory:organisation_detail": signed_in(),
+    # Kaakkuri side: a listed professional; Tuira side: a user not in the directory.
+    "directory:person_detail": expect(PERSON, default=(200, 403), personal=True),
+    "directory:area_list": signed_in(),
+    "directory:actor_map": signed_in(),
+    "directory:export_hsds": only(KEEPERS, "developer_worker", "administrator"),
+    "directory:import_hsds": only(KEEPERS, "developer_worker", "administrator"),
+    "contacts:queue": only(COORDINATOR, "coordinator"),
+    "contacts:new": only(COORDINATOR, "coordinator"),
+    "contacts:request": signed_in(),
+    "contacts:my_requests": signed_in(),
+    "contacts:discussion": signed_in(),
+    "contacts:detail": CONTACT_READ,
+    "contacts:edit": CONTACT_CHANGE,
+    "contacts:advice": post_only(CONTACT, personal=True),
+    "contacts:convene": CONTACT_CHANGE,
+    "contacts:join": post_only(CONTACT, personal=True),
+    "networks:mine": signed_in(),
+    "networks:detail": NETWORK_READ,
+    "networks:add_participant": NETWORK_MANAGE,
+    "networks:remove_participant": post_only(NETWORK, personal=True),
+    "networks:schedule_meeting": NETWORK_MANAGE,
+    "networks:move_meeting": NETWORK_MANAGE,
+    "networks:cancel_meeting": NETWORK_MANAGE,
+    "networks:mark_held": post_only(NETWORK, personal=True),
+    "networks:family_invitation": NETWORK_READ,
+    # Consent and bans: the coordinator (and the initiator, reading); participants are refused.
+    "networks:consents": NETWORK_MANAGE,
+    # Emergency access: the reason form shows only the network's number, to these roles.
+    "networks:break_glass": expect(EMERGENCY, coordinator=200, professional=200),
+    "audit:search": only(OFFICERS, "data_protection_officer"),
+    "audit:verify": only(OFFICERS, "data_protection_officer"),
+    "audit:break_glass": only(OFFICERS, "data_protection_officer"),
+    "audit:review": expect(OFFICERS, data_protection_officer=405),  # the gate, then POST only
+    # The client's report names the child: a personal view for the officer only, logged.
+    "audit:client_report": expect(OFFICER_REPORT, personal=True, data_protection_officer=200),
+    "privacy:subject_export": expect(NETWORK, personal=True, coordinator=OWN),
+    "privacy:retention": only(ADMINISTRATORS, "administrator"),
+    "meetings:my_promises": signed_in(),
+    "meetings:record": NETWORK_MANAGE,
+    "meetings:memo": NETWORK_READ,
+    "meetings:memo_pdf": NETWORK_READ,
+    "meetings:close": NETWORK_MANAGE,
+    "meetings:resolve_promises": post_only(NETWORK, personal=True),
+    # Without a verified code the link only asks for the code: nobody's data, no log row.
+    # The verified plan has its own tests (test_url_matrix.py::test_family_link_*).
+    "family:plan": everyone(FAMILY, 200, personal=True, logs=0),
+    "family:create_link": post_only(NETWORK, personal=True),
+    "family:new_code": post_only(NETWORK, personal=True),
+    "family:revoke": post_only(NETWORK, personal=True),
+    "feedback:results": only(
+        RESULT_READERS, "leadership_member", "developer_worker", "coordinator"
+    ),
+    "feedback:export": only(RESULT_READERS, "leadership_member", "developer_worker", "coordinator"),
+    # A valid, unused feedback link shows its survey to whoever holds it.
+    "feedback:answer": everyone(PUBLIC, 200),
+    "indicator_entry:form": only(
+        ENTERERS, "developer_worker", "leadership_member", "administrator"
+    ),
+    "indicator_entry:import": only(
+        ENTERERS, "developer_worker", "leadership_member", "administrator"
+    ),
+    "indicator_entry:template": only(
+        ENTERERS, "developer_worker", "leadership_member", "administrator"
+    ),
+    "indicators:dashboard": only(
+        RESULT_READERS, "leadership_member", "developer_worker", "coordinator"
+    ),
+    "indicators:export": only(
+        RESULT_READERS, "leadership_member", "developer_worker", "coordinator"
+    ),
+    "indicators:chart": only(
+        RESULT_READERS, "leadership_member", "developer_worker", "coordinator"
+    ),
+    "indicators:add_note": post_only(RESULT_READERS),
+    "indicators:api_values": only(
+        RESULT_READERS, "leadership_member", "developer_worker", "coordinator"
+    ),
+    "indicators:api_schema": only(
+        RESULT_READERS, "leadership_member", "developer_worker", "coordinator"
+    ),
+    # Leadership members see their own team; the developer worker every team.
+    "leadership:teams": only(LEADERS, "leadership_member", "developer_worker"),
+    "leadership:team": expect(LEADERS, leadership_member=(200, 404), developer_worker=200),
+    "leadership:schedule": post_only(LEADERS),
+    "leadership:meeting": expect(LEADERS, leadership_member=OWN, developer_worker=200),
+    "leadership:add_decision": post_only(LEADERS),
+    "leadership:add_commitment": post_only(LEADERS),
+    "leadership:review": post_only(LEADERS),
+    "leadership:held": post_only(LEADERS),
+    "leadership:minutes": expect(LEADERS, leadership_member=OWN, developer_worker=200),
+    "leadership:minutes_pdf": expect(LEADERS, leadership_member=OWN, developer_worker=200),
+    "leadership:publish": post_only(LEADERS),
+    "backbone:home": signed_in(),
+    "backbone:tasks": only(BACKBONE, "developer_worker", "leadership_member", "administrator"),
+    "backbone:task_create": only(
+        BACKBONE, "developer_worker", "leadership_member", "administrator"
+    ),
+    "backbone:task_edit": only(BACKBONE, "developer_worker", "leadership_member", "administrator"),
+    "backbone:task_status": post_only(BACKBONE),
+    "backbone:task_delete": only(
+        BACKBONE, "developer_worker", "leadership_member", "administrator"
+    ),
+    "backbone:instructions": signed_in(),
+    "backbone:instruction_create": only(
+        BACKBONE, "developer_worker", "leadership_member", "administrator"
+    ),
+    "backbone:instruction": signed_in(),
+    "backbone:instruction_edit": only(
+        BACKBONE, "developer_worker", "leadership_member", "administrator"
+    ),
+    "backbone:bulletins": signed_in(),
+    "backbone:bulletin_create": only(
+        BACKBONE, "developer_worker", "leadership_member", "administrator"
+    ),
+    "backbone:bulletin_reads": only(
+        BACKBONE, "developer_worker", "leadership_member", "administrator"
+    ),
+    # The Kaakkuri bulletin reaches everyone; the Tuira one only Tuira's staff and the backbone.
+    "backbone:bulletin": expect(
+        SIGNED_IN,
+        default=(200, 404),
+        developer_worker=200,
+        leadership_member=200,
+        administrator=200,
+    ),
+    "backbone:bulletin_receipts": only(
+        BACKBONE, "developer_worker", "leadership_member", "administrator"
+    ),
+    "backbone:events": signed_in(),
+    "backbone:event_create": only(
+        BACKBONE, "developer_worker", "leadership_member", "administrator"
+    ),
+    "backbone:event_register": post_only(SIGNED_IN),
+    "backbone:event_cancel": post_only(SIGNED_IN),
+    "backbone:event_attendance": only(
+        BACKBONE, "developer_worker", "leadership_member", "administrator"
+    ),
+    "backbone:training_records": only(
+        BACKBONE, "developer_worker", "leadership_member", "administrator"
+    ),
+    "backbone:training_record_create": only(
+        BACKBONE, "developer_worker", "leadership_member", "administrator"
+    ),
+    "backbone:self_reviews": signed_in(),
+    "learning:learnings": only(SHARERS, "developer_worker", "leadership_member"),
+    "learning:learning_share": only(SHARERS, "developer_worker", "leadership_member", status=405),
+    "learning:export": only(SHARERS, "developer_worker", "leadership_member"),
+    "learning:export_download": only(SHARERS, "developer_worker", "leadership_member"),
+    "learning:export_send": only(SHARERS, "developer_worker", "leadership_member", status=405),
+    "learning:compare": only(
+        HUB_READERS, "learning_network", "developer_worker", "leadership_member"
+    ),
+    "learning:hub_learnings": only(
+        HUB_READERS, "learning_network", "developer_worker", "leadership_member"
+    ),
+    "learning:regions": only(
+        HUB_READERS, "learning_network", "developer_worker", "leadership_member"
+    ),
+    "learning:region": only(
+        HUB_READERS, "learning_network", "developer_worker", "leadership_member"
+    ),
+    "learning:upload": only(HUB_KEEPERS, "learning_network", "developer_worker"),
+    "learning:meetings": only(
+        HUB_READERS, "learning_network", "developer_worker", "leadership_member"
+    ),
+    "learning:meeting": only(
+        HUB_READERS, "learning_network", "developer_worker", "leadership_member"
+    ),
+    "learning:trial_create": only(HUB_KEEPERS, "learning_network", "developer_worker"),
+    "learning:trial": only(HUB_KEEPERS, "learning_network", "developer_worker"),
+    # The API takes POSTs with a bearer token (own tests); a GET is refused for everyone.
+    "learning:api_packages": everyone(REGION_TOKEN, 405),
+    # Without a next page, switching the language by GET goes back to the front page.
+    "set_language": everyone(PUBLIC, REDIRECT),
+}
+
+# The admin site: one expectation for all its routes (Django generates one set per model).
+ADMIN = expect(ADMIN_SITE, default=ADMIN_LOGIN, anonymous=ADMIN_LOGIN, administrator="admin-ok")
+ADMIN_SPECIAL = {
+    # Everyone may see the admin sign-in page; a signed-in administrator goes on to the index.
+    "admin:login": expect(ADMIN_SITE, default=200, anonymous=200, administrator=REDIRECT),
+    # Signing out by GET: the non-administrator is sent to the index, the administrator refused.
+    "admin:logout": expect(ADMIN_SITE, default=REDIRECT, anonymous=REDIRECT, administrator=405),
+}
+
+
+# The admin site's catch-all answers 404 to an administrator for a page that does not exist.
+ADMIN_CATCH_ALL = expect(ADMIN_SITE, default=ADMIN_LOGIN, anonymous=ADMIN_LOGIN, administrator=404)
+
+
+def expectation_for(name: str, route: str) -> Expect:
+    if route == "admin/(?P<url>.*)$":
+        return ADMIN_CATCH_ALL
+    if name.startswith("admin:") or route.startswith("admin/"):
+        return ADMIN_SPECIAL.get(name, ADMIN)
+    if name not in EXPECTATIONS:
+        raise AssertionError(f"add an expectation for {name or route}")
+    return EXPECTATIONS[name]
+
+
+def matches(expected: Any, response: Any) -> bool:
+    status = response.status_code
+    location = response.get("Location", "")
+    if expected == LOGIN:
+        return status == 302 and location.startswith("/accounts/login/")
+    if expected == ADMIN_LOGIN:
+        return status == 302 and location.startswith("/admin/login/")
+    if expected == REDIRECT:
+        return status == 302
+    if expected == "admin-ok":
+        # Administrators reach every page; read-only models refuse changes (403) by design.
+        return status in (200, 302, 403)
+    return status == expected
