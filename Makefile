@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 
-.PHONY: run test install install-test lint typecheck pytest messages worker serve demo clean
+.PHONY: run test bench install install-test install-bench lint typecheck pytest messages worker serve demo clean
 
 ## Run Arki locally: install, migrate the embedded SQLite database, load the demo region, serve.
 run: install
@@ -17,11 +17,20 @@ run: install
 ## The whole test suite: lint, types, translations, unit tests and browser journeys.
 test: install-test lint typecheck pytest
 
+## Load benchmark (docs/benchmarks.md): gunicorn in production mode driven by locust. Not part of
+## `make test`. BENCH_ARGS e.g. "--database-url pilot=postgres://... --duration 30".
+BENCH_ARGS ?=
+bench: install-bench
+	$(PY) manage.py benchmark $(BENCH_ARGS)
+
 install:
 	scripts/bootstrap.sh run
 
 install-test:
 	scripts/bootstrap.sh test
+
+install-bench:
+	scripts/bootstrap.sh bench
 
 lint:
 	$(BIN)/ruff check .

@@ -86,7 +86,9 @@ def get_database(default_sqlite_path: Path) -> dict[str, Any]:
             f"DATABASE_URL: unsupported scheme {scheme!r}; use sqlite:///path or postgres://…"
         )
     try:
-        config: dict[str, Any] = dict(dj_database_url.parse(raw, conn_max_age=60))
+        config: dict[str, Any] = dict(
+            dj_database_url.parse(raw, conn_max_age=get_int("DB_CONN_MAX_AGE", 60))
+        )
     except ValueError as error:
         raise ImproperlyConfigured(f"DATABASE_URL: cannot be read ({error})") from None
     if not config.get("NAME"):
@@ -94,8 +96,11 @@ def get_database(default_sqlite_path: Path) -> dict[str, Any]:
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config.pop("CONN_MAX_AGE", None)
     else:
+        # A persistent connection is checked before each request reuses it, so a restarted
+        # server is reconnected on the next request; an unreachable one fails within seconds
+        # (operations.middleware answers 503) instead of holding the worker.
         config["CONN_HEALTH_CHECKS"] = True
-        config.setdefault("OPTIONS", {})["connect_timeout"] = 5
+        config.setdefault("OPTIONS", {})["connect_timeout"] = get_int("DB_CONNECT_TIMEOUT", 2)
     return config
 
 

@@ -59,7 +59,10 @@ INSTALLED_APPS = [
     "leadership",
     "learning",
     "privacy",
+    "benchmarks",
+    "scale",
     "demo",
+    "operations",
 ]
 
 MIDDLEWARE = [
@@ -67,6 +70,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "accounts.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside everything that reads the database (sessions, auth, views): a database outage
+    # becomes a 503 with Retry-After; the headers above are still added to it.
+    "operations.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

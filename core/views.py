@@ -36,3 +36,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except DatabaseError:
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@access_rule(SIGNED_IN)
+def ping(request: HttpRequest) -> HttpResponse:
+    """The floor of the load benchmark: the whole middleware stack and sign-in, no page work."""
+    return HttpResponse("ok\n", content_type="text/plain; charset=utf-8")

@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
 # Install what Arki needs on a Debian 12 machine: system packages, a virtual
 # environment with the pinned Python packages, compiled translations.
-# Usage: scripts/bootstrap.sh run|test
+# Usage: scripts/bootstrap.sh run|test|bench
+#   run: run.lock; test: test.lock (includes run.lock); bench: bench.lock (run.lock + locust,
+#   for `make bench`; never installed by `make test`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 purpose=${1:-run}
 venv=${VENV:-.venv}
+case "$purpose" in
+  run | test | bench) ;;
+  *) echo "usage: scripts/bootstrap.sh run|test|bench" >&2; exit 2 ;;
+esac
 
 system_packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-dejavu-core)
 if [ "$purpose" = test ]; then

@@ -100,6 +100,7 @@ EXPECTATIONS: dict[str, Expect] = {
     "core:home": signed_in(),
     "core:accessibility": everyone(PUBLIC, 200),
     "core:healthz": everyone(PUBLIC, 200),
+    "core:ping": signed_in(),  # the benchmark's floor view
     # A signed-in user on the sign-in page goes on to the front page.
     "accounts:login": expect(PUBLIC, default=REDIRECT, anonymous=200),
     "accounts:logout": everyone(PUBLIC, 405),  # signing out is a POST

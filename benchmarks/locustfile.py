@@ -1,0 +1,192 @@
+"""The load generator of `manage.py benchmark` (run by locust, never imported by Django or pytest).
+
+Configured by the command through the environment:
+
+* ``ARKI_BENCH_PAGE``: one page name (every simulated user requests only it) or ``mixed``;
+* ``ARKI_BENCH_TARGETS``: JSON with the sign-ins and the records to request;
+* ``ARKI_BENCH_SAMPLES``: where to write one JSON line per request when the run stops.
+
+The server runs with ``ARKI_ENV=production`` on plain-http loopback. A deployment sits behind a
+TLS-terminating proxy that sends ``X-Forwarded-Proto: https`` (``SECURE_PROXY_SSL_HEADER``);
+the load generator plays that proxy: it sends the header and the https ``Referer`` a browser
+would, and keeps the ``Secure`` ``__Host-`` cookies as a browser on https does. Production
+settings are used unchanged.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from locust import HttpUser, events, task
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.formdata import form_fields, replace, value_of
+
+PAGE = os.environ.get("ARKI_BENCH_PAGE", "ping")
+TARGETS: dict[str, Any] = json.loads(os.environ.get("ARKI_BENCH_TARGETS", "{}"))
+SAMPLES: list[dict[str, Any]] = []
+_numbers = itertools.count()
+
+PATHS = {
+    "ping": "/ping/",
+    "queue": "/contacts/queue/",
+    "network": "/networks/{network}/",
+    "indicators": "/indicators/",
+    "leadership": "/leadership/meetings/{leadership_meeting}/",
+    "directory": "/directory/?q={search}",
+}
+LEADER_PAGES = {"leadership"}
+MIXED = ["ping", "queue", "network", "record_save", "indicators", "leadership", "directory"]
+
+
+def https_cookies(client: Any) -> Any:
+    """The client, with its Secure cookies sendable over the loopback hop (as the browser sends
+    them on the https side of the proxy). Called before every request: requests copies the jar
+    into a fresh one per request, so a cookie policy would not carry over."""
+    for cookie in client.cookies:
+        cookie.secure = False
+    return client
+
+
+@events.request.add_listener
+def _record(
+    request_type: str,
+    name: str,
+    response_time: float,
+    response_length: int,
+    response: Any = None,
+    exception: Any = None,
+    start_time: float | None = None,
+    context: dict[str, Any] | None = None,
+    **kwargs: Any,
+) -> None:
+    status = getattr(response, "status_code", 0) or 0
+    SAMPLES.append(
+        {
+            "name": name,
+            "start": start_time if start_time is not None else time.time() - response_time / 1000,
+            "ms": response_time,
+            "status": status,
+            "ok": exception is None,
+            **(context or {}),
+        }
+    )
+
+
+@events.quitting.add_listener
+def _write(environment: Any, **kwargs: Any) -> None:
+    path = os.environ.get("ARKI_BENCH_SAMPLES")
+    if path:
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(
+                json.dumps({"name": "__stop__", "start": time.time(), "ms": 0, "ok": True}) + "\n"
+            )
+            for sample in SAMPLES:
+                handle.write(json.dumps(sample) + "\n")
+
+
+class ArkiUser(HttpUser):
+    """A signed-in staff member requesting one page (or a mix) without pause."""
+
+    def on_start(self) -> None:
+        self.number = next(_numbers)
+        self.origin = self.host.replace("http://", "https://", 1)  # type: ignore[union-attr]
+        self.client.headers["X-Forwarded-Proto"] = "https"
+        self.client.headers["Accept-Language"] = "fi"
+        self.pages = MIXED if PAGE == "mixed" else [PAGE]
+        self.page_cycle = itertools.cycle(self.pages[self.number % len(self.pages) :] + self.pages)
+        role = "leader" if PAGE in LEADER_PAGES else "coordinator"
+        if PAGE == "mixed":
+            role = "coordinator"
+        self.sign_in(TARGETS["users"][role])
+        if PAGE == "mixed":
+            self.leader = type(self.client)(
+                base_url=self.host,
+                request_event=self.environment.events.request,
+                user=self,
+            )
+            self.leader.headers.update(self.client.headers)
+            self.sign_in(TARGETS["users"]["leader"], self.leader)
+        meetings = TARGETS.get("meetings") or []
+        self.meeting = meetings[self.number % len(meetings)] if meetings else None
+        self.form: list[tuple[str, str]] | None = None
+        self.saves = 0
+
+    def sign_in(self, who: dict[str, str], client: Any = None) -> None:
+        client = client or self.client
+        page = https_cookies(client).get("/accounts/login/", name="sign-in form")
+        fields = form_fields(page.text, "password")
+        fields = replace(fields, "username", who["email"])
+        fields = replace(fields, "password", who["password"])
+        with https_cookies(client).post(
+            "/accounts/login/",
+            data=fields,
+            name="sign-in",
+            headers={"Referer": self.origin + "/accounts/login/"},
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code != 302:
+                response.failure(f"sign-in refused: {response.status_code}")
+                raise RuntimeError(f"sign-in refused for {who['email']}: {response.status_code}")
+
+    @task
+    def request_page(self) -> None:
+        page = next(self.page_cycle)
+        if page == "record_save":
+            self.save_record()
+            return
+        client = self.leader if PAGE == "mixed" and page in LEADER_PAGES else self.client
+        path = PATHS[page].format(**TARGETS)
+        with https_cookies(client).get(
+            path, name=page, allow_redirects=False, catch_response=True
+        ) as response:
+            if response.status_code != 200:
+                response.failure(f"HTTP {response.status_code}")
+
+    def load_form(self) -> None:
+        url = f"/meetings/{self.meeting}/record/"
+        with https_cookies(self.client).get(
+            url, name="record form", catch_response=True
+        ) as response:
+            if response.status_code != 200:
+                response.failure(f"HTTP {response.status_code}")
+                self.form = None
+                return
+            self.form = form_fields(response.text, "version")
+
+    def save_record(self) -> None:
+        """POST the meeting record with a new family view; the version comes from the form."""
+        if self.meeting is None:
+            return
+        if self.form is None:
+            self.load_form()
+            if self.form is None:
+                return
+        self.saves += 1
+        marker = f"bench {TARGETS.get('run', '')} u{self.number} s{self.saves}"
+        data = replace(self.form, "family_view", marker)
+        url = f"/meetings/{self.meeting}/record/"
+        with https_cookies(self.client).post(
+            url,
+            data=data,
+            name="record_save",
+            headers={"Referer": self.origin + url},
+            allow_redirects=False,
+            catch_response=True,
+            context={"marker": marker},
+        ) as response:
+            if response.status_code == 302:
+                version = int(value_of(self.form, "version")) + 1
+                self.form = replace(self.form, "version", str(version))
+                return
+            # A stale version (someone else saved) or an error: load the form again next time.
+            self.form = None
+            response.failure(f"not saved: HTTP {response.status_code}")

@@ -1,0 +1,230 @@
+"""The Django side of the load benchmark, run against one database at a time.
+
+* :func:`find_targets`: which records the simulated users request (a network the coordinator
+  coordinates, meetings with a record to save, a leadership meeting, a search word);
+* :func:`count_queries`: SQL queries per page, through Django's test client and
+  ``CaptureQueriesContext`` on the same database;
+* :func:`time_indicators`: all computed indicators for all areas and periods against one
+  hand-written SQL ``GROUP BY`` over the same events;
+* :func:`lost_writes`: which acknowledged meeting-record saves are not in the database.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from typing import Any
+
+from django.db import connection
+from django.db.models import Max
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from benchmarks.formdata import form_fields, replace
+
+COORDINATORS = ("coordinator@scale.arki.invalid", "coordinator@demo.arki.invalid")
+LEADERS = ("leader@scale.arki.invalid", "leader@demo.arki.invalid")
+
+
+def _first_user(emails: tuple[str, ...], given: str | None) -> Any:
+    from accounts.models import User
+
+    for email in [given] if given else emails:
+        user = User.objects.filter(email=email, is_active=True).first()
+        if user is not None:
+            return user
+    raise LookupError(f"no active user among {', '.join([given] if given else emails)}")
+
+
+def find_targets(
+    *, coordinator: str | None, leader: str | None, search: str, users: int
+) -> dict[str, Any]:
+    from leadership.models import TeamMeeting
+    from leadership.views import teams_for
+    from meetings.models import MeetingRecord
+    from networks.models import MeetingStatus, Network, NetworkStatus
+
+    coordinator_user = _first_user(COORDINATORS, coordinator)
+    leader_user = _first_user(LEADERS, leader)
+    open_networks = Network.objects.filter(coordinator=coordinator_user).exclude(
+        status=NetworkStatus.CLOSED
+    )
+    records = (
+        MeetingRecord.objects.filter(
+            meeting__network__in=open_networks,
+            meeting__starts_at__lte=timezone.now(),
+        )
+        .exclude(meeting__status=MeetingStatus.CANCELLED)
+        .order_by("meeting_id")
+    )
+    meetings = list(records.values_list("meeting_id", flat=True)[:users])
+    if not meetings:
+        raise LookupError(f"{coordinator_user.email} coordinates no open network with a record")
+    # The network page: the network of the first meeting to save (it has a record and goals).
+    network = records.first().meeting.network_id  # type: ignore[union-attr]
+    teams = teams_for(leader_user)
+    past = TeamMeeting.objects.filter(team__in=teams, starts_at__lte=timezone.now())
+    leadership_meeting = (
+        past.order_by("-starts_at").first()
+        or TeamMeeting.objects.filter(team__in=teams).order_by("starts_at").first()
+    )
+    if leadership_meeting is None:
+        raise LookupError(f"{leader_user.email} has no leadership meeting")
+    return {
+        "users": {
+            "coordinator": {"email": coordinator_user.email},
+            "leader": {"email": leader_user.email},
+        },
+        "network": network,
+        "meetings": meetings,
+        "leadership_meeting": leadership_meeting.pk,
+        "search": search,
+    }
+
+
+def count_queries(targets: dict[str, Any]) -> dict[str, int]:
+    """SQL queries of one request to each page, as the benchmark's users make it.
+
+    The first request of each page warms per-process caches (translations, content types);
+    the second one is counted. The save is the POST alone (the form is read first).
+    """
+    from accounts.models import User
+
+    coordinator = Client(HTTP_ACCEPT_LANGUAGE="fi", HTTP_HOST="127.0.0.1")
+    coordinator.force_login(User.objects.get(email=targets["users"]["coordinator"]["email"]))
+    leader = Client(HTTP_ACCEPT_LANGUAGE="fi", HTTP_HOST="127.0.0.1")
+    leader.force_login(User.objects.get(email=targets["users"]["leader"]["email"]))
+    paths = {
+        "ping": "/ping/",
+        "queue": "/contacts/queue/",
+        "network": f"/networks/{targets['network']}/",
+        "indicators": "/indicators/",
+        "leadership": f"/leadership/meetings/{targets['leadership_meeting']}/",
+        "directory": f"/directory/?q={targets['search']}",
+    }
+    counts: dict[str, int] = {}
+    for page, path in paths.items():
+        client = leader if page == "leadership" else coordinator
+        for _round in range(2):
+            with CaptureQueriesContext(connection) as captured:
+                response = client.get(path)
+        if response.status_code != 200:
+            raise RuntimeError(f"{page}: {path} answered {response.status_code}")
+        counts[page] = len(captured)
+    url = f"/meetings/{targets['meetings'][0]}/record/"
+    for _round in range(2):
+        form_page = coordinator.get(url)
+        fields = form_fields(form_page.content.decode(), "version")
+        data: dict[str, list[str]] = {}
+        for name, value in replace(fields, "family_view", "benchmark: query count"):
+            data.setdefault(name, []).append(value)
+        with CaptureQueriesContext(connection) as captured:
+            response = coordinator.post(url, data)
+        if response.status_code != 302:
+            raise RuntimeError(f"record_save: {url} answered {response.status_code}")
+    counts["record_save"] = len(captured)
+    return counts
+
+
+def _median_seconds(function: Any, rounds: int) -> float:
+    times = []
+    for _round in range(rounds):
+        started = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def time_indicators(rounds: int = 5) -> dict[str, Any]:
+    """Median seconds: every computed indicator of every programme over all areas and the
+    dashboard's periods, against one hand-written SQL aggregate over the same events."""
+    from directory.models import Area
+    from indicators.models import Event, Source
+    from indicators.selectors import figures, indicators_for, periods_until
+    from programmes.models import Programme
+
+    today = timezone.localdate()
+    areas = list(Area.objects.order_by("name"))
+    jobs = []
+    for programme in Programme.objects.all():
+        for indicator in indicators_for(programme):
+            if indicator.source != Source.COMPUTED:
+                continue
+            own = set(indicator.areas.values_list("pk", flat=True))
+            scoped = [a for a in areas if not own or a.pk in own]
+            jobs.append((indicator, programme, scoped, periods_until(today, indicator.cadence)))
+    if not jobs:
+        raise LookupError("no computed indicators: run load_configuration first")
+    lower = min(periods[0].bounds()[0] for *_rest, periods in jobs)
+    upper = max(periods[-1].bounds()[1] for *_rest, periods in jobs)
+    events = Event.objects.filter(occurred_at__gte=lower, occurred_at__lt=upper).count()
+
+    def compute_all() -> None:
+        for indicator, programme, scoped, periods in jobs:
+            figures(indicator, programme, scoped, periods)
+
+    if connection.vendor == "postgresql":
+        month = "date_trunc('month', occurred_at AT TIME ZONE %s)"
+        params: list[Any] = [str(timezone.get_current_timezone()), lower, upper]
+    else:
+        month = "strftime('%%Y-%%m', occurred_at)"
+        params = [lower, upper]
+    sql = (
+        f"SELECT kind, programme_id, area_id, {month} AS month, COUNT(*), AVG(days), "  # noqa: S608
+        "AVG(sectors), SUM(CASE WHEN outcome = 'kept' THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN days <= 14 THEN 1 ELSE 0 END) "
+        "FROM indicators_event WHERE occurred_at >= %s AND occurred_at < %s "
+        "GROUP BY kind, programme_id, area_id, month"
+    )
+
+    def one_aggregate() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            cursor.fetchall()
+
+    compute_all()  # warm caches (indicator rows, areas, translations) before timing
+    one_aggregate()
+    computations = _median_seconds(compute_all, rounds)
+    aggregate = _median_seconds(one_aggregate, rounds)
+    return {
+        "indicators": len(jobs),
+        "areas": len(areas),
+        "events": events,
+        "rounds": rounds,
+        "computations_s": round(computations, 4),
+        "sql_aggregate_s": round(aggregate, 4),
+        "ratio": round(computations / aggregate, 2) if aggregate else None,
+    }
+
+
+def lost_writes(markers: list[str]) -> list[str]:
+    """The acknowledged saves (their family-view markers) that no saved revision holds."""
+    from meetings.models import MeetingRecordRevision
+
+    found: set[str] = set()
+    for start in range(0, len(markers), 500):
+        chunk = markers[start : start + 500]
+        found.update(
+            MeetingRecordRevision.objects.filter(snapshot__family_view__in=chunk).values_list(
+                "snapshot__family_view", flat=True
+            )
+        )
+    return [marker for marker in markers if marker not in found]
+
+
+def data_size() -> dict[str, int]:
+    """A few counts that say how big the database is."""
+    from audit.models import AccessLog
+    from contacts.models import Contact
+    from indicators.models import Event
+    from meetings.models import MeetingRecord
+    from networks.models import Network
+
+    return {
+        "contacts": Contact.objects.count(),
+        "networks": Network.objects.count(),
+        "meeting_records": MeetingRecord.objects.count(),
+        "events": Event.objects.count(),
+        "access_log": AccessLog.objects.aggregate(n=Max("pk"))["n"] or 0,
+    }

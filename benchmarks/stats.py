@@ -1,0 +1,329 @@
+"""The load benchmark's arithmetic: percentiles, per-page summaries, the targets, the report.
+
+Pure functions over plain data (no Django, no locust), so they are unit-tested
+(``benchmarks/tests/``) and the numbers in docs/benchmarks.md can be recomputed from the JSON.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+# The targets of issue #10 ("Scale, speed and resilience").
+P95_LIMIT_MS = 100.0
+THROUGHPUT_FLOOR_SHARE = 0.40
+SCALE_GROWTH_LIMIT = 1.5
+ACCESS_LOG_SHARE = 0.10
+INDICATOR_RATIO_LIMIT = 2.0
+RECOVERY_LIMIT_S = 5.0
+
+FLOOR = "ping"
+
+
+def percentile(values: Sequence[float], q: float) -> float | None:
+    """The q-th percentile (0–100) by the nearest-rank method; None for no values.
+
+    Nearest rank never invents a latency nobody measured: p95 of 20 samples is the 19th
+    smallest. It is what locust's own percentiles approximate.
+    """
+    if not 0 <= q <= 100:
+        raise ValueError(f"percentile out of range: {q}")
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(1, math.ceil(q / 100 * len(ordered)))
+    return float(ordered[rank - 1])
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One request the load generator made: when it started (epoch s), how long, how it ended."""
+
+    name: str
+    start: float
+    ms: float
+    status: int
+    ok: bool
+    marker: str = ""  # a meeting-record save's family-view marker, to find it in the database
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Sample:
+        return cls(
+            name=str(data["name"]),
+            start=float(data["start"]),
+            ms=float(data["ms"]),
+            status=int(data.get("status") or 0),
+            ok=bool(data.get("ok", True)),
+            marker=str(data.get("marker") or ""),
+        )
+
+
+@dataclass
+class PageResult:
+    page: str
+    requests: int
+    failures: int
+    seconds: float
+    p50: float | None
+    p95: float | None
+    p99: float | None
+    rps: float
+    floor_share: float | None = None
+    queries: int | None = None
+    statuses: dict[str, int] = field(default_factory=dict)
+
+
+def summarise(page: str, samples: Iterable[Sample], window: tuple[float, float]) -> PageResult:
+    """One page's figures over the measuring window [start, end): latency of every request,
+    failures, and throughput as requests started in the window per second of the window."""
+    start, end = window
+    seconds = max(end - start, 1e-9)
+    chosen = [s for s in samples if s.name == page and start <= s.start < end]
+    latencies = [s.ms for s in chosen]
+    statuses: dict[str, int] = {}
+    for s in chosen:
+        statuses[str(s.status)] = statuses.get(str(s.status), 0) + 1
+    return PageResult(
+        page=page,
+        requests=len(chosen),
+        failures=sum(1 for s in chosen if not s.ok),
+        seconds=round(seconds, 2),
+        p50=_round(percentile(latencies, 50)),
+        p95=_round(percentile(latencies, 95)),
+        p99=_round(percentile(latencies, 99)),
+        rps=round(len(chosen) / seconds, 1),
+        statuses=dict(sorted(statuses.items())),
+    )
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def with_floor_shares(results: dict[str, PageResult]) -> dict[str, PageResult]:
+    """Each page's throughput as a share of the floor view's (the same run)."""
+    floor = results.get(FLOOR)
+    for result in results.values():
+        result.floor_share = (
+            round(result.rps / floor.rps, 2) if floor is not None and floor.rps > 0 else None
+        )
+    return results
+
+
+@dataclass
+class Check:
+    target: str
+    subject: str
+    value: str
+    met: bool | None  # None: not measured (e.g. only one scale given)
+
+    @property
+    def verdict(self) -> str:
+        return {True: "met", False: "MISSED", None: "not measured"}[self.met]
+
+
+def page_checks(label: str, results: dict[str, PageResult]) -> list[Check]:
+    """p95 ≤ 100 ms and throughput ≥ 40 % of the floor's, for every key page of one scale."""
+    checks = []
+    for page, result in results.items():
+        if page == FLOOR:
+            continue
+        checks.append(
+            Check(
+                f"p95 ≤ {P95_LIMIT_MS:.0f} ms",
+                f"{label}: {page}",
+                _ms(result.p95),
+                None if result.p95 is None else result.p95 <= P95_LIMIT_MS,
+            )
+        )
+        share = result.floor_share
+        checks.append(
+            Check(
+                f"throughput ≥ {THROUGHPUT_FLOOR_SHARE:.0%} of the floor's",
+                f"{label}: {page}",
+                "–" if share is None else f"{share:.0%}",
+                None if share is None else share >= THROUGHPUT_FLOOR_SHARE,
+            )
+        )
+        if result.failures:
+            checks.append(
+                Check("no failed requests", f"{label}: {page}", str(result.failures), False)
+            )
+    return checks
+
+
+def query_checks(queries: dict[str, dict[str, int]]) -> list[Check]:
+    """The same number of SQL queries per page at every scale (label → page → queries)."""
+    if len(queries) < 2:
+        return []
+    pages = sorted({page for counts in queries.values() for page in counts})
+    checks = []
+    for page in pages:
+        counts = {label: counts.get(page) for label, counts in queries.items()}
+        values = set(counts.values())
+        checks.append(
+            Check(
+                "queries per page the same at every scale",
+                page,
+                " / ".join(f"{label} {count}" for label, count in counts.items()),
+                None if None in values else len(values) == 1,
+            )
+        )
+    return checks
+
+
+def scale_checks(
+    small: tuple[str, dict[str, PageResult]], large: tuple[str, dict[str, PageResult]]
+) -> list[Check]:
+    """10× more data: every page's p95 grows less than 1.5×."""
+    (small_label, small_results), (large_label, large_results) = small, large
+    checks = []
+    for page, result in small_results.items():
+        other = large_results.get(page)
+        if other is None or not result.p95 or other.p95 is None:
+            continue
+        growth = other.p95 / result.p95
+        checks.append(
+            Check(
+                f"p95 grows < {SCALE_GROWTH_LIMIT}× from {small_label} to {large_label}",
+                page,
+                f"{result.p95:.0f} → {other.p95:.0f} ms ({growth:.2f}×)",
+                growth < SCALE_GROWTH_LIMIT,
+            )
+        )
+    return checks
+
+
+def access_log_check(label: str, with_log: PageResult, without_log: PageResult) -> Check:
+    """The access-log write adds under 10 % to the page's median latency."""
+    if not with_log.p50 or not without_log.p50:
+        return Check("access log adds < 10 % latency", f"{label}: {with_log.page}", "–", None)
+    share = with_log.p50 / without_log.p50 - 1
+    return Check(
+        f"access log adds < {ACCESS_LOG_SHARE:.0%} latency (p50)",
+        f"{label}: {with_log.page}",
+        f"{without_log.p50:.1f} → {with_log.p50:.1f} ms ({share:+.0%})",
+        share < ACCESS_LOG_SHARE,
+    )
+
+
+def indicator_check(label: str, computations_s: float, sql_s: float) -> Check:
+    ratio = computations_s / sql_s if sql_s > 0 else math.inf
+    return Check(
+        f"indicators recompute ≤ {INDICATOR_RATIO_LIMIT:.0f}× one SQL aggregate",
+        label,
+        f"{computations_s * 1000:.1f} ms vs {sql_s * 1000:.1f} ms ({ratio:.1f}×)",
+        ratio <= INDICATOR_RATIO_LIMIT,
+    )
+
+
+def _ms(value: float | None) -> str:
+    return "–" if value is None else f"{value:.0f} ms"
+
+
+def _cell(value: float | None, suffix: str = "") -> str:
+    if value is None:
+        return "–"
+    return f"{value:.0f}{suffix}" if value >= 10 else f"{value:.1f}{suffix}"
+
+
+def markdown_table(label: str, results: dict[str, PageResult]) -> str:
+    lines = [
+        f"#### {label}",
+        "",
+        "| page | requests | failures | p50 | p95 | p99 | req/s | vs floor | SQL queries |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for page, r in results.items():
+        share = "–" if r.floor_share is None else f"{r.floor_share:.0%}"
+        queries = "–" if r.queries is None else str(r.queries)
+        lines.append(
+            f"| {page} | {r.requests} | {r.failures} | {_cell(r.p50, ' ms')} | "
+            f"{_cell(r.p95, ' ms')} | {_cell(r.p99, ' ms')} | {r.rps:.1f} | {share} | {queries} |"
+        )
+    return "\n".join(lines)
+
+
+def markdown_checks(checks: list[Check]) -> str:
+    lines = ["| target | subject | measured | verdict |", "|---|---|---|---|"]
+    lines += [f"| {c.target} | {c.subject} | {c.value} | {c.verdict} |" for c in checks]
+    return "\n".join(lines)
+
+
+def as_json(value: Any) -> Any:
+    """Dataclasses (results, checks) as plain JSON-ready data."""
+    if isinstance(value, Check):
+        return {**asdict(value), "verdict": value.verdict}
+    if isinstance(value, PageResult):
+        return asdict(value)
+    if isinstance(value, dict):
+        return {str(k): as_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [as_json(v) for v in value]
+    return value
+
+
+@dataclass
+class OutageResult:
+    restart_s: float
+    during: int
+    during_503: int
+    during_other_failures: int
+    during_p95_ms: float | None
+    recovered_after_s: float | None
+    acknowledged_writes: int
+    lost_writes: int | None
+
+
+def outage_summary(
+    samples: Sequence[Sample], restart: tuple[float, float], acknowledged: int, lost: int | None
+) -> OutageResult:
+    """What the users saw while the database restarted, and how soon pages answered again.
+
+    ``restart`` is when the restart command started and returned. Recovery is the time from its
+    return to the start of the first request after which every request succeeded.
+    """
+    begin, end = restart
+    during = [s for s in samples if begin <= s.start < end]
+    after = sorted((s for s in samples if s.start >= end), key=lambda s: s.start)
+    recovered: float | None = None
+    for index, sample in enumerate(after):
+        if all(s.ok for s in after[index:]):
+            recovered = max(0.0, sample.start - end)
+            break
+    return OutageResult(
+        restart_s=round(end - begin, 2),
+        during=len(during),
+        during_503=sum(1 for s in during if s.status == 503),
+        during_other_failures=sum(1 for s in during if not s.ok and s.status != 503),
+        during_p95_ms=_round(percentile([s.ms for s in during if not s.ok], 95)),
+        recovered_after_s=None if recovered is None else round(recovered, 2),
+        acknowledged_writes=acknowledged,
+        lost_writes=lost,
+    )
+
+
+def outage_checks(result: OutageResult) -> list[Check]:
+    failed = result.during_503 + result.during_other_failures
+    return [
+        Check(
+            "requests during the outage fail with 503",
+            "outage",
+            f"{result.during_503} of {failed} failures were 503",
+            None if failed == 0 else result.during_other_failures == 0,
+        ),
+        Check(
+            f"pages succeed again within {RECOVERY_LIMIT_S:.0f} s",
+            "outage",
+            "never" if result.recovered_after_s is None else f"{result.recovered_after_s} s",
+            result.recovered_after_s is not None and result.recovered_after_s <= RECOVERY_LIMIT_S,
+        ),
+        Check(
+            "no acknowledged write lost",
+            "outage",
+            f"{result.lost_writes} of {result.acknowledged_writes} lost",
+            None if result.lost_writes is None else result.lost_writes == 0,
+        ),
+    ]
