@@ -97,7 +97,7 @@ class ArkiUser(HttpUser):
 
     def on_start(self) -> None:
         self.number = next(_numbers)
-        self.origin = self.host.replace("http://", "https://", 1)  # type: ignore[union-attr]
+        self.origin = (self.host or "").replace("http://", "https://", 1)
         self.client.headers["X-Forwarded-Proto"] = "https"
         self.client.headers["Accept-Language"] = "fi"
         self.pages = MIXED if PAGE == "mixed" else [PAGE]

@@ -11,9 +11,13 @@ import statistics
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from django.utils import timezone
+from django.conf import settings
+from django.db.models import Count
+from django.db.models.functions import TruncMonth
 
 from indicators.models import Event, EventKind
 from indicators.periods import Period, period_containing
@@ -41,7 +45,12 @@ def computation(name: str) -> Callable[[Computation], Computation]:
 def _events(
     kinds: Iterable[str], programme: Any, area_ids: list[int], periods: list[Period], *fields: str
 ) -> dict[Key, list[tuple[Any, ...]]]:
-    """Events grouped by (area, period) and by (None, period) for the total, in Finnish time."""
+    """Events grouped by (area, period) and by (None, period) for the total, in Finnish time.
+
+    The database counts the events per area, Finnish calendar month and field values (every
+    reporting period is a union of months), so no event row is loaded; each group comes back
+    as its field values repeated by their count.
+    """
     if not periods:
         return {}
     start = min(p.start for p in periods)
@@ -49,19 +58,32 @@ def _events(
     lower, upper = Period(start, end, periods[0].cadence).bounds()
     codes = {p.code for p in periods}
     cadence = periods[0].cadence
-    rows = Event.objects.filter(
-        kind__in=list(kinds),
-        programme=programme,
-        area_id__in=area_ids,
-        occurred_at__gte=lower,
-        occurred_at__lt=upper,
-    ).values_list("area_id", "occurred_at", *fields)
+    zone = ZoneInfo(settings.TIME_ZONE)
+    rows = (
+        Event.objects.filter(
+            kind__in=list(kinds),
+            programme=programme,
+            area_id__in=area_ids,
+            occurred_at__gte=lower,
+            occurred_at__lt=upper,
+        )
+        .annotate(month=TruncMonth("occurred_at", tzinfo=zone))
+        .values_list("area_id", "month", *fields)
+        .annotate(n=Count("id"))
+        .order_by()
+    )
     grouped: dict[Key, list[tuple[Any, ...]]] = defaultdict(list)
-    for area_id, occurred_at, *rest in rows:
-        code = period_containing(timezone.localtime(occurred_at).date(), cadence).code
+    period_of: dict[date, str] = {}
+    for area_id, month, *rest in rows:
+        first = month.astimezone(zone).date() if isinstance(month, datetime) else month
+        if first not in period_of:
+            period_of[first] = period_containing(first, cadence).code
+        code = period_of[first]
         if code in codes:
-            grouped[(area_id, code)].append(tuple(rest))
-            grouped[(None, code)].append(tuple(rest))
+            *values, count = rest
+            group = [tuple(values)] * count
+            grouped[(area_id, code)].extend(group)
+            grouped[(None, code)].extend(group)
     return grouped
 
 
@@ -196,44 +218,48 @@ def lp_trained_staff(
     return result
 
 
-def _feedback(extract: Callable[[list[Any]], tuple[float | None, int]]) -> Computation:
-    def compute(programme: Any, area_ids: list[int], periods: list[Period]) -> dict[Key, Figure]:
-        from directory.models import Area
-        from feedback.selectors import feedback_results
+def _question_average(audience: str, code: str) -> Computation:
+    """The average answer to one question of one audience; its base is that audience's answers."""
 
-        areas = {area.pk: area for area in Area.objects.filter(pk__in=area_ids)}
+    def compute(programme: Any, area_ids: list[int], periods: list[Period]) -> dict[Key, Figure]:
+        from feedback.selectors import feedback_tallies
+
+        surveys, tallies = feedback_tallies(
+            programme=programme, area_ids=area_ids, periods=periods, questions={code}
+        )
         result = {}
-        for period in periods:
-            for area_id in [*area_ids, None]:
-                groups = feedback_results(
-                    programme=programme, period=period, area=areas.get(area_id) if area_id else None
-                )
-                value, base = extract(groups)
-                result[(area_id, period.code)] = Figure(value, base)
+        for key in _all_keys(area_ids, periods):
+            if audience not in surveys:
+                result[key] = Figure(None, 0)
+                continue
+            tally = tallies.get((key[0], key[1], audience))
+            if tally is None:
+                result[key] = Figure(None, 0)
+            else:
+                average = tally.average(code) if code in surveys[audience] else None
+                result[key] = Figure(average, tally.answered)
         return result
 
     return compute
 
 
-def _question_average(audience: str, code: str) -> Callable[[list[Any]], tuple[float | None, int]]:
-    def extract(groups: list[Any]) -> tuple[float | None, int]:
-        for group in groups:
-            if group.audience == audience:
-                question = next((q for q in group.questions if q.code == code), None)
-                return (question.average if question else None), group.answered
-        return None, 0
+def _response_rate(programme: Any, area_ids: list[int], periods: list[Period]) -> dict[Key, Figure]:
+    """Answers per invitation over every audience that has a survey."""
+    from feedback.selectors import feedback_tallies
 
-    return extract
+    surveys, tallies = feedback_tallies(
+        programme=programme, area_ids=area_ids, periods=periods, questions=set()
+    )
+    result = {}
+    for area_id, code in _all_keys(area_ids, periods):
+        groups = [tallies.get((area_id, code, audience)) for audience in surveys]
+        invited = sum(group.invited for group in groups if group)
+        answered = sum(group.answered for group in groups if group)
+        rate = round(100 * answered / invited, 1) if invited else None
+        result[(area_id, code)] = Figure(rate, answered)
+    return result
 
 
-def _response_rate(groups: list[Any]) -> tuple[float | None, int]:
-    invited = sum(group.invited for group in groups)
-    answered = sum(group.answered for group in groups)
-    return (round(100 * answered / invited, 1) if invited else None), answered
-
-
-REGISTRY["feedback_family_heard"] = _feedback(_question_average("family", "heard"))
-REGISTRY["feedback_professional_knew_next"] = _feedback(
-    _question_average("professional", "knew_next")
-)
-REGISTRY["feedback_response_rate"] = _feedback(_response_rate)
+REGISTRY["feedback_family_heard"] = _question_average("family", "heard")
+REGISTRY["feedback_professional_knew_next"] = _question_average("professional", "knew_next")
+REGISTRY["feedback_response_rate"] = _response_rate
