@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, DateField
 from django.db.models.functions import TruncMonth
 
+from core.db import report_memory
 from indicators.models import Event, EventKind
 from indicators.periods import Period, period_containing
 
@@ -32,14 +35,77 @@ class Figure:
 Key = tuple[int | None, str]
 Computation = Callable[[Any, list[int], list[Period]], dict[Key, Figure]]
 REGISTRY: dict[str, Computation] = {}
+# The computations that read the indicator events (the others read training and feedback).
+EVENT_BASED: set[str] = set()
 
 
-def computation(name: str) -> Callable[[Computation], Computation]:
+def computation(name: str, *, events: bool = True) -> Callable[[Computation], Computation]:
     def register(function: Computation) -> Computation:
         REGISTRY[name] = function
+        if events:
+            EVENT_BASED.add(name)
         return function
 
     return register
+
+
+# The event fields a computation may read; a shared tally groups by all of them.
+EVENT_FIELDS = ("days", "sectors", "outcome")
+
+
+def _first_day(month: Any, zone: ZoneInfo) -> date:
+    return month.astimezone(zone).date() if isinstance(month, datetime) else month
+
+
+@dataclass
+class EventTally:
+    """Every event between ``lower`` and ``upper`` counted by the database in one query, per
+    kind, programme, area, Finnish calendar month and field values (:func:`shared_events`)."""
+
+    lower: datetime
+    upper: datetime
+    # (programme id, kind) -> [(area id, first day of the month, {field: value}, count)]
+    rows: dict[tuple[int, str], list[tuple[int, date, dict[str, Any], int]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    # The feedback tallies of every feedback question, per (programme, areas, periods).
+    feedback: dict[tuple[Any, ...], Any] = field(default_factory=dict)
+
+    def covers(self, lower: datetime, upper: datetime) -> bool:
+        return self.lower <= lower and upper <= self.upper
+
+
+_SHARED: ContextVar[EventTally | None] = ContextVar("indicator_event_tally", default=None)
+
+
+@contextmanager
+def shared_events(lower: datetime, upper: datetime) -> Iterator[EventTally]:
+    """Within the block, every event computation over a time range inside [lower, upper) reads
+    one tally made by a single grouped query instead of querying on its own.
+
+    The dashboard and the learning-network package compute a dozen indicators over the same
+    events; with the tally they cost about one aggregate over those events.
+    """
+    zone = ZoneInfo(settings.TIME_ZONE)
+    tally = EventTally(lower, upper)
+    rows = (
+        Event.objects.filter(occurred_at__gte=lower, occurred_at__lt=upper)
+        .annotate(month=TruncMonth("occurred_at", tzinfo=zone, output_field=DateField()))
+        .values_list("programme_id", "kind", "area_id", "month", *EVENT_FIELDS)
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    with report_memory():
+        counted = list(rows)
+    for programme_id, kind, area_id, month, *values, count in counted:
+        tally.rows[(programme_id, kind)].append(
+            (area_id, _first_day(month, zone), dict(zip(EVENT_FIELDS, values, strict=True)), count)
+        )
+    token = _SHARED.set(tally)
+    try:
+        yield tally
+    finally:
+        _SHARED.reset(token)
 
 
 def _events(
@@ -49,7 +115,8 @@ def _events(
 
     The database counts the events per area, Finnish calendar month and field values (every
     reporting period is a union of months), so no event row is loaded; each group comes back
-    as its field values repeated by their count.
+    as its field values repeated by their count. Inside :func:`shared_events` the counts come
+    from the shared tally.
     """
     if not periods:
         return {}
@@ -59,29 +126,41 @@ def _events(
     codes = {p.code for p in periods}
     cadence = periods[0].cadence
     zone = ZoneInfo(settings.TIME_ZONE)
-    rows = (
-        Event.objects.filter(
-            kind__in=list(kinds),
-            programme=programme,
-            area_id__in=area_ids,
-            occurred_at__gte=lower,
-            occurred_at__lt=upper,
+    tally = _SHARED.get()
+    counted: Iterable[tuple[int, date, tuple[Any, ...], int]]
+    if tally is not None and tally.covers(lower, upper):
+        wanted = set(area_ids)
+        counted = [
+            (area_id, first, tuple(values[name] for name in fields), count)
+            for kind in kinds
+            for area_id, first, values, count in tally.rows.get((programme.pk, kind), [])
+            if area_id in wanted
+        ]
+    else:
+        counted = (
+            (area_id, _first_day(month, zone), tuple(values), count)
+            for area_id, month, *values, count in (
+                Event.objects.filter(
+                    kind__in=list(kinds),
+                    programme=programme,
+                    area_id__in=area_ids,
+                    occurred_at__gte=lower,
+                    occurred_at__lt=upper,
+                )
+                .annotate(month=TruncMonth("occurred_at", tzinfo=zone))
+                .values_list("area_id", "month", *fields)
+                .annotate(n=Count("id"))
+                .order_by()
+            )
         )
-        .annotate(month=TruncMonth("occurred_at", tzinfo=zone))
-        .values_list("area_id", "month", *fields)
-        .annotate(n=Count("id"))
-        .order_by()
-    )
     grouped: dict[Key, list[tuple[Any, ...]]] = defaultdict(list)
     period_of: dict[date, str] = {}
-    for area_id, month, *rest in rows:
-        first = month.astimezone(zone).date() if isinstance(month, datetime) else month
+    for area_id, first, values, count in counted:
         if first not in period_of:
             period_of[first] = period_containing(first, cadence).code
         code = period_of[first]
         if code in codes:
-            *values, count = rest
-            group = [tuple(values)] * count
+            group = [values] * count
             grouped[(area_id, code)].extend(group)
             grouped[(None, code)].extend(group)
     return grouped
@@ -190,7 +269,7 @@ def promises_kept(programme: Any, area_ids: list[int], periods: list[Period]) ->
     )
 
 
-@computation("lp_trained_staff")
+@computation("lp_trained_staff", events=False)
 def lp_trained_staff(
     programme: Any, area_ids: list[int], periods: list[Period]
 ) -> dict[Key, Figure]:
@@ -218,15 +297,40 @@ def lp_trained_staff(
     return result
 
 
+# The question codes the feedback indicators average (filled in by _question_average).
+FEEDBACK_QUESTIONS: set[str] = set()
+
+
+def _feedback(
+    programme: Any, area_ids: list[int], periods: list[Period], questions: set[str]
+) -> tuple[dict[str, set[str]], dict[Any, Any]]:
+    """Feedback tallies; inside :func:`shared_events` one set of queries (for every feedback
+    question) serves all feedback indicators over the same programme, areas and periods."""
+    from feedback.selectors import feedback_tallies
+
+    shared = _SHARED.get()
+    if shared is None:
+        return feedback_tallies(
+            programme=programme, area_ids=area_ids, periods=periods, questions=questions
+        )
+    key = (programme.pk, tuple(sorted(area_ids)), tuple(p.code for p in periods))
+    if key not in shared.feedback:
+        with report_memory():
+            shared.feedback[key] = feedback_tallies(
+                programme=programme,
+                area_ids=area_ids,
+                periods=periods,
+                questions=FEEDBACK_QUESTIONS | questions,
+            )
+    return shared.feedback[key]
+
+
 def _question_average(audience: str, code: str) -> Computation:
     """The average answer to one question of one audience; its base is that audience's answers."""
+    FEEDBACK_QUESTIONS.add(code)
 
     def compute(programme: Any, area_ids: list[int], periods: list[Period]) -> dict[Key, Figure]:
-        from feedback.selectors import feedback_tallies
-
-        surveys, tallies = feedback_tallies(
-            programme=programme, area_ids=area_ids, periods=periods, questions={code}
-        )
+        surveys, tallies = _feedback(programme, area_ids, periods, {code})
         result = {}
         for key in _all_keys(area_ids, periods):
             if audience not in surveys:
@@ -245,11 +349,7 @@ def _question_average(audience: str, code: str) -> Computation:
 
 def _response_rate(programme: Any, area_ids: list[int], periods: list[Period]) -> dict[Key, Figure]:
     """Answers per invitation over every audience that has a survey."""
-    from feedback.selectors import feedback_tallies
-
-    surveys, tallies = feedback_tallies(
-        programme=programme, area_ids=area_ids, periods=periods, questions=set()
-    )
+    surveys, tallies = _feedback(programme, area_ids, periods, set())
     result = {}
     for area_id, code in _all_keys(area_ids, periods):
         groups = [tallies.get((area_id, code, audience)) for audience in surveys]

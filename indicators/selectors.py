@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
 from django.utils.formats import number_format
 
-from indicators.computations import REGISTRY, Figure
+from indicators.computations import REGISTRY, Figure, shared_events
 from indicators.models import EnteredValue, Indicator, InterpretationNote, Source, Target, Unit
 from indicators.periods import Cadence, Period, period_containing
 from indicators.suppression import Cell, derived_hidden, suppress_table
@@ -228,13 +229,33 @@ def indicator_views(
     from directory.models import Area
 
     areas = list(Area.objects.order_by("name"))
+    wanted = [i for i in indicators_for(programme) if code is None or i.code == code]
     views = []
-    for indicator in indicators_for(programme):
-        if code is not None and indicator.code != code:
-            continue
-        own = set(indicator.areas.values_list("pk", flat=True))
-        scoped = [a for a in areas if not own or a.pk in own]
-        if area is not None and area not in scoped:
-            continue
-        views.append(indicator_view(indicator, programme, scoped, area, until))
+    with events_for(wanted, until or timezone.localdate()):
+        for indicator in wanted:
+            own = set(indicator.areas.values_list("pk", flat=True))
+            scoped = [a for a in areas if not own or a.pk in own]
+            if area is not None and area not in scoped:
+                continue
+            views.append(indicator_view(indicator, programme, scoped, area, until))
     return views
+
+
+def events_for(indicators: list[Indicator], until: date) -> AbstractContextManager[Any]:
+    """One shared event tally when several computed indicators will read events (each would
+    otherwise query on its own); a single indicator queries only its own events."""
+    computed = [i for i in indicators if i.source == Source.COMPUTED]
+    if len(computed) < 2:
+        return nullcontext()
+    return shared_events(*events_range(computed, until))
+
+
+def events_range(indicators: list[Indicator], until: date) -> tuple[datetime, datetime]:
+    """The time range every period shown for the indicators lies in (for :func:`shared_events`)."""
+    bounds = [
+        bound
+        for cadence in {indicator.cadence for indicator in indicators} or {Cadence.MONTHLY}
+        for period in periods_until(until, cadence)
+        for bound in period.bounds()
+    ]
+    return min(bounds), max(bounds)

@@ -4,6 +4,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from indicators.computations import REGISTRY
 from indicators.models import Event, EventKind
@@ -123,3 +125,80 @@ def test_promises_kept_share(kaakkuri, children):
         event(EventKind.PROMISE_REVIEWED, at(2026, 8, 3, 12), kaakkuri, children, outcome=outcome)
     result = REGISTRY["promises_kept"](children, [kaakkuri.pk], [parse_period("2026Q3")])
     assert result[(kaakkuri.pk, "2026Q3")].value == 60.0
+
+
+@pytest.fixture
+def mixed_events(boundary_contacts, kaakkuri, tuira, children, working_age):
+    """Events of every kind the computations read, in two programmes and areas."""
+    for days, sectors, area in [(3, 2, kaakkuri), (15, 1, tuira), (9, 4, kaakkuri), (30, 3, tuira)]:
+        event(
+            EventKind.NETWORK_CONVENED,
+            at(2026, 5, days, 12),
+            area,
+            children,
+            days=days,
+            sectors=sectors,
+        )
+    event(EventKind.NETWORK_CONVENED, at(2026, 5, 2, 12), kaakkuri, working_age, days=40)
+    for outcome in ["kept", "partly", "not_kept", "kept"]:
+        event(EventKind.PROMISE_REVIEWED, at(2026, 8, 3, 12), tuira, children, outcome=outcome)
+    event(EventKind.NETWORK_OPENED, at(2026, 2, 28, 23, 50), kaakkuri, children)
+    event(EventKind.MEETING_HELD, at(2026, 9, 30, 23, 59), tuira, children)
+    return kaakkuri, tuira
+
+
+def test_the_event_based_computations_are_known():
+    from indicators.computations import EVENT_BASED
+
+    assert {
+        "contacts_received",
+        "lp_method_use",
+        "networks_opened",
+        "networks_closed",
+        "convened_within_deadline",
+        "median_days_to_first_meeting",
+        "sectors_per_network",
+        "promises_kept",
+    } == EVENT_BASED
+
+
+@pytest.mark.parametrize(
+    "codes", [["2026Q1", "2026Q2", "2026Q3", "2026Q4"], ["2026-03", "2026-04"]]
+)
+def test_a_shared_tally_gives_the_same_figures_as_separate_queries(
+    mixed_events, children, working_age, codes
+):
+    from indicators.computations import EVENT_BASED, shared_events
+
+    kaakkuri, tuira = mixed_events
+    periods = [parse_period(code) for code in codes]
+    scopes = [[kaakkuri.pk, tuira.pk], [tuira.pk]]
+    separate = {
+        (name, programme.pk, tuple(ids)): REGISTRY[name](programme, ids, periods)
+        for name in sorted(EVENT_BASED)
+        for programme in (children, working_age)
+        for ids in scopes
+    }
+    assert any(figure.value for result in separate.values() for figure in result.values())
+    wide = parse_period("2026")
+    with CaptureQueriesContext(connection) as captured, shared_events(*wide.bounds()):
+        shared = {
+            (name, programme.pk, tuple(ids)): REGISTRY[name](programme, ids, periods)
+            for name in sorted(EVENT_BASED)
+            for programme in (children, working_age)
+            for ids in scopes
+        }
+    assert shared == separate
+    event_queries = [query for query in captured if "indicators_event" in query["sql"]]
+    assert len(event_queries) == 1
+
+
+def test_a_tally_that_does_not_cover_the_periods_is_not_used(boundary_contacts, children):
+    from indicators.computations import shared_events
+
+    kaakkuri, _tuira = boundary_contacts
+    narrow = parse_period("2026Q2")
+    with shared_events(*narrow.bounds()):
+        result = counts(children, [kaakkuri], ["2026", "2027"])
+    assert result[(kaakkuri.pk, "2026")] == 7
+    assert result[(kaakkuri.pk, "2027")] == 1

@@ -270,9 +270,13 @@ class Command(BaseCommand):
             probed = self._run_probe(url, "indicators")
             timing = probed["indicators"]
             self.stdout.write(
-                f"   {timing['indicators']} computed indicators × {timing['areas']} areas, "
-                f"{timing['events']} events: {timing['computations_s'] * 1000:.1f} ms; "
-                f"one GROUP BY: {timing['sql_aggregate_s'] * 1000:.1f} ms"
+                f"   {timing['event_indicators']} event-based indicators × {timing['areas']} "
+                f"areas, {timing['events']} events: {timing['computations_s'] * 1000:.1f} ms; "
+                f"one GROUP BY over the events: {timing['sql_aggregate_s'] * 1000:.1f} ms\n"
+                f"   all {timing['indicators']} computed indicators (feedback, training too): "
+                f"{timing['all_computations_s'] * 1000:.1f} ms; that GROUP BY and one over the "
+                f"feedback answers: {timing['all_sql_aggregates_s'] * 1000:.1f} ms "
+                f"({timing['all_ratio']}×)"
             )
             report["databases"][label] = {"url": _redact(url), **probed}
             checks.append(

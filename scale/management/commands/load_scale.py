@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import secrets
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -12,6 +11,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from demo.services import demo_password
 from scale.generator import ScaleError, load_scale
 from scale.plan import PUBLIC_SCALES, SCALES
 
@@ -50,13 +50,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        password, shown = options["password"], False
+        password = options["password"]
         if not password:
-            path = Path(settings.LOCAL_DIR) / PASSWORD_FILE
-            if path.exists() and path.read_text().strip():
-                password = path.read_text().strip()
-            else:
-                password, shown = secrets.token_urlsafe(12), True
+            # The demo password, generated once and kept, so every loaded scale (and the
+            # benchmark, which reads the same file) signs in with it.
+            password = demo_password(Path(settings.LOCAL_DIR) / PASSWORD_FILE)
         today = options["today"] or timezone.localdate()
         self.stdout.write(
             f"Loading scale {options['scale']} (seed {options['seed']}, today {today}) …"
@@ -67,7 +65,6 @@ class Command(BaseCommand):
                 seed=options["seed"],
                 today=today,
                 password=password,
-                password_shown=shown,
                 reset_first=options["reset"],
                 log=self.stdout.write,
             )
@@ -80,7 +77,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Total rows: {sum(report.counts.values()):,}")
         self.stdout.write(f"Loaded in {report.total_seconds:.1f} s.")
         for email, login in report.logins:
-            secret = password if shown else "(the password in .local/demo_password)"
+            secret = "(the password in .local/demo_password)"  # noqa: S105 - a hint
             if options["password"]:
                 secret = "(the password given with --password)"  # noqa: S105 - a hint
             self.stdout.write(f"Sign-in: {email} / {secret}   ({login})")
