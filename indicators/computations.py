@@ -64,6 +64,7 @@ class EventTally:
 
     lower: datetime
     upper: datetime
+    programme_id: int | None = None  # None: every programme
     # (programme id, kind) -> [(area id, first day of the month, {field: value}, count)]
     rows: dict[tuple[int, str], list[tuple[int, date, dict[str, Any], int]]] = field(
         default_factory=lambda: defaultdict(list)
@@ -71,26 +72,33 @@ class EventTally:
     # The feedback tallies of every feedback question, per (programme, areas, periods).
     feedback: dict[tuple[Any, ...], Any] = field(default_factory=dict)
 
-    def covers(self, lower: datetime, upper: datetime) -> bool:
-        return self.lower <= lower and upper <= self.upper
+    def covers(self, programme: Any, lower: datetime, upper: datetime) -> bool:
+        return (
+            self.programme_id in (None, programme.pk)
+            and self.lower <= lower
+            and upper <= self.upper
+        )
 
 
 _SHARED: ContextVar[EventTally | None] = ContextVar("indicator_event_tally", default=None)
 
 
 @contextmanager
-def shared_events(lower: datetime, upper: datetime) -> Iterator[EventTally]:
+def shared_events(lower: datetime, upper: datetime, programme: Any = None) -> Iterator[EventTally]:
     """Within the block, every event computation over a time range inside [lower, upper) reads
-    one tally made by a single grouped query instead of querying on its own.
+    one tally made by a single grouped query instead of querying on its own. With
+    ``programme`` the tally holds only that programme's events.
 
     The dashboard and the learning-network package compute a dozen indicators over the same
     events; with the tally they cost about one aggregate over those events.
     """
     zone = ZoneInfo(settings.TIME_ZONE)
-    tally = EventTally(lower, upper)
+    tally = EventTally(lower, upper, programme.pk if programme is not None else None)
+    scope = Event.objects.filter(occurred_at__gte=lower, occurred_at__lt=upper)
+    if programme is not None:
+        scope = scope.filter(programme=programme)
     rows = (
-        Event.objects.filter(occurred_at__gte=lower, occurred_at__lt=upper)
-        .annotate(month=TruncMonth("occurred_at", tzinfo=zone, output_field=DateField()))
+        scope.annotate(month=TruncMonth("occurred_at", tzinfo=zone, output_field=DateField()))
         .values_list("programme_id", "kind", "area_id", "month", *EVENT_FIELDS)
         .annotate(n=Count("id"))
         .order_by()
@@ -128,7 +136,7 @@ def _events(
     zone = ZoneInfo(settings.TIME_ZONE)
     tally = _SHARED.get()
     counted: Iterable[tuple[int, date, tuple[Any, ...], int]]
-    if tally is not None and tally.covers(lower, upper):
+    if tally is not None and tally.covers(programme, lower, upper):
         wanted = set(area_ids)
         counted = [
             (area_id, first, tuple(values[name] for name in fields), count)

@@ -231,7 +231,7 @@ def indicator_views(
     areas = list(Area.objects.order_by("name"))
     wanted = [i for i in indicators_for(programme) if code is None or i.code == code]
     views = []
-    with events_for(wanted, until or timezone.localdate()):
+    with events_for(programme, wanted, until or timezone.localdate()):
         for indicator in wanted:
             own = set(indicator.areas.values_list("pk", flat=True))
             scoped = [a for a in areas if not own or a.pk in own]
@@ -241,13 +241,15 @@ def indicator_views(
     return views
 
 
-def events_for(indicators: list[Indicator], until: date) -> AbstractContextManager[Any]:
-    """One shared event tally when several computed indicators will read events (each would
-    otherwise query on its own); a single indicator queries only its own events."""
+def events_for(
+    programme: Any, indicators: list[Indicator], until: date
+) -> AbstractContextManager[Any]:
+    """One shared tally of the programme's events when several computed indicators will read
+    them (each would otherwise query on its own); a single indicator queries only its own."""
     computed = [i for i in indicators if i.source == Source.COMPUTED]
     if len(computed) < 2:
         return nullcontext()
-    return shared_events(*events_range(computed, until))
+    return shared_events(*events_range(computed, until), programme=programme)
 
 
 def events_range(indicators: list[Indicator], until: date) -> tuple[datetime, datetime]:

@@ -171,12 +171,7 @@ def save_meeting_record(
         setattr(record, name, getattr(data, name).strip())
     record.save()
     record.present.set(data.present)
-    for life_area_id, (strengths, vulnerabilities) in data.life_areas.items():
-        LifeAreaNote.objects.update_or_create(
-            record=record,
-            life_area_id=life_area_id,
-            defaults={"strengths": strengths.strip(), "vulnerabilities": vulnerabilities.strip()},
-        )
+    _save_life_areas(record, data)
     _save_goals(meeting, data)
     _save_promises(meeting, data)
     _save_reviews(meeting, data)
@@ -192,18 +187,55 @@ def save_meeting_record(
     return record
 
 
+def _save_life_areas(record: MeetingRecord, data: RecordInput) -> None:
+    """The strengths and vulnerabilities per life area: a fixed number of queries however many
+    life areas the programme has (only changed notes are written)."""
+    existing = {note.life_area_id: note for note in LifeAreaNote.objects.filter(record=record)}
+    changed, created = [], []
+    for life_area_id, (strengths, vulnerabilities) in data.life_areas.items():
+        texts = {"strengths": strengths.strip(), "vulnerabilities": vulnerabilities.strip()}
+        note = existing.get(life_area_id)
+        if note is None:
+            created.append(LifeAreaNote(record=record, life_area_id=life_area_id, **texts))
+        elif (note.strengths, note.vulnerabilities) != (
+            texts["strengths"],
+            texts["vulnerabilities"],
+        ):
+            note.strengths, note.vulnerabilities = texts["strengths"], texts["vulnerabilities"]
+            changed.append(note)
+    if created:
+        LifeAreaNote.objects.bulk_create(created)
+    if changed:
+        LifeAreaNote.objects.bulk_update(changed, ["strengths", "vulnerabilities"])
+
+
 def _save_goals(meeting: Meeting, data: RecordInput) -> None:
     network = meeting.network
     goals = {goal.pk: goal for goal in Goal.objects.filter(network=network)}
-    for goal_id, rating in data.ratings.items():
-        if goal_id not in goals:
-            raise ValidationError({"goals": [_("That goal is not in this network.")]})
+    if any(goal_id not in goals for goal_id in data.ratings):
+        raise ValidationError({"goals": [_("That goal is not in this network.")]})
+    # This meeting's ratings: cleared, changed and new ones in one query each.
+    ratings = {
+        rating.goal_id: rating
+        for rating in GoalRating.objects.filter(meeting=meeting, goal_id__in=list(data.ratings))
+    }
+    cleared = [goal_id for goal_id, value in data.ratings.items() if value is None]
+    changed, created = [], []
+    for goal_id, value in data.ratings.items():
+        if value is None:
+            continue
+        rating = ratings.get(goal_id)
         if rating is None:
-            GoalRating.objects.filter(goal_id=goal_id, meeting=meeting).delete()
-        else:
-            GoalRating.objects.update_or_create(
-                goal_id=goal_id, meeting=meeting, defaults={"rating": rating}
-            )
+            created.append(GoalRating(goal_id=goal_id, meeting=meeting, rating=value))
+        elif rating.rating != value:
+            rating.rating = value
+            changed.append(rating)
+    if cleared:
+        GoalRating.objects.filter(meeting=meeting, goal_id__in=cleared).delete()
+    if created:
+        GoalRating.objects.bulk_create(created)
+    if changed:
+        GoalRating.objects.bulk_update(changed, ["rating"])
     order = len(goals)
     for new in data.new_goals:
         order += 1

@@ -202,3 +202,15 @@ def test_a_tally_that_does_not_cover_the_periods_is_not_used(boundary_contacts, 
         result = counts(children, [kaakkuri], ["2026", "2027"])
     assert result[(kaakkuri.pk, "2026")] == 7
     assert result[(kaakkuri.pk, "2027")] == 1
+
+
+def test_a_tally_of_one_programme_is_not_used_for_another(mixed_events, children, working_age):
+    from indicators.computations import shared_events
+
+    kaakkuri, _tuira = mixed_events
+    periods = [parse_period("2026Q2")]
+    expected = REGISTRY["median_days_to_first_meeting"](working_age, [kaakkuri.pk], periods)
+    with shared_events(*parse_period("2026").bounds(), programme=children):
+        found = REGISTRY["median_days_to_first_meeting"](working_age, [kaakkuri.pk], periods)
+    assert found == expected
+    assert found[(kaakkuri.pk, "2026Q2")].value == 40

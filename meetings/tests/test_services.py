@@ -230,3 +230,69 @@ def test_reminders_go_two_days_before_and_when_overdue_once_each(setup):
     assert reminders.send_promise_reminders(today=overdue_day) == 3
     assert reminders.send_promise_reminders(today=overdue_day) == 0
     assert PromiseReminder.objects.count() == 6
+
+
+def _resave(record, meeting, coordinator, ratings, life_areas):
+    return services.save_meeting_record(
+        meeting=meeting,
+        by=coordinator,
+        expected_version=record.version,
+        data=RecordInput(
+            common_goal=record.common_goal,
+            present=list(record.present.all()),
+            ratings=ratings,
+            life_areas=life_areas,
+        ),
+    )
+
+
+def test_resaving_changes_clears_and_adds_ratings_and_life_area_notes(setup):
+    from meetings.models import GoalRating, LifeAreaNote
+
+    network, meeting, coordinator = setup
+    record = first_record(network, meeting, coordinator)
+    goals = list(network.goals.order_by("order"))
+    areas = list(network.programme.life_areas.all()[:2])
+    record = _resave(
+        record,
+        meeting,
+        coordinator,
+        {goals[0].pk: 7, goals[1].pk: None},
+        {areas[0].pk: (" Uusi vahvuus ", "Väsymys"), areas[1].pk: ("Harrastus", "")},
+    )
+    assert dict(GoalRating.objects.filter(meeting=meeting).values_list("goal_id", "rating")) == {
+        goals[0].pk: 7
+    }
+    notes = {
+        note.life_area_id: (note.strengths, note.vulnerabilities)
+        for note in LifeAreaNote.objects.filter(record=record)
+    }
+    assert notes == {areas[0].pk: ("Uusi vahvuus", "Väsymys"), areas[1].pk: ("Harrastus", "")}
+    _resave(record, meeting, coordinator, {goals[1].pk: 2}, {})
+    assert dict(GoalRating.objects.filter(meeting=meeting).values_list("goal_id", "rating")) == {
+        goals[0].pk: 7,
+        goals[1].pk: 2,
+    }
+
+
+def test_saving_takes_as_many_queries_for_many_goals_and_life_areas_as_for_one(setup):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    network, meeting, coordinator = setup
+    record = first_record(network, meeting, coordinator)
+    goals = list(network.goals.order_by("order"))
+    areas = list(network.programme.life_areas.all())
+    assert len(goals) >= 2 and len(areas) >= 3
+    counts = []
+    for size, rating in [(1, 5), (len(goals), 6), (1, 7), (len(goals), 8)]:
+        with CaptureQueriesContext(connection) as captured:
+            record = _resave(
+                record,
+                meeting,
+                coordinator,
+                {goal.pk: rating for goal in goals[:size]},
+                {area.pk: (f"vahvuus {rating}", "") for area in areas[: size + 1]},
+            )
+        counts.append(len(captured))
+    assert counts[0] == counts[1] and counts[2] == counts[3]
