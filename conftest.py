@@ -10,6 +10,17 @@ def _finnish_defaults(settings):
     settings.AXES_ENABLED = False
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # The per-process cache (indicator figures) must not carry one test's data into another:
+    # SQLite reuses the ids a rolled-back test used, and the figures' data stamp is ids.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def configuration(db):
     """The programmes and sectors from programmes/data, as a real installation has them."""

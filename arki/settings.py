@@ -265,7 +265,20 @@ LOGGING = {
     },
 }
 
+# A cache in each process. It holds the indicator figures (indicators.computations.compute),
+# whose keys carry a stamp of the data they rest on, so each process's copy stays correct and
+# no shared cache server is needed.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "arki",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+}
+
 # Arki's own settings.
+# How long computed indicator figures stay cached at most (0: never cached).
+ARKI_INDICATOR_CACHE_SECONDS = env.get_int("ARKI_INDICATOR_CACHE_SECONDS", 3600)
 ARKI_INSTALLATION_NAME = os.environ.get("ARKI_INSTALLATION_NAME", "Arki")
 # Enqueued by `manage.py scheduler` (started by `make run`) for the background worker.
 ARKI_PERIODIC_TASKS = [

@@ -7,6 +7,7 @@ figure rests on; the dashboard hides a figure whose base is 1–4.
 
 from __future__ import annotations
 
+import hashlib
 import statistics
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -18,7 +19,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, DateField
+from django.core.cache import cache
+from django.db.models import Count, DateField, Max
 from django.db.models.functions import TruncMonth
 
 from core.db import report_memory
@@ -60,17 +62,20 @@ def _first_day(month: Any, zone: ZoneInfo) -> date:
 @dataclass
 class EventTally:
     """Every event between ``lower`` and ``upper`` counted by the database in one query, per
-    kind, programme, area, Finnish calendar month and field values (:func:`shared_events`)."""
+    kind, programme, area, Finnish calendar month and field values (:func:`shared_events`).
+
+    The query runs when a computation first needs it, so a dashboard served from the figures
+    cache (:func:`compute`) does not run it at all."""
 
     lower: datetime
     upper: datetime
     programme_id: int | None = None  # None: every programme
     # (programme id, kind) -> [(area id, first day of the month, {field: value}, count)]
-    rows: dict[tuple[int, str], list[tuple[int, date, dict[str, Any], int]]] = field(
-        default_factory=lambda: defaultdict(list)
-    )
+    _rows: dict[tuple[int, str], list[tuple[int, date, dict[str, Any], int]]] | None = None
     # The feedback tallies of every feedback question, per (programme, areas, periods).
     feedback: dict[tuple[Any, ...], Any] = field(default_factory=dict)
+    # The data stamps of the figures cache, read once per block.
+    stamps: dict[str, tuple[Any, ...]] = field(default_factory=dict)
 
     def covers(self, programme: Any, lower: datetime, upper: datetime) -> bool:
         return (
@@ -78,6 +83,37 @@ class EventTally:
             and self.lower <= lower
             and upper <= self.upper
         )
+
+    @property
+    def rows(self) -> dict[tuple[int, str], list[tuple[int, date, dict[str, Any], int]]]:
+        if self._rows is None:
+            self._rows = self._count()
+        return self._rows
+
+    def _count(self) -> dict[tuple[int, str], list[tuple[int, date, dict[str, Any], int]]]:
+        zone = ZoneInfo(settings.TIME_ZONE)
+        scope = Event.objects.filter(occurred_at__gte=self.lower, occurred_at__lt=self.upper)
+        if self.programme_id is not None:
+            scope = scope.filter(programme_id=self.programme_id)
+        query = (
+            scope.annotate(month=TruncMonth("occurred_at", tzinfo=zone, output_field=DateField()))
+            .values_list("programme_id", "kind", "area_id", "month", *EVENT_FIELDS)
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        with report_memory():
+            counted = list(query)
+        rows: dict[tuple[int, str], list[tuple[int, date, dict[str, Any], int]]] = defaultdict(list)
+        for programme_id, kind, area_id, month, *values, count in counted:
+            rows[(programme_id, kind)].append(
+                (
+                    area_id,
+                    _first_day(month, zone),
+                    dict(zip(EVENT_FIELDS, values, strict=True)),
+                    count,
+                )
+            )
+        return rows
 
 
 _SHARED: ContextVar[EventTally | None] = ContextVar("indicator_event_tally", default=None)
@@ -92,23 +128,7 @@ def shared_events(lower: datetime, upper: datetime, programme: Any = None) -> It
     The dashboard and the learning-network package compute a dozen indicators over the same
     events; with the tally they cost about one aggregate over those events.
     """
-    zone = ZoneInfo(settings.TIME_ZONE)
     tally = EventTally(lower, upper, programme.pk if programme is not None else None)
-    scope = Event.objects.filter(occurred_at__gte=lower, occurred_at__lt=upper)
-    if programme is not None:
-        scope = scope.filter(programme=programme)
-    rows = (
-        scope.annotate(month=TruncMonth("occurred_at", tzinfo=zone, output_field=DateField()))
-        .values_list("programme_id", "kind", "area_id", "month", *EVENT_FIELDS)
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    with report_memory():
-        counted = list(rows)
-    for programme_id, kind, area_id, month, *values, count in counted:
-        tally.rows[(programme_id, kind)].append(
-            (area_id, _first_day(month, zone), dict(zip(EVENT_FIELDS, values, strict=True)), count)
-        )
     token = _SHARED.set(tally)
     try:
         yield tally
@@ -371,3 +391,64 @@ def _response_rate(programme: Any, area_ids: list[int], periods: list[Period]) -
 REGISTRY["feedback_family_heard"] = _question_average("family", "heard")
 REGISTRY["feedback_professional_knew_next"] = _question_average("professional", "knew_next")
 REGISTRY["feedback_response_rate"] = _response_rate
+
+
+# What each cached computation reads, for the data stamp in its cache key. Trained staff is
+# computed every time (one small query).
+FEEDBACK_BASED = {
+    "feedback_family_heard",
+    "feedback_professional_knew_next",
+    "feedback_response_rate",
+}
+CACHE_PREFIX = "arki:indicator-figures:"
+
+
+def _stamp(source: str) -> tuple[Any, ...]:
+    """What changes when the figures of ``source`` can change: the newest row of each table
+    the computations read (events and feedback are only ever added). Read once per
+    :func:`shared_events` block."""
+    shared = _SHARED.get()
+    if shared is not None and source in shared.stamps:
+        return shared.stamps[source]
+    if source == "events":
+        stamp: tuple[Any, ...] = (Event.objects.aggregate(newest=Max("pk"))["newest"],)
+    else:
+        from feedback.models import FeedbackInvitation, Response, SurveyVersion
+
+        stamp = tuple(
+            model.objects.aggregate(newest=Max("pk"))["newest"]
+            for model in (Response, FeedbackInvitation, SurveyVersion)
+        )
+    if shared is not None:
+        shared.stamps[source] = stamp
+    return stamp
+
+
+def compute(
+    name: str, programme: Any, area_ids: list[int], periods: list[Period]
+) -> dict[Key, Figure]:
+    """The computation's figures, from the cache when nothing they rest on has changed.
+
+    The key holds the computation, programme (and its convening deadline), areas, periods and
+    the data stamp, so a new event or answer makes the next request compute afresh; the
+    timeout (``ARKI_INDICATOR_CACHE_SECONDS``, 0 turns the cache off) only bounds memory.
+    """
+    function = REGISTRY[name]
+    seconds = settings.ARKI_INDICATOR_CACHE_SECONDS
+    source = "events" if name in EVENT_BASED else "feedback" if name in FEEDBACK_BASED else None
+    if not seconds or source is None:
+        return function(programme, area_ids, periods)
+    parts = (
+        name,
+        programme.pk,
+        programme.convening_deadline_days,
+        sorted(area_ids),
+        [period.code for period in periods],
+        _stamp(source),
+    )
+    key = CACHE_PREFIX + hashlib.sha256(repr(parts).encode()).hexdigest()
+    found: dict[Key, Figure] | None = cache.get(key)
+    if found is None:
+        found = function(programme, area_ids, periods)
+        cache.set(key, found, seconds)
+    return found

@@ -11,7 +11,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.formats import number_format
 
-from indicators.computations import REGISTRY, Figure, shared_events
+from indicators.computations import Figure, compute, shared_events
 from indicators.models import EnteredValue, Indicator, InterpretationNote, Source, Target, Unit
 from indicators.periods import Cadence, Period, period_containing
 from indicators.suppression import Cell, derived_hidden, suppress_table
@@ -117,7 +117,7 @@ def figures(
 ) -> dict[tuple[int | None, str], Figure]:
     area_ids = [area.pk for area in areas]
     if indicator.source == Source.COMPUTED:
-        return REGISTRY[indicator.computation](programme, area_ids, periods)
+        return compute(indicator.computation, programme, area_ids, periods)
     entered = EnteredValue.objects.filter(
         indicator=indicator,
         programme=programme,
@@ -147,8 +147,12 @@ def indicator_view(
     areas: list[Any],
     area: Any = None,
     until: date | None = None,
+    context: ViewContext | None = None,
 ) -> IndicatorView:
-    """One indicator for the areas (rows) and periods (columns), with a total row."""
+    """One indicator for the areas (rows) and periods (columns), with a total row.
+
+    ``context`` holds the targets and notes of many indicators read at once
+    (:func:`indicator_views`); without it they are read for this indicator."""
     periods = periods_until(until or timezone.localdate(), indicator.cadence)
     data = figures(indicator, programme, areas, periods)
     shown_rows = [a for a in areas if area is None or a.pk == area.pk]
@@ -173,13 +177,11 @@ def indicator_view(
     scope = rows[0] if area is not None else rows[-1]
     year_earlier_code = periods[-1].year_earlier().code
     year_index = next((i for i, p in enumerate(periods) if p.code == year_earlier_code), None)
+    context = context or ViewContext.read([indicator], area)
     # An area's own target, or else the programme-wide one.
-    targets: dict[int | None, Decimal] = dict(
-        Target.objects.filter(indicator=indicator, period=periods[-1].code).values_list(
-            "area_id", "value"
-        )
-    )
+    targets = context.targets.get((indicator.pk, periods[-1].code), {})
     target = targets.get(area.pk if area is not None else None, targets.get(None))
+    codes = {p.code for p in periods}
     return IndicatorView(
         indicator=indicator,
         periods=periods,
@@ -188,12 +190,33 @@ def indicator_view(
         previous=scope.cells[-2] if len(periods) > 1 else Shown(None, False),
         year_earlier=scope.cells[year_index] if year_index is not None else Shown(None, False),
         target=target,
-        notes=list(
-            InterpretationNote.objects.filter(
-                indicator=indicator, area=area, period__in=[p.code for p in periods]
-            ).select_related("author")
-        ),
+        notes=[note for note in context.notes.get(indicator.pk, []) if note.period in codes],
     )
+
+
+@dataclass
+class ViewContext:
+    """Targets and interpretation notes of several indicators, two queries in all."""
+
+    # (indicator, period) -> {area id or None: target}
+    targets: dict[tuple[int, str], dict[int | None, Decimal]]
+    # indicator -> notes on the area (None: all areas), newest first
+    notes: dict[int, list[InterpretationNote]]
+
+    @classmethod
+    def read(cls, indicators: list[Indicator], area: Any) -> ViewContext:
+        ids = [indicator.pk for indicator in indicators]
+        targets: dict[tuple[int, str], dict[int | None, Decimal]] = {}
+        for indicator_id, period, area_id, value in Target.objects.filter(
+            indicator_id__in=ids
+        ).values_list("indicator_id", "period", "area_id", "value"):
+            targets.setdefault((indicator_id, period), {})[area_id] = value
+        notes: dict[int, list[InterpretationNote]] = {}
+        for note in InterpretationNote.objects.filter(
+            indicator_id__in=ids, area=area
+        ).select_related("author"):
+            notes.setdefault(note.indicator_id, []).append(note)
+        return cls(targets, notes)
 
 
 def _shown(cell: Cell) -> Shown:
@@ -216,9 +239,9 @@ def indicators_for(programme: Any) -> list[Indicator]:
     from django.db.models import Q
 
     return list(
-        Indicator.objects.filter(is_active=True).filter(
-            Q(programme=programme) | Q(programme__isnull=True)
-        )
+        Indicator.objects.filter(is_active=True)
+        .filter(Q(programme=programme) | Q(programme__isnull=True))
+        .prefetch_related("areas")
     )
 
 
@@ -231,13 +254,14 @@ def indicator_views(
     areas = list(Area.objects.order_by("name"))
     wanted = [i for i in indicators_for(programme) if code is None or i.code == code]
     views = []
+    context = ViewContext.read(wanted, area)
     with events_for(programme, wanted, until or timezone.localdate()):
         for indicator in wanted:
-            own = set(indicator.areas.values_list("pk", flat=True))
+            own = {a.pk for a in indicator.areas.all()}
             scoped = [a for a in areas if not own or a.pk in own]
             if area is not None and area not in scoped:
                 continue
-            views.append(indicator_view(indicator, programme, scoped, area, until))
+            views.append(indicator_view(indicator, programme, scoped, area, until, context))
     return views
 
 

@@ -214,3 +214,33 @@ def test_a_tally_of_one_programme_is_not_used_for_another(mixed_events, children
         found = REGISTRY["median_days_to_first_meeting"](working_age, [kaakkuri.pk], periods)
     assert found == expected
     assert found[(kaakkuri.pk, "2026Q2")].value == 40
+
+
+def test_cached_figures_are_served_until_a_new_event_arrives(boundary_contacts, children, settings):
+    from indicators.computations import compute
+
+    settings.ARKI_INDICATOR_CACHE_SECONDS = 600
+    kaakkuri, tuira = boundary_contacts
+    periods = [parse_period("2026Q2")]
+    ids = [kaakkuri.pk, tuira.pk]
+    first = compute("contacts_received", children, ids, periods)
+    assert first[(None, "2026Q2")].value == 3
+    with CaptureQueriesContext(connection) as captured:
+        again = compute("contacts_received", children, ids, periods)
+    assert again == first
+    assert not [q for q in captured if "GROUP BY" in q["sql"]]  # only the data stamp was read
+    event(EventKind.CONTACT_RECEIVED, at(2026, 5, 5, 12), tuira, children, channel="phone")
+    fresh = compute("contacts_received", children, ids, periods)
+    assert fresh[(None, "2026Q2")].value == 4
+    assert fresh[(tuira.pk, "2026Q2")].value == 2
+
+
+def test_the_cache_can_be_turned_off(boundary_contacts, children, settings):
+    from django.core.cache import cache
+
+    from indicators.computations import compute
+
+    settings.ARKI_INDICATOR_CACHE_SECONDS = 0
+    kaakkuri, _tuira = boundary_contacts
+    compute("contacts_received", children, [kaakkuri.pk], [parse_period("2026Q2")])
+    assert not cache._cache

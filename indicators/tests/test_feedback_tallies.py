@@ -92,3 +92,35 @@ def test_tallies_match_the_feedback_results(children, kaakkuri, tuira, seed):
             computed = REGISTRY[name](children, [a.pk for a in areas], periods)
             expected = reference(children, areas, periods, asked, question_code)
             assert {k: (f.value, f.base) for k, f in computed.items()} == expected, (name, cadence)
+
+
+def test_a_new_answer_refreshes_the_cached_feedback_figures(children, kaakkuri, settings):
+    from indicators.computations import compute
+    from indicators.periods import parse_period
+
+    settings.ARKI_INDICATOR_CACHE_SECONDS = 600
+    load_surveys()
+    version = Survey.objects.get(programme=children, audience="family").versions.first()
+    month = date(2026, 5, 1)
+
+    def answer(value):
+        response = Response.objects.create(
+            survey_version=version,
+            area=kaakkuri,
+            programme=children,
+            audience="family",
+            month=month,
+            meeting_kind="first",
+            occasion="meeting",
+        )
+        Answer.objects.create(response=response, question_code="heard", value=value)
+
+    for value in (5, 5, 4, 4, 3):
+        answer(value)
+    periods = [parse_period("2026Q2")]
+    first = compute("feedback_family_heard", children, [kaakkuri.pk], periods)
+    assert first[(kaakkuri.pk, "2026Q2")].value == 4.2
+    assert compute("feedback_family_heard", children, [kaakkuri.pk], periods) == first
+    answer(1)
+    fresh = compute("feedback_family_heard", children, [kaakkuri.pk], periods)
+    assert fresh[(kaakkuri.pk, "2026Q2")].value == round(22 / 6, 2)
