@@ -65,10 +65,11 @@ def feedback_results(*, programme: Any, period: Period, area: Any = None) -> lis
         answered = responses.count()
         results = []
         if answered >= MIN_GROUP:
-            answers = Answer.objects.filter(response__in=responses)
-            by_code: dict[str, list[Answer]] = defaultdict(list)
-            for answer in answers:
-                by_code[answer.question_code].append(answer)
+            by_code: dict[str, list[tuple[int | None, str]]] = defaultdict(list)
+            for code, value, text in Answer.objects.filter(response__in=responses).values_list(
+                "question_code", "value", "text"
+            ):
+                by_code[code].append((value, text))
             for question in latest.questions:
                 result = QuestionResult(
                     question["code"],
@@ -77,10 +78,10 @@ def feedback_results(*, programme: Any, period: Period, area: Any = None) -> lis
                 )
                 given = by_code.get(question["code"], [])
                 if question["kind"] == "text":
-                    result.comments = [a.text for a in given if a.text]
+                    result.comments = [text for _value, text in given if text]
                     result.count = len(result.comments)
                 else:
-                    values = [a.value for a in given if a.value is not None]
+                    values = [value for value, _text in given if value is not None]
                     result.count = len(values)
                     if values:
                         result.average = round(sum(values) / len(values), 2)

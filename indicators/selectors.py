@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -255,7 +255,8 @@ def indicator_views(
     wanted = [i for i in indicators_for(programme) if code is None or i.code == code]
     views = []
     context = ViewContext.read(wanted, area)
-    with events_for(programme, wanted, until or timezone.localdate()):
+    last_day = until or timezone.localdate()
+    with events_for(programme, [(indicator, last_day) for indicator in wanted]):
         for indicator in wanted:
             own = {a.pk for a in indicator.areas.all()}
             scoped = [a for a in areas if not own or a.pk in own]
@@ -265,23 +266,18 @@ def indicator_views(
     return views
 
 
-def events_for(
-    programme: Any, indicators: list[Indicator], until: date
-) -> AbstractContextManager[Any]:
+def events_for(programme: Any, shown: list[tuple[Indicator, date]]) -> AbstractContextManager[Any]:
     """One shared tally of the programme's events when several computed indicators will read
-    them (each would otherwise query on its own); a single indicator queries only its own."""
-    computed = [i for i in indicators if i.source == Source.COMPUTED]
+    them (each would otherwise query on its own); a single indicator queries only its own.
+
+    ``shown``: each indicator with the last day of the periods shown for it."""
+    computed = [(i, until) for i, until in shown if i.source == Source.COMPUTED]
     if len(computed) < 2:
         return nullcontext()
-    return shared_events(*events_range(computed, until), programme=programme)
-
-
-def events_range(indicators: list[Indicator], until: date) -> tuple[datetime, datetime]:
-    """The time range every period shown for the indicators lies in (for :func:`shared_events`)."""
     bounds = [
         bound
-        for cadence in {indicator.cadence for indicator in indicators} or {Cadence.MONTHLY}
-        for period in periods_until(until, cadence)
+        for indicator, until in computed
+        for period in periods_until(until, indicator.cadence)
         for bound in period.bounds()
     ]
-    return min(bounds), max(bounds)
+    return shared_events(min(bounds), max(bounds), programme=programme)

@@ -19,9 +19,15 @@ from icalendar import Calendar, Event, vCalAddress, vText
 from core.errors import ValidationError
 from directory.models import Sector
 from indicators.models import Event as WorkEvent
-from indicators.models import EventKind
+from indicators.models import EventKind, Indicator
 from indicators.periods import Cadence, Period, period_containing
-from indicators.selectors import IndicatorView, indicator_view, indicators_for
+from indicators.selectors import (
+    IndicatorView,
+    ViewContext,
+    events_for,
+    indicator_view,
+    indicators_for,
+)
 from indicators.suppression import derived_hidden, is_small
 from leadership.models import (
     Commitment,
@@ -220,14 +226,18 @@ def indicators_due(team: LeadershipTeam, since: date, until: date) -> list[Indic
     from directory.models import Area
 
     areas = [team.area] if team.area else list(Area.objects.order_by("name"))
-    views = []
+    due: list[tuple[Indicator, date]] = []
     for indicator in indicators_for(team.programme):
         ended = period_containing(until, indicator.cadence).previous()
         if ended.end <= since:
             continue  # nothing new since the last meeting
-        last_day = ended.end - timedelta(days=1)
-        views.append(indicator_view(indicator, team.programme, areas, team.area, last_day))
-    return views
+        due.append((indicator, ended.end - timedelta(days=1)))
+    context = ViewContext.read([indicator for indicator, _last in due], team.area)
+    with events_for(team.programme, due):
+        return [
+            indicator_view(indicator, team.programme, areas, team.area, last_day, context)
+            for indicator, last_day in due
+        ]
 
 
 def build_agenda(meeting: TeamMeeting) -> Agenda:
