@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -32,8 +33,9 @@ class Period:
     end: date  # first day after the period
     cadence: str
 
-    @property
+    @cached_property
     def code(self) -> str:
+        # Cached: a dashboard asks each period's code thousands of times.
         year, month = self.start.year, self.start.month
         if self.cadence == Cadence.MONTHLY:
             return f"{year}-{month:02d}"

@@ -168,3 +168,22 @@ def test_training_attendance_changes_the_trained_staff_indicator(catalogue, kaak
     assert trained_now().value == 6
     record_attendance(training, staff[0], False, developer)
     assert trained_now().value == 5
+
+
+def test_area_rows_link_to_the_area_and_escape_its_name(client, catalogue, kaakkuri, children):
+    kaakkuri.name = '<b>Kaakkuri & "itä"</b>'
+    kaakkuri.save()
+    contacts(kaakkuri, children, 10, 7)
+    client.force_login(user_with_role(Role.DEVELOPER_WORKER))
+    html = client.get(reverse("indicators:dashboard"), {"programme": children.pk}).content.decode()
+    assert "<b>Kaakkuri" not in html
+    link = (
+        f'<a href="?programme={children.pk}&amp;area={kaakkuri.pk}#indicator-pilot-phone-usage">'
+        "&lt;b&gt;Kaakkuri &amp; &quot;itä&quot;&lt;/b&gt;</a>"
+    )
+    assert link in html
+    one_area = client.get(
+        reverse("indicators:dashboard"), {"programme": children.pk, "area": kaakkuri.pk}
+    ).content.decode()
+    assert f"area={kaakkuri.pk}#indicator" not in one_area
+    assert '<th scope="row">&lt;b&gt;Kaakkuri &amp; &quot;itä&quot;&lt;/b&gt;</th>' in one_area
