@@ -73,9 +73,15 @@ def test_scale_query_access_log_and_indicator_checks():
 
     with_log = PageResult("network", 1, 0, 1, 54.0, 80, 90, 1)
     without = PageResult("network", 1, 0, 1, 50.0, 80, 90, 1)
-    assert stats.access_log_check("demo", with_log, without).met is True
+    assert stats.access_log_check("demo", [with_log], [without]).met is True
     with_log.p50 = 56.0
-    assert stats.access_log_check("demo", with_log, without).met is False
+    assert stats.access_log_check("demo", [with_log], [without]).met is False
+    # Runs alternate; each side is the mean of its runs' medians.
+    again = PageResult("network", 1, 0, 1, 52.0, 80, 90, 1)  # (56 + 52) / 2 = 54 → +8 %
+    other = PageResult("network", 1, 0, 1, 50.0, 80, 90, 1)
+    check = stats.access_log_check("demo", [with_log, again], [without, other])
+    assert check.met is True and "2 + 2 runs" in check.value
+    assert stats.access_log_check("demo", [], [without]).met is None
 
     assert stats.indicator_check("demo", 0.2, 0.1).met is True
     assert stats.indicator_check("demo", 0.21, 0.1).met is False
