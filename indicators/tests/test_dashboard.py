@@ -187,3 +187,33 @@ def test_area_rows_link_to_the_area_and_escape_its_name(client, catalogue, kaakk
     ).content.decode()
     assert f"area={kaakkuri.pk}#indicator" not in one_area
     assert '<th scope="row">&lt;b&gt;Kaakkuri &amp; &quot;itä&quot;&lt;/b&gt;</th>' in one_area
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+def test_the_figure_format_equals_django_number_format(language, settings):
+    from django.utils import translation
+    from django.utils.formats import number_format
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from indicators.selectors import figure_formatter
+
+    settings.USE_THOUSAND_SEPARATOR = True
+
+    @given(
+        st.one_of(
+            st.integers(-100_000, 100_000),
+            st.floats(-100_000, 100_000, allow_nan=False),
+            st.floats(-1, 1, allow_nan=False).map(lambda x: round(x, 2)),
+            st.decimals(-2000, 2000, places=2).map(float),
+        ),
+        st.sampled_from([0, 1]),
+    )
+    def same(value, decimal_pos):
+        assert format_number(value, decimal_pos=decimal_pos) == number_format(
+            value, decimal_pos=decimal_pos
+        )
+
+    with translation.override(language):
+        format_number = figure_formatter()
+        same()
