@@ -288,7 +288,8 @@ class Command(BaseCommand):
                 f"   all {timing['indicators']} computed indicators (feedback, training too): "
                 f"{timing['all_computations_s'] * 1000:.1f} ms; that GROUP BY and one over the "
                 f"feedback answers: {timing['all_sql_aggregates_s'] * 1000:.1f} ms "
-                f"({timing['all_ratio']}×)"
+                f"({timing['all_ratio']}×); from the figures cache: "
+                f"{timing['all_cached_s'] * 1000:.1f} ms"
             )
             report["databases"][label] = {"url": _redact(url), **probed}
             checks.append(
