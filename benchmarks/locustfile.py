@@ -115,7 +115,9 @@ class ArkiUser(FastHttpUser):
         self.number = next(_numbers)
         self.origin = (self.host or "").replace("http://", "https://", 1)
         self.pages = MIXED if PAGE == "mixed" else [PAGE]
-        self.page_cycle = itertools.cycle(self.pages[self.number % len(self.pages) :] + self.pages)
+        # Each user starts at another page of the cycle and then requests every page in turn.
+        start = self.number % len(self.pages)
+        self.page_cycle = itertools.cycle(self.pages[start:] + self.pages[:start])
         role = "leader" if PAGE in LEADER_PAGES else "coordinator"
         if PAGE == "mixed":
             role = "coordinator"
