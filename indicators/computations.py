@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, DateField, Max
 from django.db.models.functions import TruncMonth
 
@@ -53,6 +54,17 @@ def computation(name: str, *, events: bool = True) -> Callable[[Computation], Co
 
 # The event fields a computation may read; a shared tally groups by all of them.
 EVENT_FIELDS = ("days", "sectors", "outcome")
+# The kinds a shared tally counts: every kind a computation reads (a computation asking for
+# another kind queries on its own).
+TALLIED_KINDS = [
+    EventKind.CONTACT_RECEIVED,
+    EventKind.NETWORK_OPENED,
+    EventKind.NETWORK_CONVENED,
+    EventKind.MEETING_HELD,
+    EventKind.LP_DISCUSSION_HELD,
+    EventKind.NETWORK_CLOSED,
+    EventKind.PROMISE_REVIEWED,
+]
 
 
 def _first_day(month: Any, zone: ZoneInfo) -> date:
@@ -70,29 +82,34 @@ class EventTally:
     lower: datetime
     upper: datetime
     programme_id: int | None = None  # None: every programme
-    # (programme id, kind) -> [(area id, first day of the month, {field: value}, count)]
-    _rows: dict[tuple[int, str], list[tuple[int, date, dict[str, Any], int]]] | None = None
+    # (programme id, kind) -> [(area id, first day of the month, days, sectors, outcome, count)]
+    _rows: dict[tuple[int, str], list[tuple[Any, ...]]] | None = None
     # The feedback tallies of every feedback question, per (programme, areas, periods).
     feedback: dict[tuple[Any, ...], Any] = field(default_factory=dict)
     # The data stamps of the figures cache, read once per block.
     stamps: dict[str, tuple[Any, ...]] = field(default_factory=dict)
 
-    def covers(self, programme: Any, lower: datetime, upper: datetime) -> bool:
+    def covers(
+        self, programme: Any, lower: datetime, upper: datetime, kinds: Iterable[str]
+    ) -> bool:
         return (
             self.programme_id in (None, programme.pk)
             and self.lower <= lower
             and upper <= self.upper
+            and all(kind in TALLIED_KINDS for kind in kinds)
         )
 
     @property
-    def rows(self) -> dict[tuple[int, str], list[tuple[int, date, dict[str, Any], int]]]:
+    def rows(self) -> dict[tuple[int, str], list[tuple[Any, ...]]]:
         if self._rows is None:
             self._rows = self._count()
         return self._rows
 
-    def _count(self) -> dict[tuple[int, str], list[tuple[int, date, dict[str, Any], int]]]:
+    def _count(self) -> dict[tuple[int, str], list[tuple[Any, ...]]]:
         zone = ZoneInfo(settings.TIME_ZONE)
-        scope = Event.objects.filter(occurred_at__gte=self.lower, occurred_at__lt=self.upper)
+        scope = Event.objects.filter(
+            occurred_at__gte=self.lower, occurred_at__lt=self.upper, kind__in=TALLIED_KINDS
+        )
         if self.programme_id is not None:
             scope = scope.filter(programme_id=self.programme_id)
         query = (
@@ -101,18 +118,32 @@ class EventTally:
             .annotate(n=Count("id"))
             .order_by()
         )
-        with report_memory():
-            counted = list(query)
-        rows: dict[tuple[int, str], list[tuple[int, date, dict[str, Any], int]]] = defaultdict(list)
-        for programme_id, kind, area_id, month, *values, count in counted:
-            rows[(programme_id, kind)].append(
-                (
-                    area_id,
-                    _first_day(month, zone),
-                    dict(zip(EVENT_FIELDS, values, strict=True)),
-                    count,
+        # Tens of thousands of groups: read them with a plain cursor, without a conversion
+        # per value (the month comes back as a date, or as text from SQLite).
+        sql, params = query.query.sql_with_params()
+        rows: dict[tuple[int, str], list[tuple[Any, ...]]] = defaultdict(list)
+        months: dict[Any, date] = {}
+        with report_memory(), connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            for (
+                programme_id,
+                kind,
+                area_id,
+                month,
+                days,
+                sectors,
+                outcome,
+                count,
+            ) in cursor.fetchall():
+                if month not in months:
+                    months[month] = (
+                        date.fromisoformat(month[:10])
+                        if isinstance(month, str)
+                        else _first_day(month, zone)
+                    )
+                rows[(programme_id, kind)].append(
+                    (area_id, months[month], days, sectors, outcome, count)
                 )
-            )
         return rows
 
 
@@ -156,13 +187,16 @@ def _events(
     zone = ZoneInfo(settings.TIME_ZONE)
     tally = _SHARED.get()
     counted: Iterable[tuple[int, date, tuple[Any, ...], int]]
-    if tally is not None and tally.covers(programme, lower, upper):
+    kinds = list(kinds)
+    if tally is not None and tally.covers(programme, lower, upper, kinds):
         wanted = set(area_ids)
+        # A tally row is (area, first day of the month, days, sectors, outcome, count).
+        positions = [2 + EVENT_FIELDS.index(name) for name in fields]
         counted = [
-            (area_id, first, tuple(values[name] for name in fields), count)
+            (row[0], row[1], tuple(row[position] for position in positions), row[-1])
             for kind in kinds
-            for area_id, first, values, count in tally.rows.get((programme.pk, kind), [])
-            if area_id in wanted
+            for row in tally.rows.get((programme.pk, kind), ())
+            if row[0] in wanted
         ]
     else:
         counted = (

@@ -244,3 +244,17 @@ def test_the_cache_can_be_turned_off(boundary_contacts, children, settings):
     kaakkuri, _tuira = boundary_contacts
     compute("contacts_received", children, [kaakkuri.pk], [parse_period("2026Q2")])
     assert not cache._cache
+
+
+def test_a_kind_the_tally_does_not_count_is_queried_on_its_own(kaakkuri, children):
+    from indicators.computations import TALLIED_KINDS, _events, shared_events
+
+    assert EventKind.CONTACT_RESOLVED not in TALLIED_KINDS
+    event(EventKind.CONTACT_RESOLVED, at(2026, 5, 5, 12), kaakkuri, children)
+    event(EventKind.CONTACT_RECEIVED, at(2026, 5, 5, 11), kaakkuri, children)
+    periods = [parse_period("2026Q2")]
+    with shared_events(*parse_period("2026").bounds()):
+        resolved = _events([EventKind.CONTACT_RESOLVED], children, [kaakkuri.pk], periods)
+        received = _events([EventKind.CONTACT_RECEIVED], children, [kaakkuri.pk], periods)
+    assert len(resolved[(kaakkuri.pk, "2026Q2")]) == 1
+    assert len(received[(kaakkuri.pk, "2026Q2")]) == 1
