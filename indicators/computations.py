@@ -422,18 +422,18 @@ def _response_rate(programme: Any, area_ids: list[int], periods: list[Period]) -
     return result
 
 
-REGISTRY["feedback_family_heard"] = _question_average("family", "heard")
-REGISTRY["feedback_professional_knew_next"] = _question_average("professional", "knew_next")
-REGISTRY["feedback_response_rate"] = _response_rate
+# The computations that read feedback (for the data stamp of the figures cache).
+FEEDBACK_BASED: set[str] = set()
+for _name, _function in {
+    "feedback_family_heard": _question_average("family", "heard"),
+    "feedback_professional_knew_next": _question_average("professional", "knew_next"),
+    "feedback_response_rate": _response_rate,
+}.items():
+    REGISTRY[_name] = _function
+    FEEDBACK_BASED.add(_name)
 
-
-# What each cached computation reads, for the data stamp in its cache key. Trained staff is
-# computed every time (one small query).
-FEEDBACK_BASED = {
-    "feedback_family_heard",
-    "feedback_professional_knew_next",
-    "feedback_response_rate",
-}
+# Event and feedback computations are cached under a stamp of the data they read; trained
+# staff is computed every time (one small query).
 CACHE_PREFIX = "arki:indicator-figures:"
 
 

@@ -258,3 +258,10 @@ def test_a_kind_the_tally_does_not_count_is_queried_on_its_own(kaakkuri, childre
         received = _events([EventKind.CONTACT_RECEIVED], children, [kaakkuri.pk], periods)
     assert len(resolved[(kaakkuri.pk, "2026Q2")]) == 1
     assert len(received[(kaakkuri.pk, "2026Q2")]) == 1
+
+
+def test_every_computation_says_what_it_reads():
+    from indicators.computations import EVENT_BASED, FEEDBACK_BASED
+
+    assert set(REGISTRY) == EVENT_BASED | FEEDBACK_BASED | {"lp_trained_staff"}
+    assert not EVENT_BASED & FEEDBACK_BASED
