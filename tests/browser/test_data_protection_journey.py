@@ -77,3 +77,29 @@ def test_consent_emergency_access_and_the_officers_review(
     accessible(page)
     page.goto("/audit/verify/")
     accessible(page)
+
+
+def test_the_administrator_sees_what_retention_would_erase(page, accessible, kaakkuri, children):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from networks.models import NetworkStatus
+
+    network, _meeting, _coordinator = network_with_meeting(kaakkuri, children)
+    network.status = NetworkStatus.CLOSED
+    network.closed_at = timezone.now() - timedelta(days=366 * (children.retention_years + 1))
+    network.save(update_fields=["status", "closed_at"])
+    administrator = user_with_role(Role.ADMINISTRATOR, email="yllapito@example.fi")
+
+    sign_in(page, administrator)
+    page.goto("/privacy/retention/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Säilytysaika")
+    row = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name=children.name))
+    expect(row.get_by_role("cell")).to_have_text(
+        [str(children.retention_years), "1", str(network.pk)]
+    )
+    accessible(page)
+    # A dry run: the network is still there, with its names.
+    network.refresh_from_db()
+    assert network.status == NetworkStatus.CLOSED and "Virtanen" in network.subject_name
