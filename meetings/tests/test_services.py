@@ -296,3 +296,18 @@ def test_saving_takes_as_many_queries_for_many_goals_and_life_areas_as_for_one(s
             )
         counts.append(len(captured))
     assert counts[0] == counts[1] and counts[2] == counts[3]
+
+
+def test_rating_a_goal_outside_the_network_is_refused_and_nothing_is_written(setup):
+    from meetings.models import Goal, GoalRating, MeetingRecord
+
+    network, meeting, coordinator = setup
+    record = first_record(network, meeting, coordinator)
+    own = network.goals.order_by("order").first()
+    outside = (Goal.objects.order_by("-pk").first().pk or 0) + 1000
+    before = set(GoalRating.objects.values_list("pk", "rating"))
+    with pytest.raises(ValidationError) as error:
+        _resave(record, meeting, coordinator, {own.pk: 9, outside: 9}, {})
+    assert "goals" in error.value.message_dict
+    assert MeetingRecord.objects.get(pk=record.pk).version == record.version
+    assert set(GoalRating.objects.values_list("pk", "rating")) == before
