@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -18,6 +19,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.models import AccessLog, ChainedLog, ChainHead, DisclosureLog
+
+logger = logging.getLogger(__name__)
 
 GENESIS = "0" * 64
 LOGS: tuple[type[ChainedLog], ...] = (AccessLog, DisclosureLog)
@@ -42,9 +45,24 @@ def _label(model: type[ChainedLog]) -> str:
 
 @transaction.atomic
 def seal(model: type[ChainedLog], limit: int = 50_000) -> int:
-    """Chain up to ``limit`` unsealed rows of one log; returns how many were sealed."""
+    """Chain up to ``limit`` unsealed rows of one log; returns how many were sealed.
+
+    On PostgreSQL each batch is one UPDATE that the database checks continues the chain head, and
+    the database moves the head with it (migration 0006). Rows numbered past the head were not
+    numbered by the sealer: their seal was forged where no trigger guards the log (SQLite), and
+    they are sealed again in their place instead of blocking sealing for good.
+    """
     head, _created = ChainHead.objects.select_for_update().get_or_create(log=_label(model))
     manager = model._base_manager  # a plain manager: sealing is the one permitted update
+    forged = list(manager.filter(seq__gt=head.last_seq).values_list("pk", flat=True))
+    if forged:
+        logger.warning(
+            "%s: rows %s carried forged seal columns past the chain head (row %s); sealing them again",
+            _label(model),
+            forged,
+            head.last_seq,
+        )
+        manager.filter(pk__in=forged).update(seq=None, previous_hash="", row_hash="")
     sealed = 0
     while sealed < limit:
         rows = list(manager.filter(seq__isnull=True).order_by("pk")[: min(BATCH, limit - sealed)])

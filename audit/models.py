@@ -43,7 +43,8 @@ class ChainedLog(AppendOnlyModel):
 
     Rows are inserted without a hash (no lock on the hot path); ``audit.chain.seal`` later gives
     each row its place ``seq`` in the chain and ``row_hash = sha256(previous_hash + content)``.
-    On PostgreSQL a trigger refuses DELETE and any UPDATE except sealing an unsealed row.
+    On PostgreSQL triggers refuse DELETE, TRUNCATE, rows inserted already sealed, and any UPDATE
+    except sealing unsealed rows so that they continue the chain head (which the seal advances).
     """
 
     seq = models.BigIntegerField(null=True, blank=True, unique=True, editable=False)
@@ -66,6 +67,27 @@ class ChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.log} #{self.last_seq}"
+
+
+class LogCheckpoint(AppendOnlyModel):
+    """A signed checkpoint of a log's chain head, copied from the file written outside the database.
+
+    The file (``ARKI_CHECKPOINT_DIR``) is what counts: the operator ships it to write-once storage.
+    This copy shows the data protection officer the checkpoints; ``line`` is the signed JSON line.
+    """
+
+    log = models.CharField(max_length=60)
+    last_seq = models.BigIntegerField()
+    last_hash = models.CharField(max_length=64)
+    signed_at = models.DateTimeField(db_index=True)
+    file_name = models.CharField(max_length=200)
+    line = models.TextField()
+
+    class Meta:
+        ordering = ["-signed_at", "log"]
+
+    def __str__(self) -> str:
+        return f"{self.log} #{self.last_seq} {self.signed_at:%Y-%m-%d %H:%M}"
 
 
 class Action(models.TextChoices):

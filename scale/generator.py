@@ -1827,6 +1827,8 @@ def reset() -> None:
             # Deferred foreign-key checks of rows written earlier in this transaction (a test's)
             # would make TRUNCATE refuse: run them now.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            # The logs refuse TRUNCATE (audit migration 0006) except in replica mode (superuser).
+            cursor.execute("SET LOCAL session_replication_role = replica")
             cursor.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
         else:
             from accounts.models import SecurityEvent, UserSession
