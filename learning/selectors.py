@@ -8,10 +8,37 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from feedback.services import KINDS as ANSWER_SCALES
+from indicators.computations import FEEDBACK_BASED
+from indicators.models import Indicator, Unit
 from indicators.periods import parse_period
 from learning.models import Package, PackageFigure, PackageLearning
+from learning.package import IndicatorRule
 
 PER = 1000
+
+
+def indicator_rules() -> dict[str, IndicatorRule]:
+    """This installation's indicator catalogue, as the package check judges figures by it.
+
+    A person count is what the indicator pages suppress (``person_count`` and unit count); a
+    percentage lies in 0–100; an average of feedback answers lies on the 1–5 answer scale.
+    """
+    low, high = ANSWER_SCALES["scale5"] or (None, None)
+    rules = {}
+    for indicator in Indicator.objects.all():
+        bounds: tuple[float | None, float | None] = (None, None)
+        if indicator.unit == Unit.PERCENT:
+            bounds = (0, 100)
+        elif indicator.unit == Unit.AVERAGE and indicator.computation in FEEDBACK_BASED:
+            bounds = (low, high)
+        rules[indicator.code] = IndicatorRule(
+            unit=indicator.unit,
+            person_count=indicator.person_count and indicator.unit == Unit.COUNT,
+            low=bounds[0],
+            high=bounds[1],
+        )
+    return rules
 
 
 @dataclass(frozen=True)

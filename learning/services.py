@@ -27,7 +27,7 @@ from directory.models import Area
 from indicators.models import InterpretationNote
 from indicators.selectors import indicator_views
 from leadership.models import Decision
-from learning import package
+from learning import package, selectors
 from learning.models import (
     ExportedPackage,
     LearningKind,
@@ -145,7 +145,8 @@ def export_package(*, by: Any, key: SigningKey | None = None) -> ExportedPackage
     last = ExportedPackage.objects.select_for_update().order_by("-version").first()
     version = (last.version if last else 0) + 1
     payload = build_payload(version)
-    package.check_payload(payload)  # the same check the hub makes: never send a leak
+    # The same check the hub makes, by this region's catalogue: never send a leak.
+    package.check_payload(payload, selectors.indicator_rules())
     envelope = package.seal(payload, key or package.signing_key())
     return ExportedPackage.objects.create(
         version=version,
@@ -231,8 +232,9 @@ def receive_package(
     """Verify and keep a region's package; the newest version becomes the current one.
 
     Raises :class:`learning.package.PackageRejected` with the reason: not a package, unsigned,
-    unknown region, a signature that does not match, a bad shape, unsuppressed small numbers,
-    or a version number reused for different contents.
+    unknown region, a signature that does not match, a bad shape, an indicator this hub's
+    catalogue does not know, unsuppressed small numbers (by the hub's catalogue, whatever the
+    sender says), or a version number reused for different contents.
     """
     opened = package.open_envelope(raw)
     code = opened.region_code
@@ -248,7 +250,8 @@ def receive_package(
         )
     package.verify(opened, region.public_key)
     payload = opened.payload
-    package.check_payload(payload)
+    catalogue = selectors.indicator_rules()  # the hub's own: the sender's flags are not asked
+    package.check_payload(payload, catalogue)
     version = payload["version"]
     existing = Package.objects.filter(region=region, version=version).first()
     if existing is not None:
@@ -293,7 +296,7 @@ def receive_package(
                 name_sv=(figure["name"].get("sv") or "")[:200],
                 name_en=(figure["name"].get("en") or "")[:200],
                 unit=figure["unit"],
-                person_count=bool(figure.get("person_count")),
+                person_count=catalogue[figure["indicator"]].person_count,
                 area=figure["area"],
                 area_name=figure["area_name"],
                 period=figure["period"],

@@ -27,7 +27,8 @@ def _local_key(settings, tmp_path):
 
 
 @pytest.fixture
-def region(db):
+def region(configuration):
+    """Oulu registered in a hub whose indicator catalogue is loaded (it judges the figures)."""
     return services.register_region(
         code="oulu", name="Oulu", public_key=package.public_key_text(KEY)
     )[0]
