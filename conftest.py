@@ -31,6 +31,14 @@ def _flush_past_the_log_guard():
 
 
 @pytest.fixture(autouse=True)
+def _checkpoints_kept_apart(settings, tmp_path_factory):
+    # The logs' checkpoint files and key (audit/checkpoints.py) never come from the developer's
+    # .local/: a test sees only the checkpoints it writes.
+    settings.ARKI_CHECKPOINT_DIR = tmp_path_factory.mktemp("checkpoints")
+    settings.ARKI_CHECKPOINT_KEY = "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE="
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     # The per-process cache (indicator figures) must not carry one test's data into another:
     # SQLite reuses the ids a rolled-back test used, and the figures' data stamp is ids.

@@ -285,8 +285,24 @@ ARKI_PERIODIC_TASKS = [
     "meetings.tasks.send_promise_reminders",
     "privacy.tasks.apply_retention_task",
     "audit.tasks.seal_logs",
+    "audit.tasks.checkpoint_logs",
 ]
 ARKI_BASE_URL = os.environ.get("ARKI_BASE_URL", "http://127.0.0.1:8000")
+
+# The logs' daily signed checkpoints (audit/checkpoints.py): the directory the files are written
+# to (the operator ships them to write-once storage) and the signing key (base64 Ed25519 seed).
+# Outside production both default under ARKI_LOCAL_DIR (the key is generated there).
+_checkpoint_dir = os.environ.get("ARKI_CHECKPOINT_DIR", "").strip()
+ARKI_CHECKPOINT_DIR = Path(_checkpoint_dir or LOCAL_DIR / "checkpoints")
+ARKI_CHECKPOINT_KEY = os.environ.get("ARKI_CHECKPOINT_KEY", "").strip()
+if PRODUCTION and not _checkpoint_dir:
+    raise ImproperlyConfigured(
+        "ARKI_CHECKPOINT_DIR: required in production (where the logs' signed checkpoints go)"
+    )
+if PRODUCTION and not ARKI_CHECKPOINT_KEY:
+    raise ImproperlyConfigured(
+        "ARKI_CHECKPOINT_KEY: required in production (signs the logs' checkpoints)"
+    )
 
 # The learning network (learning/): this region's identity in the packages it signs, and the
 # hub it sends them to. The signing key (LEARNING_SIGNING_KEY, base64 Ed25519 seed) is read

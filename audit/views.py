@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
+from audit import checkpoints
 from audit.access import HasRole, PersonalRecord, access_rule, require_access
 from audit.chain import verify_all
 from audit.forms import LogSearchForm, ReportForm, ReviewForm
@@ -80,8 +81,24 @@ def search(request: HttpRequest) -> HttpResponse:
 
 @access_rule(OFFICERS)
 def verify(request: HttpRequest) -> HttpResponse:
-    """Check the logs' hash chains now (the periodic task seals new rows)."""
-    return render(request, "audit/verify.html", {"verdicts": verify_all()})
+    """Check the logs' hash chains and the signed checkpoints now (the periodic tasks seal new
+    rows and write a checkpoint a day)."""
+    found = checkpoints.verify_checkpoints()
+    latest: dict[str, checkpoints.CheckpointVerdict] = {}
+    for checkpoint in found:
+        if checkpoint.intact:
+            latest[checkpoint.log] = checkpoint  # verdicts come oldest first
+    return render(
+        request,
+        "audit/verify.html",
+        {
+            "verdicts": verify_all(),
+            "broken_checkpoints": [checkpoint for checkpoint in found if not checkpoint.intact],
+            "checked_checkpoints": len(found),
+            "latest_checkpoints": [latest[log] for log in sorted(latest)],
+            "public_key": checkpoints.public_key_text(checkpoints.signing_key().verify_key),
+        },
+    )
 
 
 def _network_subjects(network: Any) -> Q:

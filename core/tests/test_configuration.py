@@ -63,8 +63,29 @@ def test_production_mode_passes_the_deployment_checks():
         SECRET_KEY="a-long-random-production-secret-" + "x7Q9zR2m" * 6,
         ALLOWED_HOSTS="arki.example.fi",
         EMAIL_URL="smtp://mail.example.fi:587?tls=1",
+        ARKI_CHECKPOINT_DIR="/var/lib/arki/checkpoints",
+        ARKI_CHECKPOINT_KEY="AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=",
     )
     assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_production_requires_the_log_checkpoints():
+    hosts = {"SECRET_KEY": "k" * 60, "ALLOWED_HOSTS": "x.fi"}
+    result = run_manage(
+        "check",
+        ARKI_ENV="production",
+        ARKI_CHECKPOINT_DIR="/srv/c",
+        ARKI_CHECKPOINT_KEY="",
+        **hosts,
+    )
+    assert result.returncode != 0
+    assert "ARKI_CHECKPOINT_KEY" in result.stderr
+    key = "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE="
+    result = run_manage(
+        "check", ARKI_ENV="production", ARKI_CHECKPOINT_KEY=key, ARKI_CHECKPOINT_DIR="", **hosts
+    )
+    assert result.returncode != 0
+    assert "ARKI_CHECKPOINT_DIR" in result.stderr
 
 
 def test_secret_key_is_generated_once_and_kept(tmp_path, monkeypatch):

@@ -5,6 +5,7 @@ Not part of the test suite. Needs the bench requirements (``make bench`` install
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import platform
@@ -423,6 +424,8 @@ class Server:
             **os.environ,
             "ARKI_ENV": "production",
             "SECRET_KEY": secrets.token_urlsafe(64),
+            "ARKI_CHECKPOINT_DIR": str(self.tmp / "checkpoints"),
+            "ARKI_CHECKPOINT_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
             "ALLOWED_HOSTS": "127.0.0.1",
             "SECURE_SSL_REDIRECT": "false",
             "ARKI_REQUIRE_OTP": "false",
