@@ -73,6 +73,8 @@ MIDDLEWARE = [
     # Outside everything that reads the database (sessions, auth, views): a database outage
     # becomes a 503 with Retry-After; the headers above are still added to it.
     "operations.middleware.DatabaseUnavailableMiddleware",
+    # No-store on personal pages and files; a PDF over its time limit answers a message.
+    "core.middleware.CacheControlMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -110,6 +112,16 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env.get_database(BASE_DIR / "db.sqlite3")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite for several users at once (docs/decisions/0002-bad-input-and-concurrent-use.md):
+    # readers never block the writer (WAL); a transaction takes the write lock when it begins,
+    # so two saves queue instead of failing mid-transaction; a waiting writer waits, not fails.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": env.get_int("SQLITE_BUSY_TIMEOUT", 20),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -280,6 +292,8 @@ CACHES = {
 # How long computed indicator figures stay cached at most (0: never cached).
 ARKI_INDICATOR_CACHE_SECONDS = env.get_int("ARKI_INDICATOR_CACHE_SECONDS", 3600)
 ARKI_INSTALLATION_NAME = os.environ.get("ARKI_INSTALLATION_NAME", "Arki")
+# Seconds a PDF (memo, minutes) may take before its render is stopped (core.pdf).
+ARKI_PDF_TIME_LIMIT = env.get_int("ARKI_PDF_TIME_LIMIT", 20)
 # Enqueued by `manage.py scheduler` (started by `make run`) for the background worker.
 ARKI_PERIODIC_TASKS = [
     "meetings.tasks.send_promise_reminders",

@@ -29,7 +29,7 @@ class TaskStatus(models.TextChoices):
 
 class ActionPlanTask(Scoped):
     title = models.CharField(_("task"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=5000)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("owner"),
@@ -54,7 +54,7 @@ class ActionPlanTask(Scoped):
 
 class Instruction(Scoped):
     title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("instruction"))
+    body = models.TextField(_("instruction"), max_length=20000)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -71,7 +71,7 @@ class Bulletin(Scoped):
     """A bulletin to staff, targeted by area, programme and sector; reads are receipted."""
 
     title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("bulletin"))
+    body = models.TextField(_("bulletin"), max_length=20000)
     sectors = models.ManyToManyField(
         "directory.Sector", verbose_name=_("sectors"), blank=True, related_name="+"
     )
@@ -116,7 +116,7 @@ class Method(models.TextChoices):
 class StaffEvent(Scoped):
     kind = models.CharField(_("kind"), max_length=20, choices=EventKind.choices)
     title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=5000)
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
     place = models.CharField(_("place"), max_length=200, blank=True)
@@ -191,9 +191,11 @@ class SelfReview(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="self_reviews"
     )
     reviewed_on = models.DateField(_("date"))
-    what_i_do = models.TextField(_("What do I do in the model, in my own basic task?"))
+    what_i_do = models.TextField(
+        _("What do I do in the model, in my own basic task?"), max_length=5000
+    )
     how_well = models.PositiveSmallIntegerField(_("How well do I succeed in it (1–5)?"))
-    what_next = models.TextField(_("What will I do differently?"), blank=True)
+    what_next = models.TextField(_("What will I do differently?"), blank=True, max_length=5000)
 
     class Meta:
         verbose_name = _("self-review")

@@ -111,11 +111,13 @@ class Contact(models.Model):
     legal_ground = models.CharField(
         _("legal ground"), max_length=20, choices=LegalGround.choices, blank=True
     )
-    no_consent_reasons = models.TextField(_("reasons for acting without consent"), blank=True)
+    no_consent_reasons = models.TextField(
+        _("reasons for acting without consent"), blank=True, max_length=2000
+    )
     outcome = models.CharField(
         _("outcome"), max_length=20, choices=Outcome.choices, default=Outcome.PENDING
     )
-    advice_given = models.TextField(_("advice given"), blank=True)
+    advice_given = models.TextField(_("advice given"), blank=True, max_length=2000)
     network = models.ForeignKey(
         "networks.Network",
         verbose_name=_("network"),

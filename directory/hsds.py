@@ -30,6 +30,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import uuid
 import zipfile
 from dataclasses import dataclass
@@ -74,6 +75,7 @@ TABLES = tuple(COLUMNS)
 LIST_SEPARATOR = "|"
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # per table inside a zip, and for a JSON file
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 Table = dict[str, list[dict[str, Any]]]
 
@@ -271,6 +273,29 @@ def _file_error(reason: str, table: str = "") -> RowError:
     return RowError(table=table, row=0, column="", reason=reason)
 
 
+def _storable(value: Any) -> bool:
+    """False for text no database stores: a lone surrogate (JSON may spell one as an escape,
+    e.g. ``"\\ud800"``) or a NUL character (PostgreSQL refuses it)."""
+    if isinstance(value, str):
+        return UNSTORABLE.search(value) is None
+    if isinstance(value, list):
+        return all(_storable(item) for item in value)
+    if isinstance(value, dict):
+        return all(_storable(key) and _storable(item) for key, item in value.items())
+    return True
+
+
+def _unstorable_errors(table: str, number: int, values: dict[str, Any]) -> list[RowError]:
+    reason = _("The text contains a character that cannot be stored; remove it and try again.")
+    if not _storable(list(values)):
+        return [RowError(table, number, "", reason)]
+    return [
+        RowError(table, number, column, reason)
+        for column, value in values.items()
+        if not _storable(value)
+    ]
+
+
 def read_json(data: bytes) -> tuple[Rows, list[RowError]]:
     """The tables of an HSDS JSON file; unknown keys are ignored, missing tables are empty."""
     rows: Rows = {table: [] for table in TABLES}
@@ -290,7 +315,10 @@ def read_json(data: bytes) -> tuple[Rows, list[RowError]]:
             continue
         for number, entry in enumerate(entries, start=1):
             if isinstance(entry, dict):
-                rows[table].append(Row(number, entry))
+                unstorable = _unstorable_errors(table, number, entry)
+                errors.extend(unstorable)
+                if not unstorable:
+                    rows[table].append(Row(number, entry))
             else:
                 errors.append(RowError(table, number, "", _("The row must be an object.")))
     return rows, errors
@@ -325,7 +353,10 @@ def read_csv_zip(data: bytes) -> tuple[Rows, list[RowError]]:
             try:
                 for number, record in enumerate(reader, start=2):
                     values = {key: value for key, value in record.items() if key}
-                    rows[table].append(Row(number, values))
+                    unstorable = _unstorable_errors(table, number, values)
+                    errors.extend(unstorable)
+                    if not unstorable:
+                        rows[table].append(Row(number, values))
             except csv.Error:
                 errors.append(_file_error(_("The file is not valid CSV."), table))
     return rows, errors

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from audit.access import PUBLIC, HasRole, access_rule
+from core import exports
 from core.errors import ValidationError
 from feedback import services
 from feedback.forms import ResultsFilterForm
@@ -127,7 +128,7 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
     rows = _rows(request)
     if fmt == "csv":
         buffer = io.StringIO()
-        csv.writer(buffer).writerows(rows)
+        csv.writer(buffer).writerows(exports.rows(rows))
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="arki-feedback.csv"'
         return response
@@ -138,7 +139,7 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
         sheet = workbook.active
         assert sheet is not None
         for row in rows:
-            sheet.append(row)
+            sheet.append(exports.row(row))
         output = io.BytesIO()
         workbook.save(output)
         response = HttpResponse(

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role, User
 from audit.access import HasRole, access_rule
+from core import exports
 from directory.models import Area
 from indicators.catalogue import guiding_questions
 from indicators.charts import chart_svg
@@ -72,7 +73,7 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
     rows = _table_rows(views)
     if fmt == "csv":
         buffer = io.StringIO()
-        csv.writer(buffer).writerows(rows)
+        csv.writer(buffer).writerows(exports.rows(rows))
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     elif fmt == "xlsx":
         from openpyxl import Workbook
@@ -81,7 +82,7 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
         sheet = workbook.active
         assert sheet is not None
         for row in rows:
-            sheet.append(row)
+            sheet.append(exports.row(row))
         output = io.BytesIO()
         workbook.save(output)
         response = HttpResponse(

@@ -100,8 +100,8 @@ class TeamMeeting(models.Model):
 
 class Decision(models.Model):
     meeting = models.ForeignKey(TeamMeeting, on_delete=models.CASCADE, related_name="decisions")
-    what = models.TextField(_("decision"))
-    why = models.TextField(_("why"), blank=True)
+    what = models.TextField(_("decision"), max_length=2000)
+    why = models.TextField(_("why"), blank=True, max_length=2000)
     who_informs = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("who informs the staff"),

@@ -360,13 +360,12 @@ def minutes_context(meeting: TeamMeeting) -> dict[str, Any]:
 
 def render_minutes_pdf(meeting: TeamMeeting) -> bytes:
     from django.template.loader import render_to_string
-    from weasyprint import HTML
+
+    from core.pdf import render_pdf
 
     html = render_to_string("leadership/minutes_pdf.html", minutes_context(meeting))
     stylesheet = settings.BASE_DIR / "meetings" / "static" / "meetings" / "memo.css"
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
-        stylesheets=[str(stylesheet)]
-    )
+    return render_pdf(html, base_url=settings.BASE_DIR, stylesheets=[stylesheet])
 
 
 @transaction.atomic

@@ -79,10 +79,16 @@ class MeetingRecordForm(forms.Form):
         for life_area in network.programme.life_areas.filter(is_active=True):
             prefix = f"la-{life_area.pk}"
             self.fields[f"{prefix}-strengths"] = forms.CharField(
-                label=_("Strengths"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+                label=_("Strengths"),
+                widget=forms.Textarea(attrs={"rows": 2}),
+                max_length=2000,
+                required=False,
             )
             self.fields[f"{prefix}-vulnerabilities"] = forms.CharField(
-                label=_("Vulnerabilities"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+                label=_("Vulnerabilities"),
+                widget=forms.Textarea(attrs={"rows": 2}),
+                max_length=2000,
+                required=False,
             )
         self.goals = list(Goal.objects.filter(network=network))
         for goal in self.goals:

@@ -72,7 +72,7 @@ def render_memo_pdf(meeting: Meeting, language: str) -> bytes:
 
     The family's printed memo carries a QR code of each family member's feedback link.
     """
-    from weasyprint import HTML
+    from core.pdf import render_pdf
 
     with translation.override(language):
         html = render_to_string(
@@ -84,6 +84,4 @@ def render_memo_pdf(meeting: Meeting, language: str) -> bytes:
             },
         )
     stylesheet = settings.BASE_DIR / "meetings" / "static" / "meetings" / "memo.css"
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
-        stylesheets=[str(stylesheet)]
-    )
+    return render_pdf(html, base_url=settings.BASE_DIR, stylesheets=[stylesheet])

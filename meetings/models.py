@@ -17,12 +17,14 @@ class MeetingRecord(models.Model):
     present = models.ManyToManyField(
         "networks.Participant", verbose_name=_("present"), blank=True, related_name="+"
     )
-    family_view = models.TextField(_("the family's view in their own words"), blank=True)
-    child_view = models.TextField(
-        _("the child's or young person's view in their own words"), blank=True
+    family_view = models.TextField(
+        _("the family's view in their own words"), blank=True, max_length=5000
     )
-    common_goal = models.TextField(_("common goal"), blank=True)
-    protective_factors = models.TextField(_("protective factors"), blank=True)
+    child_view = models.TextField(
+        _("the child's or young person's view in their own words"), blank=True, max_length=5000
+    )
+    common_goal = models.TextField(_("common goal"), blank=True, max_length=2000)
+    protective_factors = models.TextField(_("protective factors"), blank=True, max_length=5000)
     saved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -63,8 +65,8 @@ class LifeAreaNote(models.Model):
 
     record = models.ForeignKey(MeetingRecord, on_delete=models.CASCADE, related_name="life_areas")
     life_area = models.ForeignKey("programmes.LifeArea", on_delete=models.PROTECT)
-    strengths = models.TextField(_("strengths"), blank=True)
-    vulnerabilities = models.TextField(_("vulnerabilities"), blank=True)
+    strengths = models.TextField(_("strengths"), blank=True, max_length=2000)
+    vulnerabilities = models.TextField(_("vulnerabilities"), blank=True, max_length=2000)
 
     class Meta:
         ordering = ["life_area__order"]

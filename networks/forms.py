@@ -15,6 +15,22 @@ from programmes.models import ParticipantKind, ProgrammeRole
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%d.%m.%Y %H.%M", "%d.%m.%Y %H:%M", "%Y-%m-%d %H:%M"]
+# Network work in Arki's sense began long after this; an earlier year is a typing error (and
+# year 1 cannot even be compared with the present in the Helsinki time zone).
+EARLIEST_YEAR = 1990
+
+
+class RecentDateTimeField(forms.DateTimeField):
+    """A date and time in 1990 or later."""
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value is not None and value.year < EARLIEST_YEAR:
+            raise forms.ValidationError(
+                _("The date must be in %(year)s or later."),
+                code="too_early",
+                params={"year": EARLIEST_YEAR},
+            )
 
 
 class ProfessionalParticipantForm(forms.Form):
@@ -71,10 +87,10 @@ class FamilyParticipantForm(forms.Form):
 
 class MeetingForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    starts_at = forms.DateTimeField(
+    starts_at = RecentDateTimeField(
         label=_("Starts"), widget=DATETIME_WIDGET, input_formats=DATETIME_FORMATS
     )
-    ends_at = forms.DateTimeField(
+    ends_at = RecentDateTimeField(
         label=_("Ends"), widget=DATETIME_WIDGET, input_formats=DATETIME_FORMATS
     )
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
@@ -84,6 +100,7 @@ class MeetingForm(forms.Form):
     late_reason = forms.CharField(
         label=_("Reason, if the meeting is after the deadline or moved"),
         widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
         required=False,
     )
 
@@ -98,7 +115,7 @@ class MeetingForm(forms.Form):
 
 class CancelMeetingForm(forms.Form):
     reason = forms.CharField(
-        label=_("Reason for cancelling"), widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Reason for cancelling"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
     )
 
 
@@ -106,7 +123,7 @@ class ConsentForm(forms.Form):
     scope = forms.ChoiceField(label=_("What the family agreed to"), choices=ConsentScope.choices)
     given_by = forms.CharField(label=_("Given by (name and relation)"), max_length=200)
     given_how = forms.ChoiceField(label=_("How"), choices=ConsentHow.choices)
-    given_at = forms.DateTimeField(
+    given_at = RecentDateTimeField(
         label=_("When"), widget=DATETIME_WIDGET, input_formats=DATETIME_FORMATS
     )
 

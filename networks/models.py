@@ -72,7 +72,7 @@ class Network(models.Model):
     closing_reason = models.CharField(
         _("reason for closing"), max_length=20, choices=ClosingReason.choices, blank=True
     )
-    closing_summary = models.TextField(_("closing summary"), blank=True)
+    closing_summary = models.TextField(_("closing summary"), blank=True, max_length=5000)
     # Set when the retention period ended and privacy.retention erased the personal data.
     erased_at = models.DateTimeField(_("personal data erased"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
@@ -161,7 +161,9 @@ class Meeting(models.Model):
     ends_at = models.DateTimeField(_("ends"))
     place = models.CharField(_("place"), max_length=200, blank=True)
     online_link = models.URLField(_("online meeting link"), blank=True)
-    late_reason = models.TextField(_("reason for meeting after the deadline"), blank=True)
+    late_reason = models.TextField(
+        _("reason for meeting after the deadline"), blank=True, max_length=2000
+    )
     organiser = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("responsible"),
@@ -194,7 +196,7 @@ class MeetingChange(models.Model):
     old_starts_at = models.DateTimeField(null=True)
     new_starts_at = models.DateTimeField(null=True)
     cancelled = models.BooleanField(default=False)
-    reason = models.TextField(blank=True)
+    reason = models.TextField(blank=True, max_length=2000)
 
     class Meta:
         ordering = ["changed_at"]
