@@ -37,6 +37,22 @@ class FamilyLink(models.Model):
 
     @property
     def is_usable(self) -> bool:
+        """Checked on every use, so an ended participant's link ends at once: in a session that
+        already verified its code and for a code already issued."""
         return (
-            self.revoked_at is None and self.locked_at is None and self.expires_at > timezone.now()
+            self.revoked_at is None
+            and self.locked_at is None
+            and self.expires_at > timezone.now()
+            and self.participant_may_use
+        )
+
+    @property
+    def participant_may_use(self) -> bool:
+        """The participant is still in an open network and no ban or withdrawal has ended them."""
+        from networks.consent import participant_excluded
+        from networks.models import NetworkStatus, Participant
+
+        participant = Participant.objects.select_related("network").get(pk=self.participant_id)
+        return participant.network.status != NetworkStatus.CLOSED and not participant_excluded(
+            participant
         )

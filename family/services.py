@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import ValidationError
 from family.models import FamilyLink
+from networks.consent import participant_excluded
 from networks.models import NetworkStatus, Participant
 
 LINK_DAYS = 90
@@ -50,7 +51,11 @@ def create_link(*, participant: Participant, by: Any) -> IssuedLink:
     """A new personal link with its first code. The token and code are shown once, never stored."""
     if not participant.kind.is_family:
         raise ValidationError(_("Personal links are for family members and everyday adults."))
-    if participant.removed_at is not None or participant.network.status == NetworkStatus.CLOSED:
+    if (
+        participant.removed_at is not None
+        or participant.network.status == NetworkStatus.CLOSED
+        or participant_excluded(participant)
+    ):
         raise ValidationError(_("The participant is no longer in an open network."))
     token = secrets.token_urlsafe(32)
     code = _new_code()
@@ -70,6 +75,10 @@ def new_code(*, link: FamilyLink, by: Any) -> str:
     """A fresh one-time code; also unlocks a link locked by wrong codes."""
     if link.revoked_at is not None or link.expires_at <= timezone.now():
         raise ValidationError(_("The link has been revoked or has expired. Create a new link."))
+    if not link.participant_may_use:
+        raise ValidationError(
+            _("The participant is no longer in the network or their access has ended.")
+        )
     code = _new_code()
     FamilyLink.objects.filter(pk=link.pk).update(
         code_hash=make_password(code),
@@ -82,6 +91,13 @@ def new_code(*, link: FamilyLink, by: Any) -> str:
 
 def revoke(*, link: FamilyLink, by: Any) -> None:
     FamilyLink.objects.filter(pk=link.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+def revoke_links_of(participant: Participant) -> int:
+    """Revoke every link of a participant who was removed or banned; returns how many."""
+    return FamilyLink.objects.filter(participant=participant, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
 
 
 def find_link(token: str) -> FamilyLink | None:
@@ -103,7 +119,7 @@ class CodeResult:
 def verify_code(link: FamilyLink, code: str) -> str:
     """Check a one-time code. Five wrong codes lock the link; a right code is used up."""
     link = FamilyLink.objects.select_for_update().get(pk=link.pk)
-    if not link.is_usable or link.participant.network.status == NetworkStatus.CLOSED:
+    if not link.is_usable:  # also ends with the participant: removal, a ban, a withdrawal
         return CodeResult.LOCKED if link.locked_at else CodeResult.UNUSABLE
     fresh = link.code_hash and link.code_expires_at and link.code_expires_at > timezone.now()
     if fresh and check_password(code.strip(), link.code_hash):

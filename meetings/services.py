@@ -307,6 +307,22 @@ def goal_chart(
     }
 
 
+def my_open_promises(user: Any) -> list[Promise]:
+    """The user's open promises, soonest first, only in networks where their participation still
+    stands: a removal, a ban on them or their service, or a withdrawal of the family's consent
+    takes the promises off the list at once (the same rule as reminders and invitations)."""
+    from networks.consent import receiving
+
+    return list(
+        Promise.objects.filter(
+            participant__in=receiving(Participant.objects.filter(user=user)),
+            status=PromiseStatus.OPEN,
+        )
+        .select_related("network", "network__area", "made_in")
+        .order_by("due", "pk")
+    )
+
+
 def promises_due_for_reminder(today: date | None = None) -> tuple[list[Promise], list[Promise]]:
     """Open promises due in two days, and overdue ones, that have not had that reminder yet."""
     today = today or timezone.localdate()

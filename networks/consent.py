@@ -7,7 +7,13 @@
 * A ban on disclosing to a named party (a participant, or a whole service) ends that party's
   access and keeps them out of invitations, reminders and memos.
 * Break-glass: a coordinator or professional without a need-to-know basis may open a network
-  for a limited time by giving a reason; every use is logged and the grant is reviewed.
+  for a limited time by giving a reason; every use is logged, the data protection officers are
+  told at once and the grant is reviewed. A person a ban names cannot use it on that network.
+
+What ends must end everywhere at once: every path that shows or sends a network to a
+participant (pages, "my promises", reminders, meeting and feedback invitations, memos, family
+links) asks the one predicate :func:`participant_excluded` (or filters by
+:func:`excluded_participants_q`), so a removal, ban or withdrawal reaches all of them.
 """
 
 from __future__ import annotations
@@ -16,13 +22,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from accounts.models import Role
 from core.errors import ValidationError
+from directory.models import Position
 from networks.models import (
     BreakGlassGrant,
     ConsentRecord,
@@ -74,17 +81,43 @@ def access_ended(user: Any, network: Network) -> bool:
     )
 
 
+# The child or client and their guardians: the family's information is their own, so a
+# withdrawal of the consent to share does not end their access. Every other participant, an
+# everyday adult or a close one included, is in the network by the family's consent.
+OWN_FAMILY_KINDS = frozenset({"parent", "child", "client"})
+
+
+def excluded_participants_q() -> Q:
+    """Participants who may no longer see or receive anything of their network (a filter on
+    :class:`Participant`): removed; named by a ban on the participant, on the same person in
+    another participant row, or on any service the person or the row belongs to; or, once the
+    family has withdrawn their consent to share, everyone but the family and the coordinator."""
+    bans = DisclosureBan.objects.filter(network=OuterRef("network"), lifted_at__isnull=True)
+    person_services = Position.objects.filter(user=OuterRef(OuterRef("user"))).values("service")
+    banned = Exists(
+        bans.filter(
+            Q(participant=OuterRef("pk"))
+            | Q(service=OuterRef("service"))
+            | Q(participant__user=OuterRef("user"))
+            | Q(service__in=person_services)
+        )
+    )
+    share = ConsentRecord.objects.filter(network=OuterRef("network"), scope=ConsentScope.SHARE)
+    withdrawn = Exists(share) & ~Exists(share.filter(withdrawn_at__isnull=True))
+    own_family = Q(kind__is_family=True, kind__code__in=OWN_FAMILY_KINDS)
+    coordinator = Q(user__isnull=False, user=F("network__coordinator"))
+    return Q(removed_at__isnull=False) | Q(banned) | (Q(withdrawn) & ~own_family & ~coordinator)
+
+
 def participant_excluded(participant: Participant) -> bool:
-    """Is this participant no longer to receive the network's data (invitations, memos)?"""
-    network = participant.network
-    bans = network.bans.filter(lifted_at__isnull=True)
-    if bans.filter(Q(participant=participant) | Q(service_id=participant.service_id or 0)).exists():
-        return True
-    if participant.kind.is_family:
-        return False  # the family's own information is theirs
-    if participant.user_id is not None and participant.user_id == network.coordinator_id:
-        return False
-    return is_withdrawn(network, ConsentScope.SHARE)
+    """Is this participant no longer to see or receive the network's data? The one predicate
+    for invitations, reminders, memos, feedback invitations, "my promises" and family links."""
+    return Participant.objects.filter(pk=participant.pk).filter(excluded_participants_q()).exists()
+
+
+def receiving(participants: Any) -> Any:
+    """The participants of a queryset who may still see and receive their network's data."""
+    return participants.filter(~excluded_participants_q())
 
 
 def memo_stopped(network: Network) -> bool:
@@ -131,9 +164,12 @@ def _tell_participants(network: Network, scope: str, by: Any) -> None:
     for participant in network.participants.filter(removed_at__isnull=True).select_related(
         "user", "kind"
     ):
-        if not participant.email or participant.kind.is_family or participant.user_id == by.pk:
+        own_family = participant.kind.is_family and participant.kind.code in OWN_FAMILY_KINDS
+        if not participant.email or own_family or participant.user_id == by.pk:
             continue
-        language = participant.user.preferred_language if participant.user else "fi"
+        language = (
+            participant.user.preferred_language if participant.user else network.family_language
+        )
         with override(language):
             subject = _("Arki: network %(number)s – consent withdrawn") % {"number": network.pk}
             if scope == ConsentScope.SHARE:
@@ -150,6 +186,7 @@ def _tell_participants(network: Network, scope: str, by: Any) -> None:
         send_email(to=[participant.email], subject=subject, body=body)
 
 
+@transaction.atomic
 def ban_disclosure(
     *,
     network: Network,
@@ -165,7 +202,7 @@ def ban_disclosure(
         raise ValidationError({"participant": _("Choose a participant of this network.")})
     if not requested_by.strip():
         raise ValidationError({"requested_by": _("Write who asked for the ban.")})
-    return DisclosureBan.objects.create(
+    ban = DisclosureBan.objects.create(
         network=network,
         participant=participant,
         service=service,
@@ -173,6 +210,13 @@ def ban_disclosure(
         reason=reason.strip(),
         recorded_by=by,
     )
+    if participant is not None:
+        from family.services import revoke_links_of
+
+        # The ban already ends the link (the link checks its participant every time); revoking
+        # it too means lifting the ban later does not bring an old link back.
+        revoke_links_of(participant)
+    return ban
 
 
 def lift_ban(*, ban: DisclosureBan, by: Any) -> DisclosureBan:
@@ -197,25 +241,83 @@ def may_break_glass(user: Any) -> bool:
     return bool(user.is_authenticated and user.has_any_role(BREAK_GLASS_ROLES))
 
 
+@transaction.atomic
 def grant_break_glass(*, network: Network, user: Any, reason: str) -> BreakGlassGrant:
+    """Open the network for two hours; the data protection officers are told at once."""
     if not may_break_glass(user):
         raise ValidationError(_("Only coordinators and professionals can use emergency access."))
+    if _bans_for(user).filter(network=network).exists():
+        raise ValidationError(
+            _(
+                "The client has banned disclosing their information to you or your service. "
+                "Emergency access cannot be used for this network; contact the coordinator."
+            )
+        )
     if len(reason.strip()) < MIN_REASON:
         raise ValidationError(
             {"reason": _("Explain why you need the information now (at least 20 characters).")}
         )
-    return BreakGlassGrant.objects.create(
+    grant = BreakGlassGrant.objects.create(
         network=network,
         user=user,
         reason=reason.strip(),
         expires_at=timezone.now() + timedelta(hours=BREAK_GLASS_HOURS),
     )
+    _tell_data_protection_officers(grant)
+    return grant
+
+
+def data_protection_officers(network: Network) -> list[Any]:
+    """The officers of the network's area and programme (or of all of them); if the county has
+    named none for it, every data protection officer, so no emergency access goes untold."""
+    from accounts.models import User
+
+    officers = User.objects.filter(
+        is_active=True, memberships__role=Role.DATA_PROTECTION_OFFICER
+    ).exclude(email="")
+    scoped = officers.filter(
+        Q(memberships__area__isnull=True) | Q(memberships__area=network.area_id),
+        Q(memberships__programme__isnull=True) | Q(memberships__programme=network.programme_id),
+        memberships__role=Role.DATA_PROTECTION_OFFICER,
+    ).distinct()
+    return list(scoped) or list(officers.distinct())
+
+
+def _tell_data_protection_officers(grant: BreakGlassGrant) -> None:
+    """Who, which network and when; no names of the family and not the reason, which may
+    describe them: the officer reads the reason in Arki's review list."""
+    from django.conf import settings
+    from django.urls import reverse
+    from django.utils.formats import date_format
+
+    url = settings.ARKI_BASE_URL.rstrip("/") + reverse("audit:break_glass")
+    for officer in data_protection_officers(grant.network):
+        with override(officer.preferred_language or "fi"):
+            subject = _("Arki: emergency access to network %(number)s") % {
+                "number": grant.network_id
+            }
+            body = _(
+                "%(who)s opened network %(number)s with emergency access on %(when)s. The access "
+                "ends on %(until)s. The reason and everything opened during the access are in "
+                "the emergency access review:\n\n%(url)s"
+            ) % {
+                "who": grant.user.get_full_name() or grant.user.email,
+                "number": grant.network_id,
+                "when": date_format(timezone.localtime(grant.granted_at), "DATETIME_FORMAT"),
+                "until": date_format(timezone.localtime(grant.expires_at), "DATETIME_FORMAT"),
+                "url": url,
+            }
+        send_email(to=[officer.email], subject=subject, body=body)
 
 
 def has_break_glass(user: Any, network: Network) -> bool:
-    return BreakGlassGrant.objects.filter(
-        network=network, user_id=user.pk, expires_at__gt=timezone.now()
-    ).exists()
+    """An unexpired grant, unless a ban has since named the user or their service."""
+    return (
+        BreakGlassGrant.objects.filter(
+            network=network, user_id=user.pk, expires_at__gt=timezone.now()
+        ).exists()
+        and not _bans_for(user).filter(network=network).exists()
+    )
 
 
 def review_break_glass(*, grant: BreakGlassGrant, by: Any, note: str) -> BreakGlassGrant:

@@ -153,9 +153,16 @@ def add_participant(
 
 @transaction.atomic
 def remove_participant(*, participant: Participant, by: Any) -> None:
+    """Remove at once: the participant's pages, lists, emails and family links end together.
+
+    Every path checks the participant (``consent.participant_excluded``); the family links are
+    revoked as well, so a removal is final even if the participant row were restored."""
+    from family.services import revoke_links_of
+
     if participant.removed_at is None:
         participant.removed_at = timezone.now()
         participant.save(update_fields=["removed_at"])
+    revoke_links_of(participant)
 
 
 def _validate_time(
