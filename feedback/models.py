@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -59,7 +61,11 @@ class SurveyVersion(models.Model):
 
 
 class FeedbackInvitation(models.Model):
-    """A single-use feedback link for one participant. The answer is not linked back to it."""
+    """A single-use feedback link for one participant. The answer is not linked back to it.
+
+    ``used_at`` holds only the first moment of the month (Europe/Helsinki) the link was used:
+    an exact time would pair the invitation with the answer written at that moment.
+    """
 
     survey_version = models.ForeignKey(SurveyVersion, on_delete=models.PROTECT, related_name="+")
     participant = models.ForeignKey(
@@ -111,8 +117,13 @@ class InvitationCount(models.Model):
 
 
 class Response(models.Model):
-    """An anonymous answer: only area, programme, meeting kind, audience and period are kept."""
+    """An anonymous answer: only area, programme, meeting kind, audience and period are kept.
 
+    The id is random, not a sequence, so the order of answers cannot be read from it and paired
+    with the order in which invitations were used. ``month`` is the month the invitation went out.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     survey_version = models.ForeignKey(
         SurveyVersion, on_delete=models.PROTECT, related_name="responses"
     )
@@ -133,6 +144,9 @@ class Response(models.Model):
 
 
 class Answer(models.Model):
+    """One question's answer of a response; its id is random like the response's."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
     question_code = models.CharField(max_length=60)
     value = models.SmallIntegerField(null=True, blank=True)

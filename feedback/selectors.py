@@ -6,10 +6,18 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Sum
+from django.db.models import Max, Sum
 from django.utils.translation import get_language
 
-from feedback.models import Answer, Audience, InvitationCount, Response, Survey
+from feedback.models import (
+    Answer,
+    Audience,
+    FeedbackInvitation,
+    InvitationCount,
+    Response,
+    Survey,
+    SurveyVersion,
+)
 from indicators.periods import Period
 
 MIN_GROUP = 5
@@ -78,7 +86,8 @@ def feedback_results(*, programme: Any, period: Period, area: Any = None) -> lis
                 )
                 given = by_code.get(question["code"], [])
                 if question["kind"] == "text":
-                    result.comments = [text for _value, text in given if text]
+                    # Sorted by text: the order the answers came in is not shown.
+                    result.comments = sorted(text for _value, text in given if text)
                     result.count = len(result.comments)
                 else:
                     values = [value for value, _text in given if value is not None]
@@ -99,6 +108,16 @@ def feedback_results(*, programme: Any, period: Period, area: Any = None) -> lis
             )
         )
     return groups
+
+
+def feedback_stamp() -> tuple[Any, ...]:
+    """A value that changes whenever the feedback figures can: a new answer, invitation or survey
+    version. Answers have random ids, so they are counted (they are only ever added)."""
+    return (
+        Response.objects.count(),
+        FeedbackInvitation.objects.aggregate(newest=Max("pk"))["newest"],
+        SurveyVersion.objects.aggregate(newest=Max("pk"))["newest"],
+    )
 
 
 def feedback_figures(

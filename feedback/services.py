@@ -1,15 +1,17 @@
 """Feedback: load versioned surveys, invite participants with single-use links, take answers.
 
-An answer is stored with its area, programme, meeting kind, audience and month only; the
-invitation it came through is marked used, and nothing links the two.
+An answer is stored with its area, programme, meeting kind, audience and month only, under a
+random id; the invitation it came through is marked used with the month only, and nothing links
+or orders the two against each other.
 """
 
 from __future__ import annotations
 
+import re
 import secrets
 import tomllib
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -109,14 +111,26 @@ def feedback_url(invitation: FeedbackInvitation) -> str:
 @dataclass(frozen=True)
 class Lookup:
     invitation: FeedbackInvitation | None
-    problem: str  # "", "forged", "used", "expired"
+    problem: str  # "", "malformed", "forged", "used", "expired"
+
+
+# What a link could hold after copying: printable ASCII. Anything else (other scripts' digits,
+# control characters, broken percent-escapes) cannot be one of our tokens.
+PRINTABLE = re.compile(r"[\x20-\x7e]*")
+ID_DIGITS = re.compile(r"[0-9]{1,18}")
 
 
 def find_invitation(token: str) -> Lookup:
+    """The invitation behind a link token, or why it cannot be used.
+
+    "malformed": the token cannot be read at all; "forged": it reads but no invitation made it.
+    """
+    if not PRINTABLE.fullmatch(token):
+        return Lookup(None, "malformed")
     pk, _dot, _mac = token.partition(".")
     invitation = (
         FeedbackInvitation.objects.filter(pk=int(pk)).select_related("survey_version").first()
-        if pk.isdigit()
+        if ID_DIGITS.fullmatch(pk)
         else None
     )
     if invitation is None or not constant_time_compare(token_for(invitation), token):
@@ -140,9 +154,9 @@ def invite(
     month = local_date(timezone.now()).replace(day=1)
     meeting_kind = meeting.kind if meeting else ""
     created: list[FeedbackInvitation] = []
-    for participant in network.participants.filter(removed_at__isnull=True).select_related(
-        "kind", "user"
-    ):
+    from networks.consent import receiving  # removed, banned and withdrawn are not asked
+
+    for participant in receiving(network.participants.all()).select_related("kind", "user"):
         version = surveys.get(audience_for(participant))
         if version is None:
             continue
@@ -193,9 +207,19 @@ def questions(version: SurveyVersion, language: str) -> list[dict[str, Any]]:
     ]
 
 
+def month_start(moment: datetime) -> datetime:
+    """The first moment of ``moment``'s month in the installation's time zone (Europe/Helsinki)."""
+    first = local_date(moment).replace(day=1)
+    return timezone.make_aware(datetime.combine(first, time.min))
+
+
 @transaction.atomic
 def submit(*, token: str, answers: dict[str, Any]) -> Response:
-    """Store one anonymous response. A used, expired or forged link stores nothing."""
+    """Store one anonymous response. A used, expired, forged or malformed link stores nothing.
+
+    The response and its answers get random ids, and the invitation records only the month it
+    was used in, so no stored order or time pairs an answer with the invitation it came through.
+    """
     lookup = find_invitation(token)
     if lookup.problem or lookup.invitation is None:
         raise ValidationError(lookup.problem or "forged")
@@ -209,6 +233,9 @@ def submit(*, token: str, answers: dict[str, Any]) -> Response:
             continue
         bounds = KINDS[question["kind"]]
         if bounds is None:
+            if "\x00" in str(raw):
+                errors[question["code"]] = _("Null characters are not allowed.")
+                continue
             cleaned.append(Answer(question_code=question["code"], text=str(raw).strip()[:2000]))
             continue
         try:
@@ -223,7 +250,7 @@ def submit(*, token: str, answers: dict[str, Any]) -> Response:
     if errors:
         raise ValidationError(errors)
     used = FeedbackInvitation.objects.filter(pk=invitation.pk, used_at__isnull=True).update(
-        used_at=timezone.now()
+        used_at=month_start(timezone.now())
     )
     if not used:
         raise ValidationError("used")

@@ -19,7 +19,7 @@ from feedback.forms import ResultsFilterForm
 from feedback.selectors import MIN_GROUP, feedback_results
 
 RESULT_READERS = HasRole((Role.LEADERSHIP_MEMBER, Role.DEVELOPER_WORKER, Role.COORDINATOR))
-PROBLEM_STATUS = {"forged": 404, "used": 410, "expired": 410}
+PROBLEM_STATUS = {"malformed": 400, "forged": 404, "used": 410, "expired": 410}
 
 
 @access_rule(PUBLIC)

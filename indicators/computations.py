@@ -447,12 +447,9 @@ def _stamp(source: str) -> tuple[Any, ...]:
     if source == "events":
         stamp: tuple[Any, ...] = (Event.objects.aggregate(newest=Max("pk"))["newest"],)
     else:
-        from feedback.models import FeedbackInvitation, Response, SurveyVersion
+        from feedback.selectors import feedback_stamp
 
-        stamp = tuple(
-            model.objects.aggregate(newest=Max("pk"))["newest"]
-            for model in (Response, FeedbackInvitation, SurveyVersion)
-        )
+        stamp = feedback_stamp()
     if shared is not None:
         shared.stamps[source] = stamp
     return stamp

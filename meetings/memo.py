@@ -6,11 +6,11 @@ from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 
 from meetings.models import MeetingRecord, Promise
 from meetings.services import goal_progress
-from networks.models import Meeting, MeetingStatus
+from networks.models import Meeting, MeetingStatus, Participant
 
 MEMO_LANGUAGES = ("fi", "sv", "en")
 
@@ -30,6 +30,7 @@ def memo_context(meeting: Meeting) -> dict[str, Any]:
         .select_related("participant")
         .order_by("due"),
         "reviewed": Promise.objects.filter(reviewed_in=meeting).select_related("participant"),
+        "family_feedback": family_invited(meeting),
         "next_meeting": network.meetings.filter(
             status=MeetingStatus.PLANNED, starts_at__gt=meeting.starts_at
         )
@@ -44,8 +45,12 @@ def memo_language(requested: str | None, meeting: Meeting) -> str:
     return meeting.network.family_language
 
 
-def feedback_codes(meeting: Meeting) -> list[tuple[str, str, str]]:
-    """(name, QR code as a data URI, address) for each family member's unused feedback link."""
+def feedback_code(meeting: Meeting, recipient: Participant) -> tuple[str, str, str] | None:
+    """(name, QR code as a data URI, address) of the recipient's own unused feedback link.
+
+    A personal link answers for its holder, so it goes only into the copy meant for that
+    family member, never into a copy anyone else can download or read.
+    """
     import base64
     import io
 
@@ -55,33 +60,60 @@ def feedback_codes(meeting: Meeting) -> list[tuple[str, str, str]]:
     from feedback.models import FeedbackInvitation
     from feedback.services import feedback_url
 
-    codes = []
-    for invitation in FeedbackInvitation.objects.filter(
-        meeting=meeting, used_at__isnull=True, participant__kind__is_family=True
-    ).select_related("participant"):
-        url = feedback_url(invitation)
-        buffer = io.BytesIO()
-        qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage).save(buffer)
-        data = base64.b64encode(buffer.getvalue()).decode()
-        codes.append((invitation.participant.name, f"data:image/svg+xml;base64,{data}", url))
-    return codes
+    invitation = (
+        FeedbackInvitation.objects.filter(
+            meeting=meeting,
+            participant=recipient,
+            participant__kind__is_family=True,
+            used_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        .select_related("participant")
+        .first()
+    )
+    if invitation is None:
+        return None
+    url = feedback_url(invitation)
+    buffer = io.BytesIO()
+    qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage).save(buffer)
+    data = base64.b64encode(buffer.getvalue()).decode()
+    return invitation.participant.name, f"data:image/svg+xml;base64,{data}", url
 
 
-def render_memo_pdf(meeting: Meeting, language: str) -> bytes:
-    """The memo as a PDF (WeasyPrint). Free text is escaped by the template like everywhere.
+def family_invited(meeting: Meeting) -> bool:
+    """Were the meeting's family members sent feedback links (for the neutral line)?"""
+    from feedback.models import FeedbackInvitation
 
-    The family's printed memo carries a QR code of each family member's feedback link.
-    """
-    from core.pdf import render_pdf
+    return FeedbackInvitation.objects.filter(
+        meeting=meeting, participant__kind__is_family=True
+    ).exists()
 
+
+def memo_pdf_html(meeting: Meeting, language: str, *, recipient: Participant | None = None) -> str:
+    """The PDF memo's HTML. With no recipient (a download) it carries no personal link; the copy
+    for one family member carries that member's own feedback link only."""
+    code = feedback_code(meeting, recipient) if recipient is not None else None
     with translation.override(language):
-        html = render_to_string(
+        return render_to_string(
             "meetings/memo_pdf.html",
             {
                 **memo_context(meeting),
                 "language": language,
-                "feedback_codes": feedback_codes(meeting),
+                "feedback_code": code,
             },
         )
+
+
+def render_memo_pdf(
+    meeting: Meeting, language: str, *, recipient: Participant | None = None
+) -> bytes:
+    """The memo as a PDF (WeasyPrint). Free text is escaped by the template like everywhere.
+
+    Only the copy for one family member (``recipient``) carries a feedback link: a QR code of
+    that member's own link. The downloaded memo carries none.
+    """
+    from core.pdf import render_pdf
+
+    html = memo_pdf_html(meeting, language, recipient=recipient)
     stylesheet = settings.BASE_DIR / "meetings" / "static" / "meetings" / "memo.css"
     return render_pdf(html, base_url=settings.BASE_DIR, stylesheets=[stylesheet])

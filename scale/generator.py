@@ -31,8 +31,8 @@ Model ``save()`` logic is bypassed. Invariants kept by hand (what the services w
   network convened (days from the contact, contacts so far, sectors present), meeting held,
   promise reviewed, network closed, LP discussion held.
 * Feedback: one invitation per participant with a survey after every held meeting and at
-  closing, counted in ``InvitationCount``; answers are anonymous ``Response`` rows of the month
-  the invitation went out. ``FeedbackInvitation`` rows (personal, 30-day links) are kept only for
+  closing, counted in ``InvitationCount``; answers are anonymous ``Response`` rows (random ids)
+  of the month the invitation went out; a used invitation's ``used_at`` is the month only. ``FeedbackInvitation`` rows (personal, 30-day links) are kept only for
   the last 30 days, when they could still be used.
 * ``AccessLog``: ``seq`` and hashes left empty, sealed later by ``audit.chain.seal``; ids follow
   the networks' order, so they are roughly, not strictly, chronological.
@@ -256,6 +256,8 @@ class Generator:
         self.log = log
         self.zone = ZoneInfo(settings.TIME_ZONE)
         self.rng = random.Random(seed)  # noqa: S311 - synthetic data, not security
+        # Feedback ids are random (UUID) as the app makes them; their own stream leaves the rest.
+        self.feedback_ids = random.Random(f"{seed}-feedback")  # noqa: S311 - synthetic data
         self.fake = Faker("fi_FI")
         self.fake.seed_instance(seed)
         self.writer = TableWriter(log)
@@ -297,6 +299,13 @@ class Generator:
 
     def local_date(self, moment: datetime) -> date:
         return moment.astimezone(self.zone).date()
+
+    def month_start(self, moment: datetime) -> datetime:
+        """An invitation's ``used_at`` as the app stores it: the month only."""
+        return datetime.combine(self.local_date(moment).replace(day=1), clock(), tzinfo=self.zone)
+
+    def feedback_id(self) -> uuid.UUID:
+        return uuid.UUID(int=self.feedback_ids.getrandbits(128), version=4)
 
     # -- run ----------------------------------------------------------------------------------
 
@@ -954,8 +963,6 @@ class Generator:
         goal_ids = w.ids(Goal)
         rating_ids = w.ids(GoalRating)
         promise_ids = w.ids(Promise)
-        response_ids = w.ids(Response)
-        answer_ids = w.ids(Answer)
         invitation_ids = w.ids(FeedbackInvitation)
         participants: list[tuple[Any, ...]] = []
         consents: list[tuple[Any, ...]] = []
@@ -997,12 +1004,14 @@ class Generator:
                             f"{rng.getrandbits(128):032x}",
                             sent_at,
                             sent_at + timedelta(days=30),
-                            sent_at + timedelta(hours=rng.randrange(1, 72)) if answered else None,
+                            self.month_start(sent_at + timedelta(hours=rng.randrange(1, 72)))
+                            if answered
+                            else None,
                         )
                     )
                 if not answered:
                     continue
-                response_id = next(response_ids)
+                response_id = self.feedback_id()
                 responses.append(
                     (
                         response_id,
@@ -1020,7 +1029,7 @@ class Generator:
                         if rng.random() < 0.15:
                             answers.append(
                                 (
-                                    next(answer_ids),
+                                    self.feedback_id(),
                                     response_id,
                                     question["code"],
                                     None,
@@ -1033,7 +1042,7 @@ class Generator:
                         if question["kind"] == "scale5"
                         else rng.choices(range(11), [1, 1, 1, 2, 2, 4, 6, 9, 10, 8, 6])[0]
                     )
-                    answers.append((next(answer_ids), response_id, question["code"], value, ""))
+                    answers.append((self.feedback_id(), response_id, question["code"], value, ""))
 
         for net in self.nets:
             programme = net.programme

@@ -14,48 +14,13 @@ from core.errors import ValidationError
 from feedback import services
 from feedback.models import Answer, FeedbackInvitation, Response, Survey
 from feedback.selectors import feedback_figures, feedback_results
+from feedback.tests.helpers import tokens
 from indicators.periods import Cadence, period_containing
 from meetings.services import RecordInput, save_meeting_record
 from meetings.tests.helpers import network_with_meeting
 from networks import services as network_services
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def held(kaakkuri, children):
-    network, meeting, coordinator = network_with_meeting(kaakkuri, children)
-    family = network.programme.participant_kinds.get(code="parent")
-    network_services.add_participant(
-        network=network,
-        by=coordinator,
-        kind=family,
-        name="Pekka Virtanen",
-        relation="isä",
-        email="pekka@example.fi",
-    )
-    for n in range(2):
-        from contacts.tests.helpers import professional
-
-        network_services.add_participant(
-            network=network,
-            by=coordinator,
-            kind=network_services.professional_kind(network),
-            user=professional(email=f"pro{n}@example.fi", full_name=f"Ammattilainen {n}"),
-        )
-    mail.outbox.clear()
-    save_meeting_record(
-        meeting=meeting, by=coordinator, expected_version=0, data=RecordInput(common_goal="Arki")
-    )
-    return network, meeting, coordinator
-
-
-def tokens(network, audience):
-    return [
-        services.token_for(i)
-        for i in FeedbackInvitation.objects.filter(participant__network=network)
-        if services.audience_for(i.participant) == audience
-    ]
 
 
 def test_saving_a_meeting_sends_single_use_links(held):
