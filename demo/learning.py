@@ -21,6 +21,7 @@ from directory.models import Area
 from indicators.suppression import suppress_table
 from learning import package, services
 from learning.models import LearningKind, Region, TrialStatus
+from learning.selectors import indicator_rules
 
 # Synthetic areas: names are real places, population figures are invented round estimates.
 OTHER_REGIONS: dict[str, tuple[str, list[tuple[str, str, int, int]]]] = {
@@ -139,10 +140,16 @@ def synthetic_payload(
     for figure in template["figures"]:
         groups.setdefault((figure["programme"], figure["indicator"]), []).append(figure)
     figures: list[dict[str, Any]] = []
+    rules = indicator_rules()  # the hub rejects a percentage over 100 or an answer average over 5
     for (programme, indicator), sample in groups.items():
         first = sample[0]
         periods = sorted({figure["period"] for figure in sample})
-        base = {a: _rate(rng, first["unit"], first["person_count"]) for a, *_rest in areas}
+        rule = rules.get(indicator)
+        if rule is not None and rule.low is not None and rule.high is not None:
+            low, high = rule.low, rule.high  # drawn so that 1.2 times the rate stays on the scale
+            base = {a: rng.uniform((low + high) / 2, high / 1.2) for a, *_rest in areas}
+        else:
+            base = {a: _rate(rng, first["unit"], first["person_count"]) for a, *_rest in areas}
         rows: dict[str, dict[str, float]] = {}
         for area_code, _area_name, inhabitants, children in areas:
             population = children if first.get("population") == "children" else inhabitants
