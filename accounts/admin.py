@@ -37,6 +37,23 @@ class UserAdmin(DjangoUserAdmin):
     )
     readonly_fields = ["last_login", "date_joined"]
 
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        administrator = _administrator(request)
+
+        class UserForm(form):  # type: ignore[valid-type,misc]
+            def clean(self) -> dict[str, Any]:
+                cleaned: dict[str, Any] = super().clean()
+                own = administrator is not None and self.instance.pk == administrator.pk
+                if own and "is_active" in self.fields and not cleaned.get("is_active", True):
+                    # Answered here: the service refuses it too, which would end in a 500.
+                    self.add_error("is_active", _("You cannot deactivate your own account."))
+                return cleaned
+
+        return UserForm
+
     def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
         if change and "is_active" in form.changed_data and not obj.is_active:
@@ -106,17 +123,30 @@ if admin.site.is_registered(TOTPDevice):
 admin.site.register(TOTPDevice, ArkiTOTPDeviceAdmin)
 
 
+EVENT_FIELDS = (
+    "at",
+    "kind",
+    "user",
+    "actor",
+    "role",
+    "scope",
+    "email_hash",
+    "ip_address",
+    "request_id",
+)
+
+
 @admin.register(SecurityEvent)
 class SecurityEventAdmin(admin.ModelAdmin):
     """The security events log: read only, for administrators."""
 
-    list_display = ["at", "kind", "user", "actor", "ip_address", "request_id"]
-    list_filter = ["kind", "at"]
+    list_display = ["at", "kind", "user", "actor", "role", "ip_address", "request_id"]
+    list_filter = ["kind", "role", "at"]
     search_fields = ["user__email", "user__full_name", "request_id", "email_hash"]
     date_hierarchy = "at"
     list_select_related = ["user", "actor"]
-    fields = ["at", "kind", "user", "actor", "email_hash", "ip_address", "request_id"]
-    readonly_fields = ["at", "kind", "user", "actor", "email_hash", "ip_address", "request_id"]
+    fields = EVENT_FIELDS
+    readonly_fields = EVENT_FIELDS
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

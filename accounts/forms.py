@@ -32,3 +32,7 @@ class TwoFactorCodeForm(forms.Form):
             }
         ),
     )
+
+
+class RoleGrantFilterForm(forms.Form):
+    self = forms.BooleanField(label=_("Only roles administrators gave themselves"), required=False)

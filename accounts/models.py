@@ -28,6 +28,15 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", _("Administrator")
 
 
+# Roles that open personal data: the coordinator's clients, the officer's client report, the
+# administrator's user data and every other role. Granting one is a security event
+# (docs/security.md); professional reaches a network only when added to it, or through an
+# emergency access that is logged and reviewed on its own.
+PERSONAL_DATA_ROLES = frozenset(
+    {Role.COORDINATOR, Role.DATA_PROTECTION_OFFICER, Role.ADMINISTRATOR}
+)
+
+
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
@@ -139,10 +148,15 @@ class Membership(models.Model):
         ]
 
     def __str__(self) -> str:
-        scope = " / ".join(
+        scope = self.scope
+        return f"{self.get_role_display()}{' – ' + scope if scope else ''}"
+
+    @property
+    def scope(self) -> str:
+        """The area, programme and organisation the role is limited to, e.g. "Kaakkuri / …"."""
+        return " / ".join(
             str(part) for part in (self.area, self.programme, self.organisation) if part
         )
-        return f"{self.get_role_display()}{' – ' + scope if scope else ''}"
 
 
 class UserSession(models.Model):
@@ -171,6 +185,7 @@ class SecurityEventKind(models.TextChoices):
     OTP_DEVICE_RESET = "otp_device_reset", _("authenticator app reset")
     SESSION_EXPIRED = "session_expired", _("session expired")
     USER_DEACTIVATED = "user_deactivated", _("user deactivated")
+    MEMBERSHIP_GRANTED = "membership_granted", _("role granted")
 
 
 class SecurityEvent(AppendOnlyModel):
@@ -199,6 +214,9 @@ class SecurityEvent(AppendOnlyModel):
     email_hash = models.CharField(_("email hash"), max_length=64, blank=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     request_id = models.CharField(_("request id"), max_length=64, blank=True)
+    # A granted role and its scope (area / programme / organisation) as they were named then.
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices, blank=True)
+    scope = models.CharField(_("scope"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("security event")
@@ -207,3 +225,10 @@ class SecurityEvent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.kind}"
+
+    @property
+    def self_granted(self) -> bool:
+        """An administrator gave the role to themself."""
+        return self.kind == SecurityEventKind.MEMBERSHIP_GRANTED and (
+            self.actor_id is not None and self.actor_id == self.user_id
+        )

@@ -1,10 +1,14 @@
-"""The verbs of signing in: security events, remembered sessions, deactivation, device reset."""
+"""The verbs of signing in: security events, remembered sessions, deactivation, device reset,
+and the security event of a role granted."""
 
 from __future__ import annotations
 
 import hashlib
 import ipaddress
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from importlib import import_module
 from typing import Any
 
@@ -15,7 +19,14 @@ from django.db import transaction
 from django.http import HttpRequest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import SecurityEvent, SecurityEventKind, User, UserSession
+from accounts.models import (
+    PERSONAL_DATA_ROLES,
+    Membership,
+    SecurityEvent,
+    SecurityEventKind,
+    User,
+    UserSession,
+)
 
 
 def email_hash(email: str) -> str:
@@ -41,10 +52,12 @@ def record_security_event(
     user: User | Any | None = None,
     actor: User | Any | None = None,
     attempted_email: str = "",
+    details: dict[str, str] | None = None,
 ) -> SecurityEvent:
     """Write one security-event row: the only place that writes to the security events log.
 
     ``attempted_email`` is hashed, never stored; pass it only for failed or locked-out sign-ins.
+    ``details`` fills the role and scope of a granted role.
     """
     if kind not in SecurityEventKind.values:
         raise ValueError(f"unknown security event kind {kind!r}")
@@ -55,6 +68,42 @@ def record_security_event(
         email_hash=email_hash(attempted_email) if attempted_email else "",
         ip_address=client_ip(request),
         request_id=getattr(request, "request_id", "") if request is not None else "",
+        **(details or {}),
+    )
+
+
+# Who is changing things in this request (the admin site sets it around every admin view), so
+# that a membership saved by any path – an admin inline, a script – is logged with its author.
+_acting: ContextVar[tuple[User | None, HttpRequest | None]] = ContextVar(
+    "arki_acting", default=(None, None)
+)
+
+
+@contextmanager
+def acting_as(user: User | None, request: HttpRequest | None = None) -> Iterator[None]:
+    """Attribute the memberships saved inside the block to ``user`` (and ``request``)."""
+    token = _acting.set((user, request))
+    try:
+        yield
+    finally:
+        _acting.reset(token)
+
+
+def record_membership_grant(membership: Membership) -> SecurityEvent | None:
+    """Log a role that opens personal data being given (or a membership changed into one).
+
+    Called for every saved membership (``accounts.signals``); other roles are not logged.
+    The actor is whoever ``acting_as`` names: None for scripts and management commands.
+    """
+    if membership.role not in PERSONAL_DATA_ROLES:
+        return None
+    actor, request = _acting.get()
+    return record_security_event(
+        SecurityEventKind.MEMBERSHIP_GRANTED,
+        request=request,
+        user=membership.user,
+        actor=actor,
+        details={"role": membership.role, "scope": membership.scope[:300]},
     )
 
 

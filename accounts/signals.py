@@ -1,4 +1,5 @@
-"""Security events from Django's and django-axes' sign-in signals (a true side effect: a log row)."""
+"""Security events from Django's and django-axes' sign-in signals and from saved memberships
+(true side effects: a log row)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,14 @@ from typing import Any
 from axes.signals import user_locked_out
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 from django.http import HttpRequest
 
-from accounts.models import SecurityEventKind
+from accounts.models import Membership, SecurityEventKind
 from accounts.services import (
     forget_session,
+    record_membership_grant,
     record_security_event,
     remember_session,
     start_session_clock,
@@ -68,3 +71,24 @@ def locked_out(
         user=_account_for(email),
         attempted_email=email,
     )
+
+
+GRANT_FIELDS = ("role", "area_id", "programme_id", "organisation_id")
+
+
+@receiver(pre_save, sender=Membership, dispatch_uid="accounts.membership_before")
+def membership_before(sender: Any, instance: Membership, **kwargs: Any) -> None:
+    # What the row granted before this save, to log only a grant that is new.
+    previous = None
+    if instance.pk is not None and not kwargs.get("raw"):
+        previous = Membership.objects.filter(pk=instance.pk).values_list(*GRANT_FIELDS).first()
+    instance._granted_before = previous  # type: ignore[attr-defined]
+
+
+@receiver(post_save, sender=Membership, dispatch_uid="accounts.membership_granted")
+def membership_granted(sender: Any, instance: Membership, raw: bool, **kwargs: Any) -> None:
+    if raw:  # loading a fixture
+        return
+    now = tuple(getattr(instance, field) for field in GRANT_FIELDS)
+    if getattr(instance, "_granted_before", None) != now:
+        record_membership_grant(instance)

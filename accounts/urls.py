@@ -37,6 +37,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("logout/", views.logout, name="logout"),
     path("locked/", views.locked_out, name="locked_out"),
     path("two-factor/", views.two_factor, name="two_factor"),
+    path("role-grants/", views.role_grants, name="role_grants"),
 ]
 if settings.OIDC_ENABLED:
     urlpatterns.append(path("oidc/", include(oidc_urlpatterns())))

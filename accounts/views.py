@@ -6,16 +6,18 @@ import qrcode
 import qrcode.image.svg
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import services
-from accounts.forms import EmailAuthenticationForm, TwoFactorCodeForm
+from accounts import selectors, services
+from accounts.forms import EmailAuthenticationForm, RoleGrantFilterForm, TwoFactorCodeForm
 from accounts.middleware import counts_as_verified
-from audit.access import PUBLIC, SIGNED_IN, access_rule
+from accounts.models import Role
+from audit.access import PUBLIC, SIGNED_IN, HasRole, access_rule
 
 
 class LoginView(auth_views.LoginView):
@@ -88,3 +90,19 @@ def two_factor(request: HttpRequest) -> HttpResponseBase:
         context.update(qr_code=_qr_code(device), secret=_secret_text(device))
     template = "accounts/two_factor_setup.html" if setting_up else "accounts/two_factor.html"
     return render(request, template, context, status=status)
+
+
+@access_rule(HasRole((Role.DATA_PROTECTION_OFFICER,)))
+def role_grants(request: HttpRequest) -> HttpResponse:
+    """The officer's list of roles granted that open personal data; self-grants flagged."""
+    form = RoleGrantFilterForm(request.GET or None)
+    only_self = form.is_valid() and form.cleaned_data["self"]
+    rows = selectors.role_grants(only_self_granted=only_self)
+    page = Paginator(rows, 100).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "accounts/role_grants.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )

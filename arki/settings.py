@@ -300,7 +300,10 @@ ARKI_PERIODIC_TASKS = [
     "privacy.tasks.apply_retention_task",
     "audit.tasks.seal_logs",
     "audit.tasks.checkpoint_logs",
+    "notifications.tasks.prune_outbox_task",
 ]
+# Days a delivered or failed email's row and a finished task row are kept (notifications/).
+ARKI_OUTBOX_RETENTION_DAYS = env.get_int("ARKI_OUTBOX_RETENTION_DAYS", 7)
 ARKI_BASE_URL = os.environ.get("ARKI_BASE_URL", "http://127.0.0.1:8000")
 
 # The logs' daily signed checkpoints (audit/checkpoints.py): the directory the files are written

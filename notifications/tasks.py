@@ -1,15 +1,18 @@
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.mail import EmailMessage
+from django.utils import timezone
 from django_tasks import task
+
+from notifications import services
 
 
 @task()
-def deliver_email(to: str, subject: str, body: str, attachments: list[list[str]]) -> None:
-    message = EmailMessage(
-        subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to]
-    )
-    for filename, content, mimetype in attachments:
-        message.attach(filename, content, mimetype)
-    message.send()
+def deliver_email(outgoing_email_id: int) -> str:
+    """Send one email of the outbox; the task row holds only its id."""
+    return services.deliver(outgoing_email_id)
+
+
+@task()
+def prune_outbox_task() -> dict[str, int]:
+    """Periodic: remove delivered and failed emails and finished task rows after a short time."""
+    return services.prune_outbox(now=timezone.now())

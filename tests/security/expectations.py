@@ -142,6 +142,7 @@ EXPECTATIONS: dict[str, Expect] = {
     "audit:search": only(OFFICERS, "data_protection_officer"),
     "audit:verify": only(OFFICERS, "data_protection_officer"),
     "audit:break_glass": only(OFFICERS, "data_protection_officer"),
+    "accounts:role_grants": only(OFFICERS, "data_protection_officer"),
     "audit:review": expect(OFFICERS, data_protection_officer=405),  # the gate, then POST only
     # The client's report names the child: a personal view for the officer only, logged.
     "audit:client_report": expect(OFFICER_REPORT, personal=True, data_protection_officer=200),
