@@ -274,3 +274,29 @@ def test_emergency_access_tells_the_data_protection_officers_at_once(
     assert "Eeli" not in text and "Virtanen" not in text
     assert "Salainen syy" not in text  # the reason stays in Arki
     assert reverse("audit:break_glass") in message.body
+
+
+def test_my_requests_stops_pointing_to_a_network_after_a_ban(client, kaakkuri, children):
+    from contacts import services as contact_services
+    from contacts.models import Source
+    from contacts.tests.helpers import contact_data, coordinator_of
+
+    coordinator = coordinator_of(kaakkuri, children)
+    sender = professional(email="kuraattori@example.fi")
+    contact, _created = contact_services.record_contact(
+        recorded_by=sender, source=Source.REQUEST, data=contact_data(kaakkuri, children)
+    )
+    network = contact_services.convene(
+        contact=contact,
+        by=coordinator,
+        expected_version=contact.version,
+        subject_name="Eeli Virtanen",
+        subject_birth_date=None,
+    )
+    link = reverse("networks:detail", args=[network.pk])
+    client.force_login(sender)
+    assert link in client.get(reverse("contacts:my_requests")).text
+    assert link in client.get(reverse("contacts:detail", args=[contact.pk])).text
+    ban(network, coordinator, service=sender.positions.get().service)
+    assert link not in client.get(reverse("contacts:my_requests")).text
+    assert link not in client.get(reverse("contacts:detail", args=[contact.pk])).text
