@@ -146,26 +146,30 @@ def record_consent(
 
 @transaction.atomic
 def withdraw_consent(*, consent: ConsentRecord, by: Any, how: str) -> ConsentRecord:
-    """Withdraw at once; tell the other participants that their access has ended."""
+    """Withdraw at once; tell the participants whose access (or memo) the withdrawal ended."""
     consent = ConsentRecord.objects.select_for_update().get(pk=consent.pk)
     if consent.withdrawn_at is not None:
         raise ValidationError(_("The consent was already withdrawn."))
+    network = consent.network
+    before = set(receiving(network.participants.all()).values_list("pk", flat=True))
     consent.withdrawn_at = timezone.now()
     consent.withdrawn_how = how
     consent.withdrawn_recorded_by = by
     consent.save(update_fields=["withdrawn_at", "withdrawn_how", "withdrawn_recorded_by"])
-    network = consent.network
     if is_withdrawn(network, consent.scope):
-        _tell_participants(network, consent.scope, by)
+        if consent.scope == ConsentScope.SHARE:
+            told = before - set(receiving(network.participants.all()).values_list("pk", flat=True))
+        else:  # the memo goes to the professionals who still take part
+            told = before - set(
+                network.participants.filter(kind__is_family=True).values_list("pk", flat=True)
+            )
+        _tell_participants(network, consent.scope, by, told)
     return consent
 
 
-def _tell_participants(network: Network, scope: str, by: Any) -> None:
-    for participant in network.participants.filter(removed_at__isnull=True).select_related(
-        "user", "kind"
-    ):
-        own_family = participant.kind.is_family and participant.kind.code in OWN_FAMILY_KINDS
-        if not participant.email or own_family or participant.user_id == by.pk:
+def _tell_participants(network: Network, scope: str, by: Any, told: set[int]) -> None:
+    for participant in network.participants.filter(pk__in=told).select_related("user", "kind"):
+        if not participant.email or participant.user_id == by.pk:
             continue
         language = (
             participant.user.preferred_language if participant.user else network.family_language

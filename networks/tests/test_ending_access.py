@@ -300,3 +300,25 @@ def test_my_requests_stops_pointing_to_a_network_after_a_ban(client, kaakkuri, c
     ban(network, coordinator, service=sender.positions.get().service)
     assert link not in client.get(reverse("contacts:my_requests")).text
     assert link not in client.get(reverse("contacts:detail", args=[contact.pk])).text
+
+
+def test_the_withdrawal_notice_goes_to_those_whose_access_it_ended(
+    world, django_capture_on_commit_callbacks
+):
+    network, _meeting, coordinator, teacher = world
+    services.add_participant(
+        network=network,
+        by=coordinator,
+        kind=network.programme.participant_kinds.get(code="everyday-adult"),
+        name="Valmentaja Ville",
+        email="ville@example.fi",
+    )
+    nurse = professional(email="terveydenhoitaja@example.fi", service_name="Neuvola")
+    services.add_participant(network=network, by=coordinator, kind=teacher.kind, user=nurse)
+    ban(network, coordinator, service=nurse.positions.get().service)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        withdraw_share(network, coordinator)
+    assert sent_to("ville@example.fi") and sent_to(teacher.email)
+    # The banned nurse lost access already: the withdrawal is not theirs to hear of.
+    assert not sent_to(nurse.email) and not sent_to("maija@example.fi")
