@@ -10,12 +10,12 @@ from datetime import timedelta
 import pytest
 from django.contrib import admin
 from django.core import mail
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
 from meetings.models import Promise
 from meetings.reminders import send_promise_reminders
+from notifications.tests.test_outbox import run_worker
 from tests.security.world import CHILD_A, MOTHER_A, NOT_PART, PART, build_world
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +57,7 @@ def test_no_admin_page_shows_an_email_body_a_link_token_or_a_promise(settings):
 
     queued = assert_no_personal_content(client, secrets)
 
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    run_worker()
     bodies = " ".join(message.body for message in mail.outbox)
     # The secrets were really sent, so their absence from the admin pages means something.
     assert all(token in bodies for token in tokens) and PROMISE in bodies

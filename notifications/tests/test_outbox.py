@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 from smtplib import SMTPRecipientsRefused
+from unittest.mock import patch
 
 import pytest
 from django.core import mail
@@ -30,7 +31,9 @@ def database_queue(settings):
 
 
 def run_worker() -> None:
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    """What ``manage.py db_worker`` does, inside the test's transaction (which it would close)."""
+    with patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
 
 
 def send_one() -> None:
