@@ -15,10 +15,13 @@ REPORT_WORK_MEM = "64MB"
 @contextmanager
 def report_memory() -> Iterator[None]:
     """A transaction in which PostgreSQL may use more memory per sort or hash (``work_mem``)
-    for a large grouped query. ``SET LOCAL`` ends with the transaction; other databases are
-    unaffected."""
+    for a large grouped query. ``SET LOCAL`` ends with the transaction. Other databases get
+    no transaction: on SQLite one would take the write lock (``transaction_mode="IMMEDIATE"``)
+    and make every save wait for the report."""
+    if connection.vendor != "postgresql":
+        yield
+        return
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute(f"SET LOCAL work_mem = '{REPORT_WORK_MEM}'")
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL work_mem = '{REPORT_WORK_MEM}'")
         yield
