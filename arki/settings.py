@@ -292,6 +292,8 @@ CACHES = {
 # How long computed indicator figures stay cached at most (0: never cached).
 ARKI_INDICATOR_CACHE_SECONDS = env.get_int("ARKI_INDICATOR_CACHE_SECONDS", 3600)
 ARKI_INSTALLATION_NAME = os.environ.get("ARKI_INSTALLATION_NAME", "Arki")
+# Identities a coordinator may check for an open network in an hour (contacts.selectors).
+ARKI_IDENTITY_CHECKS_PER_HOUR = env.get_int("ARKI_IDENTITY_CHECKS_PER_HOUR", 10)
 # Seconds a PDF (memo, minutes) may take before its render is stopped (core.pdf).
 ARKI_PDF_TIME_LIMIT = env.get_int("ARKI_PDF_TIME_LIMIT", 20)
 # Enqueued by `manage.py scheduler` (started by `make run`) for the background worker.

@@ -14,17 +14,19 @@ row with :func:`record_access`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.http import HttpRequest, HttpResponseBase
 
-from audit.models import AccessLog, Action, DisclosureLog
+from audit import policy
+from audit.models import AccessLog, DisclosureLog
+from audit.policy import Basis, Permission
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -94,21 +96,21 @@ class HasRole:
 
 @dataclass(frozen=True)
 class PersonalRecord:
-    """A view of one person's data: a signed-in user passes the gate; the record decides.
+    """A view of one person's data: a signed-in user passes the gate; the catalogue decides.
 
-    ``decide(user, subject)`` returns the basis (e.g. "own-record",
-    "participant", "coordinator") or None when the user has no need to know.
+    The view declares the catalogue actions it performs (``@access_rule(NETWORK,
+    NetworkAction.READ)``) and asks :func:`require_access` for each record it shows or changes.
     """
 
     name: str
-    decide: Callable[[Any, models.Model], str | None]
     personal: bool = True
+    anyone_may_ask: bool = False  # e.g. a family member's link: the code prompt needs no account
 
     def allows_user(self, user: Any) -> bool:
-        return bool(user.is_authenticated and user.is_active)
+        return self.anyone_may_ask or bool(user.is_authenticated and user.is_active)
 
     def basis_for(self, user: Any, subject: models.Model) -> str | None:
-        return self.decide(user, subject)
+        return None
 
 
 @dataclass(frozen=True)
@@ -133,8 +135,13 @@ PUBLIC = Public()
 SIGNED_IN = SignedIn()
 
 
-def access_rule(rule: Rule) -> Callable[[ViewFunc], ViewFunc]:
-    """Declare the access rule of a view (function or ``View.as_view()``)."""
+def access_rule(rule: Rule, *actions: Permission) -> Callable[[ViewFunc], ViewFunc]:
+    """Declare the access rule of a view (function or ``View.as_view()``) and, for a personal
+    rule, the catalogue actions (``audit.policy``) it may ask :func:`require_access` for."""
+    if rule.personal and not actions:
+        raise ImproperlyConfigured(f"a {rule.name} view must name its catalogue actions")
+    if actions and not rule.personal:
+        raise ImproperlyConfigured("catalogue actions belong to views with a personal rule")
 
     def decorate(view: ViewFunc) -> ViewFunc:
         @wraps(view)
@@ -144,6 +151,7 @@ def access_rule(rule: Rule) -> Callable[[ViewFunc], ViewFunc]:
                     return redirect_to_login(request.get_full_path())
                 raise PermissionDenied
             request.access_rule = rule  # type: ignore[attr-defined]
+            request.access_actions = actions  # type: ignore[attr-defined]
             request.access_checked = False  # type: ignore[attr-defined]
             response = view(request, *args, **kwargs)
             if rule.personal and not request.access_checked and response.status_code < 400:  # type: ignore[attr-defined]
@@ -153,6 +161,7 @@ def access_rule(rule: Rule) -> Callable[[ViewFunc], ViewFunc]:
             return response
 
         guarded.access_rule = rule  # type: ignore[attr-defined]
+        guarded.access_actions = actions  # type: ignore[attr-defined]
         return guarded  # type: ignore[return-value]
 
     return decorate
@@ -164,39 +173,56 @@ def subject_key(subject: models.Model) -> tuple[str, str]:
 
 def require_access(
     request: HttpRequest,
-    subject: models.Model,
-    action: str = Action.VIEW,
+    record: models.Model,
+    action: Permission,
     actor_label: str = "",
-    allowed: Collection[str] | None = None,
-) -> str:
-    """Decide whether the request's user may act on ``subject``; log it; refuse with 403.
+) -> Basis:
+    """Ask the catalogue whether the request's user may perform ``action`` on ``record``; write
+    one access-log row either way; refuse with 403.
 
-    Returns the basis on which access was granted. ``allowed`` narrows the bases that suffice
-    for this action (e.g. only "coordinator" may change a record): a user whose basis is not
-    among them is refused and the one log row says so. ``actor_label`` names an actor without
-    an account (a family member's personal link).
+    Returns the basis on which the action is allowed. A user who holds a basis that does not
+    suffice for the action (a participant asking to change the participants) is refused and the
+    row says so. ``actor_label`` names an actor without an account (a family member's link).
     """
     rule: Rule | None = getattr(request, "access_rule", None)
     if rule is None or not rule.personal:
         raise ImproperlyConfigured("require_access() needs a view declared with a personal rule")
-    basis = rule.basis_for(request.user, subject)
-    granted = basis is not None and (allowed is None or basis in allowed)
+    if action not in getattr(request, "access_actions", ()):
+        raise ImproperlyConfigured(f"the view does not declare the action {action}")
+    decision = policy.decide(request.user, record, action, request)
     match = getattr(request, "resolver_match", None)
     record_access(
         actor=request.user,
-        subject=subject,
-        action=action,
-        basis=basis or "",
-        success=granted,
+        subject=policy.logged_subject(record, action.kind),
+        action=action.log_action(request.method or "GET"),
+        basis=decision.logged_basis,
+        success=decision.granted,
         request_id=getattr(request, "request_id", ""),
         view_name=match.view_name if match else "",
         actor_label=actor_label,
     )
     request.access_checked = True  # type: ignore[attr-defined]
-    if not granted:
+    if decision.basis is None:
         raise PermissionDenied
-    assert basis is not None
-    return basis
+    return decision.basis
+
+
+def record_or_refuse(queryset: Any, **lookup: Any) -> Any:
+    """The record a personal view is asked about, or the refusal a forbidden one gets (403).
+
+    Network, meeting and contact numbers run in sequence: answering 404 for an unknown number
+    and 403 for someone else's would let anyone list which numbers exist. ``queryset`` is a
+    model or a queryset, as for ``get_object_or_404``.
+    """
+    manager: Any = (
+        queryset._default_manager
+        if isinstance(queryset, type) and issubclass(queryset, models.Model)
+        else queryset
+    )
+    try:
+        return manager.get(**lookup)
+    except ObjectDoesNotExist:
+        raise PermissionDenied from None
 
 
 def shows_no_personal_data(request: HttpRequest) -> None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from audit.models import Action
+from audit.models import Action, Basis
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -16,7 +16,9 @@ class LogSearchForm(forms.Form):
     action = forms.ChoiceField(
         label=_("Action"), choices=[("", _("All actions")), *Action.choices], required=False
     )
-    basis = forms.CharField(label=_("Basis"), max_length=60, required=False)
+    basis = forms.ChoiceField(
+        label=_("Basis"), choices=[("", _("All bases")), *Basis.choices], required=False
+    )
     refused = forms.BooleanField(label=_("Only refused attempts"), required=False)
 
 

@@ -100,6 +100,34 @@ class Action(models.TextChoices):
     EXPORT = "export", _("exported")
 
 
+class Basis(models.TextChoices):
+    """Why someone may process a person's data: the one list used by the catalogue, the access
+    log and the data protection officer's pages."""
+
+    COORDINATOR = "coordinator", _("coordinator of the area and programme")
+    INITIATOR = "initiator", _("professional who started the network")
+    PARTICIPANT = "participant", _("participant of the network")
+    BREAK_GLASS = "break-glass", _("emergency access")
+    SENDER = "sender", _("professional who sent or recorded the contact")
+    FAMILY_LINK = "family-link", _("family member's own link")
+    WORK_CONTACT = "work-contact", _("work contact details in the directory")
+    DATA_PROTECTION_OFFICER = "data-protection-officer", _("data protection officer")
+    DATA_SUBJECT_REQUEST = "data-subject-request", _("the data subject's request (GDPR art. 15)")
+    RETENTION = "retention", _("end of the retention period")
+    DUPLICATE_CHECK = (
+        "duplicate-check",
+        _("check for an open network when convening (told only that one exists)"),
+    )
+
+
+def basis_label(code: str) -> str:
+    """The basis in the reader's language; an older free-text basis as it was written."""
+    try:
+        return str(Basis(code).label)
+    except ValueError:
+        return code
+
+
 class AccessLog(ChainedLog):
     """One append-only row per access to a person's data, successful or refused."""
 
@@ -144,6 +172,10 @@ class AccessLog(ChainedLog):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.subject_type}:{self.subject_id}"
+
+    @property
+    def basis_label(self) -> str:
+        return basis_label(self.basis)
 
 
 class DisclosureChannel(models.TextChoices):
@@ -196,3 +228,7 @@ class DisclosureLog(ChainedLog):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.channel} {self.subject_type}:{self.subject_id} → {self.recipient}"
+
+    @property
+    def basis_label(self) -> str:
+        return basis_label(self.basis)

@@ -7,21 +7,24 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from audit.access import PersonalRecord
+from audit.policy import Basis
 from contacts.models import Contact
 from networks.access import coordinator_scope, is_coordinator_of
 
 
-def contact_basis(user: Any, contact: Any) -> str | None:
-    if not isinstance(contact, Contact):
-        return None
+def contact_bases(user: Any, contact: Contact, request: Any = None) -> frozenset[Basis]:
+    """The coordinators of the contact's area and programme; the professional who sent it."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    held: set[Basis] = set()
     if is_coordinator_of(user, contact.area_id, contact.programme_id):
-        return "coordinator"
+        held.add(Basis.COORDINATOR)
     if user.pk in (contact.recorded_by_id, contact.contact_person_id):
-        return "sender"
-    return None
+        held.add(Basis.SENDER)
+    return frozenset(held)
 
 
-CONTACT = PersonalRecord(name="contact", decide=contact_basis)
+CONTACT = PersonalRecord(name="contact")
 
 
 def contacts_coordinated_by(user: Any) -> QuerySet[Contact]:

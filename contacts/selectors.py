@@ -6,9 +6,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
+from audit.models import AccessLog, Action
 from contacts.access import contacts_coordinated_by
 from contacts.models import Contact, Outcome
 from networks.access import coordinator_scope
@@ -83,3 +85,22 @@ def coordinator_queue(user: Any, area: Any = None, programme: Any = None) -> Que
         ),
         overdue_meetings=list(meetings.filter(starts_at__lt=now).order_by("starts_at")),
     )
+
+
+CONVENE_VIEW = "contacts:convene"
+
+
+def too_many_identity_checks(user: Any) -> bool:
+    """Whether the user has checked more identities for an open network within the last hour
+    than ``ARKI_IDENTITY_CHECKS_PER_HOUR``, counting the check being made.
+
+    Each check (a POST of the convene form) writes an access-log row against the contact before
+    anything is looked up, so the log itself is the counter: shared by every process and node, and kept as long as the
+    log. The limit (``ARKI_IDENTITY_CHECKS_PER_HOUR``) stops probing for other areas' families
+    name by name.
+    """
+    since = timezone.now() - timedelta(hours=1)
+    made = AccessLog.objects.filter(
+        actor=user, view_name=CONVENE_VIEW, action=Action.UPDATE, success=True, at__gte=since
+    ).count()
+    return made > settings.ARKI_IDENTITY_CHECKS_PER_HOUR

@@ -168,6 +168,19 @@ def give_advice(*, contact: Contact, by: Any, expected_version: int, advice: str
     return locked
 
 
+def check_ready_to_convene(contact: Contact) -> None:
+    """Refuse before anything is looked up: without the family's agreement or a legal ground,
+    nobody searches for the child's or client's open network either."""
+    if contact.consent == Consent.NOT_YET:
+        raise ValidationError(
+            {
+                "consent": _(
+                    "Ask the family first: a network is convened with their agreement or on a legal ground."
+                )
+            }
+        )
+
+
 @transaction.atomic
 def convene(
     *,
@@ -188,19 +201,12 @@ def convene(
     own_worker_role = network_services.role(contact.programme, "own-worker")
     if own_worker_role is not None and own_worker is None:
         raise ValidationError({"own_worker": _("Name the client's own worker.")})
+    check_ready_to_convene(contact)
     if open_networks_matching(subject_name, subject_birth_date).exists():
         raise ValidationError(
             {
                 "subject_name": _(
                     "This child or client already has an open network. Join the contact to it."
-                )
-            }
-        )
-    if contact.consent == Consent.NOT_YET:
-        raise ValidationError(
-            {
-                "consent": _(
-                    "Ask the family first: a network is convened with their agreement or on a legal ground."
                 )
             }
         )

@@ -5,16 +5,15 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
-from audit.access import SIGNED_IN, HasRole, access_rule, record_access, require_access
-from audit.models import Action
+from audit.access import SIGNED_IN, HasRole, access_rule, record_or_refuse, require_access
+from audit.policy import ContactAction, NetworkAction
 from contacts import services
 from contacts.access import CONTACT, contacts_sent_by
 from contacts.forms import (
@@ -27,10 +26,10 @@ from contacts.forms import (
     QueueFilterForm,
 )
 from contacts.models import Contact, Source
-from contacts.selectors import coordinator_queue
+from contacts.selectors import coordinator_queue, too_many_identity_checks
 from core.errors import StaleEdit, ValidationError
 from core.forms import apply_errors
-from networks.access import networks_visible_to
+from networks.access import disclose_matches, networks_visible_to
 from networks.models import Network
 from networks.selectors import open_networks_matching
 from networks.services import role
@@ -122,38 +121,40 @@ def my_requests(request: HttpRequest) -> HttpResponse:
         .select_related("area", "programme", "network")
         .order_by("-received_at")
     )
-    return render(request, "contacts/my_requests.html", {"requests": requests})
+    # A ban or a withdrawal takes the network out of the sender's view: no link, no number.
+    visible = set(
+        networks_visible_to(request.user)
+        .filter(pk__in=[c.network_id for c in requests if c.network_id])
+        .values_list("pk", flat=True)
+    )
+    return render(
+        request, "contacts/my_requests.html", {"requests": requests, "visible_networks": visible}
+    )
 
 
-COORDINATOR_ONLY = {"coordinator"}
-
-
-@access_rule(CONTACT)
+@access_rule(CONTACT, ContactAction.READ)
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    contact = get_object_or_404(
+    contact = record_or_refuse(
         Contact.objects.select_related(
             "area", "programme", "age_band", "contact_person", "network"
         ),
         pk=pk,
     )
-    basis = require_access(request, contact, Action.VIEW)
+    basis = require_access(request, contact, ContactAction.READ)
     context = {
         "contact": contact,
-        "is_coordinator": basis == "coordinator",
+        "is_coordinator": basis in ContactAction.HANDLE.bases,
         "advice_form": AdviceForm(initial={"version": contact.version}),
+        "network_visible": contact.network_id is not None
+        and networks_visible_to(request.user).filter(pk=contact.network_id).exists(),
     }
     return render(request, "contacts/detail.html", context)
 
 
-@access_rule(CONTACT)
+@access_rule(CONTACT, ContactAction.HANDLE)
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
-    contact = get_object_or_404(Contact, pk=pk)
-    require_access(
-        request,
-        contact,
-        Action.UPDATE if request.method == "POST" else Action.VIEW,
-        allowed=COORDINATOR_ONLY,
-    )
+    contact = record_or_refuse(Contact, pk=pk)
+    require_access(request, contact, ContactAction.HANDLE)
     initial = {"submission_token": contact.submission_token, "version": contact.version}
     form = ContactForm(request.POST or None, instance=contact, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -186,10 +187,10 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@access_rule(CONTACT)
+@access_rule(CONTACT, ContactAction.HANDLE)
 def advice(request: HttpRequest, pk: int) -> HttpResponse:
-    contact = get_object_or_404(Contact, pk=pk)
-    require_access(request, contact, Action.UPDATE, allowed=COORDINATOR_ONLY)
+    contact = record_or_refuse(Contact, pk=pk)
+    require_access(request, contact, ContactAction.HANDLE)
     form = AdviceForm(request.POST)
     if form.is_valid():
         try:
@@ -212,89 +213,95 @@ def advice(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("contacts:detail", pk=contact.pk)
 
 
-@access_rule(CONTACT)
+@access_rule(CONTACT, ContactAction.HANDLE)
 def convene(request: HttpRequest, pk: int) -> HttpResponse:
-    """Convene the network: identify the child or client, check for an open network first."""
-    contact = get_object_or_404(Contact.objects.select_related("area", "programme"), pk=pk)
-    require_access(
-        request,
-        contact,
-        Action.UPDATE if request.method == "POST" else Action.VIEW,
-        allowed=COORDINATOR_ONLY,
-    )
+    """Convene the network: identify the child or client, check for an open network first.
+
+    The check names only the open networks the coordinator may see; one outside their need to
+    know is disclosed only as "contact the other area's coordinator", and every match is
+    access-logged against the matched network (``networks.access.disclose_matches``).
+    """
+    contact = record_or_refuse(Contact.objects.select_related("area", "programme"), pk=pk)
+    require_access(request, contact, ContactAction.HANDLE)
     needs_own_worker = role(contact.programme, "own-worker") is not None
     form = ConveneForm(
         request.POST or None,
         initial={"version": contact.version},
         needs_own_worker=needs_own_worker,
     )
-    matches: list[Network] = []
+    matches = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        matches = list(
-            open_networks_matching(data["subject_name"], data["subject_birth_date"]).select_related(
-                "area", "programme"
+        try:
+            services.check_ready_to_convene(contact)
+            if too_many_identity_checks(request.user):
+                raise ValidationError(
+                    _(
+                        "You have checked many identities within the last hour. Wait a while "
+                        "before the next check; if this is urgent, ask another coordinator."
+                    )
+                )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            matches = disclose_matches(
+                request,
+                open_networks_matching(
+                    data["subject_name"], data["subject_birth_date"]
+                ).select_related("area", "programme"),
             )
-        )
-        if not matches:
-            try:
-                network = services.convene(
-                    contact=contact,
-                    by=request.user,
-                    expected_version=data["version"],
-                    subject_name=data["subject_name"],
-                    subject_birth_date=data["subject_birth_date"],
-                    own_worker=data.get("own_worker"),
-                    family_language=data["family_language"],
-                )
-            except StaleEdit:
-                form.add_error(
-                    None, _("Someone else handled this contact at the same time. Check it again.")
-                )
-            except ValidationError as error:
-                apply_errors(form, error)
-            else:
-                messages.success(
-                    request, _("The network was opened. Invite the participants next.")
-                )
-                return redirect("networks:detail", pk=network.pk)
-    visible = set(
-        networks_visible_to(request.user)
-        .filter(pk__in=[m.pk for m in matches])
-        .values_list("pk", flat=True)
-    )
+            if not matches.shown and not matches.elsewhere:
+                try:
+                    network = services.convene(
+                        contact=contact,
+                        by=request.user,
+                        expected_version=data["version"],
+                        subject_name=data["subject_name"],
+                        subject_birth_date=data["subject_birth_date"],
+                        own_worker=data.get("own_worker"),
+                        family_language=data["family_language"],
+                    )
+                except StaleEdit:
+                    form.add_error(
+                        None,
+                        _("Someone else handled this contact at the same time. Check it again."),
+                    )
+                except ValidationError as error:
+                    apply_errors(form, error)
+                else:
+                    messages.success(
+                        request, _("The network was opened. Invite the participants next.")
+                    )
+                    return redirect("networks:detail", pk=network.pk)
     return render(
         request,
         "contacts/convene.html",
-        {"contact": contact, "form": form, "matches": matches, "visible": visible},
+        {"contact": contact, "form": form, "matches": matches},
     )
 
 
 @require_POST
-@access_rule(CONTACT)
+@access_rule(CONTACT, ContactAction.HANDLE, NetworkAction.JOIN_CONTACT)
 def join(request: HttpRequest, pk: int) -> HttpResponse:
-    contact = get_object_or_404(Contact, pk=pk)
-    require_access(request, contact, Action.UPDATE, allowed=COORDINATOR_ONLY)
+    contact = record_or_refuse(Contact, pk=pk)
+    require_access(request, contact, ContactAction.HANDLE)
     form = JoinForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose the network to join."))
         return redirect("contacts:convene", pk=contact.pk)
-    network = get_object_or_404(Network, pk=form.cleaned_data["network"])
+    network = record_or_refuse(Network, pk=form.cleaned_data["network"])
+    # Only a network in the coordinator's own need to know; refused and logged otherwise.
+    require_access(request, network, NetworkAction.JOIN_CONTACT)
     matching = open_networks_matching(
         form.cleaned_data["subject_name"], form.cleaned_data["subject_birth_date"]
     )
     if not matching.filter(pk=network.pk).exists():
-        # Not the open network of the child the coordinator identified: no need to know.
-        record_access(
-            actor=request.user,
-            subject=network,
-            action=Action.UPDATE,
-            basis="",
-            success=False,
-            request_id=getattr(request, "request_id", ""),
-            view_name="contacts:join",
+        # Not the open network of the child the coordinator identified.
+        messages.error(
+            request,
+            _("The network is not the open network of the child or client you identified."),
         )
-        raise PermissionDenied
+        return redirect("contacts:convene", pk=contact.pk)
     try:
         services.join_network(
             contact=contact,

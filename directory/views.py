@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,21 +12,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.middleware import HtmxDetails
 
 from accounts.models import Role
-from audit.access import SIGNED_IN, HasRole, PersonalRecord, access_rule, require_access
-from audit.models import Action
+from audit.access import SIGNED_IN, HasRole, access_rule, require_access
+from audit.policy import DirectoryPersonAction
 from directory import hsds, selectors, services
+from directory.access import DIRECTORY_PERSON
 from directory.forms import ActorMapForm, ImportForm, SearchForm
 
 PAGE_SIZE = 25
 DIRECTORY_KEEPERS = HasRole((Role.DEVELOPER_WORKER.value, Role.ADMINISTRATOR.value))
-
-
-def listed_professional(user: Any, subject: Any) -> str | None:
-    """Any signed-in user may see the work contact details of a professional in the directory."""
-    return "work-contact" if selectors.is_listed_professional(subject) else None
-
-
-DIRECTORY_PERSON = PersonalRecord(name="directory-person", decide=listed_professional)
 
 
 def _is_htmx_fragment_request(request: HttpRequest) -> bool:
@@ -70,11 +61,11 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "directory/organisation_detail.html", {"organisation": organisation})
 
 
-@access_rule(DIRECTORY_PERSON)
+@access_rule(DIRECTORY_PERSON, DirectoryPersonAction.READ)
 @require_GET
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.person_for_detail(pk)
-    require_access(request, person, Action.VIEW)
+    require_access(request, person, DirectoryPersonAction.READ)
     return render(request, "directory/person_detail.html", {"person": person})
 
 

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from audit.access import PersonalRecord
+from audit.policy import Basis
 from family.models import FamilyLink
 from family.services import SESSION_MINUTES
 
@@ -28,16 +29,12 @@ def is_open_in_session(request: HttpRequest, link: FamilyLink) -> bool:
     return bool(until) and datetime.fromisoformat(until) > timezone.now() and link.is_usable
 
 
-def family_basis(user: Any, subject: Any) -> str | None:
-    """The view marks the network as opened through a verified link before asking."""
-    return "family-link" if getattr(subject, "opened_by_family_link", False) else None
+def family_link_bases(user: Any, link: FamilyLink, request: Any = None) -> frozenset[Basis]:
+    """The family member's own link, once its one-time code was verified in this session."""
+    if request is not None and is_open_in_session(request, link):
+        return frozenset({Basis.FAMILY_LINK})
+    return frozenset()
 
 
-class FamilyLinkRule(PersonalRecord):
-    """Anyone may reach the code page; the plan itself needs a verified link."""
-
-    def allows_user(self, user: Any) -> bool:
-        return True
-
-
-FAMILY_LINK = FamilyLinkRule(name="family-link", decide=family_basis)
+# Anyone may reach the code page; the plan itself needs a verified link.
+FAMILY_LINK = PersonalRecord(name="family-link", anyone_may_ask=True)

@@ -9,8 +9,15 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from audit.access import access_rule, record_access, require_access, shows_no_personal_data
-from audit.models import Action
+from audit.access import (
+    access_rule,
+    record_access,
+    record_or_refuse,
+    require_access,
+    shows_no_personal_data,
+)
+from audit.models import Action, Basis
+from audit.policy import FamilyLinkAction, NetworkAction
 from core.errors import ValidationError
 from family import services
 from family.access import FAMILY_LINK, is_open_in_session, open_in_session
@@ -19,14 +26,12 @@ from family.models import FamilyLink
 from meetings.models import Promise, PromiseStatus
 from meetings.services import goal_chart, goal_progress
 from networks.access import NETWORK
-from networks.models import Participant
+from networks.models import Network, Participant
 from networks.selectors import next_meeting
 from networks.timeline import network_timeline
 
-MANAGERS = {"coordinator", "initiator"}
 
-
-@access_rule(FAMILY_LINK)
+@access_rule(FAMILY_LINK, FamilyLinkAction.OPEN_PLAN)
 def plan(request: HttpRequest, token: str) -> HttpResponse:
     """The personal link: asks the one-time code, then shows the family's own plan."""
     link = services.find_link(token)
@@ -50,9 +55,7 @@ def plan(request: HttpRequest, token: str) -> HttpResponse:
             actor=None,
             subject=network,
             action=Action.VIEW,
-            basis="family-link: wrong code"
-            if result == services.CodeResult.WRONG
-            else "family-link: locked",
+            basis=Basis.FAMILY_LINK,
             success=False,
             request_id=getattr(request, "request_id", ""),
             view_name="family:plan",
@@ -86,8 +89,7 @@ def plan(request: HttpRequest, token: str) -> HttpResponse:
     if not is_open_in_session(request, link):
         shows_no_personal_data(request)
         return render(request, "family/code.html", {"form": CodeForm(), "result": None})
-    network.opened_by_family_link = True  # type: ignore[attr-defined]
-    require_access(request, network, Action.VIEW, actor_label=label)
+    require_access(request, link, FamilyLinkAction.OPEN_PLAN, actor_label=label)
     meetings, goals = goal_progress(network)
     with translation.override(network.family_language):
         return render(
@@ -128,15 +130,16 @@ def open_feedback_link(participant: Participant) -> str | None:
 
 
 def _participant(request: HttpRequest, pk: int, participant_pk: int) -> Participant:
-    participant = get_object_or_404(
-        Participant.objects.select_related("network", "kind"), pk=participant_pk, network_id=pk
+    # The network first: an unknown network number is refused as a forbidden one.
+    network = record_or_refuse(Network, pk=pk)
+    require_access(request, network, NetworkAction.MANAGE_FAMILY_LINKS)
+    return get_object_or_404(
+        Participant.objects.select_related("network", "kind"), pk=participant_pk, network=network
     )
-    require_access(request, participant.network, Action.UPDATE, allowed=MANAGERS)
-    return participant
 
 
 @require_POST
-@access_rule(NETWORK)
+@access_rule(NETWORK, NetworkAction.MANAGE_FAMILY_LINKS)
 def create_link(request: HttpRequest, pk: int, participant_pk: int) -> HttpResponse:
     participant = _participant(request, pk, participant_pk)
     try:
@@ -153,7 +156,7 @@ def create_link(request: HttpRequest, pk: int, participant_pk: int) -> HttpRespo
 
 
 @require_POST
-@access_rule(NETWORK)
+@access_rule(NETWORK, NetworkAction.MANAGE_FAMILY_LINKS)
 def new_code(request: HttpRequest, pk: int, participant_pk: int, link_pk: int) -> HttpResponse:
     participant = _participant(request, pk, participant_pk)
     link = get_object_or_404(FamilyLink, pk=link_pk, participant=participant)
@@ -170,7 +173,7 @@ def new_code(request: HttpRequest, pk: int, participant_pk: int, link_pk: int) -
 
 
 @require_POST
-@access_rule(NETWORK)
+@access_rule(NETWORK, NetworkAction.MANAGE_FAMILY_LINKS)
 def revoke(request: HttpRequest, pk: int, participant_pk: int, link_pk: int) -> HttpResponse:
     participant = _participant(request, pk, participant_pk)
     link = get_object_or_404(FamilyLink, pk=link_pk, participant=participant)

@@ -6,14 +6,22 @@ from typing import cast
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
-from audit.access import SIGNED_IN, access_rule, record_access, record_disclosure, require_access
-from audit.models import Action, DisclosureChannel
+from audit.access import (
+    SIGNED_IN,
+    access_rule,
+    record_access,
+    record_disclosure,
+    record_or_refuse,
+    require_access,
+)
+from audit.models import Action, Basis, DisclosureChannel
+from audit.policy import MeetingAction, NetworkAction, Permission
 from core.errors import ValidationError
 from core.forms import apply_errors
 from meetings import memo, services
@@ -24,28 +32,19 @@ from networks import services as network_services
 from networks.access import NETWORK
 from networks.models import Meeting, Network
 
-MANAGERS = {"coordinator", "initiator"}
 
-
-def _meeting(
-    request: HttpRequest, meeting_pk: int, action: str, allowed: set[str] | None = None
-) -> tuple[Meeting, str]:
-    meeting = get_object_or_404(
+def _meeting(request: HttpRequest, meeting_pk: int, action: Permission) -> tuple[Meeting, Basis]:
+    meeting = record_or_refuse(
         Meeting.objects.select_related("network", "network__programme", "network__area"),
         pk=meeting_pk,
     )
-    return meeting, require_access(request, meeting.network, action, allowed=allowed)
+    return meeting, require_access(request, meeting, action)
 
 
-@access_rule(NETWORK)
+@access_rule(NETWORK, MeetingAction.RECORD)
 def record(request: HttpRequest, meeting_pk: int) -> HttpResponse:
     """Write the meeting record: the view, goals, life areas, promises and their review."""
-    meeting, _basis = _meeting(
-        request,
-        meeting_pk,
-        Action.UPDATE if request.method == "POST" else Action.VIEW,
-        allowed=MANAGERS,
-    )
+    meeting, _basis = _meeting(request, meeting_pk, MeetingAction.RECORD)
     network = meeting.network
     existing = MeetingRecord.objects.filter(meeting=meeting).first()
     open_promises = services.open_promises_before(meeting)
@@ -125,9 +124,9 @@ def _initial(meeting: Meeting, existing: MeetingRecord | None) -> dict[str, obje
     }
 
 
-@access_rule(NETWORK)
+@access_rule(NETWORK, MeetingAction.READ_MEMO)
 def memo_page(request: HttpRequest, meeting_pk: int) -> HttpResponse:
-    meeting, _basis = _meeting(request, meeting_pk, Action.VIEW)
+    meeting, _basis = _meeting(request, meeting_pk, MeetingAction.READ_MEMO)
     language = memo.memo_language(request.GET.get("lang"), meeting)
     with translation.override(language):
         return render(
@@ -141,10 +140,10 @@ def memo_page(request: HttpRequest, meeting_pk: int) -> HttpResponse:
         )
 
 
-@access_rule(NETWORK)
+@access_rule(NETWORK, MeetingAction.PRINT_MEMO)
 def memo_pdf(request: HttpRequest, meeting_pk: int) -> HttpResponse:
     """Download the memo as PDF; every download is written to the disclosure log."""
-    meeting, basis = _meeting(request, meeting_pk, Action.PRINT)
+    meeting, basis = _meeting(request, meeting_pk, MeetingAction.PRINT_MEMO)
     if consent.memo_stopped(meeting.network):
         messages.error(
             request, _("The family has withdrawn their consent: the memo is not distributed.")
@@ -158,7 +157,7 @@ def memo_pdf(request: HttpRequest, meeting_pk: int) -> HttpResponse:
         data=f"meeting memo {meeting.pk} ({language})",
         recipient=request.user.get_full_name() or str(request.user),  # type: ignore[union-attr]
         channel=DisclosureChannel.DOWNLOAD,
-        basis=f"network participant: {basis}",
+        basis=basis,
         request_id=getattr(request, "request_id", ""),
     )
     response = HttpResponse(pdf, content_type="application/pdf")
@@ -168,22 +167,15 @@ def memo_pdf(request: HttpRequest, meeting_pk: int) -> HttpResponse:
 
 @access_rule(SIGNED_IN)
 def my_promises(request: HttpRequest) -> HttpResponse:
-    """Each professional's open promises across networks, soonest first."""
-    promises = list(
-        Promise.objects.filter(
-            participant__user=cast(User, request.user),
-            participant__removed_at__isnull=True,
-            status=PromiseStatus.OPEN,
-        )
-        .select_related("network", "network__area", "made_in")
-        .order_by("due", "pk")
-    )
+    """Each professional's open promises across networks, soonest first; none where a removal,
+    a ban or a withdrawal has ended their participation (so none are logged as listed either)."""
+    promises = services.my_open_promises(cast(User, request.user))
     for network in {promise.network for promise in promises}:
         record_access(
             actor=request.user,
             subject=network,
             action=Action.LIST,
-            basis="participant",
+            basis=Basis.PARTICIPANT,
             success=True,
             request_id=getattr(request, "request_id", ""),
             view_name="meetings:my_promises",
@@ -191,16 +183,11 @@ def my_promises(request: HttpRequest) -> HttpResponse:
     return render(request, "meetings/my_promises.html", {"promises": promises})
 
 
-@access_rule(NETWORK)
+@access_rule(NETWORK, NetworkAction.CLOSE)
 def close(request: HttpRequest, pk: int) -> HttpResponse:
     """Close the work together with the family: open promises are resolved first."""
-    network = get_object_or_404(Network, pk=pk)
-    require_access(
-        request,
-        network,
-        Action.UPDATE if request.method == "POST" else Action.VIEW,
-        allowed=MANAGERS,
-    )
+    network = record_or_refuse(Network, pk=pk)
+    require_access(request, network, NetworkAction.CLOSE)
     form = CloseNetworkForm(request.POST or None)
     resolve_form = ResolvePromisesForm()
     if request.method == "POST" and form.is_valid():
@@ -232,10 +219,10 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@access_rule(NETWORK)
+@access_rule(NETWORK, NetworkAction.CLOSE)
 def resolve_promises(request: HttpRequest, pk: int) -> HttpResponse:
-    network = get_object_or_404(Network, pk=pk)
-    require_access(request, network, Action.UPDATE, allowed=MANAGERS)
+    network = record_or_refuse(Network, pk=pk)
+    require_access(request, network, NetworkAction.CLOSE)
     form = ResolvePromisesForm(request.POST)
     if form.is_valid():
         count = network_services.resolve_open_promises(

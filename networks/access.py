@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
 
 from accounts.models import Role
-from audit.access import PersonalRecord
-from networks.models import Network
+from audit import policy
+from audit.access import PersonalRecord, record_access
+from audit.policy import Basis, Kind, NetworkAction, Permission
+from networks.models import Meeting, Network
 
 
 def coordinator_scope(user: Any) -> Q:
@@ -35,28 +39,83 @@ def is_coordinator_of(user: Any, area_id: int, programme_id: int) -> bool:
     )
 
 
-def network_basis(user: Any, network: Any) -> str | None:
-    """The need-to-know basis: the coordinators always; participants and the initiator while the
-    family's consent stands and no ban names them; anyone else only through break-glass."""
+def network_bases(user: Any, network: Network, request: Any = None) -> frozenset[Basis]:
+    """The need-to-know bases a user holds on a network: the coordinators always; participants
+    and the initiator while the family's consent stands and no ban names them; anyone else only
+    through emergency access; the data protection officer for the client's report."""
     from networks import consent
 
-    if not isinstance(network, Network):
-        return None
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    held: set[Basis] = set()
     if network.coordinator_id == user.pk or is_coordinator_of(
         user, network.area_id, network.programme_id
     ):
-        return "coordinator"
+        held.add(Basis.COORDINATOR)
     if not consent.access_ended(user, network):
         if network.participants.filter(user=user, removed_at__isnull=True).exists():
-            return "participant"
+            held.add(Basis.PARTICIPANT)
         if network.initiator_id == user.pk:
-            return "initiator"
-    if consent.has_break_glass(user, network):
-        return "break-glass"
-    return None
+            held.add(Basis.INITIATOR)
+    if not held and consent.has_break_glass(user, network):
+        held.add(Basis.BREAK_GLASS)
+    if user.has_any_role((Role.DATA_PROTECTION_OFFICER,)):
+        held.add(Basis.DATA_PROTECTION_OFFICER)
+    return frozenset(held)
 
 
-NETWORK = PersonalRecord(name="network", decide=network_basis)
+def meeting_bases(user: Any, meeting: Meeting, request: Any = None) -> frozenset[Basis]:
+    return network_bases(user, meeting.network, request)
+
+
+def may(user: Any, network: Network, action: Permission) -> bool:
+    """Whether the user may perform the action (to show a button), without a log row."""
+    return action.allows(network_bases(user, network)) is not None
+
+
+NETWORK = PersonalRecord(name="network")
+
+
+@dataclass(frozen=True)
+class Matches:
+    """What a coordinator is told of the open networks found for an identity."""
+
+    shown: list[Network]  # named, with a link: networks the user may read
+    joinable: frozenset[int]  # of those, the ones a contact may be joined to by this user
+    elsewhere: int  # found outside the user's need to know: only "contact that coordinator"
+
+
+def disclose_matches(request: Any, networks: Iterable[Network]) -> Matches:
+    """The open networks found for an identity when convening: those the user may read, and how
+    many others exist outside their need to know.
+
+    Each match is access-logged against the matched network. A network the user may read is
+    named on its basis; any other is disclosed only as "another area's coordinator must be
+    contacted", on the duplicate check (no number, no area, no programme).
+    """
+    match = getattr(request, "resolver_match", None)
+    shown: list[Network] = []
+    joinable: set[int] = set()
+    elsewhere = 0
+    for network in networks:
+        held = policy.bases_held(request.user, network, Kind.NETWORK, request)
+        basis = NetworkAction.MATCH.allows(held | {Basis.DUPLICATE_CHECK}) or Basis.DUPLICATE_CHECK
+        record_access(
+            actor=request.user,
+            subject=network,
+            action=NetworkAction.MATCH.logged_as,
+            basis=basis,
+            success=True,
+            request_id=getattr(request, "request_id", ""),
+            view_name=match.view_name if match else "",
+        )
+        if basis == Basis.DUPLICATE_CHECK:
+            elsewhere += 1
+        else:
+            shown.append(network)
+            if NetworkAction.JOIN_CONTACT.allows(held):
+                joinable.add(network.pk)
+    return Matches(shown, frozenset(joinable), elsewhere)
 
 
 def networks_visible_to(user: Any) -> QuerySet[Network]:

@@ -246,20 +246,25 @@ def may_break_glass(user: Any) -> bool:
 
 
 @transaction.atomic
-def grant_break_glass(*, network: Network, user: Any, reason: str) -> BreakGlassGrant:
-    """Open the network for two hours; the data protection officers are told at once."""
+def grant_break_glass(*, network: Network | None, user: Any, reason: str) -> BreakGlassGrant:
+    """Open the network for two hours; the data protection officers are told at once.
+
+    ``network`` is None when no network has the number asked for. That number is refused with
+    exactly the words a network the user may not open is refused with (a ban names them), so
+    the form reveals neither which numbers exist nor that a ban does.
+    """
     if not may_break_glass(user):
         raise ValidationError(_("Only coordinators and professionals can use emergency access."))
-    if _bans_for(user).filter(network=network).exists():
-        raise ValidationError(
-            _(
-                "The client has banned disclosing their information to you or your service. "
-                "Emergency access cannot be used for this network; contact the coordinator."
-            )
-        )
     if len(reason.strip()) < MIN_REASON:
         raise ValidationError(
             {"reason": _("Explain why you need the information now (at least 20 characters).")}
+        )
+    if network is None or _bans_for(user).filter(network=network).exists():
+        raise ValidationError(
+            _(
+                "Emergency access cannot be used for this network number. Check the number; if "
+                "it is right, contact the coordinator of the child's or client's area."
+            )
         )
     grant = BreakGlassGrant.objects.create(
         network=network,

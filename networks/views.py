@@ -9,8 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from audit.access import SIGNED_IN, HasRole, access_rule, require_access
-from audit.models import Action
+from audit.access import SIGNED_IN, HasRole, access_rule, record_or_refuse, require_access
+from audit.models import Basis
+from audit.policy import NetworkAction, Permission
 from core.errors import StaleEdit, ValidationError
 from core.forms import apply_errors
 from family.models import FamilyLink
@@ -38,20 +39,16 @@ from networks.models import (
 from networks.selectors import next_meeting
 from networks.timeline import network_timeline
 
-MANAGERS = {"coordinator", "initiator"}
 
-
-def _network(
-    request: HttpRequest, pk: int, action: str, allowed: set[str] | None = None
-) -> tuple[Network, str]:
-    network = get_object_or_404(
+def _network(request: HttpRequest, pk: int, action: Permission) -> tuple[Network, Basis]:
+    network = record_or_refuse(
         Network.objects.select_related("area", "programme", "coordinator"), pk=pk
     )
-    return network, require_access(request, network, action, allowed=allowed)
+    return network, require_access(request, network, action)
 
 
-def _manage(request: HttpRequest, pk: int, action: str = Action.UPDATE) -> Network:
-    network, _basis = _network(request, pk, action, allowed=MANAGERS)
+def _manage(request: HttpRequest, pk: int, action: Permission) -> Network:
+    network, _basis = _network(request, pk, action)
     return network
 
 
@@ -66,9 +63,9 @@ def my_networks(request: HttpRequest) -> HttpResponse:
     return render(request, "networks/my_networks.html", {"networks": networks})
 
 
-@access_rule(NETWORK)
+@access_rule(NETWORK, NetworkAction.READ)
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    network, basis = _network(request, pk, Action.VIEW)
+    network, basis = _network(request, pk, NetworkAction.READ)
     participants = network.participants.filter(removed_at__isnull=True).select_related(
         "kind", "role", "service", "user"
     )
@@ -85,7 +82,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "promises": network.promises.select_related("participant").order_by("status", "due"),
         "participant_rows": [(p, latest_link.get(p.pk)) for p in participants],
         "now": timezone.now(),
-        "can_manage": basis in MANAGERS,
+        "can_manage": basis in NetworkAction.MANAGE_MEETINGS.bases,
         "participants": participants,
         "meetings": network.meetings.select_related("organiser").order_by("starts_at"),
         "next_meeting": next_meeting(network),
@@ -95,9 +92,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "networks/detail.html", context)
 
 
-@access_rule(NETWORK)
+@access_rule(NETWORK, NetworkAction.MANAGE_PARTICIPANTS)
 def add_participant(request: HttpRequest, pk: int) -> HttpResponse:
-    network = _manage(request, pk, Action.UPDATE if request.method == "POST" else Action.VIEW)
+    network = _manage(request, pk, NetworkAction.MANAGE_PARTICIPANTS)
     which = request.POST.get("which", request.GET.get("which", "professional"))
     professional_form = ProfessionalParticipantForm(
         network, request.POST if which == "professional" else None, prefix="pro"
@@ -149,18 +146,18 @@ def add_participant(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@access_rule(NETWORK)
+@access_rule(NETWORK, NetworkAction.MANAGE_PARTICIPANTS)
 def remove_participant(request: HttpRequest, pk: int, participant_pk: int) -> HttpResponse:
-    network = _manage(request, pk)
+    network = _manage(request, pk, NetworkAction.MANAGE_PARTICIPANTS)
     participant = get_object_or_404(Participant, pk=participant_pk, network=network)
     services.remove_participant(participant=participant, by=request.user)
     messages.success(request, _("The participant was removed from the network."))
     return redirect("networks:add_participant", pk=network.pk)
 
 
-@access_rule(NETWORK)
+@access_rule(NETWORK, NetworkAction.MANAGE_MEETINGS)
 def schedule_meeting(request: HttpRequest, pk: int) -> HttpResponse:
-    network = _manage(request, pk, Action.UPDATE if request.method == "POST" else Action.VIEW)
+    network = _manage(request, pk, NetworkAction.MANAGE_MEETINGS)
     form = MeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -186,18 +183,14 @@ def schedule_meeting(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _meeting(
-    request: HttpRequest, pk: int, meeting_pk: int, action: str = Action.UPDATE
-) -> Meeting:
-    network = _manage(request, pk, action)
+def _meeting(request: HttpRequest, pk: int, meeting_pk: int) -> Meeting:
+    network = _manage(request, pk, NetworkAction.MANAGE_MEETINGS)
     return get_object_or_404(Meeting, pk=meeting_pk, network=network)
 
 
-@access_rule(NETWORK)
+@access_rule(NETWORK, NetworkAction.MANAGE_MEETINGS)
 def move_meeting(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
-    meeting = _meeting(
-        request, pk, meeting_pk, Action.UPDATE if request.method == "POST" else Action.VIEW
-    )
+    meeting = _meeting(request, pk, meeting_pk)
     initial = {
         "version": meeting.version,
         "starts_at": meeting.starts_at,
@@ -243,11 +236,9 @@ def move_meeting(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse
     )
 
 
-@access_rule(NETWORK)
+@access_rule(NETWORK, NetworkAction.MANAGE_MEETINGS)
 def cancel_meeting(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
-    meeting = _meeting(
-        request, pk, meeting_pk, Action.UPDATE if request.method == "POST" else Action.VIEW
-    )
+    meeting = _meeting(request, pk, meeting_pk)
     form = CancelMeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -265,7 +256,7 @@ def cancel_meeting(request: HttpRequest, pk: int, meeting_pk: int) -> HttpRespon
 
 
 @require_POST
-@access_rule(NETWORK)
+@access_rule(NETWORK, NetworkAction.MANAGE_MEETINGS)
 def mark_held(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
     meeting = _meeting(request, pk, meeting_pk)
     try:
@@ -277,10 +268,10 @@ def mark_held(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
     return redirect("networks:detail", pk=meeting.network_id)
 
 
-@access_rule(NETWORK)
+@access_rule(NETWORK, NetworkAction.PRINT)
 def family_invitation(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
     """A printable invitation for the family."""
-    network, _basis = _network(request, pk, Action.PRINT)
+    network, _basis = _network(request, pk, NetworkAction.PRINT)
     meeting = get_object_or_404(
         Meeting, pk=meeting_pk, network=network, status=MeetingStatus.PLANNED
     )
@@ -294,15 +285,12 @@ def family_invitation(request: HttpRequest, pk: int, meeting_pk: int) -> HttpRes
     )
 
 
-@access_rule(NETWORK)
+@access_rule(NETWORK, NetworkAction.READ_CONSENTS, NetworkAction.RECORD_CONSENTS)
 def consents(request: HttpRequest, pk: int) -> HttpResponse:
     """The family's consents and bans on disclosure; the coordinator records and withdraws them."""
     posting = request.method == "POST"
     network, basis = _network(
-        request,
-        pk,
-        Action.UPDATE if posting else Action.VIEW,
-        allowed={"coordinator"} if posting else MANAGERS,
+        request, pk, NetworkAction.RECORD_CONSENTS if posting else NetworkAction.READ_CONSENTS
     )
     consent_form = ConsentForm(
         initial={"given_at": timezone.localtime().replace(second=0, microsecond=0)}
@@ -362,15 +350,19 @@ def consents(request: HttpRequest, pk: int) -> HttpResponse:
             "consent_form": consent_form,
             "withdraw_form": WithdrawConsentForm(),
             "ban_form": ban_form,
-            "can_change": basis == "coordinator",
+            "can_change": basis in NetworkAction.RECORD_CONSENTS.bases,
         },
     )
 
 
 @access_rule(HasRole(consent.BREAK_GLASS_ROLES))
 def break_glass(request: HttpRequest, pk: int) -> HttpResponse:
-    """Emergency access with a reason; shows nothing of the network before the grant."""
-    network = get_object_or_404(Network, pk=pk)
+    """Emergency access with a reason; shows nothing of the network before the grant.
+
+    The form answers every number alike, whether or not a network has it, and refuses an
+    unknown number with the words a banned person is refused with.
+    """
+    network = Network.objects.filter(pk=pk).first()
     form = BreakGlassForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -384,7 +376,5 @@ def break_glass(request: HttpRequest, pk: int) -> HttpResponse:
                 request,
                 _("Emergency access for two hours. Everything you open is logged and reviewed."),
             )
-            return redirect("networks:detail", pk=network.pk)
-    return render(
-        request, "networks/break_glass.html", {"network_number": network.pk, "form": form}
-    )
+            return redirect("networks:detail", pk=pk)
+    return render(request, "networks/break_glass.html", {"network_number": pk, "form": form})

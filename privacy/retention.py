@@ -21,7 +21,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from audit.access import record_access
-from audit.models import Action
+from audit.models import Action, Basis
 from contacts.models import Contact
 from family.models import FamilyLink
 from meetings.models import (
@@ -46,7 +46,6 @@ from programmes.models import Programme
 
 # What erased free text reads; names get a pseudonym instead.
 MARKER = "[poistettu]"
-RETENTION_BASIS = "retention"
 
 
 def network_pseudonym(network_id: int) -> str:
@@ -316,7 +315,7 @@ def erase_network(network_id: int) -> dict[str, int] | None:
         actor=None,
         subject=network,
         action=Action.DELETE,
-        basis=RETENTION_BASIS,
+        basis=Basis.RETENTION,
         success=True,
     )
     return counts

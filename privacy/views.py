@@ -6,11 +6,12 @@ import json
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
 from accounts.models import Role
-from audit.access import HasRole, access_rule, record_disclosure, require_access
-from audit.models import Action, DisclosureChannel
+from audit.access import HasRole, access_rule, record_disclosure, record_or_refuse, require_access
+from audit.models import Basis, DisclosureChannel
+from audit.policy import NetworkAction
 from networks.access import NETWORK
 from networks.models import Network
 from privacy.export import subject_export as build_export
@@ -18,16 +19,15 @@ from privacy.retention import apply_retention
 
 ADMINISTRATORS = HasRole((Role.ADMINISTRATOR,))
 EXPORT_RECIPIENT = "the data subject (Article 15 request)"
-EXPORT_BASIS = "GDPR Art. 15"
 
 
-@access_rule(NETWORK)
+@access_rule(NETWORK, NetworkAction.EXPORT)
 def subject_export(request: HttpRequest, pk: int) -> HttpResponse:
     """Everything about the network's child or client as JSON, for a right-of-access request."""
-    network = get_object_or_404(
+    network = record_or_refuse(
         Network.objects.select_related("area", "programme", "coordinator", "initiator"), pk=pk
     )
-    require_access(request, network, Action.EXPORT, allowed={"coordinator"})
+    require_access(request, network, NetworkAction.EXPORT)
     document = build_export(network)
     record_disclosure(
         actor=request.user,
@@ -35,7 +35,7 @@ def subject_export(request: HttpRequest, pk: int) -> HttpResponse:
         data=f"everything about network {network.pk} (JSON export)",
         recipient=EXPORT_RECIPIENT,
         channel=DisclosureChannel.EXPORT,
-        basis=EXPORT_BASIS,
+        basis=Basis.DATA_SUBJECT_REQUEST,
         request_id=getattr(request, "request_id", ""),
     )
     body = json.dumps(document, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)

@@ -7,6 +7,7 @@ from django.test import RequestFactory
 
 from accounts.models import Role
 from accounts.tests.factories import UserFactory, user_with_role
+from audit import policy
 from audit.access import (
     PUBLIC,
     SIGNED_IN,
@@ -16,20 +17,30 @@ from audit.access import (
     record_access,
     require_access,
 )
-from audit.models import AccessLog, Action, AppendOnlyError
+from audit.models import AccessLog, Action, AppendOnlyError, Basis
+from audit.policy import DirectoryPersonAction, Kind, NetworkAction
 
 pytestmark = pytest.mark.django_db
 
-
-def own_record(user, subject):
-    return "own-record" if subject.pk == user.pk else None
-
-
-OWN = PersonalRecord(name="own-record", decide=own_record)
+OWN = PersonalRecord(name="own-record")
+READ = DirectoryPersonAction.READ  # a read action on a user record, allowed by "work-contact"
 
 
-def make_request(user, path="/x/"):
-    request = RequestFactory().get(path)
+@pytest.fixture(autouse=True)
+def own_record_kind(monkeypatch):
+    """Within these tests a user may read their own user record, on the basis "work-contact"."""
+    from accounts.models import User
+
+    def own_record(user, subject, request=None):
+        return frozenset({Basis.WORK_CONTACT}) if subject.pk == user.pk else frozenset()
+
+    monkeypatch.setitem(
+        policy._REGISTRY, Kind.DIRECTORY_PERSON, policy.KindRegistration(User, own_record)
+    )
+
+
+def make_request(user, path="/x/", method="get"):
+    request = getattr(RequestFactory(), method)(path)
     request.user = user
     request.request_id = "req-1234567890"
     request.resolver_match = None
@@ -39,9 +50,9 @@ def make_request(user, path="/x/"):
 def test_access_is_logged_with_who_whose_what_basis_and_request_id():
     user = UserFactory()
 
-    @access_rule(OWN)
+    @access_rule(OWN, READ)
     def view(request, pk):
-        require_access(request, user, Action.VIEW)
+        require_access(request, user, READ)
         return HttpResponse("ok")
 
     response = view(make_request(user), pk=user.pk)
@@ -49,16 +60,16 @@ def test_access_is_logged_with_who_whose_what_basis_and_request_id():
     assert response.status_code == 200
     row = AccessLog.objects.get()
     assert (row.actor, row.subject_type, row.subject_id) == (user, "accounts.user", str(user.pk))
-    assert (row.action, row.basis, row.success) == ("view", "own-record", True)
+    assert (row.action, row.basis, row.success) == ("view", "work-contact", True)
     assert row.request_id == "req-1234567890"
 
 
 def test_refusal_is_logged_and_raises_permission_denied():
     user, other = UserFactory(), UserFactory()
 
-    @access_rule(OWN)
+    @access_rule(OWN, READ)
     def view(request):
-        require_access(request, other)
+        require_access(request, other, READ)
         return HttpResponse("ok")
 
     with pytest.raises(PermissionDenied):
@@ -69,7 +80,7 @@ def test_refusal_is_logged_and_raises_permission_denied():
 
 
 def test_personal_view_that_forgets_the_check_fails_loudly():
-    @access_rule(OWN)
+    @access_rule(OWN, READ)
     def careless(request):
         return HttpResponse("data")
 
@@ -80,11 +91,80 @@ def test_personal_view_that_forgets_the_check_fails_loudly():
 def test_require_access_without_personal_rule_is_a_programming_error():
     @access_rule(SIGNED_IN)
     def view(request):
-        require_access(request, request.user)
+        require_access(request, request.user, READ)
         return HttpResponse("ok")
 
     with pytest.raises(ImproperlyConfigured):
         view(make_request(UserFactory()))
+
+
+def test_an_action_the_view_did_not_declare_is_a_programming_error():
+    user = UserFactory()
+
+    @access_rule(OWN, READ)
+    def view(request):
+        require_access(request, user, NetworkAction.READ)
+        return HttpResponse("ok")
+
+    with pytest.raises(ImproperlyConfigured, match="does not declare"):
+        view(make_request(user))
+    assert not AccessLog.objects.exists()
+
+
+def test_a_personal_rule_without_actions_and_actions_without_a_personal_rule_are_refused():
+    with pytest.raises(ImproperlyConfigured):
+        access_rule(OWN)
+    with pytest.raises(ImproperlyConfigured):
+        access_rule(SIGNED_IN, READ)
+
+
+def test_a_record_of_another_kind_is_a_programming_error():
+    from directory.models import Area
+
+    area = Area.objects.create(code="x", name="X", municipality="Oulu")
+
+    @access_rule(OWN, READ)
+    def view(request):
+        require_access(request, area, READ)
+        return HttpResponse("ok")
+
+    with pytest.raises(TypeError):
+        view(make_request(UserFactory()))
+
+
+def test_a_basis_that_does_not_suffice_is_refused_and_logged_with_the_basis_held(monkeypatch):
+    """Holding a basis is not enough: the catalogue says which bases allow which action."""
+    user = UserFactory()
+    narrow = policy.Permission(Kind.DIRECTORY_PERSON, "test", "test", (Basis.COORDINATOR,))
+
+    @access_rule(OWN, narrow)
+    def view(request):
+        require_access(request, user, narrow)
+        return HttpResponse("ok")
+
+    with pytest.raises(PermissionDenied):
+        view(make_request(user))
+    row = AccessLog.objects.get()
+    assert (row.success, row.basis) == (False, "work-contact")
+
+
+def test_a_changing_action_is_logged_as_viewed_on_get_and_changed_on_post():
+    user = UserFactory()
+    change = policy.Permission(
+        Kind.DIRECTORY_PERSON, "test", "test", (Basis.WORK_CONTACT,), changes=True
+    )
+
+    @access_rule(OWN, change)
+    def view(request):
+        require_access(request, user, change)
+        return HttpResponse("ok")
+
+    view(make_request(user))
+    view(make_request(user, method="post"))
+    assert list(AccessLog.objects.order_by("pk").values_list("action", flat=True)) == [
+        "view",
+        "update",
+    ]
 
 
 def test_anonymous_user_is_sent_to_sign_in():

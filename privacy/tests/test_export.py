@@ -10,7 +10,7 @@ from django.urls import reverse
 from accounts.models import Role
 from accounts.tests.factories import user_with_role
 from audit.access import record_disclosure
-from audit.models import AccessLog, DisclosureLog
+from audit.models import AccessLog, Basis, DisclosureLog
 from contacts.tests.helpers import coordinator_of
 from family.models import FamilyLink
 from privacy.export import subject_export
@@ -110,7 +110,7 @@ def test_the_coordinator_downloads_it_and_a_disclosure_row_is_written(client, bu
     assert (row.subject_type, row.subject_id) == ("networks.network", str(network.pk))
     assert row.actor == built.coordinator
     assert row.recipient == "the data subject (Article 15 request)"
-    assert (row.channel, row.basis) == ("export", "GDPR Art. 15")
+    assert (row.channel, row.basis) == ("export", Basis.DATA_SUBJECT_REQUEST)
     log = AccessLog.objects.filter(action="export").get()
     assert (log.actor, log.success, log.basis) == (built.coordinator, True, "coordinator")
 
