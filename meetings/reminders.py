@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from audit.access import record_disclosure
-from audit.models import DisclosureChannel
+from audit.models import Basis, DisclosureChannel
 from meetings.models import Promise, PromiseReminder, ReminderKind
 from meetings.services import promises_due_for_reminder
 from networks import consent
@@ -53,7 +53,7 @@ def _remind(promise: Promise, kind: str) -> bool:
                 data=f"promise {promise.pk} reminder: the promised act and its due date",
                 recipient=f"participant {participant.pk}",
                 channel=DisclosureChannel.EMAIL,
-                basis="the participant's own promise",
+                basis=Basis.PARTICIPANT,
             )
     except IntegrityError:
         return False  # another worker sent it already

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from audit.access import record_disclosure
-from audit.models import DisclosureChannel
+from audit.models import Basis, DisclosureChannel
 from contacts.models import Contact
 from core.errors import StaleEdit, ValidationError
 from indicators.events import record_event
@@ -364,7 +364,7 @@ def send_invitations(meeting: Meeting, method: str) -> int:
             data=f"meeting {meeting.pk} invitation: time, place, participants' names",
             recipient=f"participant {participant.pk}",
             channel=DisclosureChannel.EMAIL,
-            basis="network participant",
+            basis=Basis.PARTICIPANT,
         )
         Invitation.objects.create(
             meeting=meeting, participant=participant, method=method, sequence=meeting.sequence

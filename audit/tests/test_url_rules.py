@@ -3,8 +3,17 @@
 from django.http import HttpResponse
 from django.urls import include, path
 
+from audit import policy
 from audit.access import SIGNED_IN, access_rule
-from audit.matrix import project_routes, undeclared, walk
+from audit.matrix import (
+    GENERATED_MARKER,
+    generated_permissions,
+    permissions_document_path,
+    project_routes,
+    undeclared,
+    walk,
+)
+from audit.models import Basis
 
 
 def test_every_view_declares_an_access_rule():
@@ -27,13 +36,22 @@ def test_walk_sees_the_project_urls():
     assert any(route.startswith("admin/") for route in routes)
 
 
-def test_docs_permissions_lists_every_route():
-    from pathlib import Path
+def test_docs_permissions_is_the_catalogue_and_every_route():
+    text = permissions_document_path().read_text(encoding="utf-8")
+    assert GENERATED_MARKER in text
+    assert (
+        text.split(GENERATED_MARKER, 1)[1] == generated_permissions().split(GENERATED_MARKER, 1)[1]
+    ), "run `manage.py access_matrix --write` to update docs/permissions.md"
 
-    text = (Path(__file__).resolve().parents[2] / "docs" / "permissions.md").read_text()
-    missing = [
-        route.route
-        for route in project_routes()
-        if not route.route.startswith("admin/") and f"`/{route.route}`" not in text
-    ]
-    assert missing == [], "run `manage.py access_matrix` and update docs/permissions.md"
+
+def test_the_generated_document_names_every_action_basis_and_route():
+    text = generated_permissions()
+    for permission in policy.catalogue():
+        assert f"`{permission}`" in text
+    for basis in Basis:
+        assert f"| `{basis.value}` |" in text
+    for route in project_routes():
+        if not route.route.startswith("admin/"):
+            assert f"`/{route.route}`" in text
+        if route.personal:
+            assert route.actions, f"{route.name} is personal but names no catalogue action"

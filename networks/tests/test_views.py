@@ -67,6 +67,30 @@ def test_a_participant_may_not_manage_the_network(client, network, coordinator):
     assert client.get(reverse("networks:add_participant", args=[network.pk])).status_code == 403
 
 
+def test_the_initiator_who_is_also_a_participant_manages_the_network(
+    client, kaakkuri, children, coordinator
+):
+    """The documented rule: the professional who started the network may manage it. Before
+    the catalogue, their participant basis shadowed the initiator basis and they got 403."""
+    starter = professional(email="aloittaja@example.fi")
+    network = services.open_network(
+        contact=a_contact(kaakkuri, children, coordinator),
+        by=coordinator,
+        subject_name="Aino Aloitettu",
+        subject_birth_date=None,
+        initiator=starter,
+    )
+    assert network.participants.filter(user=starter, removed_at__isnull=True).exists()
+    client.force_login(starter)
+    for name in ("networks:schedule_meeting", "networks:add_participant"):
+        assert client.get(reverse(name, args=[network.pk])).status_code == 200
+    assert set(
+        AccessLog.objects.filter(actor=starter, subject_id=str(network.pk)).values_list(
+            "basis", "success"
+        )
+    ) == {("initiator", True)}
+
+
 def test_my_networks_lists_only_mine_without_names(client, network, coordinator):
     client.force_login(coordinator)
     page = client.get(reverse("networks:mine")).content.decode()

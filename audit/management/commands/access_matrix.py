@@ -1,20 +1,27 @@
-"""Print every route with its access rule as a Markdown table (docs/permissions.md)."""
+"""Print the generated part of docs/permissions.md: the bases, the catalogue and every route."""
 
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
-from audit.matrix import project_routes
+from audit.matrix import generated_permissions, permissions_document_path, with_generated_part
 
 
 class Command(BaseCommand):
-    help = "List every URL route and the access rule that guards it."
+    help = (
+        "Print the bases, the access-policy catalogue and every URL route with its rule; "
+        "--write updates docs/permissions.md below its marker."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--write", action="store_true", help="rewrite the generated part of the document"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        self.stdout.write("| route | name | rule | personal data |")
-        self.stdout.write("|---|---|---|---|")
-        for route in project_routes():
-            if route.route.startswith("admin/") and route.name not in {"admin:index"}:
-                continue
-            personal = "yes: require_access + access log" if route.personal else "no"
-            self.stdout.write(f"| `/{route.route}` | {route.name} | {route.rule} | {personal} |")
+        if not options["write"]:
+            self.stdout.write(generated_permissions(), ending="")
+            return
+        path = permissions_document_path()
+        path.write_text(with_generated_part(path.read_text(encoding="utf-8")), encoding="utf-8")
+        self.stdout.write(f"{path} updated.")
