@@ -1,8 +1,10 @@
 """The URL-walk matrix: every route × every role × the user's own record and someone else's.
 
-Expected answers come from the hand-written table in ``expectations.py``; a route missing
-from it fails with "add an expectation for <route name>". For personal routes every request
-must write exactly one access-log row whose ``success`` matches the answer.
+Expected answers come from ``expectations.py``: written by hand for routes without a person's
+data, run from the access-policy catalogue for personal routes. A route missing from it fails
+with "add an expectation for <route name>". For personal routes every request must write exactly
+one access-log row whose ``success`` matches the answer and whose basis is the one the catalogue
+allows (or, on a refusal, the strongest one the role holds).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from audit.models import AccessLog
-from tests.security.expectations import expectation_for, matches
+from tests.security.expectations import expectation_for, logged_basis, matches, resolved
 from tests.security.walk import ALL_ROLES, path_of, routes, sides_for
 from tests.security.world import NOT_PART, PART
 
@@ -27,7 +29,7 @@ def last_log_pk() -> int:
 
 
 def check_route(route, world, clients, roles=ALL_ROLES) -> tuple[list[str], int]:
-    expected = expectation_for(route.name, route.route)
+    expected = resolved(expectation_for(route.name, route.route), route.actions)
     problems: list[str] = []
     if route.rule != expected.rule:
         problems.append(f"rule is {route.rule!r}, the table says {expected.rule!r}")
@@ -65,6 +67,13 @@ def check_route(route, world, clients, roles=ALL_ROLES) -> tuple[list[str], int]
                         f"{where}: answered {response.status_code} but the access log says "
                         f"success={rows[0].success} (basis {rows[0].basis!r})"
                     )
+                elif wanted == 1 and route.actions:
+                    basis = logged_basis(role, route.actions[0], 0 if side == PART else 1)
+                    if rows[0].basis != basis:
+                        problems.append(
+                            f"{where}: logged basis {rows[0].basis!r}, the catalogue and the "
+                            f"world say {basis!r}"
+                        )
     return problems, checked
 
 
@@ -178,3 +187,27 @@ def test_learning_api_needs_the_regions_bearer_token(world, db):
         HTTP_AUTHORIZATION=f"Bearer {world.region_token}",
     )
     assert response.status_code in (200, 201), response.content
+
+
+def test_the_catalogue_keeps_need_to_know():
+    """Invariants of the policy, written by hand: the walk runs from the catalogue, so a change
+    of the catalogue itself must trip something too."""
+    from audit import policy
+    from audit.models import Basis
+    from audit.policy import NetworkAction
+
+    weak = {Basis.PARTICIPANT, Basis.BREAK_GLASS, Basis.SENDER, Basis.DATA_PROTECTION_OFFICER}
+    for permission in policy.catalogue():
+        if permission.changes:
+            assert not weak & set(permission.bases), f"{permission} lets a reader change"
+        if permission is not NetworkAction.MATCH:
+            assert Basis.DUPLICATE_CHECK not in permission.bases, permission
+        if permission is not NetworkAction.CLIENT_REPORT:
+            assert Basis.DATA_PROTECTION_OFFICER not in permission.bases, permission
+    for only_coordinators in (
+        NetworkAction.RECORD_CONSENTS,
+        NetworkAction.EXPORT,
+        NetworkAction.JOIN_CONTACT,
+    ):
+        assert only_coordinators.bases == (Basis.COORDINATOR,), only_coordinators
+    assert NetworkAction.CLIENT_REPORT.bases == (Basis.DATA_PROTECTION_OFFICER,)
