@@ -378,14 +378,16 @@ ADMIN_SPECIAL = {
 ADMIN_CATCH_ALL = expect(ADMIN_SITE, default=ADMIN_LOGIN, anonymous=ADMIN_LOGIN, administrator=404)
 
 
-def expectation_for(name: str, route: str) -> Expect:
+def expectation_for(name: str, route: str, actions: tuple[Permission, ...] = ()) -> Expect:
+    """The expectation of a route; a personal route's statuses follow from the catalogue and the
+    first of the view's declared ``actions``."""
     if route == "admin/(?P<url>.*)$":
         return ADMIN_CATCH_ALL
     if name.startswith("admin:") or route.startswith("admin/"):
         return ADMIN_SPECIAL.get(name, ADMIN)
     if name not in EXPECTATIONS:
         raise AssertionError(f"add an expectation for {name or route}")
-    return EXPECTATIONS[name]
+    return resolved(EXPECTATIONS[name], actions)
 
 
 def matches(expected: Any, response: Any) -> bool:

@@ -19,7 +19,7 @@ PERSONAL_PARAMETER = re.compile(r"name|email|hetu|ssn|birth|phone|address", re.I
 
 
 def first_reaching_role(route) -> str | None:
-    expected = expectation_for(route.name, route.route)
+    expected = expectation_for(route.name, route.route, route.actions)
     for role in ALL_ROLES:
         if expected.status(role, 0) == 200:
             return role

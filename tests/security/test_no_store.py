@@ -17,7 +17,7 @@ APP_ROUTES = [r for r in routes() if not r.route.startswith("admin/")]
 
 
 def first_reaching_role(route) -> str | None:
-    expected = expectation_for(route.name, route.route)
+    expected = expectation_for(route.name, route.route, route.actions)
     for role in ALL_ROLES:
         if expected.status(role, 0) == 200:
             return role

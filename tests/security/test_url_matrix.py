@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from audit.models import AccessLog
-from tests.security.expectations import expectation_for, logged_basis, matches, resolved
+from tests.security.expectations import expectation_for, logged_basis, matches
 from tests.security.walk import ALL_ROLES, path_of, routes, sides_for
 from tests.security.world import NOT_PART, PART
 
@@ -29,7 +29,7 @@ def last_log_pk() -> int:
 
 
 def check_route(route, world, clients, roles=ALL_ROLES) -> tuple[list[str], int]:
-    expected = resolved(expectation_for(route.name, route.route), route.actions)
+    expected = expectation_for(route.name, route.route, route.actions)
     problems: list[str] = []
     if route.rule != expected.rule:
         problems.append(f"rule is {route.rule!r}, the table says {expected.rule!r}")
