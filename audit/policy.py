@@ -167,6 +167,13 @@ class MeetingAction:
     PRINT_MEMO = Permission(
         Kind.MEETING, "print-memo", _("download the memo (PDF)"), READERS, Action.PRINT
     )
+    PRINT_FAMILY_COPY = Permission(
+        Kind.MEETING,
+        "print-family-copy",
+        _("print a family member's own copy of the memo, with their personal feedback link"),
+        MANAGERS,
+        Action.PRINT,
+    )
     RECORD = Permission(
         Kind.MEETING,
         "record",

@@ -6,12 +6,13 @@ from typing import cast
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
+from audit import policy
 from audit.access import (
     SIGNED_IN,
     access_rule,
@@ -128,6 +129,13 @@ def _initial(meeting: Meeting, existing: MeetingRecord | None) -> dict[str, obje
 def memo_page(request: HttpRequest, meeting_pk: int) -> HttpResponse:
     meeting, _basis = _meeting(request, meeting_pk, MeetingAction.READ_MEMO)
     language = memo.memo_language(request.GET.get("lang"), meeting)
+    # Own copies with a personal feedback link: for those who hand them to the family.
+    family_copies = (
+        list(consent.receiving(meeting.network.participants.filter(kind__is_family=True)))
+        if policy.may(request.user, meeting, MeetingAction.PRINT_FAMILY_COPY)
+        and not consent.memo_stopped(meeting.network)
+        else []
+    )
     with translation.override(language):
         return render(
             request,
@@ -136,6 +144,7 @@ def memo_page(request: HttpRequest, meeting_pk: int) -> HttpResponse:
                 **memo.memo_context(meeting),
                 "language": language,
                 "memo_languages": memo.MEMO_LANGUAGES,
+                "family_copies": family_copies,
             },
         )
 
@@ -162,6 +171,39 @@ def memo_pdf(request: HttpRequest, meeting_pk: int) -> HttpResponse:
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="arki-memo-{meeting.pk}.pdf"'
+    return response
+
+
+@access_rule(NETWORK, MeetingAction.PRINT_FAMILY_COPY)
+def memo_family_copy(request: HttpRequest, meeting_pk: int, participant_pk: int) -> HttpResponse:
+    """One family member's own copy of the memo, with a QR code of their own feedback link: for
+    the coordinator to hand over, e.g. to a parent without email. Never for a family member
+    whose access has ended (removed, banned, consent withdrawn)."""
+    meeting, basis = _meeting(request, meeting_pk, MeetingAction.PRINT_FAMILY_COPY)
+    participant = get_object_or_404(
+        consent.receiving(meeting.network.participants.filter(kind__is_family=True)),
+        pk=participant_pk,
+    )
+    if consent.memo_stopped(meeting.network):
+        messages.error(
+            request, _("The family has withdrawn their consent: the memo is not distributed.")
+        )
+        return redirect("meetings:memo", meeting_pk=meeting.pk)
+    language = memo.memo_language(request.GET.get("lang"), meeting)
+    pdf = memo.render_memo_pdf(meeting, language, recipient=participant)
+    record_disclosure(
+        actor=request.user,
+        subject=meeting.network,
+        data=f"meeting memo {meeting.pk} ({language}), the own copy with the feedback link",
+        recipient=f"participant {participant.pk}",
+        channel=DisclosureChannel.PRINT,
+        basis=basis,
+        request_id=getattr(request, "request_id", ""),
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="arki-memo-{meeting.pk}-{participant.pk}.pdf"'
+    )
     return response
 
 

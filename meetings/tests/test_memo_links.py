@@ -114,3 +114,47 @@ def test_the_recipients_copy_renders_as_a_pdf(recorded):
     network, meeting, coordinator = recorded
     pdf = memo.render_memo_pdf(meeting, "fi", recipient=participants(network)["Pekka Virtanen"])
     assert pdf.startswith(b"%PDF")
+
+
+# --- the coordinator prints a family member's own copy (e.g. for a parent without email) -------
+
+
+def copy_url(meeting, participant):
+    return reverse("meetings:memo_family_copy", args=[meeting.pk, participant.pk]) + "?lang=fi"
+
+
+def test_the_coordinator_prints_a_family_members_own_copy_and_it_is_logged(client, recorded):
+    from audit.models import AccessLog, DisclosureLog
+
+    network, meeting, coordinator = recorded
+    mother = participants(network)["Maija Virtanen"]
+    client.force_login(coordinator)
+    page = client.get(reverse("meetings:memo", args=[meeting.pk]) + "?lang=en").content.decode()
+    assert copy_url(meeting, mother).replace("?lang=fi", "") in page
+    response = client.get(copy_url(meeting, mother))
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF")
+    row = DisclosureLog.objects.get(recipient=f"participant {mother.pk}", channel="print")
+    assert (row.subject_id, row.basis) == (str(network.pk), "coordinator")
+    assert AccessLog.objects.filter(
+        actor=coordinator, subject_id=str(network.pk), action="print", success=True
+    ).exists()
+
+
+def test_a_participant_cannot_print_a_family_members_copy(client, recorded):
+    network, meeting, coordinator = recorded
+    people = participants(network)
+    teacher, mother = people["Olli Opettaja"], people["Maija Virtanen"]
+    client.force_login(teacher.user)
+    page = client.get(reverse("meetings:memo", args=[meeting.pk])).content.decode()
+    assert "memo/family/" not in page
+    assert client.get(copy_url(meeting, mother)).status_code == 403
+
+
+def test_no_copy_for_a_professional_or_a_removed_family_member(client, recorded):
+    network, meeting, coordinator = recorded
+    people = participants(network)
+    client.force_login(coordinator)
+    assert client.get(copy_url(meeting, people["Olli Opettaja"])).status_code == 404
+    network_services.remove_participant(participant=people["Pekka Virtanen"], by=coordinator)
+    assert client.get(copy_url(meeting, people["Pekka Virtanen"])).status_code == 404

@@ -229,6 +229,7 @@ EXPECTATIONS: dict[str, Expect] = {
     "meetings:record": catalogue(NETWORK),
     "meetings:memo": catalogue(NETWORK),
     "meetings:memo_pdf": catalogue(NETWORK),
+    "meetings:memo_family_copy": catalogue(NETWORK),
     "meetings:close": catalogue(NETWORK),
     "meetings:resolve_promises": post_only(NETWORK, personal=True),
     # Without a verified code the link only asks for the code: nobody's data, no log row.

@@ -59,6 +59,10 @@ def network_routes(s):
         "meetings:record": {"meeting_pk": s.held_meeting.pk},
         "meetings:memo": {"meeting_pk": s.held_meeting.pk},
         "meetings:memo_pdf": {"meeting_pk": s.held_meeting.pk},
+        "meetings:memo_family_copy": {
+            "meeting_pk": s.held_meeting.pk,
+            "participant_pk": s.mother.pk,
+        },
         "meetings:close": {"pk": s.network.pk},
         "meetings:resolve_promises": {"pk": s.network.pk},
         "family:create_link": {"pk": s.network.pk, "participant_pk": s.mother.pk},

@@ -46,6 +46,10 @@ PARAMS: dict[str, Callable[[World, Side], dict[str, Any]]] = {
     "meetings:record": lambda w, s: {"meeting_pk": s.held_meeting.pk},
     "meetings:memo": lambda w, s: {"meeting_pk": s.held_meeting.pk},
     "meetings:memo_pdf": lambda w, s: {"meeting_pk": s.held_meeting.pk},
+    "meetings:memo_family_copy": lambda w, s: {
+        "meeting_pk": s.held_meeting.pk,
+        "participant_pk": s.mother.pk,
+    },
     "meetings:close": lambda w, s: {"pk": s.network.pk},
     "meetings:resolve_promises": lambda w, s: {"pk": s.network.pk},
     "family:plan": lambda w, s: {"token": s.family_token},
