@@ -148,3 +148,35 @@ def test_duplicate_family_joins_the_open_network(page, accessible, coordinator):
     accessible(page)
     assert Network.objects.count() == 1
     assert network.contacts.count() == 2
+
+
+def test_a_match_in_another_area_names_nothing_and_opens_no_second_network(
+    page, accessible, coordinator, tuira, children, tmp_path
+):
+    """Issue #14, hole 2: the coordinator is told only to contact the family's coordinator."""
+    from contacts import services as contact_services
+    from contacts.tests.helpers import a_contact
+
+    tuira_coordinator = coordinator_of(tuira, children, email="tuira@example.fi")
+    elsewhere = contact_services.convene(
+        contact=a_contact(tuira, children, tuira_coordinator),
+        by=tuira_coordinator,
+        expected_version=1,
+        subject_name="Eeli Virtanen",
+        subject_birth_date=None,
+    )
+    sign_in(page, coordinator)
+    record_phone_contact(page, accessible, "Huoli")
+    page.get_by_role("link", name="Kutsu verkosto koolle").click()
+    page.get_by_label("Lapsen tai asiakkaan nimi").fill("Eeli Virtanen")
+    page.get_by_role("button", name="Tarkista ja avaa verkosto").click()
+    page.get_by_role(
+        "heading", name="Lapsella tai asiakkaalla voi jo olla avoin verkosto"
+    ).wait_for()
+    accessible(page)
+    page.screenshot(path=str(tmp_path / "match-elsewhere.png"), full_page=True)
+    body = page.locator("main").inner_text()
+    assert "kysy perheeltä" in body
+    assert "Tuira" not in body and f"Verkosto {elsewhere.pk}" not in body
+    assert page.get_by_role("button", name=re.compile("Liitä yhteydenotto")).count() == 0
+    assert Network.objects.count() == 1
