@@ -7,7 +7,6 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q
 from django.utils import timezone
 
 from audit.models import AccessLog, Action
@@ -40,7 +39,7 @@ class Queue:
 def coordinator_queue(user: Any, area: Any = None, programme: Any = None) -> Queue:
     """Everything waiting for the coordinator, most urgent first, filtered in the database."""
     contacts = contacts_coordinated_by(user).filter(outcome=Outcome.PENDING)
-    networks = Network.objects.filter(coordinator_scope(user) | Q(coordinator=user))
+    networks = Network.objects.filter(coordinator_scope(user))
     if area is not None:
         contacts = contacts.filter(area=area)
         networks = networks.filter(area=area)

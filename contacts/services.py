@@ -168,9 +168,14 @@ def give_advice(*, contact: Contact, by: Any, expected_version: int, advice: str
     return locked
 
 
-def check_ready_to_convene(contact: Contact) -> None:
-    """Refuse before anything is looked up: without the family's agreement or a legal ground,
-    nobody searches for the child's or client's open network either."""
+def check_ready_to_convene(contact: Contact, expected_version: int | None = None) -> None:
+    """Refuse before anything is looked up: a contact already handled, one changed since the
+    form was opened, or one without the family's agreement or a legal ground is not a reason to
+    search for the child's or client's open network."""
+    if expected_version is not None and contact.version != expected_version:
+        raise StaleEdit
+    if contact.outcome != Outcome.PENDING:
+        raise ValidationError(_("The contact has already been handled."))
     if contact.consent == Consent.NOT_YET:
         raise ValidationError(
             {

@@ -233,7 +233,7 @@ def convene(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.check_ready_to_convene(contact)
+            services.check_ready_to_convene(contact, data["version"])
             if too_many_identity_checks(request.user):
                 raise ValidationError(
                     _(
@@ -241,6 +241,10 @@ def convene(request: HttpRequest, pk: int) -> HttpResponse:
                         "before the next check; if this is urgent, ask another coordinator."
                     )
                 )
+        except StaleEdit:
+            form.add_error(
+                None, _("Someone else handled this contact at the same time. Check it again.")
+            )
         except ValidationError as error:
             apply_errors(form, error)
         else:

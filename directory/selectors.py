@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from audit.access import record_or_refuse
 from directory.models import Area, ContactPoint, Location, Organisation, Position, Sector, Service
 from programmes.models import Programme
 
@@ -98,7 +99,8 @@ def person_for_detail(pk: int) -> Any:
     users = get_user_model().objects.prefetch_related(
         Prefetch("positions", queryset=positions, to_attr="listed_positions")
     )
-    return get_object_or_404(users, pk=pk)
+    # An unknown id is refused as an unlisted person is: ids run in sequence.
+    return record_or_refuse(users, pk=pk)
 
 
 def is_listed_professional(user: Any) -> bool:

@@ -213,12 +213,15 @@ def my_promises(request: HttpRequest) -> HttpResponse:
     a ban or a withdrawal has ended their participation (so none are logged as listed either)."""
     promises = services.my_open_promises(cast(User, request.user))
     for network in {promise.network for promise in promises}:
+        # Logged on the basis the user reads the network on (a coordinator who is also a
+        # participant keeps their promises after a withdrawal, as the coordinator).
+        decision = policy.decide(request.user, network, NetworkAction.READ, request)
         record_access(
             actor=request.user,
             subject=network,
             action=Action.LIST,
-            basis=Basis.PARTICIPANT,
-            success=True,
+            basis=decision.logged_basis,
+            success=decision.granted,
             request_id=getattr(request, "request_id", ""),
             view_name="meetings:my_promises",
         )

@@ -40,21 +40,30 @@ def is_coordinator_of(user: Any, area_id: int, programme_id: int) -> bool:
 
 
 def network_bases(user: Any, network: Network, request: Any = None) -> frozenset[Basis]:
-    """The need-to-know bases a user holds on a network: the coordinators always; participants
-    and the initiator while the family's consent stands and no ban names them; anyone else only
-    through emergency access; the data protection officer for the client's report."""
+    """The need-to-know bases a user holds on a network.
+
+    * ``coordinator``: while the user holds a coordinator role covering the network's area and
+      programme. Being named the network's coordinator is not enough on its own: a coordinator
+      whose role ended or moved to another area no longer sees it (the area's coordinators do).
+    * ``participant``: an active (not removed) participant, while the family's consent to share
+      stands and no ban names them or their service.
+    * ``initiator``: the professional who started the network, under the same conditions and
+      only while they are still an active participant: removing them ends it.
+    * ``break-glass``: a current emergency access, for someone with no other basis.
+    * ``data-protection-officer``: the officer's role (only the client's report needs it).
+    """
     from networks import consent
 
     if not getattr(user, "is_authenticated", False):
         return frozenset()
     held: set[Basis] = set()
-    if network.coordinator_id == user.pk or is_coordinator_of(
-        user, network.area_id, network.programme_id
-    ):
+    if is_coordinator_of(user, network.area_id, network.programme_id):
         held.add(Basis.COORDINATOR)
-    if not consent.access_ended(user, network):
-        if network.participants.filter(user=user, removed_at__isnull=True).exists():
-            held.add(Basis.PARTICIPANT)
+    if (
+        not consent.access_ended(user, network)
+        and network.participants.filter(user=user, removed_at__isnull=True).exists()
+    ):
+        held.add(Basis.PARTICIPANT)
         if network.initiator_id == user.pk:
             held.add(Basis.INITIATOR)
     if not held and consent.has_break_glass(user, network):
@@ -127,10 +136,8 @@ def networks_visible_to(user: Any) -> QuerySet[Network]:
     from networks.models import ConsentScope
 
     by_work = (
-        (Q(participants__user=user, participants__removed_at__isnull=True) | Q(initiator=user))
+        Q(participants__user=user, participants__removed_at__isnull=True)
         & ~withdrawn_q(ConsentScope.SHARE)
         & ~banned_q(user)
     )
-    return Network.objects.filter(
-        Q(coordinator=user) | coordinator_scope(user) | by_work
-    ).distinct()
+    return Network.objects.filter(coordinator_scope(user) | by_work).distinct()

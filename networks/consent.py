@@ -241,6 +241,9 @@ def banned_service_ids(network: Network) -> set[int]:
 # --- break-glass -------------------------------------------------------------------------------
 
 
+BREAK_GLASS_REFUSED = "break-glass-refused"
+
+
 def may_break_glass(user: Any) -> bool:
     return bool(user.is_authenticated and user.has_any_role(BREAK_GLASS_ROLES))
 
@@ -264,7 +267,8 @@ def grant_break_glass(*, network: Network | None, user: Any, reason: str) -> Bre
             _(
                 "Emergency access cannot be used for this network number. Check the number; if "
                 "it is right, contact the coordinator of the child's or client's area."
-            )
+            ),
+            code=BREAK_GLASS_REFUSED,
         )
     grant = BreakGlassGrant.objects.create(
         network=network,
@@ -314,6 +318,32 @@ def _tell_data_protection_officers(grant: BreakGlassGrant) -> None:
                 "number": grant.network_id,
                 "when": date_format(timezone.localtime(grant.granted_at), "DATETIME_FORMAT"),
                 "until": date_format(timezone.localtime(grant.expires_at), "DATETIME_FORMAT"),
+                "url": url,
+            }
+        send_email(to=[officer.email], subject=subject, body=body)
+
+
+def tell_officers_of_refused_break_glass(network: Network, user: Any) -> None:
+    """A person a ban names tried emergency access to that network: the officers are told at
+    once (the attempt itself is in the access log as a refusal)."""
+    from django.conf import settings
+    from django.urls import reverse
+    from django.utils.formats import date_format
+
+    url = settings.ARKI_BASE_URL.rstrip("/") + reverse("audit:search")
+    for officer in data_protection_officers(network):
+        with override(officer.preferred_language or "fi"):
+            subject = _("Arki: emergency access to network %(number)s refused") % {
+                "number": network.pk
+            }
+            body = _(
+                "%(who)s tried to open network %(number)s with emergency access on %(when)s and "
+                "was refused: a ban on disclosure names them or their service. The attempt is in "
+                "the access log as a refusal:\n\n%(url)s"
+            ) % {
+                "who": user.get_full_name() or user.email,
+                "number": network.pk,
+                "when": date_format(timezone.localtime(), "DATETIME_FORMAT"),
                 "url": url,
             }
         send_email(to=[officer.email], subject=subject, body=body)

@@ -9,8 +9,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from audit.access import SIGNED_IN, HasRole, access_rule, record_or_refuse, require_access
-from audit.models import Basis
+from audit.access import (
+    SIGNED_IN,
+    HasRole,
+    access_rule,
+    record_access,
+    record_or_refuse,
+    require_access,
+)
+from audit.models import Action, Basis
 from audit.policy import NetworkAction, Permission
 from core.errors import StaleEdit, ValidationError
 from core.forms import apply_errors
@@ -370,6 +377,19 @@ def break_glass(request: HttpRequest, pk: int) -> HttpResponse:
                 network=network, user=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
+            if network is not None and getattr(error, "code", None) == consent.BREAK_GLASS_REFUSED:
+                # A ban names them: the answer does not say so, the log and the officer do.
+                match = request.resolver_match
+                record_access(
+                    actor=request.user,
+                    subject=network,
+                    action=Action.VIEW,
+                    basis="",
+                    success=False,
+                    request_id=getattr(request, "request_id", ""),
+                    view_name=match.view_name if match else "",
+                )
+                consent.tell_officers_of_refused_break_glass(network, request.user)
             apply_errors(form, error)
         else:
             messages.warning(

@@ -147,3 +147,21 @@ def test_nothing_is_looked_up_before_the_family_has_agreed(
     assert "Ask the family first" in page
     assert "ask the family which coordinator" not in page
     assert not AccessLog.objects.filter(subject_id=str(tuira_network.pk)).exists()
+
+
+@pytest.mark.parametrize("state", ["stale form", "already handled"])
+def test_nothing_is_looked_up_for_a_stale_form_or_a_handled_contact(
+    client, tuira_network, kaakkuri_coordinator, kaakkuri, children, state
+):
+    contact = a_contact(kaakkuri, children, kaakkuri_coordinator)
+    if state == "already handled":
+        contact = services.give_advice(
+            contact=contact, by=kaakkuri_coordinator, expected_version=1, advice="Neuvottiin."
+        )
+    else:
+        # Someone saved the contact after this coordinator's form was opened.
+        type(contact).objects.filter(pk=contact.pk).update(version=2)
+    client.force_login(kaakkuri_coordinator)
+    page = convene(client, contact).content.decode()
+    assert "ask the family which coordinator" not in page
+    assert not AccessLog.objects.filter(subject_id=str(tuira_network.pk)).exists()

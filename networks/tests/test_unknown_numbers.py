@@ -105,3 +105,12 @@ def test_emergency_access_to_an_existing_network_still_opens_it(client, world):
     response = client.post(reverse("networks:break_glass", args=[network.pk]), {"reason": REASON})
     assert response.status_code == 302
     assert consent.has_break_glass(nurse, network)
+
+
+def test_an_unknown_person_in_the_directory_is_answered_as_an_unlisted_one(client, world):
+    _network, _meeting, _contact, outsider = world
+    client.force_login(outsider)
+    unlisted = client.get(reverse("directory:person_detail", args=[outsider.pk]))
+    unknown = client.get(reverse("directory:person_detail", args=[UNKNOWN]))
+    assert unlisted.status_code == unknown.status_code == 403
+    assert without_numbers(unlisted.text) == without_numbers(unknown.text)
