@@ -145,10 +145,6 @@ class Contact(models.Model):
     def __str__(self) -> str:
         return f"{_('Contact')} {self.pk}"
 
-    @property
-    def is_open(self) -> bool:
-        return self.outcome == Outcome.PENDING
-
 
 class Discussion(models.Model):
     """An LP discussion a professional held with a family in their own work. Anonymous."""

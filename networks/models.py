@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 
 from django.conf import settings
 from django.db import models
@@ -219,12 +218,6 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.method} {self.sequence} {self.sent_at:%Y-%m-%d %H:%M}"
-
-
-def deadline_for(contact_date: date, days: int) -> date:
-    from datetime import timedelta
-
-    return contact_date + timedelta(days=days)
 
 
 class ConsentScope(models.TextChoices):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,6 +23,7 @@ from audit.models import Action, Basis
 from audit.policy import NetworkAction, Permission
 from core.errors import StaleEdit, ValidationError
 from core.forms import apply_errors
+from core.public_holidays import public_holiday
 from family.models import FamilyLink
 from meetings.services import goal_chart, goal_progress
 from networks import consent, services
@@ -182,12 +185,23 @@ def schedule_meeting(request: HttpRequest, pk: int) -> HttpResponse:
             apply_errors(form, error)
         else:
             messages.success(request, _("The meeting was scheduled and the invitations were sent."))
+            _warn_of_holiday(request, form.cleaned_data["starts_at"])
             return redirect("networks:detail", pk=network.pk)
     return render(
         request,
         "networks/meeting_form.html",
         {"network": network, "form": form, "title": _("Schedule a meeting")},
     )
+
+
+def _warn_of_holiday(request: HttpRequest, starts_at: datetime) -> None:
+    holiday = public_holiday(timezone.localtime(starts_at).date())
+    if holiday:
+        messages.warning(
+            request,
+            _("The meeting is on a public holiday (%(holiday)s). Check that it suits everyone.")
+            % {"holiday": holiday},
+        )
 
 
 def _meeting(request: HttpRequest, pk: int, meeting_pk: int) -> Meeting:
@@ -230,6 +244,7 @@ def move_meeting(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse
             apply_errors(form, error)
         else:
             messages.success(request, _("The meeting was moved and updated invitations were sent."))
+            _warn_of_holiday(request, form.cleaned_data["starts_at"])
             return redirect("networks:detail", pk=meeting.network_id)
     return render(
         request,

@@ -441,7 +441,7 @@ class Server:
         if self.collect_static:
             subprocess.run(
                 [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-                env={**self.env, "DJANGO_SETTINGS_MODULE": "benchmarks.collectstatic_settings"},
+                env=self.env,
                 cwd=BASE,
                 check=True,
             )
