@@ -37,6 +37,7 @@ from feedback.models import Survey
 from feedback.services import load_surveys
 from indicators.catalogue import load_catalogue
 from indicators.models import Indicator
+from networks.deadlines import record_passed_deadlines
 from programmes.models import Programme
 from programmes.services import load_configuration
 
@@ -366,4 +367,6 @@ def load_demo() -> DemoReport:
     )
     with transaction.atomic():
         _Builder(report.password, report).build()
+        # As the daily task would have: every passed convening deadline's outcome.
+        record_passed_deadlines()
     return report

@@ -60,6 +60,7 @@ TALLIED_KINDS = [
     EventKind.CONTACT_RECEIVED,
     EventKind.NETWORK_OPENED,
     EventKind.NETWORK_CONVENED,
+    EventKind.CONVENING_DEADLINE,
     EventKind.MEETING_HELD,
     EventKind.LP_DISCUSSION_HELD,
     EventKind.NETWORK_CLOSED,
@@ -290,24 +291,41 @@ def _from_values(
 def convened_within_deadline(
     programme: Any, area_ids: list[int], periods: list[Period]
 ) -> dict[Key, Figure]:
-    deadline = programme.convening_deadline_days
-    return _from_values(
-        [EventKind.NETWORK_CONVENED],
-        "days",
-        programme,
-        area_ids,
-        periods,
-        lambda days: 100 * sum(1 for d in days if d <= deadline) / len(days),
-    )
+    """The share of networks whose convening deadline fell in the period that had their first
+    meeting by it. Every network counts in the period of its deadline once the deadline has
+    passed: one that has not met by then counts as late, whether or not it meets later."""
+    grouped = _events([EventKind.CONVENING_DEADLINE], programme, area_ids, periods, "outcome")
+    result = {}
+    for key in _all_keys(area_ids, periods):
+        outcomes = [row[0] for row in grouped.get(key, [])]
+        result[key] = Figure(
+            round(100 * outcomes.count("in_time") / len(outcomes), 1) if outcomes else None,
+            len(outcomes),
+        )
+    return result
+
+
+def censored_median(days: list[int | None], censored_at: int) -> float:
+    """The median of days to the first meeting, where a network that had not met by its
+    deadline (None) is right-censored: it counts as ``censored_at`` (the deadline + 1 day, "more
+    than the deadline"). While at least half met in time the median is exact; otherwise it is
+    ``censored_at``, read as "over the deadline"."""
+    return float(statistics.median(censored_at if d is None else d for d in days))
 
 
 @computation("median_days_to_first_meeting")
 def median_days_to_first_meeting(
     programme: Any, area_ids: list[int], periods: list[Period]
 ) -> dict[Key, Figure]:
-    return _from_values(
-        [EventKind.NETWORK_CONVENED], "days", programme, area_ids, periods, statistics.median
-    )
+    """Over the networks whose deadline fell in the period (as ``convened_within_deadline``),
+    with the networks not met by their deadline censored at the deadline + 1 day."""
+    over = programme.convening_deadline_days + 1
+    grouped = _events([EventKind.CONVENING_DEADLINE], programme, area_ids, periods, "days")
+    result = {}
+    for key in _all_keys(area_ids, periods):
+        days = [row[0] for row in grouped.get(key, [])]
+        result[key] = Figure(round(censored_median(days, over), 1) if days else None, len(days))
+    return result
 
 
 @computation("sectors_per_network")

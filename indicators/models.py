@@ -14,6 +14,9 @@ class EventKind(models.TextChoices):
     CONTACT_RESOLVED = "contact_resolved", _("contact resolved")
     NETWORK_OPENED = "network_opened", _("network opened")
     NETWORK_CONVENED = "network_convened", _("network convened")
+    # Recorded once per network on the day after its convening deadline: outcome "in_time"
+    # (days: to the first meeting) or "late" (days empty), in the period of the deadline.
+    CONVENING_DEADLINE = "convening_deadline", _("convening deadline passed")
     MEETING_HELD = "meeting_held", _("meeting held")
     LP_DISCUSSION_HELD = "lp_discussion_held", _("LP discussion held")
     NETWORK_CLOSED = "network_closed", _("network closed")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import statistics
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -18,6 +17,7 @@ from icalendar import Calendar, Event, vCalAddress, vText
 
 from core.errors import ValidationError
 from directory.models import Sector
+from indicators.computations import censored_median
 from indicators.models import Event as WorkEvent
 from indicators.models import EventKind, Indicator
 from indicators.periods import Cadence, Period, period_containing
@@ -159,7 +159,7 @@ def previous_meeting(meeting: TeamMeeting) -> TeamMeeting | None:
 
 @dataclass
 class WorkStatistics:
-    networks_convened: int | None
+    networks_due: int | None
     within_deadline_pct: float | None
     median_days: float | None
     promises_reviewed: int | None
@@ -193,11 +193,9 @@ def work_statistics(team: LeadershipTeam, since: datetime, until: datetime) -> W
     if team.area_id:
         events = events.filter(area_id=team.area_id)
         networks = networks.filter(area_id=team.area_id)
-    days: list[int] = [
-        d
-        for d in events.filter(kind=EventKind.NETWORK_CONVENED).values_list("days", flat=True)
-        if d is not None
-    ]
+    # Every network whose convening deadline passed in the period, met in time or not.
+    due = list(events.filter(kind=EventKind.CONVENING_DEADLINE).values_list("outcome", "days"))
+    days: list[int | None] = [d for _outcome, d in due]
     reviewed = list(
         events.filter(kind=EventKind.PROMISE_REVIEWED).values_list("outcome", flat=True)
     )
@@ -208,11 +206,11 @@ def work_statistics(team: LeadershipTeam, since: datetime, until: datetime) -> W
     hide_days = derived_hidden(len(days)) or not days
     hide_promises = derived_hidden(len(reviewed)) or not reviewed
     return WorkStatistics(
-        networks_convened=_suppressed(len(days)),
+        networks_due=_suppressed(len(days)),
         within_deadline_pct=None
         if hide_days
-        else round(100 * sum(1 for d in days if d <= deadline) / len(days), 1),
-        median_days=None if hide_days else float(statistics.median(days)),
+        else round(100 * sum(1 for outcome, _d in due if outcome == "in_time") / len(due), 1),
+        median_days=None if hide_days else censored_median(days, deadline + 1),
         promises_reviewed=_suppressed(len(reviewed)),
         promises_kept_pct=None
         if hide_promises

@@ -56,3 +56,53 @@ def deadline_status(
 
 def within_deadline(starts_at: datetime, deadline: date) -> bool:
     return local_date(starts_at) <= deadline
+
+
+def record_passed_deadlines(today: date | None = None) -> int:
+    """Record, once per network, whether it met by its convening deadline: an anonymous
+    ``convening_deadline`` event dated on the deadline day, so that the indicator counts every
+    network in the period of its deadline — a network that never meets counts as late, and one
+    that meets later stays late. Run daily (``networks.tasks.record_convening_deadlines``);
+    returns how many networks were recorded."""
+    from django.db import transaction
+
+    from indicators.events import record_event
+    from indicators.models import EventKind
+    from networks.models import Meeting, MeetingKind, MeetingStatus, Network
+
+    today = today or timezone.localdate()
+    recorded = 0
+    with transaction.atomic():
+        due = (
+            Network.objects.select_for_update(skip_locked=True)
+            .filter(deadline_recorded=False, convening_deadline__lt=today)
+            .select_related("area", "programme")
+        )
+        for network in due:
+            first = (
+                Meeting.objects.filter(
+                    network=network, kind=MeetingKind.FIRST, status=MeetingStatus.HELD
+                )
+                .order_by("starts_at")
+                .values_list("starts_at", flat=True)
+                .first()
+            )
+            in_time = first is not None and local_date(first) <= network.convening_deadline
+            record_event(
+                EventKind.CONVENING_DEADLINE,
+                area=network.area,
+                programme=network.programme,
+                at=deadline_moment(network.convening_deadline),
+                outcome="in_time" if in_time else "late",
+                days=(local_date(first) - local_date(network.first_contact_at)).days
+                if in_time and first is not None
+                else None,
+            )
+            recorded += 1
+        Network.objects.filter(pk__in=[n.pk for n in due]).update(deadline_recorded=True)
+    return recorded
+
+
+def deadline_moment(deadline: date) -> datetime:
+    """Noon of the deadline day in Finnish time: the event's moment, inside the right month."""
+    return timezone.make_aware(datetime.combine(deadline, datetime.min.time()).replace(hour=12))

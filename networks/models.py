@@ -49,6 +49,10 @@ class Network(models.Model):
     match_key = models.CharField(max_length=240, db_index=True, editable=False)
     first_contact_at = models.DateTimeField(_("first contact"))
     convening_deadline = models.DateField(_("first meeting at the latest"))
+    # Set when the deadline's outcome (met in time or not) was recorded for the indicators.
+    deadline_recorded = models.BooleanField(
+        _("deadline outcome recorded"), default=False, db_default=False, editable=False
+    )
     coordinator = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("coordinator"),

@@ -75,6 +75,7 @@ from meetings.models import (
     MeetingRecordRevision,
     Promise,
 )
+from networks.deadlines import deadline_moment
 from networks.models import ConsentRecord, Meeting, MeetingChange, Network, Participant
 from networks.selectors import match_key
 from programmes.models import Programme
@@ -923,6 +924,7 @@ class Generator:
                     net.reason,
                     rng.choice(texts.CLOSING_SUMMARIES) if net.closed_at else "",
                     version,
+                    net.deadline < self.today,
                 )
             )
         self.writer.write(
@@ -945,6 +947,7 @@ class Generator:
                 "closing_reason",
                 "closing_summary",
                 "version",
+                "deadline_recorded",
             ),
             rows,
         )
@@ -1152,6 +1155,28 @@ class Generator:
                 )
             )
             events.append(("network_opened", opened, net.area.id, programme.id, "", "", ""))
+            if net.deadline < self.today:
+                # As the daily task records it: met by the deadline, or late.
+                firsts = [
+                    self.local_date(m.starts)
+                    for m in net.meetings
+                    if m.kind == "first" and m.status == "held"
+                ]
+                in_time = bool(firsts) and min(firsts) <= net.deadline
+                events.append(
+                    (
+                        "convening_deadline",
+                        deadline_moment(net.deadline),
+                        net.area.id,
+                        programme.id,
+                        "",
+                        "in_time" if in_time else "late",
+                        "",
+                        (min(firsts) - self.local_date(net.first_contact)).days
+                        if in_time
+                        else None,
+                    )
+                )
             # Meetings and records.
             goal_list: list[tuple[int, int]] = []  # (goal id, last rating)
             open_promises: list[tuple[Any, ...]] = []

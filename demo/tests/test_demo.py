@@ -314,3 +314,28 @@ def test_the_demo_has_network_work_at_every_stage():
     assert Network.objects.filter(status=NetworkStatus.ACTIVE).count() == 5
     own_worker_network = Network.objects.get(programme__code=oulu.WORKING_AGE)
     assert own_worker_network.participants.filter(is_own_worker=True).exists()
+
+
+def test_the_demo_counts_the_overdue_network_as_not_convened_in_time():
+    """Issue #17: the overdue demo network left "convened within 14 days" at 100 %."""
+    from django.utils import timezone
+
+    from indicators.computations import REGISTRY
+    from indicators.models import Event, EventKind
+    from indicators.periods import period_containing
+    from networks.models import NetworkStatus
+    from programmes.models import Programme
+
+    load_demo()
+    overdue = Network.objects.filter(
+        status=NetworkStatus.CONVENING, convening_deadline__lt=timezone.localdate()
+    ).first()
+    assert overdue is not None and overdue.deadline_recorded
+    late = Event.objects.filter(kind=EventKind.CONVENING_DEADLINE, outcome="late")
+    assert late.filter(area=overdue.area, programme=overdue.programme).exists()
+    period = period_containing(overdue.convening_deadline, "monthly")
+    children = Programme.objects.get(code=oulu.CHILDREN)
+    figure = REGISTRY["convened_within_deadline"](children, [overdue.area_id], [period])[
+        (overdue.area_id, period.code)
+    ]
+    assert figure.base and figure.value is not None and figure.value < 100

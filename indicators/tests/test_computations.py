@@ -95,6 +95,19 @@ def test_lp_method_use_counts_discussions_and_meetings(kaakkuri, children):
     assert result[(kaakkuri.pk, "2026Q1")].value == 2
 
 
+def deadline_event(when, area, programme, days, deadline=14):
+    """A network's convening deadline passed: met in time after ``days``, or late."""
+    in_time = days <= deadline
+    return event(
+        EventKind.CONVENING_DEADLINE,
+        when,
+        area,
+        programme,
+        outcome="in_time" if in_time else "late",
+        days=days if in_time else None,
+    )
+
+
 def test_convening_share_median_and_sectors(kaakkuri, children):
     for days, sectors in [(3, 2), (10, 3), (14, 3), (15, 1), (20, 4), (9, 2)]:
         event(
@@ -105,11 +118,13 @@ def test_convening_share_median_and_sectors(kaakkuri, children):
             days=days,
             sectors=sectors,
         )
+        deadline_event(at(2026, 5, days, 12), kaakkuri, children, days)
     period = [parse_period("2026Q2")]
     share = REGISTRY["convened_within_deadline"](children, [kaakkuri.pk], period)[
         (kaakkuri.pk, "2026Q2")
     ]
     assert (share.value, share.base) == (round(100 * 4 / 6, 1), 6)
+    # The two late networks are censored at 15 days: median of 3, 9, 10, 14, 15, 15.
     median = REGISTRY["median_days_to_first_meeting"](children, [kaakkuri.pk], period)[
         (kaakkuri.pk, "2026Q2")
     ]
@@ -118,6 +133,36 @@ def test_convening_share_median_and_sectors(kaakkuri, children):
         (kaakkuri.pk, "2026Q2")
     ]
     assert average.value == round(15 / 6, 1)
+
+
+def test_a_network_that_never_meets_counts_as_late_in_the_period_of_its_deadline(
+    kaakkuri, children
+):
+    """Issue #17: before, a network past its deadline was not counted until it met, so the
+    figure stayed at 100 %. Three met in time in March; one's deadline passed on 30 March
+    without a meeting."""
+    for days in (5, 8, 12):
+        deadline_event(at(2026, 3, 10, 12), kaakkuri, children, days)
+    deadline_event(at(2026, 3, 30, 12), kaakkuri, children, 99)  # late
+    march = [parse_period("2026-03")]
+    share = REGISTRY["convened_within_deadline"](children, [kaakkuri.pk], march)[
+        (kaakkuri.pk, "2026-03")
+    ]
+    assert (share.value, share.base) == (75.0, 4)
+    median = REGISTRY["median_days_to_first_meeting"](children, [kaakkuri.pk], march)[
+        (kaakkuri.pk, "2026-03")
+    ]
+    assert median.value == 10.0  # 5, 8, 12 and the late one censored at 15
+
+
+def test_the_median_is_over_the_deadline_when_half_are_late(kaakkuri, children):
+    for days in (4, 30, 40):
+        deadline_event(at(2026, 3, 10, 12), kaakkuri, children, days)
+    march = [parse_period("2026-03")]
+    median = REGISTRY["median_days_to_first_meeting"](children, [kaakkuri.pk], march)[
+        (kaakkuri.pk, "2026-03")
+    ]
+    assert median.value == 15.0  # "over 14": the censoring point, never a made-up number
 
 
 def test_promises_kept_share(kaakkuri, children):
@@ -140,6 +185,10 @@ def mixed_events(boundary_contacts, kaakkuri, tuira, children, working_age):
             sectors=sectors,
         )
     event(EventKind.NETWORK_CONVENED, at(2026, 5, 2, 12), kaakkuri, working_age, days=40)
+    # The same networks' deadlines: met in time with their days, or late (days unknown).
+    for days, area in [(3, kaakkuri), (15, tuira), (9, kaakkuri), (30, tuira)]:
+        deadline_event(at(2026, 5, days, 12), area, children, days)
+    deadline_event(at(2026, 5, 2, 12), kaakkuri, working_age, 12)
     for outcome in ["kept", "partly", "not_kept", "kept"]:
         event(EventKind.PROMISE_REVIEWED, at(2026, 8, 3, 12), tuira, children, outcome=outcome)
     event(EventKind.NETWORK_OPENED, at(2026, 2, 28, 23, 50), kaakkuri, children)
@@ -213,7 +262,7 @@ def test_a_tally_of_one_programme_is_not_used_for_another(mixed_events, children
     with shared_events(*parse_period("2026").bounds(), programme=children):
         found = REGISTRY["median_days_to_first_meeting"](working_age, [kaakkuri.pk], periods)
     assert found == expected
-    assert found[(kaakkuri.pk, "2026Q2")].value == 40
+    assert found[(kaakkuri.pk, "2026Q2")].value == 12
 
 
 def test_cached_figures_are_served_until_a_new_event_arrives(boundary_contacts, children, settings):

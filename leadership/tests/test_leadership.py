@@ -107,13 +107,15 @@ def test_agenda_reviews_last_promises_and_next_meeting_reviews_them(team):
 
 def test_agenda_statistics_hide_small_numbers(team, kaakkuri):
     meeting = meeting_at(team, timezone.now())
+    # Six networks' convening deadlines passed: four met in time, two (16, 20 days) late.
     for days in [5, 9, 13, 16, 20, 8]:
         Event.objects.create(
-            kind=EventKind.NETWORK_CONVENED,
+            kind=EventKind.CONVENING_DEADLINE,
             occurred_at=timezone.now() - timedelta(days=3),
             area=kaakkuri,
             programme=team.programme,
-            days=days,
+            outcome="in_time" if days <= 14 else "late",
+            days=days if days <= 14 else None,
         )
     for outcome in ["kept", "kept", "partly"]:
         Event.objects.create(
@@ -124,7 +126,7 @@ def test_agenda_statistics_hide_small_numbers(team, kaakkuri):
             outcome=outcome,
         )
     stats = services.build_agenda(meeting).statistics
-    assert (stats.networks_convened, stats.within_deadline_pct, stats.median_days) == (
+    assert (stats.networks_due, stats.within_deadline_pct, stats.median_days) == (
         6,
         round(100 * 4 / 6, 1),
         11.0,
