@@ -82,7 +82,15 @@ class IndicatorView:
     def period(self) -> Period:
         return self.periods[-1]
 
+    @property
+    def in_progress(self) -> bool:
+        """The latest period has not ended (or not even begun): its figure is not final, so it
+        is never compared as a change, let alone "in the wrong direction"."""
+        return self.period.end > timezone.localdate()
+
     def _change(self, other: Shown) -> float | None:
+        if self.in_progress:
+            return None
         if self.current.hidden or other.hidden or self.current.value is None or other.value is None:
             return None
         return round(self.current.value - other.value, 1)

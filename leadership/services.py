@@ -225,8 +225,10 @@ def indicators_due(team: LeadershipTeam, since: date, until: date) -> list[Indic
 
     areas = [team.area] if team.area else list(Area.objects.order_by("name"))
     due: list[tuple[Indicator, date]] = []
+    # Only periods that have ended by today, also on the agenda of a meeting still to come.
+    last_day = min(until, timezone.localdate())
     for indicator in indicators_for(team.programme):
-        ended = period_containing(until, indicator.cadence).previous()
+        ended = period_containing(last_day, indicator.cadence).previous()
         if ended.end <= since:
             continue  # nothing new since the last meeting
         due.append((indicator, ended.end - timedelta(days=1)))

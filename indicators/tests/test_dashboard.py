@@ -23,11 +23,11 @@ def catalogue(configuration):
     return {i.code: i for i in Indicator.objects.all()}
 
 
-def contacts(area, programme, month, n):
+def contacts(area, programme, month, n, year=2026):
     for day in range(1, n + 1):
         Event.objects.create(
             kind=EventKind.CONTACT_RECEIVED,
-            occurred_at=datetime(2026, month, day, 12, tzinfo=HELSINKI),
+            occurred_at=datetime(year, month, day, 12, tzinfo=HELSINKI),
             area=area,
             programme=programme,
         )
@@ -69,7 +69,7 @@ def test_change_direction_and_target(catalogue, kaakkuri, children):
 
 def test_entered_yearly_values_and_year_earlier(catalogue, kaakkuri, children):
     developer = user_with_role(Role.DEVELOPER_WORKER)
-    for year, value in [(2025, 40), (2026, 31)]:
+    for year, value in [(2024, 40), (2025, 31)]:
         EnteredValue.objects.create(
             indicator=catalogue["child-protection-clients"],
             area=kaakkuri,
@@ -84,7 +84,7 @@ def test_entered_yearly_values_and_year_earlier(catalogue, kaakkuri, children):
         children,
         [kaakkuri],
         area=kaakkuri,
-        until=date(2026, 6, 1),
+        until=date(2025, 6, 1),
     )
     assert view.current.value == 31
     assert view.change_from_year_earlier == -9
@@ -217,3 +217,26 @@ def test_the_figure_format_equals_django_number_format(language, settings):
     with translation.override(language):
         format_number = figure_formatter()
         same()
+
+
+def test_a_period_that_has_not_ended_is_never_a_change_in_the_wrong_direction(
+    catalogue, kaakkuri, children
+):
+    """Issue #17: the February agenda showed January 2027, not yet begun, as "0, -7 ▼"."""
+    from django.utils import timezone
+
+    from indicators.periods import period_containing
+
+    today = timezone.localdate()
+    running = period_containing(today, "monthly")
+    last = running.previous()
+    contacts(kaakkuri, children, last.start.month, 7, year=last.start.year)
+    view = indicator_view(
+        catalogue["pilot-phone-usage"], children, [kaakkuri], area=kaakkuri, until=today
+    )
+    assert view.period == running and view.in_progress
+    assert view.change_from_previous is None and view.right_direction is None
+    ended = indicator_view(
+        catalogue["pilot-phone-usage"], children, [kaakkuri], area=kaakkuri, until=last.start
+    )
+    assert not ended.in_progress

@@ -177,3 +177,18 @@ def test_meeting_page_renders_the_six_sections(client, team):
     page = client.get(reverse("leadership:meeting", args=[meeting.pk])).content.decode()
     for number in range(1, 7):
         assert f'id="a{number}"' in page
+
+
+def test_the_agenda_of_a_meeting_to_come_shows_only_periods_that_have_ended(team):
+    """Issue #17: a February agenda made in December showed January, not yet begun."""
+    from indicators.catalogue import load_catalogue
+
+    load_catalogue()
+    today = timezone.localdate()
+    meeting_at(team, timezone.now() - timedelta(days=40))  # the last meeting
+    later = timezone.now() + timedelta(days=75)
+    views = services.build_agenda(meeting_at(team, later)).indicators
+    assert views, "the agenda has indicators"
+    for view in views:
+        assert view.period.end <= today, view.period.code
+        assert not view.in_progress
