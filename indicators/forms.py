@@ -11,8 +11,13 @@ from programmes.models import Programme
 
 
 class DashboardForm(forms.Form):
+    # Not required: without it the first programme is shown (an API call may name only the
+    # area; before, such a call failed validation and silently showed every area).
     programme = forms.ModelChoiceField(
-        label=_("Programme"), queryset=Programme.objects.filter(is_active=True), empty_label=None
+        label=_("Programme"),
+        queryset=Programme.objects.filter(is_active=True),
+        empty_label=None,
+        required=False,
     )
     area = forms.ModelChoiceField(
         label=_("Area"),

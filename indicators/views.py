@@ -57,12 +57,18 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _table_rows(views: list[IndicatorView]) -> list[list[object]]:
+def _table_rows(views: list[IndicatorView], *, numbers: bool = False) -> list[list[object]]:
+    """The export's rows. With ``numbers`` (XLSX) a shown figure is a number a spreadsheet can
+    sum; a hidden one is its marker ("<5", "..") and a missing one "–", as on the page."""
     rows: list[list[object]] = [[_("Indicator"), _("Area"), _("Period"), _("Value")]]
     for view in views:
         for row in view.rows:
             for period, cell in zip(view.periods, row.cells, strict=True):
-                rows.append([view.indicator.name, row.label, period.code, cell.text])
+                value: object = cell.text
+                if numbers and not cell.hidden and cell.value is not None:
+                    number = float(cell.value)
+                    value = int(number) if number.is_integer() else number
+                rows.append([view.indicator.name, row.label, period.code, value])
     return rows
 
 
@@ -70,7 +76,7 @@ def _table_rows(views: list[IndicatorView]) -> list[list[object]]:
 def export(request: HttpRequest, fmt: str) -> HttpResponse:
     """The dashboard's tables (small numbers already hidden) as CSV or XLSX."""
     _values, views = _views(request, request.GET.get("indicator") or None)
-    rows = _table_rows(views)
+    rows = _table_rows(views, numbers=fmt == "xlsx")
     if fmt == "csv":
         buffer = io.StringIO()
         csv.writer(buffer).writerows(exports.rows(rows))
@@ -144,6 +150,12 @@ def add_note(request: HttpRequest, code: str) -> HttpResponse:
 @access_rule(READERS)
 def api_values(request: HttpRequest) -> HttpResponse:
     """Read API: indicator values per area and period, JSON or CSV (see /indicators/api/openapi.json)."""
+    form = DashboardForm(request.GET)
+    if not form.is_valid():
+        # A filter that cannot be applied is an error, never a silently wider answer.
+        return JsonResponse(
+            {"error": "invalid parameters", "fields": form.errors.get_json_data()}, status=400
+        )
     try:
         _values, views = _views(request, request.GET.get("indicator") or None)
     except Http404:

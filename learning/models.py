@@ -148,6 +148,8 @@ class PackageFigure(models.Model):
     period = models.CharField(max_length=7)
     value = models.FloatField(null=True, blank=True)
     hidden = models.BooleanField(default=False)
+    # "small": 1–4 people ("<5"); "secondary" or unknown: hidden to protect another cell ("..").
+    hidden_reason = models.CharField(max_length=20, blank=True, default="")
     population_kind = models.CharField(max_length=20, blank=True)  # children / inhabitants
     population = models.PositiveIntegerField(null=True, blank=True)
     note = models.TextField(blank=True)

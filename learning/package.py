@@ -361,9 +361,20 @@ def _check_figure(figure: Any, where: str, catalogue: Mapping[str, IndicatorRule
             _("%(where)s: a hidden figure carries its value; the package leaks it.")
             % {"where": where}
         )
+    if figure.get("hidden_reason", "") not in HIDDEN_REASONS:
+        raise _fail(
+            _("%(where)s: hidden_reason must be empty, small, secondary or derived.")
+            % {"where": where}
+        )
     if value is not None:
         _check_value(figure, value, rule, where)
     return rule
+
+
+# Why a figure is hidden: 1–4 people ("small", shown "<5") or to protect another cell
+# ("secondary", shown "..") or too few to compute a share or average ("derived", shown "..");
+# empty in packages from before the reason was sent (shown "..").
+HIDDEN_REASONS = ("", "small", "secondary", "derived")
 
 
 def _check_value(figure: dict[str, Any], value: Any, rule: IndicatorRule, where: str) -> None:

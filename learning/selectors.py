@@ -56,6 +56,7 @@ class ComparisonRow:
     hidden: bool
     per_thousand: float | None
     note: str
+    small: bool = False  # hidden for being 1–4 people ("<5"); other hidden cells are ".."
 
 
 @dataclass
@@ -160,6 +161,7 @@ def comparison(indicator: str | None, period: str | None) -> Comparison:
                 hidden=figure.hidden,
                 per_thousand=per,
                 note=figure.note,
+                small=figure.hidden and figure.hidden_reason == "small",
             )
         )
     population = figures[0].population_kind if figures else ""
@@ -179,7 +181,9 @@ def _shown(figure: PackageFigure | None) -> str:
     if figure is None:
         return "–"
     if figure.hidden:
-        return "<5" if figure.person_count and figure.unit == "count" else ".."
+        # "<5" only for a cell hidden for being small; one hidden because of the total (so that
+        # the small one cannot be worked out) is "..", as in Statistics Finland's tables.
+        return "<5" if figure.hidden_reason == "small" else ".."
     if figure.value is None:
         return "–"
     return f"{figure.value:g}"

@@ -94,6 +94,9 @@ def build_payload(version: int, until: date | None = None) -> dict[str, Any]:
                             "period": period.code,
                             "value": None if cell.hidden else cell.value,
                             "hidden": cell.hidden,
+                            # Why: "small" (1–4 people, shown "<5") or "secondary" (hidden so
+                            # that another cell cannot be worked out, shown "..").
+                            "hidden_reason": cell.reason if cell.hidden else "",
                             "note": notes.get((area.pk if area else None, period.code), ""),
                         }
                     )
@@ -302,6 +305,7 @@ def receive_package(
                 period=figure["period"],
                 value=figure["value"],
                 hidden=figure["hidden"],
+                hidden_reason=figure.get("hidden_reason", "") if figure["hidden"] else "",
                 population_kind=figure.get("population", "inhabitants"),
                 population=_population(figure, populations, totals),
                 note=figure.get("note", ""),

@@ -198,7 +198,7 @@ def test_indicator_export_neutralises_formula_cells(client, monkeypatch, fmt):
     from indicators import views
 
     monkeypatch.setattr(views, "_views", lambda request, code: ({}, []))
-    monkeypatch.setattr(views, "_table_rows", lambda found: [DANGEROUS_ROW])
+    monkeypatch.setattr(views, "_table_rows", lambda found, **options: [DANGEROUS_ROW])
     client.force_login(user_with_role(Role.LEADERSHIP_MEMBER))
     response = client.get(reverse("indicators:export", args=[fmt]))
     assert response.status_code == 200

@@ -240,3 +240,50 @@ def test_a_period_that_has_not_ended_is_never_a_change_in_the_wrong_direction(
         catalogue["pilot-phone-usage"], children, [kaakkuri], area=kaakkuri, until=last.start
     )
     assert not ended.in_progress
+
+
+def test_the_api_area_filter_filters_and_a_bad_filter_is_an_error(
+    client, catalogue, kaakkuri, tuira, children
+):
+    """Issue #17: ``?area=`` without a programme was ignored and every area came back."""
+    contacts(kaakkuri, children, 10, 6)
+    contacts(tuira, children, 10, 9)
+    client.force_login(user_with_role(Role.LEADERSHIP_MEMBER))
+    url = reverse("indicators:api_values")
+    params = {"indicator": "pilot-phone-usage", "until": "2026-10-20", "area": kaakkuri.pk}
+    data = client.get(url, params).json()["values"]
+    assert data and {v["area"] for v in data} == {kaakkuri.code}
+    assert [v["value"] for v in data if v["period"] == "2026-10"] == [6]
+    wrong = client.get(url, {**params, "area": 999999})
+    assert wrong.status_code == 400 and "area" in wrong.json()["fields"]
+    assert client.get(url, {**params, "until": "not a date"}).status_code == 400
+
+
+def test_xlsx_numbers_are_numbers_and_hidden_cells_keep_their_marker(
+    client, catalogue, kaakkuri, tuira, children
+):
+    import io
+
+    from openpyxl import load_workbook
+
+    contacts(kaakkuri, children, 9, 2)
+    contacts(kaakkuri, children, 10, 6)
+    Event.objects.bulk_create(
+        Event(
+            kind=EventKind.CONTACT_RECEIVED,
+            occurred_at=datetime(2026, 10, 1 + n % 28, 12, tzinfo=HELSINKI),
+            area=tuira,
+            programme=children,
+        )
+        for n in range(1234)
+    )
+    client.force_login(user_with_role(Role.LEADERSHIP_MEMBER))
+    response = client.get(
+        reverse("indicators:export", args=["xlsx"]),
+        {"indicator": "pilot-phone-usage", "until": "2026-10-20"},
+    )
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    cells = {(row[1], row[2]): row[3] for row in sheet.iter_rows(values_only=True)}
+    assert cells[("Tuira", "2026-10")] == 1234 and isinstance(cells[("Tuira", "2026-10")], int)
+    assert cells[("Kaakkuri", "2026-10")] == 6
+    assert cells[("Kaakkuri", "2026-09")] == "<5"

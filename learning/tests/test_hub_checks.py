@@ -344,3 +344,83 @@ def test_upload_form_rejects_a_bad_version(region, client, settings, version):
     assert response.status_code == 200
     assert "Paketti hylättiin" in response.content.decode()
     assert not Package.objects.exists()
+
+
+# --- issue #17: a figure hidden because of the total is "..", not "<5" ------------------------
+
+
+def test_a_cell_hidden_to_protect_another_is_shown_as_two_dots_not_less_than_five(region):
+    """Before: Tuira's 270, hidden so that Kaakkuri's 3 could not be worked out from the total,
+    showed as "<5", so the hub read "<5 + <5 = 273"."""
+    from learning.selectors import comparison
+
+    services.receive_package(
+        sealed(
+            payload(
+                figures=[
+                    {**figure("kaakkuri", None, hidden=True), "hidden_reason": "small"},
+                    {**figure("tuira", None, hidden=True), "hidden_reason": "secondary"},
+                    figure("", 273),
+                ]
+            )
+        )
+    )
+    rows = {row.area_name: row for row in comparison(None, "2026-10").rows}
+    assert rows["Kaakkuri"].small and not rows["Tuira"].small
+    assert rows["Tuira"].hidden
+
+
+def test_a_package_without_reasons_shows_no_less_than_five(region):
+    """An older sender's hidden cells: the hub cannot tell which were small, so none says "<5"."""
+    from learning.selectors import comparison
+
+    services.receive_package(
+        sealed(
+            payload(
+                figures=[
+                    figure("kaakkuri", None, hidden=True),
+                    figure("tuira", None, hidden=True),
+                    figure("", 273),
+                ]
+            )
+        )
+    )
+    assert not any(row.small for row in comparison(None, "2026-10").rows)
+
+
+def test_an_unknown_hidden_reason_is_rejected(region):
+    odd = payload(figures=[{**figure("kaakkuri", None, hidden=True), "hidden_reason": "x" * 9}])
+    rejected(odd, "hidden_reason must be")
+
+
+def test_the_regions_package_says_why_each_cell_is_hidden(configuration, kaakkuri, tuira, children):
+    """The exporter sends the reason the dashboard used: Kaakkuri's 2 is small, and one more
+    cell is hidden so that the 2 cannot be worked out from the total."""
+    from datetime import date, datetime
+    from zoneinfo import ZoneInfo
+
+    from indicators.catalogue import load_catalogue
+    from indicators.models import Event, EventKind
+
+    load_catalogue()
+    for area, n in ((kaakkuri, 2), (tuira, 9)):
+        for day in range(1, n + 1):
+            Event.objects.create(
+                kind=EventKind.CONTACT_RECEIVED,
+                occurred_at=datetime(2026, 10, day, 12, tzinfo=ZoneInfo("Europe/Helsinki")),
+                area=area,
+                programme=children,
+            )
+    body = services.build_payload(version=1, until=date(2026, 10, 20))
+    october = [
+        item
+        for item in body["figures"]
+        if item["indicator"] == "pilot-phone-usage"
+        and item["period"] == "2026-10"
+        and item["programme"] == children.code
+    ]
+    reasons = {item["area"]: item["hidden_reason"] for item in october}
+    assert reasons["kaakkuri"] == "small"
+    assert "secondary" in reasons.values()
+    assert all((item["hidden_reason"] != "") == item["hidden"] for item in body["figures"])
+    assert {item["hidden_reason"] for item in body["figures"]} <= set(package.HIDDEN_REASONS)
