@@ -8,7 +8,7 @@ from pathlib import Path
 from django.db import transaction
 
 from indicators.computations import REGISTRY
-from indicators.models import Cadence, Direction, Indicator, Source, Unit
+from indicators.models import Cadence, Direction, Disclosure, Indicator, Source, Unit
 from programmes.models import Programme
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "catalogue.toml"
@@ -52,6 +52,11 @@ def load_catalogue(path: Path | None = None) -> list[str]:
         ):
             if spec.get(key) not in choices:
                 problems.append(f"{where}: {key}: expected one of {', '.join(choices)}")
+        disclosure = spec.get("disclosure", Disclosure.PERSON)
+        if disclosure not in Disclosure.values:
+            problems.append(f"{where}: disclosure: expected one of {', '.join(Disclosure.values)}")
+        elif disclosure == Disclosure.ACTIVITY and spec.get("unit") != Unit.COUNT:
+            problems.append(f"{where}: disclosure: activity is a class of counts only")
         if spec.get("source") == Source.COMPUTED and spec.get("computation") not in REGISTRY:
             problems.append(f"{where}: computation: unknown {spec.get('computation')!r}")
         if spec.get("programme") and spec["programme"] not in programmes:
@@ -73,6 +78,7 @@ def load_catalogue(path: Path | None = None) -> list[str]:
                     "source": spec["source"],
                     "computation": spec.get("computation", ""),
                     "person_count": bool(spec.get("person_count", True)),
+                    "disclosure": spec.get("disclosure", Disclosure.PERSON),
                     "programme": programmes.get(spec.get("programme", "")),
                     "order": order,
                     "is_active": True,

@@ -65,6 +65,26 @@ class Unit(models.TextChoices):
     AVERAGE = "average", _("average")
 
 
+class Disclosure(models.TextChoices):
+    """Who may see a small count exactly (docs/data-protection.md, "Small numbers")."""
+
+    PERSON = "person", _("counts people: 1–4 hidden everywhere")
+    ACTIVITY = (
+        "activity",
+        _(
+            "counts activity that identifies nobody: exact for the region's own staff, small "
+            "numbers hidden in everything that leaves"
+        ),
+    )
+
+
+class Audience(models.TextChoices):
+    """Who a table of figures is for."""
+
+    STAFF = "staff", _("the region's own staff on Arki's pages")
+    OUTSIDE = "outside", _("exports, the API, files and the learning network")
+
+
 class Cadence(models.TextChoices):
     MONTHLY = "monthly", _("monthly")
     QUARTERLY = "quarterly", _("quarterly")
@@ -86,6 +106,12 @@ class Indicator(TranslatedName):
     computation = models.CharField(_("computation"), max_length=60, blank=True)
     person_count = models.BooleanField(
         _("counts people"), default=True, help_text=_("Small numbers (1–4) are not published.")
+    )
+    disclosure = models.CharField(
+        _("disclosure class"),
+        max_length=20,
+        choices=Disclosure.choices,
+        default=Disclosure.PERSON,
     )
     owner = models.CharField(_("owner"), max_length=200, blank=True)
     programme = models.ForeignKey(

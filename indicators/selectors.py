@@ -13,7 +13,16 @@ from django.utils import numberformat, timezone
 from django.utils.formats import get_format, number_format
 
 from indicators.computations import Figure, compute, shared_events
-from indicators.models import EnteredValue, Indicator, InterpretationNote, Source, Target, Unit
+from indicators.models import (
+    Audience,
+    Disclosure,
+    EnteredValue,
+    Indicator,
+    InterpretationNote,
+    Source,
+    Target,
+    Unit,
+)
 from indicators.periods import Cadence, Period, period_containing
 from indicators.suppression import Cell, derived_hidden, suppress_table
 
@@ -177,16 +186,31 @@ def indicator_view(
     area: Any = None,
     until: date | None = None,
     context: ViewContext | None = None,
+    audience: str = Audience.OUTSIDE,
 ) -> IndicatorView:
     """One indicator for the areas (rows) and periods (columns), with a total row.
 
     ``context`` holds the targets and notes of many indicators read at once
-    (:func:`indicator_views`); without it they are read for this indicator."""
+    (:func:`indicator_views`); without it they are read for this indicator.
+
+    ``audience``: a count of activity (``Disclosure.ACTIVITY``: calls, discussions, meetings
+    held) is exact for the region's own staff on Arki's pages (``Audience.STAFF``) and has its
+    small numbers hidden in everything that leaves (``Audience.OUTSIDE``, the default); a count
+    of people is hidden for every audience."""
     periods = periods_until(until or timezone.localdate(), indicator.cadence)
     data = figures(indicator, programme, areas, periods)
     shown_rows = [a for a in areas if area is None or a.pk == area.pk]
     rows: list[Row] = []
-    if indicator.person_count and indicator.unit == Unit.COUNT:
+    exact = (
+        audience == Audience.STAFF
+        and indicator.disclosure == Disclosure.ACTIVITY
+        and indicator.unit == Unit.COUNT
+    )
+    if exact:
+        for a in shown_rows:
+            rows.append(Row(a.name, a, [_exact(data.get((a.pk, p.code))) for p in periods]))
+        total = [_exact(data.get((None, p.code))) for p in periods]
+    elif indicator.person_count and indicator.unit == Unit.COUNT:
         table = {
             str(a.pk): {p.code: _whole(data.get((a.pk, p.code))) for p in periods} for a in areas
         }
@@ -256,6 +280,10 @@ def _whole(figure: Figure | None) -> int | None:
     return None if figure is None or figure.value is None else int(figure.value)
 
 
+def _exact(figure: Figure | None) -> Shown:
+    return Shown(None, False) if figure is None else Shown(figure.value, False)
+
+
 def _derived(figure: Figure | None) -> Shown:
     if figure is None:
         return Shown(None, False)
@@ -275,7 +303,11 @@ def indicators_for(programme: Any) -> list[Indicator]:
 
 
 def indicator_views(
-    programme: Any, area: Any = None, until: date | None = None, code: str | None = None
+    programme: Any,
+    area: Any = None,
+    until: date | None = None,
+    code: str | None = None,
+    audience: str = Audience.OUTSIDE,
 ) -> list[IndicatorView]:
     """Every active indicator of the programme (or the one ``code``) over the areas it covers."""
     from directory.models import Area
@@ -291,7 +323,9 @@ def indicator_views(
             scoped = [a for a in areas if not own or a.pk in own]
             if area is not None and area not in scoped:
                 continue
-            views.append(indicator_view(indicator, programme, scoped, area, until, context))
+            views.append(
+                indicator_view(indicator, programme, scoped, area, until, context, audience)
+            )
     return views
 
 

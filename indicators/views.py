@@ -23,7 +23,7 @@ from directory.models import Area
 from indicators.catalogue import guiding_questions
 from indicators.charts import chart_svg
 from indicators.forms import DashboardForm, NoteForm
-from indicators.models import Indicator, InterpretationNote
+from indicators.models import Audience, Indicator, InterpretationNote
 from indicators.periods import parse_period
 from indicators.selectors import IndicatorView, indicator_views, indicators_for
 
@@ -31,18 +31,20 @@ READERS = HasRole((Role.LEADERSHIP_MEMBER, Role.DEVELOPER_WORKER, Role.COORDINAT
 
 
 def _views(
-    request: HttpRequest, code: str | None = None
+    request: HttpRequest, code: str | None = None, audience: str = Audience.OUTSIDE
 ) -> tuple[dict[str, Any], list[IndicatorView]]:
+    """The indicator tables the request asks for. Only the dashboard page is for the region's
+    own staff (``Audience.STAFF``): exports, the API and chart files leave the page."""
     values = DashboardForm(request.GET).values()
     if code is not None and not any(i.code == code for i in indicators_for(values["programme"])):
         raise Http404
-    views = indicator_views(values["programme"], values["area"], values["until"], code)
+    views = indicator_views(values["programme"], values["area"], values["until"], code, audience)
     return values, views
 
 
 @access_rule(READERS)
 def dashboard(request: HttpRequest) -> HttpResponse:
-    values, views = _views(request)
+    values, views = _views(request, audience=Audience.STAFF)
     return render(
         request,
         "indicators/dashboard.html",

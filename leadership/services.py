@@ -18,8 +18,8 @@ from icalendar import Calendar, Event, vCalAddress, vText
 from core.errors import ValidationError
 from directory.models import Sector
 from indicators.computations import censored_median
+from indicators.models import Audience, EventKind, Indicator
 from indicators.models import Event as WorkEvent
-from indicators.models import EventKind, Indicator
 from indicators.periods import Cadence, Period, period_containing
 from indicators.selectors import (
     IndicatorView,
@@ -235,7 +235,16 @@ def indicators_due(team: LeadershipTeam, since: date, until: date) -> list[Indic
     context = ViewContext.read([indicator for indicator, _last in due], team.area)
     with events_for(team.programme, due):
         return [
-            indicator_view(indicator, team.programme, areas, team.area, last_day, context)
+            # The agenda is read by the team on Arki's page: the region's own staff.
+            indicator_view(
+                indicator,
+                team.programme,
+                areas,
+                team.area,
+                last_day,
+                context,
+                Audience.STAFF,
+            )
             for indicator, last_day in due
         ]
 
