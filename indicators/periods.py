@@ -48,6 +48,13 @@ class Period:
     def __str__(self) -> str:
         return self.code
 
+    @property
+    def name(self) -> str:
+        """The period as people read it, in the active language: "joulukuu 2026",
+        "loka–joulukuu 2026", "heinä–joulukuu 2026", "2026" ("oktober–december 2026",
+        "October–December 2026"). Codes stay in URLs, the API and files."""
+        return period_name(self)
+
     def bounds(self) -> tuple[datetime, datetime]:
         """The period as aware datetimes in the installation's time zone (DST-safe)."""
         zone = ZoneInfo(settings.TIME_ZONE)
@@ -87,3 +94,23 @@ def period_containing(day: date, cadence: str) -> Period:
     first_month = ((day.month - 1) // months) * months + 1
     start = date(day.year, first_month, 1)
     return Period(start, _add_months(start, months), cadence)
+
+
+def period_name(period: Period, language: str | None = None) -> str:
+    """See :attr:`Period.name`; ``language`` overrides the active one."""
+    from django.utils import translation
+    from django.utils.dates import MONTHS
+
+    with translation.override(language or translation.get_language() or "fi"):
+        finnish = (translation.get_language() or "fi").startswith("fi")
+        year = period.start.year
+        if period.cadence == Cadence.YEARLY:
+            return str(year)
+        first = str(MONTHS[period.start.month])
+        if period.cadence == Cadence.MONTHLY:
+            return f"{first} {year}"
+        last = str(MONTHS[_add_months(period.end, -1).month])
+        if finnish and first.endswith("kuu"):
+            # Finnish joins a range of months on the first one's stem: "loka–joulukuu".
+            first = first[: -len("kuu")]
+        return f"{first}\u2013{last} {year}"

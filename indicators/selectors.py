@@ -130,7 +130,7 @@ class IndicatorView:
 
     def chart(self) -> dict[str, Any]:
         return {
-            "labels": [p.code for p in self.periods],
+            "labels": [p.name for p in self.periods],
             "series": [
                 {
                     "label": row.label,

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from backbone.forms import DATETIME_FORMATS, DATETIME_WIDGET
 from directory.models import Area
+from indicators.periods import parse_period
 from learning.models import LearningKind, NetworkMeeting, Region, TrialStatus
 
 SHARED_KINDS = [c for c in LearningKind.choices if c[0] != LearningKind.DECISION]
@@ -43,7 +44,9 @@ class ComparisonForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["indicator"].choices = indicators  # type: ignore[attr-defined]
-        self.fields["period"].choices = [(p, p) for p in reversed(periods)]  # type: ignore[attr-defined]
+        self.fields["period"].choices = [  # type: ignore[attr-defined]
+            (p, parse_period(p).name) for p in reversed(periods)
+        ]
 
 
 class LearningFilterForm(forms.Form):

@@ -36,3 +36,16 @@ def indicator_rows(view: IndicatorView, programme: Any, area: Any) -> SafeString
         cells = "".join(f"<td>{escape(cell.text_with(format_number))}</td>" for cell in row.cells)
         rows.append(f'<tr><th scope="row">{label}</th>{cells}</tr>')
     return mark_safe("".join(rows))
+
+
+@register.filter
+def period_name(value: Any) -> str:
+    """A period (or its code) as people read it: "loka–joulukuu 2026"."""
+    from indicators.periods import Period, parse_period
+
+    if isinstance(value, Period):
+        return value.name
+    try:
+        return parse_period(str(value)).name
+    except ValueError:
+        return str(value)

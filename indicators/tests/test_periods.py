@@ -50,3 +50,41 @@ def test_every_day_is_in_exactly_its_period(day, cadence):
     assert period.start <= day < period.end
     assert parse_period(period.code) == period
     assert period.previous().end == period.start
+
+
+@pytest.mark.parametrize(
+    ("code", "fi", "sv", "en"),
+    [
+        ("2026-12", "joulukuu 2026", "december 2026", "December 2026"),
+        ("2026Q4", "loka–joulukuu 2026", "oktober–december 2026", "October–December 2026"),
+        ("2026S2", "heinä–joulukuu 2026", "juli–december 2026", "July–December 2026"),
+        ("2026Q1", "tammi–maaliskuu 2026", "januari–mars 2026", "January–March 2026"),
+        ("2026", "2026", "2026", "2026"),
+    ],
+)
+def test_periods_are_named_as_people_read_them(code, fi, sv, en):
+    """Issue #17: users read "loka–joulukuu 2026", never "2026Q4"; codes stay in files."""
+    from indicators.periods import period_name
+
+    period = parse_period(code)
+    assert (period_name(period, "fi"), period_name(period, "sv"), period_name(period, "en")) == (
+        fi,
+        sv,
+        en,
+    )
+    assert period.code == code
+
+
+def test_the_dashboard_names_its_periods_in_finnish(client, configuration, kaakkuri):
+    from django.urls import reverse
+
+    from accounts.models import Role
+    from accounts.tests.factories import user_with_role
+    from indicators.catalogue import load_catalogue
+
+    load_catalogue()
+    client.force_login(user_with_role(Role.LEADERSHIP_MEMBER))
+    page = client.get(reverse("indicators:dashboard"), {"until": "2026-12-15"}).text
+    assert '<th scope="col">joulukuu 2026</th>' in page
+    assert '<th scope="col">loka–joulukuu 2026</th>' in page
+    assert ">2026Q4<" not in page and ">2026-12<" not in page
