@@ -118,6 +118,9 @@ class ContactForm(forms.ModelForm):
 class ProfessionalRequestForm(ContactForm):
     """A professional's own "start network work" request: they are the contact person."""
 
+    # The sender is the contact person (the service sets it): no "Professional" picker here.
+    contact_person = None  # type: ignore[assignment]
+
     class Meta(ContactForm.Meta):
         fields = [
             "area",

@@ -37,7 +37,10 @@ def meeting_calendar(
     if meeting.online_link:
         event.add("url", meeting.online_link)
     event.add("status", "CANCELLED" if method == CANCEL else "CONFIRMED")
-    organiser = vCalAddress(f"mailto:{settings.DEFAULT_FROM_EMAIL}")
+    # The coordinator organises the meeting: replies go to them, not to the server's sender.
+    organiser = vCalAddress(
+        f"mailto:{getattr(meeting.organiser, 'email', '') or settings.DEFAULT_FROM_EMAIL}"
+    )
     organiser.params["cn"] = vText(meeting.organiser.full_name)
     event["organizer"] = organiser
     for name, email in attendees:

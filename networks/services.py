@@ -336,7 +336,11 @@ def sectors_present(network: Network) -> int:
 
 
 def send_invitations(meeting: Meeting, method: str) -> int:
-    """Email each participant with an address an invitation (or cancellation) with an .ics file."""
+    """Email each participant with an address an invitation (or cancellation) with an .ics file.
+
+    Each family member gets their own copy: the calendar lists the professionals (by their work
+    addresses) and that family member only, never another family member's private address.
+    The organiser is the meeting's coordinator, so that replies reach them."""
     participants = [
         p
         for p in meeting.network.participants.filter(removed_at__isnull=True).select_related(
@@ -344,19 +348,26 @@ def send_invitations(meeting: Meeting, method: str) -> int:
         )
         if p.email and not consent.participant_excluded(p)
     ]
-    attendees = [(p.name, p.email) for p in participants]
+    professionals = [(p.name, p.email) for p in participants if not p.kind.is_family]
     for participant in participants:
-        language = participant.user.preferred_language if participant.user else "fi"
+        family = participant.kind.is_family
+        attendees = (
+            [*professionals, (participant.name, participant.email)] if family else (professionals)
+        )
+        language = (
+            participant.user.preferred_language
+            if participant.user
+            else meeting.network.family_language or "fi"
+        )
         with override(language):
-            subject, body, summary = _invitation_text(meeting, method)
+            subject, body, summary = _invitation_text(meeting, method, family=family)
             ics = calendar.meeting_calendar(meeting, method, attendees, summary)
         send_email(
             to=[participant.email],
             subject=subject,
             body=body,
-            attachments=[
-                Attachment("invite.ics", ics, f"text/calendar; method={method}; charset=UTF-8")
-            ],
+            # The mail library adds the charset itself; naming it here printed it twice.
+            attachments=[Attachment("invite.ics", ics, f"text/calendar; method={method}")],
         )
         record_disclosure(
             actor=None,
@@ -372,13 +383,18 @@ def send_invitations(meeting: Meeting, method: str) -> int:
     return len(participants)
 
 
-def _invitation_text(meeting: Meeting, method: str) -> tuple[str, str, str]:
-    """Subject, body and calendar summary with no family names (they travel by email)."""
+def _invitation_text(
+    meeting: Meeting, method: str, *, family: bool = False
+) -> tuple[str, str, str]:
+    """Subject, body and calendar summary with no family names (they travel by email).
+
+    A family member cannot sign in to Arki: their invitation tells them whom to contact."""
     from django.utils.formats import date_format
 
     when = date_format(timezone.localtime(meeting.starts_at), "DATETIME_FORMAT")
     where = meeting.place or meeting.online_link
     summary = str(meeting.get_kind_display())
+    coordinator = meeting.organiser.full_name if meeting.organiser else ""
     if method == calendar.CANCEL:
         subject = _("Cancelled: %(meeting)s %(when)s") % {"meeting": summary, "when": when}
         body = _(
@@ -387,12 +403,27 @@ def _invitation_text(meeting: Meeting, method: str) -> tuple[str, str, str]:
     else:
         prefix = _("Invitation") if meeting.sequence == 0 else _("Updated invitation")
         subject = f"{prefix}: {summary} {when}"
-        body = _(
-            "You are invited to a %(meeting)s on %(when)s, %(where)s.\n"
-            "The meeting brings together the family's important everyday adults and services "
-            "at the same time. Sign in to Arki to see the network's timeline.\n"
-            "The calendar file is attached."
-        ) % {"meeting": summary.lower(), "when": when, "where": where}
+        if family:
+            body = _(
+                "You are invited to a %(meeting)s on %(when)s, %(where)s.\n"
+                "The meeting brings together your family's important everyday adults and "
+                "services at the same time. If the time does not suit you, or you want to ask "
+                "something first, reply to this message or contact the coordinator "
+                "%(coordinator)s.\n"
+                "The calendar file is attached."
+            ) % {
+                "meeting": summary.lower(),
+                "when": when,
+                "where": where,
+                "coordinator": coordinator,
+            }
+        else:
+            body = _(
+                "You are invited to a %(meeting)s on %(when)s, %(where)s.\n"
+                "The meeting brings together the family's important everyday adults and services "
+                "at the same time. Sign in to Arki to see the network's timeline.\n"
+                "The calendar file is attached."
+            ) % {"meeting": summary.lower(), "when": when, "where": where}
     return subject, body, summary
 
 

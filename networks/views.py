@@ -106,11 +106,13 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 def add_participant(request: HttpRequest, pk: int) -> HttpResponse:
     network = _manage(request, pk, NetworkAction.MANAGE_PARTICIPANTS)
     which = request.POST.get("which", request.GET.get("which", "professional"))
+    # Only a POST binds a form: on a plain GET the empty forms show no "required" errors.
+    posted = request.POST if request.method == "POST" else None
     professional_form = ProfessionalParticipantForm(
-        network, request.POST if which == "professional" else None, prefix="pro"
+        network, posted if which == "professional" else None, prefix="pro"
     )
     family_form = FamilyParticipantForm(
-        network, request.POST if which == "family" else None, prefix="fam"
+        network, posted if which == "family" else None, prefix="fam"
     )
     if request.method == "POST":
         form = professional_form if which == "professional" else family_form

@@ -1,0 +1,108 @@
+"""Daily-work defects found by trying Arki as a coordinator, a participant and a family would
+(issue #15, "Daily-work defects to fix")."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from contacts import services as contact_services
+from contacts.models import Outcome, Source
+from contacts.tests.helpers import a_contact, contact_data, coordinator_of, professional
+from networks import services
+from networks.tests.test_services import parse, soon, with_three_participants
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def coordinator(kaakkuri, children):
+    return coordinator_of(
+        kaakkuri, children, email="koordinaattori@example.fi", full_name="Kaisa Koordinaattori"
+    )
+
+
+@pytest.fixture
+def network(kaakkuri, children, coordinator):
+    return contact_services.convene(
+        contact=a_contact(kaakkuri, children, coordinator),
+        by=coordinator,
+        expected_version=1,
+        subject_name="Eeli Virtanen",
+        subject_birth_date=None,
+    )
+
+
+def test_the_participants_page_shows_no_errors_on_a_plain_get(client, network, coordinator):
+    client.force_login(coordinator)
+    page = client.get(reverse("networks:add_participant", args=[network.pk])).text
+    assert "Tämä kenttä on pakollinen" not in page
+    assert "errorlist" not in page
+
+
+def test_a_participant_sees_the_link_to_the_memo(client, tuira, children):
+    from meetings.services import RecordInput, save_meeting_record
+    from meetings.tests.helpers import network_with_meeting, participants
+
+    held, meeting, lead = network_with_meeting(tuira, children)
+    save_meeting_record(
+        meeting=meeting, by=lead, expected_version=0, data=RecordInput(common_goal="Arki")
+    )
+    teacher = participants(held)["Olli Opettaja"]
+    client.force_login(teacher.user)
+    page = client.get(reverse("networks:detail", args=[held.pk])).text
+    assert reverse("meetings:memo", args=[meeting.pk]) in page
+
+
+def invitation_to(address):
+    return next(message for message in mail.outbox if message.to == [address])
+
+
+def test_each_family_member_gets_their_own_invitation(network, coordinator):
+    with_three_participants(network, coordinator)
+    starts, ends = soon()
+    mail.outbox.clear()
+    services.schedule_meeting(
+        network=network, by=coordinator, starts_at=starts, ends_at=ends, place="Koulu"
+    )
+    mother, coach = invitation_to("maija@example.fi"), invitation_to("pekka@example.fi")
+    curator = invitation_to("kuraattori@example.fi")
+    for message in (mother, coach):
+        # A family member cannot sign in to Arki: they are told whom to contact instead.
+        assert "Kirjaudu" not in message.body and "Sign in" not in message.body
+        assert coordinator.full_name in message.body
+    mother_attendees = {str(a) for a in parse(mother).walk("VEVENT")[0]["ATTENDEE"]}
+    assert "mailto:maija@example.fi" in mother_attendees
+    assert "mailto:pekka@example.fi" not in mother_attendees
+    curator_event = parse(curator).walk("VEVENT")[0]
+    attendees = curator_event["ATTENDEE"]
+    curator_attendees = {
+        str(a) for a in (attendees if isinstance(attendees, list) else [attendees])
+    }
+    assert not {"mailto:maija@example.fi", "mailto:pekka@example.fi"} & curator_attendees
+    assert "Kirjaudu" in curator.body or "Sign in" in curator.body
+    assert str(curator_event["ORGANIZER"]) == f"mailto:{coordinator.email}"
+    content_type = next(
+        line
+        for line in mother.message().as_string().splitlines()
+        if line.startswith("Content-Type: text/calendar")
+    )
+    assert content_type.lower().count("charset") == 1
+
+
+def test_the_request_form_has_no_professional_picker_and_its_status_reads_as_a_status(
+    client, kaakkuri, children, coordinator, network
+):
+    sender = professional(email="lahettaja@example.fi")
+    client.force_login(sender)
+    form = client.get(reverse("contacts:request")).text
+    assert 'name="contact_person"' not in form
+    contact, _created = contact_services.record_contact(
+        recorded_by=sender, source=Source.REQUEST, data=contact_data(kaakkuri, children)
+    )
+    contact_services.join_network(
+        contact=contact, by=coordinator, expected_version=contact.version, network=network
+    )
+    contact.refresh_from_db()
+    assert contact.outcome == Outcome.JOINED
+    page = client.get(reverse("contacts:my_requests")).text
+    assert "Liitetty perheen avoimeen verkostoon" in page
