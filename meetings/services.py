@@ -297,14 +297,22 @@ def goal_chart(
     meetings: list[Meeting], rows: list[tuple[Goal, list[int | None]]]
 ) -> dict[str, Any]:
     """The chart data for goal_progress: labels are meeting dates, one series per goal."""
-    from django.utils.formats import date_format
 
     return {
-        "labels": [
-            date_format(timezone.localtime(m.starts_at), "SHORT_DATE_FORMAT") for m in meetings
-        ],
+        "labels": [meeting_label(m, meetings) for m in meetings],
         "series": [{"label": goal.text, "values": values} for goal, values in rows],
     }
+
+
+def meeting_label(meeting: Meeting, meetings: list[Meeting]) -> str:
+    """The meeting's date; with its time too when another of ``meetings`` is on the same day,
+    so that two meetings of one day are told apart in tables and charts."""
+    from django.utils.formats import date_format
+
+    local = timezone.localtime(meeting.starts_at)
+    same_day = sum(1 for m in meetings if timezone.localtime(m.starts_at).date() == local.date())
+    label = date_format(local, "SHORT_DATE_FORMAT")
+    return f"{label} {date_format(local, 'TIME_FORMAT')}" if same_day > 1 else label
 
 
 def my_open_promises(user: Any) -> list[Promise]:

@@ -26,4 +26,12 @@ def open_networks_matching(name: str, birth_date: date | None) -> QuerySet[Netwo
 
 
 def next_meeting(network: Network) -> Meeting | None:
-    return network.meetings.filter(status=MeetingStatus.PLANNED).order_by("starts_at").first()
+    """The next planned meeting that has not ended: a past one waiting for its record is not
+    "the next meeting" for a family reading their plan."""
+    from django.utils import timezone
+
+    return (
+        network.meetings.filter(status=MeetingStatus.PLANNED, ends_at__gte=timezone.now())
+        .order_by("starts_at")
+        .first()
+    )

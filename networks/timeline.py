@@ -94,4 +94,17 @@ def network_timeline(network: Network) -> list[Step]:
         )
     else:
         steps.append(Step(_("Closing together with the family"), coordinator, None, "upcoming"))
-    return steps
+    return _in_time_order(steps)
+
+
+def _in_time_order(steps: list[Step]) -> list[Step]:
+    """Dated steps by their day (a meeting booked for 6.12. before the 13.12. deadline), steps
+    with no date after them; equal days keep their order."""
+    dated = [step for step in steps if step.when is not None]
+    undated = [step for step in steps if step.when is None]
+
+    def day(step: Step) -> date:
+        when = step.when
+        return local_date(when) if isinstance(when, datetime) else when  # type: ignore[return-value]
+
+    return sorted(dated, key=day) + undated

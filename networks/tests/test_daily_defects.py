@@ -106,3 +106,69 @@ def test_the_request_form_has_no_professional_picker_and_its_status_reads_as_a_s
     assert contact.outcome == Outcome.JOINED
     page = client.get(reverse("contacts:my_requests")).text
     assert "Liitetty perheen avoimeen verkostoon" in page
+
+
+def test_the_timeline_puts_a_booked_meeting_before_the_deadline_it_meets(network, coordinator):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from networks.timeline import network_timeline
+
+    starts = timezone.now() + timedelta(days=2)
+    services.schedule_meeting(
+        network=network,
+        by=coordinator,
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=1),
+        place="Koulu",
+    )
+    titles = [step.title for step in network_timeline(network)]
+    meeting_at = next(i for i, title in enumerate(titles) if "tapaaminen" in title.lower())
+    deadline_at = titles.index("Kutsu verkosto koolle (ensimmäinen tapaaminen viimeistään)")
+    assert meeting_at < deadline_at, titles
+
+
+def test_a_past_meeting_is_not_the_next_meeting(network, coordinator):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from networks.models import Meeting
+    from networks.selectors import next_meeting
+
+    starts = timezone.now() + timedelta(days=2)
+    meeting = services.schedule_meeting(
+        network=network,
+        by=coordinator,
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=1),
+        place="Koulu",
+    )
+    assert next_meeting(network) == meeting
+    Meeting.objects.filter(pk=meeting.pk).update(
+        starts_at=timezone.now() - timedelta(days=1, hours=1),
+        ends_at=timezone.now() - timedelta(days=1),
+    )
+    assert next_meeting(network) is None  # held yesterday, waiting for its record
+
+
+def test_two_meetings_on_one_day_are_told_apart_by_their_time():
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from django.utils import translation
+
+    from meetings.services import meeting_label
+    from networks.models import Meeting
+
+    zone = ZoneInfo("Europe/Helsinki")
+    morning = Meeting(starts_at=datetime(2026, 12, 8, 9, 0, tzinfo=zone))
+    afternoon = Meeting(starts_at=datetime(2026, 12, 8, 14, 30, tzinfo=zone))
+    later = Meeting(starts_at=datetime(2026, 12, 15, 9, 0, tzinfo=zone))
+    meetings = [morning, afternoon, later]
+    with translation.override("fi"):
+        labels = [meeting_label(m, meetings) for m in meetings]
+    assert labels[0] != labels[1]
+    assert "9.00" in labels[0] and "14.30" in labels[1]
+    assert labels[2] == "15.12.2026"

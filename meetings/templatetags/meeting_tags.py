@@ -1,0 +1,16 @@
+"""``{{ meeting|meeting_label:meetings }}``: the date, and the time when two share a day."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from meetings.services import meeting_label as label_of
+
+register = template.Library()
+
+
+@register.filter
+def meeting_label(meeting: Any, meetings: Any) -> str:
+    return label_of(meeting, list(meetings))
