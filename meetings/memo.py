@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from meetings.models import MeetingRecord, Promise
+from meetings.models import MeetingRecord, Promise, PromiseStatus
 from meetings.services import goal_progress
 from networks.models import Meeting, MeetingStatus, Participant
 
@@ -23,13 +24,29 @@ def memo_context(meeting: Meeting) -> dict[str, Any]:
         "network": network,
         "meeting": meeting,
         "record": record,
-        "life_areas": record.life_areas.select_related("life_area") if record else [],
+        # Only life areas with something written: no empty headings in the memo.
+        "life_areas": [
+            note
+            for note in record.life_areas.select_related("life_area")
+            if note.strengths or note.vulnerabilities
+        ]
+        if record
+        else [],
         "goals": rows,
         "rating_meetings": meetings,
         "promises": Promise.objects.filter(network=network, made_in=meeting)
         .select_related("participant")
         .order_by("due"),
         "reviewed": Promise.objects.filter(reviewed_in=meeting).select_related("participant"),
+        # Promises of earlier meetings that were still open after this one: carried over.
+        "carried": Promise.objects.filter(
+            Q(status=PromiseStatus.OPEN) | Q(reviewed_in__starts_at__gt=meeting.starts_at),
+            network=network,
+            made_in__starts_at__lt=meeting.starts_at,
+        )
+        .exclude(reviewed_in=meeting)
+        .select_related("participant")
+        .order_by("due"),
         "family_feedback": family_invited(meeting),
         "next_meeting": network.meetings.filter(
             status=MeetingStatus.PLANNED, starts_at__gt=meeting.starts_at
