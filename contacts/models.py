@@ -16,8 +16,14 @@ class Channel(models.TextChoices):
 
 
 class ContactedBy(models.TextChoices):
+    """Who called. Only a professional from the directory is named at once: a parent asking for
+    advice can be recorded and closed with no name ("no name before convening")."""
+
     PROFESSIONAL = "professional", _("A professional in the directory")
-    OTHER = "other", _("Someone else (name and service)")
+    PARENT = "parent", _("A parent or guardian")
+    YOUNG_PERSON = "young_person", _("A child or young person")
+    RELATIVE = "relative", _("A relative or someone close")
+    OTHER = "other", _("Someone else (e.g. a professional not in the directory)")
     CLIENT = "client", _("The client themself")
 
 
@@ -82,7 +88,10 @@ class Contact(models.Model):
         related_name="contacts_made",
     )
     contact_person_name = models.CharField(
-        _("name of the contact person"), max_length=200, blank=True
+        _("name of the contact person"),
+        max_length=200,
+        blank=True,
+        help_text=_("Not needed for advice only: a name is asked for when the work continues."),
     )
     contact_person_service = models.CharField(_("their service"), max_length=200, blank=True)
     contact_person_phone = models.CharField(_("their phone"), max_length=40, blank=True)

@@ -52,8 +52,8 @@ def validate_contact(data: dict[str, Any]) -> None:
     contacted_by = data.get("contacted_by")
     if contacted_by == ContactedBy.PROFESSIONAL and not data.get("contact_person"):
         errors["contact_person"] = _("Choose the professional from the directory.")
-    if contacted_by == ContactedBy.OTHER and not str(data.get("contact_person_name", "")).strip():
-        errors["contact_person_name"] = _("Give the name of the person who contacted.")
+    # No name is required of anyone else: an advice call is recorded and closed anonymously,
+    # and the family's names are recorded only when the work continues (convening).
     if (
         contacted_by == ContactedBy.CLIENT
         and programme is not None

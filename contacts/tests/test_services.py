@@ -65,7 +65,6 @@ def test_a_double_submit_creates_one_contact(kaakkuri, children, coordinator):
     [
         ({"concern": "  "}, "concern"),
         ({"contacted_by": ContactedBy.PROFESSIONAL}, "contact_person"),
-        ({"contacted_by": ContactedBy.OTHER, "contact_person_name": ""}, "contact_person_name"),
         ({"contacted_by": ContactedBy.CLIENT}, "contacted_by"),
     ],
 )
@@ -237,3 +236,25 @@ def test_an_lp_discussion_is_anonymous_and_counts(kaakkuri, children, coordinato
             service=None,
             wider_support_needed=False,
         )
+
+
+@pytest.mark.parametrize(
+    "caller",
+    [ContactedBy.PARENT, ContactedBy.YOUNG_PERSON, ContactedBy.RELATIVE, ContactedBy.OTHER],
+)
+def test_an_advice_call_is_recorded_and_closed_with_no_name(kaakkuri, children, caller):
+    """Issue #15: a parent asking for advice only was refused without a name, contradicting
+    "no name before convening"."""
+    coordinator = coordinator_of(kaakkuri, children)
+    contact = a_contact(
+        kaakkuri,
+        children,
+        coordinator,
+        contacted_by=caller,
+        contact_person_name="",
+        contact_person_service="",
+    )
+    closed = services.give_advice(
+        contact=contact, by=coordinator, expected_version=contact.version, advice="Neuvottiin."
+    )
+    assert (closed.contact_person_name, closed.outcome) == ("", "advice")

@@ -44,7 +44,7 @@ def record_phone_contact(page, accessible, concern):
     page.goto("/contacts/new/")
     accessible(page)
     page.get_by_label(exactly("Puhelin")).check()
-    page.get_by_label("Joku muu (nimi ja palvelu)").check()
+    page.get_by_label("Joku muu (esim. ammattilainen, joka ei ole hakemistossa)").check()
     page.get_by_label("Yhteydenottajan nimi").fill("Aino Opettaja")
     page.get_by_label("Hänen palvelunsa").fill("Kaakkurin koulu")
     page.get_by_label(exactly("Huoli")).fill("Paljon poissaoloja, perheen tilanne muuttunut.")
@@ -129,6 +129,29 @@ def test_advice_only_path(page, accessible, coordinator):
     page.get_by_text("Neuvonta ja konsultaatio").first.wait_for()
     accessible(page)
     assert Network.objects.count() == 0
+
+
+def test_a_parents_advice_call_needs_no_name(page, accessible, coordinator):
+    """Issue #15: an advice-only call from a parent is recorded and closed with no name."""
+    from contacts.models import Contact
+
+    sign_in(page, coordinator)
+    page.goto("/contacts/new/")
+    page.get_by_label(exactly("Puhelin")).check()
+    page.get_by_label("Vanhempi tai huoltaja").check()
+    page.get_by_label(exactly("Huoli")).fill(
+        "Vanhempi kysyy, mistä saa tukea murrosikäisen kanssa."
+    )
+    page.get_by_label("Perhe tietää ja suostuu").check()
+    page.get_by_role("button", name="Tallenna").click()
+    page.wait_for_url(re.compile(r"/contacts/\d+/$"))
+    accessible(page)
+    page.get_by_label("Mitä neuvottiin").fill("Kerrottiin perheneuvolan palveluista.")
+    page.get_by_role("button", name="Sulje neuvonnalla").click()
+    page.get_by_text("Neuvonta ja konsultaatio").first.wait_for()
+    contact = Contact.objects.get()
+    assert (contact.contacted_by, contact.contact_person_name) == ("parent", "")
+    assert "Vanhempi tai huoltaja" in page.locator("main").inner_text()
 
 
 def test_duplicate_family_joins_the_open_network(page, accessible, coordinator):
