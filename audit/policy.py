@@ -138,6 +138,13 @@ class NetworkAction:
         COORDINATORS,
         changes=True,
     )
+    MARK_OWN_PROMISE_DONE = Permission(
+        Kind.NETWORK,
+        "mark-own-promise-done",
+        _("mark one's own promise done when it is done (only the one who promised)"),
+        (Basis.COORDINATOR, Basis.INITIATOR, Basis.PARTICIPANT),
+        changes=True,
+    )
     READ_CONSENTS = Permission(Kind.NETWORK, "read-consents", _("read consents and bans"), MANAGERS)
     RECORD_CONSENTS = Permission(
         Kind.NETWORK,

@@ -315,6 +315,37 @@ def meeting_label(meeting: Meeting, meetings: list[Meeting]) -> str:
     return f"{label} {date_format(local, 'TIME_FORMAT')}" if same_day > 1 else label
 
 
+@transaction.atomic
+def mark_promise_done(*, promise: Promise, by: Any) -> Promise:
+    """The one who promised marks it done when it is done, between meetings: kept, counted for
+    the promises-kept indicator now, and shown as kept at the next meeting."""
+    from networks.consent import participant_excluded
+
+    locked = (
+        Promise.objects.select_for_update()
+        .select_related("participant", "network")
+        .get(pk=promise.pk)
+    )
+    if locked.participant.user_id is None or locked.participant.user_id != by.pk:
+        raise ValidationError(_("Only the one who promised can mark the promise done."))
+    if participant_excluded(locked.participant):
+        raise ValidationError(_("Your participation in this network has ended."))
+    if locked.status != PromiseStatus.OPEN:
+        raise ValidationError(_("The promise is no longer open."))
+    now = timezone.now()
+    locked.status = PromiseStatus.KEPT
+    locked.reviewed_at = now
+    locked.save(update_fields=["status", "reviewed_at"])
+    record_event(
+        EventKind.PROMISE_REVIEWED,
+        area=locked.network.area,
+        programme=locked.network.programme,
+        at=now,
+        outcome=PromiseStatus.KEPT,
+    )
+    return locked
+
+
 def my_open_promises(user: Any) -> list[Promise]:
     """The user's open promises, soonest first, only in networks where their participation still
     stands: a removal, a ban on them or their service, or a withdrawal of the family's consent

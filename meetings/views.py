@@ -207,6 +207,23 @@ def memo_family_copy(request: HttpRequest, meeting_pk: int, participant_pk: int)
     return response
 
 
+@require_POST
+@access_rule(NETWORK, NetworkAction.MARK_OWN_PROMISE_DONE)
+def promise_done(request: HttpRequest, promise_pk: int) -> HttpResponse:
+    """The one who promised marks it done from "My promises"."""
+    promise = record_or_refuse(Promise.objects.select_related("network"), pk=promise_pk)
+    require_access(request, promise.network, NetworkAction.MARK_OWN_PROMISE_DONE)
+    try:
+        services.mark_promise_done(promise=promise, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("The promise was marked done. The network sees it at its next meeting.")
+        )
+    return redirect("meetings:my_promises")
+
+
 @access_rule(SIGNED_IN)
 def my_promises(request: HttpRequest) -> HttpResponse:
     """Each professional's open promises across networks, soonest first; none where a removal,

@@ -232,6 +232,7 @@ EXPECTATIONS: dict[str, Expect] = {
     "meetings:memo_family_copy": catalogue(NETWORK),
     "meetings:close": catalogue(NETWORK),
     "meetings:resolve_promises": post_only(NETWORK, personal=True),
+    "meetings:promise_done": post_only(NETWORK, personal=True),
     # Without a verified code the link only asks for the code: nobody's data, no log row.
     # The verified plan has its own tests (test_url_matrix.py::test_family_link_*).
     "family:plan": everyone(FAMILY, 200, personal=True, logs=0),

@@ -51,6 +51,7 @@ PARAMS: dict[str, Callable[[World, Side], dict[str, Any]]] = {
         "participant_pk": s.mother.pk,
     },
     "meetings:close": lambda w, s: {"pk": s.network.pk},
+    "meetings:promise_done": lambda w, s: {"promise_pk": s.promise.pk},
     "meetings:resolve_promises": lambda w, s: {"pk": s.network.pk},
     "family:plan": lambda w, s: {"token": s.family_token},
     "family:create_link": lambda w, s: {"pk": s.network.pk, "participant_pk": s.mother.pk},

@@ -82,6 +82,7 @@ class Side:
     network_meeting: Any
     trial: Any
     region: Any
+    promise: Any = None  # the professional's open promise, made in the held meeting
 
 
 @dataclass
@@ -415,6 +416,7 @@ def build_world() -> World:
             network_meeting=network_meeting,
             trial=trial,
             region=hub_region,
+            promise=network.promises.get(),
         )
     mail.outbox.clear()
     return world
