@@ -46,12 +46,27 @@ class ProfessionalParticipantForm(forms.Form):
 
     def __init__(self, network: Network, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # The directory's professionals, and the coordinators of the network's area and
+        # programme: a coordinator may take part and make promises without a directory position.
+        from django.db.models import Q
+
+        from accounts.models import Role
+
+        coordinators = get_user_model().objects.filter(
+            Q(memberships__area__isnull=True) | Q(memberships__area=network.area_id),
+            Q(memberships__programme__isnull=True) | Q(memberships__programme=network.programme_id),
+            is_active=True,
+            memberships__role=Role.COORDINATOR,
+        )
+        people = get_user_model().objects.filter(
+            Q(pk__in=professionals().values("pk")) | Q(pk__in=coordinators.values("pk"))
+        )
         limit_choices(
             self,
             "user",
-            professionals().exclude(
-                participations__network=network, participations__removed_at__isnull=True
-            ),
+            people.exclude(participations__network=network, participations__removed_at__isnull=True)
+            .prefetch_related("positions__service")
+            .order_by("full_name"),
         )
         limit_choices(
             self,

@@ -172,3 +172,23 @@ def test_two_meetings_on_one_day_are_told_apart_by_their_time():
     assert labels[0] != labels[1]
     assert "9.00" in labels[0] and "14.30" in labels[1]
     assert labels[2] == "15.12.2026"
+
+
+def test_a_coordinator_without_a_directory_position_can_take_part_and_promise(
+    client, network, coordinator
+):
+    from accounts.models import Role
+    from networks.forms import ProfessionalParticipantForm
+
+    assert not coordinator.positions.exists()
+    colleague = coordinator_of(network.area, network.programme, email="toinen@example.fi")
+    offered = list(ProfessionalParticipantForm(network).fields["user"].queryset)
+    assert coordinator in offered and colleague in offered  # the area's coordinators
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("networks:add_participant", args=[network.pk]),
+        {"which": "professional", "pro-user": coordinator.pk},
+    )
+    assert response.status_code == 302
+    assert network.participants.filter(user=coordinator, removed_at__isnull=True).exists()
+    assert coordinator.memberships.filter(role=Role.COORDINATOR).exists()
