@@ -59,6 +59,8 @@ def load_catalogue(path: Path | None = None) -> list[str]:
             problems.append(f"{where}: disclosure: activity is a class of counts only")
         if spec.get("source") == Source.COMPUTED and spec.get("computation") not in REGISTRY:
             problems.append(f"{where}: computation: unknown {spec.get('computation')!r}")
+        if spec.get("enterable") and spec.get("source") != Source.COMPUTED:
+            problems.append(f"{where}: enterable: only a computed indicator can also be entered")
         if spec.get("programme") and spec["programme"] not in programmes:
             problems.append(f"{where}: programme: unknown {spec['programme']!r}")
         if not spec.get("name_fi") or not spec.get("definition_fi"):
@@ -79,6 +81,7 @@ def load_catalogue(path: Path | None = None) -> list[str]:
                     "computation": spec.get("computation", ""),
                     "person_count": bool(spec.get("person_count", True)),
                     "disclosure": spec.get("disclosure", Disclosure.PERSON),
+                    "enterable": bool(spec.get("enterable", False)),
                     "programme": programmes.get(spec.get("programme", "")),
                     "order": order,
                     "is_active": True,

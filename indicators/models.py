@@ -129,6 +129,15 @@ class Indicator(TranslatedName):
         related_name="+",
         help_text=_("Empty: every area."),
     )
+    enterable = models.BooleanField(
+        _("figures may also be entered"),
+        default=False,
+        help_text=_(
+            "A computed indicator whose figures may also be entered or imported (e.g. trained "
+            "staff from a training register): an entered figure replaces the computed one for "
+            "its area and period."
+        ),
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("in use"), default=True)
 
@@ -161,6 +170,15 @@ class Target(models.Model):
         return f"{self.indicator.code} {self.period}: {self.value}"
 
 
+class Provenance(models.TextChoices):
+    """Where an entered figure came from, shown beside it."""
+
+    FORM = "form", _("entered in Arki")
+    FILE = "file", _("imported from a file")
+    SOTKANET = "sotkanet", _("Sotkanet (THL)")
+    TRAINING_REGISTER = "training_register", _("training register")
+
+
 class EnteredValue(models.Model):
     """A figure from another register, entered or imported per area and period."""
 
@@ -172,6 +190,11 @@ class EnteredValue(models.Model):
     period = models.CharField(_("period"), max_length=7)
     period_start = models.DateField()
     value = models.DecimalField(_("value"), max_digits=12, decimal_places=2)
+    provenance = models.CharField(
+        _("source"), max_length=20, choices=Provenance.choices, default=Provenance.FORM
+    )
+    # e.g. "Sotkanet 1234, sotkanet-2025.json" or the training register file's name
+    provenance_detail = models.CharField(_("source details"), max_length=200, blank=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

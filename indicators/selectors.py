@@ -155,28 +155,67 @@ def figures(
 ) -> dict[tuple[int | None, str], Figure]:
     area_ids = [area.pk for area in areas]
     if indicator.source == Source.COMPUTED:
-        return compute(indicator.computation, programme, area_ids, periods)
-    entered = EnteredValue.objects.filter(
+        result = compute(indicator.computation, programme, area_ids, periods)
+        if not indicator.enterable:
+            return result
+        # An entered figure (e.g. from the training register) replaces the computed one.
+        entered = _entered(indicator, programme, area_ids, periods)
+        if not entered:
+            return result
+        result.update(entered)
+        _add_totals(indicator, result, area_ids, periods, {period for _a, period in entered})
+        return result
+    result = _entered(indicator, programme, area_ids, periods)
+    _add_totals(indicator, result, area_ids, periods, {p.code for p in periods})
+    return result
+
+
+def _entered(
+    indicator: Indicator, programme: Any, area_ids: list[int], periods: list[Period]
+) -> dict[tuple[int | None, str], Figure]:
+    result: dict[tuple[int | None, str], Figure] = {}
+    for area_id, period, value in EnteredValue.objects.filter(
         indicator=indicator,
         programme=programme,
         area_id__in=area_ids,
         period__in=[p.code for p in periods],
-    )
-    result: dict[tuple[int | None, str], Figure] = {}
-    for value in entered:
-        number = float(value.value)
-        result[(value.area_id, value.period)] = Figure(
-            number, int(number) if indicator.person_count else None
-        )
-    if indicator.unit == Unit.COUNT:
-        for period in periods:
-            present = [result[(a, period.code)] for a in area_ids if (a, period.code) in result]
-            if present:
-                total = sum(f.value or 0 for f in present)
-                result[(None, period.code)] = Figure(
-                    total, int(total) if indicator.person_count else None
-                )
+    ).values_list("area_id", "period", "value"):
+        number = float(value)
+        result[(area_id, period)] = Figure(number, int(number) if indicator.person_count else None)
     return result
+
+
+def _add_totals(
+    indicator: Indicator,
+    result: dict[tuple[int | None, str], Figure],
+    area_ids: list[int],
+    periods: list[Period],
+    codes: set[str],
+) -> None:
+    """The total of a count is the sum of its areas' figures (periods ``codes`` only)."""
+    if indicator.unit != Unit.COUNT:
+        return
+    for period in periods:
+        if period.code not in codes:
+            continue
+        present = [result[(a, period.code)] for a in area_ids if (a, period.code) in result]
+        if present:
+            total = sum(f.value or 0 for f in present)
+            result[(None, period.code)] = Figure(
+                total, int(total) if indicator.person_count else None
+            )
+
+
+def provenance(
+    indicator: Indicator, programme: Any, periods: list[Period]
+) -> dict[tuple[int, str], EnteredValue]:
+    """Where each entered figure of the periods came from: (area id, period code) -> value."""
+    return {
+        (value.area_id, value.period): value
+        for value in EnteredValue.objects.filter(
+            indicator=indicator, programme=programme, period__in=[p.code for p in periods]
+        ).select_related("updated_by")
+    }
 
 
 def indicator_view(
