@@ -81,6 +81,7 @@ class IndicatorView:
     indicator: Indicator
     periods: list[Period]
     rows: list[Row]
+    scope: Row  # the row the headline figures are of: the chosen area, or all areas
     current: Shown
     previous: Shown
     year_earlier: Shown
@@ -128,26 +129,67 @@ class IndicatorView:
             return self.current.value >= float(self.target)
         return self.current.value <= float(self.target)
 
-    def chart(self) -> dict[str, Any]:
+    def chart(self, rows: list[Row] | None = None) -> dict[str, Any]:
+        """The chart's data: one line per row of ``rows`` (default: the headline row only, so a
+        chart never shows more areas than were chosen). A hidden or missing figure is a gap
+        (``None``); ``hidden`` names the periods hidden per line, for the note under the chart."""
+        from django.utils.translation import gettext as _
+
+        chosen = rows if rows is not None else [self.scope]
         return {
             "labels": [p.name for p in self.periods],
             "series": [
                 {
                     "label": row.label,
                     "values": [None if c.hidden or c.value is None else c.value for c in row.cells],
+                    "hidden": [
+                        p.name for p, c in zip(self.periods, row.cells, strict=True) if c.hidden
+                    ],
                 }
-                for row in self.rows
+                for row in chosen
             ],
             "target": float(self.target) if self.target is not None else None,
+            "targetLabel": _("Target"),
+            "integer": self.indicator.unit == Unit.COUNT,
         }
 
+    @property
+    def sparkline(self) -> list[float | None]:
+        """The headline row's figures over the periods shown, hidden ones as gaps."""
+        return [None if c.hidden or c.value is None else c.value for c in self.scope.cells]
 
-def periods_until(day: date, cadence: str) -> list[Period]:
+
+def periods_until(day: date, cadence: str, count: int | None = None) -> list[Period]:
+    """The ``count`` periods (default: the cadence's history) up to the one containing ``day``."""
     period = period_containing(day, cadence)
     periods = [period]
-    for _ in range(HISTORY[cadence] - 1):
+    for _ in range((count or HISTORY[cadence]) - 1):
         periods.insert(0, periods[0].previous())
     return periods
+
+
+def periods_read(until: date | None, cadence: str) -> list[Period]:
+    """The periods whose figures are read for a view. Without ``until`` (the latest period with
+    data) twice the history is read, so that the window can end at an earlier period."""
+    if until is None:
+        return periods_until(timezone.localdate(), cadence, 2 * HISTORY[cadence])
+    return periods_until(until, cadence)
+
+
+def _has_data(cell: Shown) -> bool:
+    return cell.hidden or cell.value is not None
+
+
+def latest_with_data(cells: list[Shown], periods: list[Period]) -> int:
+    """The index of the period a view ends at when no day is chosen: the latest period that has
+    ended and has a figure (hidden or not); else the latest with a figure at all (a period still
+    running); else the latest."""
+    today = timezone.localdate()
+    with_data = [i for i, cell in enumerate(cells) if _has_data(cell)]
+    ended = [i for i in with_data if periods[i].end <= today]
+    if ended:
+        return ended[-1]
+    return with_data[-1] if with_data else len(periods) - 1
 
 
 def figures(
@@ -214,7 +256,7 @@ def provenance(
         (value.area_id, value.period): value
         for value in EnteredValue.objects.filter(
             indicator=indicator, programme=programme, period__in=[p.code for p in periods]
-        ).select_related("updated_by")
+        ).select_related("updated_by", "area")
     }
 
 
@@ -235,8 +277,11 @@ def indicator_view(
     ``audience``: a count of activity (``Disclosure.ACTIVITY``: calls, discussions, meetings
     held) is exact for the region's own staff on Arki's pages (``Audience.STAFF``) and has its
     small numbers hidden in everything that leaves (``Audience.OUTSIDE``, the default); a count
-    of people is hidden for every audience."""
-    periods = periods_until(until or timezone.localdate(), indicator.cadence)
+    of people is hidden for every audience.
+
+    Without ``until`` the view ends at the latest period with data (:func:`latest_with_data`),
+    never at an empty period just begun."""
+    periods = periods_read(until, indicator.cadence)
     data = figures(indicator, programme, areas, periods)
     shown_rows = [a for a in areas if area is None or a.pk == area.pk]
     rows: list[Row] = []
@@ -267,6 +312,12 @@ def indicator_view(
 
         rows.append(Row(_("All areas"), None, total))
     scope = rows[0] if area is not None else rows[-1]
+    if until is None:
+        last = latest_with_data(scope.cells, periods)
+        window = slice(max(0, last - HISTORY[indicator.cadence] + 1), last + 1)
+        periods = periods[window]
+        for row in rows:
+            row.cells = row.cells[window]
     year_earlier_code = periods[-1].year_earlier().code
     year_index = next((i for i, p in enumerate(periods) if p.code == year_earlier_code), None)
     context = context or ViewContext.read([indicator], area)
@@ -278,6 +329,7 @@ def indicator_view(
         indicator=indicator,
         periods=periods,
         rows=rows,
+        scope=scope,
         current=scope.cells[-1],
         previous=scope.cells[-2] if len(periods) > 1 else Shown(None, False),
         year_earlier=scope.cells[year_index] if year_index is not None else Shown(None, False),
@@ -355,8 +407,7 @@ def indicator_views(
     wanted = [i for i in indicators_for(programme) if code is None or i.code == code]
     views = []
     context = ViewContext.read(wanted, area)
-    last_day = until or timezone.localdate()
-    with events_for(programme, [(indicator, last_day) for indicator in wanted]):
+    with events_for(programme, [(indicator, until) for indicator in wanted]):
         for indicator in wanted:
             own = {a.pk for a in indicator.areas.all()}
             scoped = [a for a in areas if not own or a.pk in own]
@@ -368,18 +419,21 @@ def indicator_views(
     return views
 
 
-def events_for(programme: Any, shown: list[tuple[Indicator, date]]) -> AbstractContextManager[Any]:
+def events_for(
+    programme: Any, shown: list[tuple[Indicator, date | None]]
+) -> AbstractContextManager[Any]:
     """One shared tally of the programme's events when several computed indicators will read
     them (each would otherwise query on its own); a single indicator queries only its own.
 
-    ``shown``: each indicator with the last day of the periods shown for it."""
+    ``shown``: each indicator with the last day of the periods shown for it (None: the latest
+    period with data, :func:`periods_read`)."""
     computed = [(i, until) for i, until in shown if i.source == Source.COMPUTED]
     if len(computed) < 2:
         return nullcontext()
     bounds = [
         bound
         for indicator, until in computed
-        for period in periods_until(until, indicator.cadence)
+        for period in periods_read(until, indicator.cadence)
         for bound in period.bounds()
     ]
     return shared_events(min(bounds), max(bounds), programme=programme)

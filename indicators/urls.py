@@ -10,4 +10,5 @@ urlpatterns = [
     path("<slug:code>/notes/", views.add_note, name="add_note"),
     path("api/values", views.api_values, name="api_values"),
     path("api/openapi.json", views.api_schema, name="api_schema"),
+    path("<slug:code>/", views.indicator, name="indicator"),
 ]

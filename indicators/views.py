@@ -8,7 +8,7 @@ import json
 from typing import Any, cast
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -22,10 +22,10 @@ from core import exports
 from directory.models import Area
 from indicators.catalogue import guiding_questions
 from indicators.charts import chart_svg
-from indicators.forms import DashboardForm, NoteForm
-from indicators.models import Audience, Indicator, InterpretationNote
+from indicators.forms import ChartForm, DashboardForm, NoteForm
+from indicators.models import Audience, Indicator, InterpretationNote, Source
 from indicators.periods import parse_period
-from indicators.selectors import IndicatorView, indicator_views, indicators_for
+from indicators.selectors import IndicatorView, indicator_views, indicators_for, provenance
 
 READERS = HasRole((Role.LEADERSHIP_MEMBER, Role.DEVELOPER_WORKER, Role.COORDINATOR))
 
@@ -39,11 +39,25 @@ def _views(
     if code is not None and not any(i.code == code for i in indicators_for(values["programme"])):
         raise Http404
     views = indicator_views(values["programme"], values["area"], values["until"], code, audience)
+    if code is not None and not views:
+        raise Http404  # the indicator is not followed in the chosen area
     return values, views
+
+
+def _filters(values: dict[str, Any], names: tuple[str, ...] = ("programme", "area")) -> str:
+    """The dashboard's filters as a query string, carried from the overview to an indicator."""
+    query = QueryDict(mutable=True)
+    for name in names:
+        if values[name] is not None:
+            query[name] = str(values[name].pk)
+    if values["until"] is not None:
+        query["until"] = values["until"].isoformat()
+    return query.urlencode()
 
 
 @access_rule(READERS)
 def dashboard(request: HttpRequest) -> HttpResponse:
+    """The overview: one row per indicator of the programme, each opening its own page."""
     values, views = _views(request, audience=Audience.STAFF)
     return render(
         request,
@@ -53,7 +67,47 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "views": views,
             "area": values["area"],
             "questions": guiding_questions((get_language() or "fi")[:2]),
-            "query": request.GET.urlencode(),
+            "query": _filters(values),
+        },
+    )
+
+
+@access_rule(READERS)
+def indicator(request: HttpRequest, code: str) -> HttpResponse:
+    """One indicator: its chart (only the areas chosen), its table by area (each row opening the
+    area's own figures), where entered figures came from, interpretation notes and the guiding
+    questions."""
+    values, views = _views(request, code, audience=Audience.STAFF)
+    view = views[0]
+    chart_form = ChartForm(view, request.GET)
+    chart = view.chart(chart_form.chosen_rows())
+    shown_areas = {row.area.pk for row in view.rows if row.area is not None}
+    sources = (
+        {
+            key: entered
+            for key, entered in provenance(
+                view.indicator, values["programme"], view.periods
+            ).items()
+            if key[0] in shown_areas
+        }
+        if view.indicator.source == Source.ENTERED or view.indicator.enterable
+        else None
+    )
+    return render(
+        request,
+        "indicators/indicator.html",
+        {
+            "form": DashboardForm(request.GET or None, initial=values),
+            "chart_form": chart_form,
+            "view": view,
+            "chart": chart,
+            "hidden_in_chart": [s for s in chart["series"] if s["hidden"]],
+            "sources": sources,
+            "area": values["area"],
+            "programme": values["programme"],
+            "questions": guiding_questions((get_language() or "fi")[:2]),
+            "query": _filters(values),
+            "area_query": _filters(values, ("programme",)),
             "note_form": NoteForm(),
         },
     )
@@ -108,9 +162,8 @@ def chart(request: HttpRequest, code: str) -> HttpResponse:
     """The indicator's chart as SVG."""
     _values, views = _views(request, code)
     view = views[0]
-    response = HttpResponse(
-        chart_svg(view.indicator.name, view.chart()), content_type="image/svg+xml"
-    )
+    chart = view.chart(ChartForm(view, request.GET).chosen_rows())
+    response = HttpResponse(chart_svg(view.indicator.name, chart), content_type="image/svg+xml")
     response["Content-Disposition"] = f'attachment; filename="{code}.svg"'
     return response
 
@@ -145,8 +198,8 @@ def add_note(request: HttpRequest, code: str) -> HttpResponse:
     if not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        target = reverse("indicators:dashboard")
-    return redirect(f"{target}#indicator-{code}")
+        target = reverse("indicators:indicator", args=[code])
+    return redirect(f"{target}#notes")
 
 
 @access_rule(READERS)

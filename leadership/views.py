@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
@@ -84,12 +86,17 @@ def schedule(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting(request: HttpRequest, pk: int) -> HttpResponse:
     current = _meeting(request, pk)
     agenda = services.build_agenda(current)
+    team = current.team
+    indicator_query = urlencode(
+        {"programme": team.programme_id, **({"area": team.area_id} if team.area_id else {})}
+    )
     return render(
         request,
         "leadership/meeting.html",
         {
             "meeting": current,
             "agenda": agenda,
+            "indicator_query": indicator_query,
             "decision_form": DecisionForm(current.team),
             "commitment_form": CommitmentForm(current.team, initial={"member": request.user.pk}),
             "review_form": ReviewForm(),

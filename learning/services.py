@@ -64,7 +64,7 @@ def build_payload(version: int, until: date | None = None) -> dict[str, Any]:
     figures: list[dict[str, Any]] = []
     areas = {area.pk: area for area in Area.objects.all()}
     for programme in Programme.objects.filter(is_active=True).order_by("order", "code"):
-        for view in indicator_views(programme, until=until):
+        for view in indicator_views(programme, until=until or timezone.localdate()):
             indicator = view.indicator
             notes = {
                 (note.area_id, note.period): note.text

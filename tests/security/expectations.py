@@ -263,6 +263,9 @@ EXPECTATIONS: dict[str, Expect] = {
     "indicators:chart": only(
         RESULT_READERS, "leadership_member", "developer_worker", "coordinator"
     ),
+    "indicators:indicator": only(
+        RESULT_READERS, "leadership_member", "developer_worker", "coordinator"
+    ),
     "indicators:add_note": post_only(RESULT_READERS),
     "indicators:api_values": only(
         RESULT_READERS, "leadership_member", "developer_worker", "coordinator"

@@ -69,6 +69,7 @@ PARAMS: dict[str, Callable[[World, Side], dict[str, Any]]] = {
     "feedback:answer": lambda w, s: {"token": s.feedback_token},
     "indicators:export": lambda w, s: {"fmt": "csv"},
     "indicators:chart": lambda w, s: {"code": w.indicator_code},
+    "indicators:indicator": lambda w, s: {"code": w.indicator_code},
     "indicators:add_note": lambda w, s: {"code": w.indicator_code},
     "leadership:team": lambda w, s: {"pk": s.team.pk},
     "leadership:schedule": lambda w, s: {"pk": s.team.pk},

@@ -14,7 +14,9 @@
         data: series.values,
         borderColor: palette[index % palette.length],
         backgroundColor: palette[index % palette.length],
-        spanGaps: true,
+        // A hidden figure is a gap, never a line drawn across it; a goal's ratings (not rated
+        // at every meeting) may be joined with data-span-gaps.
+        spanGaps: canvas.dataset.spanGaps === "true",
         tension: 0,
         pointRadius: 4
       };
@@ -31,6 +33,7 @@
     var scale = {};
     if (canvas.dataset.min !== undefined) { scale.min = Number(canvas.dataset.min); }
     if (canvas.dataset.max !== undefined) { scale.max = Number(canvas.dataset.max); }
+    if (data.integer) { scale.ticks = { precision: 0 }; } // counts: whole numbers on the axis
     var chart = new window.Chart(canvas, {
       type: canvas.dataset.type || "line",
       data: { labels: data.labels, datasets: datasets },
