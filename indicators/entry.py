@@ -19,7 +19,14 @@ from django.utils.translation import gettext as _
 
 from core.errors import ValidationError
 from directory.models import Area
-from indicators.models import EnteredValue, EnteredValueChange, Indicator, Source, Unit
+from indicators.models import (
+    EnteredValue,
+    EnteredValueChange,
+    Indicator,
+    Provenance,
+    Source,
+    Unit,
+)
 from indicators.periods import Period, parse_period
 from programmes.models import Programme
 
@@ -29,6 +36,14 @@ MAX_ROWS = 10_000
 FIRST_DATA_ROW = 2  # the header is row 1, as a spreadsheet numbers it
 # EnteredValue.value is Decimal(12, 2): ten digits before the decimal point.
 LARGEST_VALUE = Decimal("9999999999.99")
+
+
+class ConfigurationError(Exception):
+    """An import cannot run as configured (e.g. the Sotkanet mapping); nothing was written."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
 
 
 @dataclass(frozen=True)
@@ -48,6 +63,14 @@ class ImportReport:
     created: int = 0
     changed: int = 0
     unchanged: int = 0
+    # Rows deliberately left out (not errors), by the reason shown to the user.
+    skipped: dict[str, int] = field(default_factory=dict)
+    # A training register: the people counted and the half-years written.
+    people: int | None = None
+    periods: list[Period] = field(default_factory=list)
+
+    def skip(self, reason: str) -> None:
+        self.skipped[reason] = self.skipped.get(reason, 0) + 1
 
     @property
     def ok(self) -> bool:
@@ -61,11 +84,14 @@ class ImportReport:
 def entered_indicators(
     programme: Programme | None = None, cadence: str | None = None
 ) -> list[Indicator]:
-    """The active entered indicators of a programme (None: of any), optionally of one cadence.
+    """The active indicators whose figures may be entered, of a programme (None: of any),
+    optionally of one cadence: the entered ones and the computed ones marked enterable.
 
     An indicator without a programme belongs to every programme.
     """
-    indicators = Indicator.objects.filter(source=Source.ENTERED, is_active=True)
+    indicators = Indicator.objects.filter(
+        Q(source=Source.ENTERED) | Q(source=Source.COMPUTED, enterable=True), is_active=True
+    )
     if programme is not None:
         indicators = indicators.filter(Q(programme=programme) | Q(programme__isnull=True))
     if cadence is not None:
@@ -77,11 +103,22 @@ def current_values(
     indicators: Iterable[Indicator], area: Area, programme: Programme, period: Period
 ) -> dict[int, Decimal]:
     """The saved values by indicator id."""
-    return dict(
-        EnteredValue.objects.filter(
+    return {
+        indicator_id: entered.value
+        for indicator_id, entered in current_entries(indicators, area, programme, period).items()
+    }
+
+
+def current_entries(
+    indicators: Iterable[Indicator], area: Area, programme: Programme, period: Period
+) -> dict[int, EnteredValue]:
+    """The saved values by indicator id, with where each came from (provenance)."""
+    return {
+        entered.indicator_id: entered
+        for entered in EnteredValue.objects.filter(
             indicator__in=list(indicators), area=area, programme=programme, period=period.code
-        ).values_list("indicator_id", "value")
-    )
+        )
+    }
 
 
 def value_history(
@@ -112,7 +149,7 @@ def parse_number(text: str) -> Decimal:
 
 
 def _indicator_problem(indicator: Indicator, programme: Programme | None) -> str | None:
-    if indicator.source != Source.ENTERED:
+    if indicator.source != Source.ENTERED and not indicator.enterable:
         return _("the indicator is computed by Arki and cannot be imported")
     if not indicator.is_active:
         return _("the indicator is not in use")
@@ -168,8 +205,15 @@ def _write(
     period: Period,
     value: Decimal,
     via: str,
+    provenance: str,
+    detail: str = "",
 ) -> str:
-    """Create or update one value and record the change; "created", "changed" or "unchanged"."""
+    """Create or update one value and record the change; "created", "changed" or "unchanged".
+
+    A created or changed value takes the provenance (a :class:`Provenance`) and its detail
+    (e.g. "Sotkanet 1245 · data.json"); an unchanged one keeps where it came from.
+    """
+    detail = detail[: EnteredValue._meta.get_field("provenance_detail").max_length]
     entered = (
         EnteredValue.objects.select_for_update()
         .filter(indicator=indicator, area=area, programme=programme, period=period.code)
@@ -183,6 +227,8 @@ def _write(
             period=period.code,
             period_start=period.start,
             value=value,
+            provenance=provenance,
+            provenance_detail=detail,
             updated_by=by,
         )
         EnteredValueChange.objects.create(
@@ -193,8 +239,12 @@ def _write(
         return "unchanged"
     old_value = entered.value
     entered.value = value
+    entered.provenance = provenance
+    entered.provenance_detail = detail
     entered.updated_by = by
-    entered.save(update_fields=["value", "updated_by", "updated_at"])
+    entered.save(
+        update_fields=["value", "provenance", "provenance_detail", "updated_by", "updated_at"]
+    )
     EnteredValueChange.objects.create(
         entered_value=entered, old_value=old_value, new_value=value, changed_by=by, via=via
     )
@@ -241,6 +291,7 @@ def save_entered_values(
                 period=period,
                 value=value,
                 via=via,
+                provenance=Provenance.FORM,
             )
             saved += outcome != "unchanged"
     return saved
@@ -266,11 +317,12 @@ def _collector(errors: list[RowError], row: int) -> Callable[[str, str], None]:
     return error
 
 
-def import_values(*, by: Any, rows: list[dict[str, str]]) -> ImportReport:
+def import_values(*, by: Any, rows: list[dict[str, str]], source_name: str = "") -> ImportReport:
     """Import rows (indicator, area, programme, period, value codes) all or nothing.
 
     Row numbers are spreadsheet rows: the header is row 1, the first value row 2. Blank rows
     are skipped. When any row has a problem, nothing is written and the report lists them all.
+    The values' provenance is the file, ``source_name`` (the file's name) its detail.
     """
     report = ImportReport()
     present = set().union(*(row.keys() for row in rows)) if rows else set()
@@ -361,15 +413,19 @@ def import_values(*, by: Any, rows: list[dict[str, str]]) -> ImportReport:
                 period=item.period,
                 value=item.value,
                 via="import",
+                provenance=Provenance.FILE,
+                detail=source_name,
             )
             setattr(report, outcome, getattr(report, outcome) + 1)
     return report
 
 
-def read_table(uploaded_file: Any) -> list[dict[str, str]]:
+def read_table(uploaded_file: Any, *, month_codes: bool = True) -> list[dict[str, str]]:
     """The rows of an uploaded .csv or .xlsx file as dicts keyed by the lower-cased header.
 
     Blank rows are kept (as empty values) so that row numbers match the spreadsheet's.
+    An Excel date on the first of a month reads as a month code (2026-03) unless
+    ``month_codes`` is false; then every date reads as 2026-03-01.
     Raises ValueError with a message for the user when the file cannot be read.
     """
     name = (getattr(uploaded_file, "name", "") or "").lower()
@@ -378,18 +434,20 @@ def read_table(uploaded_file: Any) -> list[dict[str, str]]:
         raise ValueError(_("The file is larger than 5 MB."))
     if not name.endswith((".csv", ".xlsx")):
         raise ValueError(_("Upload a CSV file (.csv) or an Excel workbook (.xlsx)."))
-    data = _read_bytes(uploaded_file)
-    if len(data) > MAX_FILE_SIZE:
-        raise ValueError(_("The file is larger than 5 MB."))
-    lines = _csv_lines(data) if name.endswith(".csv") else _xlsx_lines(data)
+    data = read_bytes(uploaded_file)
+    lines = _csv_lines(data) if name.endswith(".csv") else _xlsx_lines(data, month_codes)
     return _as_dicts(lines)
 
 
-def _read_bytes(uploaded_file: Any) -> bytes:
+def read_bytes(uploaded_file: Any) -> bytes:
+    """An uploaded file's content, at most 5 MB; a larger file is a ValueError for the user."""
     if hasattr(uploaded_file, "seek"):
         uploaded_file.seek(0)
     data = uploaded_file.read(MAX_FILE_SIZE + 1)
-    return data.encode() if isinstance(data, str) else bytes(data)
+    data = data.encode() if isinstance(data, str) else bytes(data)
+    if len(data) > MAX_FILE_SIZE:
+        raise ValueError(_("The file is larger than 5 MB."))
+    return data
 
 
 def _csv_lines(data: bytes) -> list[list[str]]:
@@ -408,7 +466,7 @@ def _csv_lines(data: bytes) -> list[list[str]]:
         raise ValueError(_("The file could not be read as CSV.")) from None
 
 
-def _xlsx_lines(data: bytes) -> list[list[str]]:
+def _xlsx_lines(data: bytes, month_codes: bool = True) -> list[list[str]]:
     from zipfile import BadZipFile
 
     from openpyxl import load_workbook
@@ -420,7 +478,7 @@ def _xlsx_lines(data: bytes) -> list[list[str]]:
             sheet = workbook.worksheets[0]
             lines = []
             for cells in sheet.iter_rows(values_only=True):
-                lines.append([_cell_text(cell) for cell in cells])
+                lines.append([_cell_text(cell, month_codes) for cell in cells])
                 if len(lines) > MAX_ROWS + 1:
                     break
         finally:
@@ -430,12 +488,14 @@ def _xlsx_lines(data: bytes) -> list[list[str]]:
     return lines
 
 
-def _cell_text(cell: object) -> str:
+def _cell_text(cell: object, month_codes: bool = True) -> str:
     if cell is None:
         return ""
-    if isinstance(cell, datetime | date):
+    if isinstance(cell, datetime):
+        cell = cell.date()
+    if isinstance(cell, date):
         # Excel turns a typed "2026-03" into the date 1.3.2026: read it back as the month code.
-        if cell.day == 1:
+        if month_codes and cell.day == 1:
             return f"{cell.year}-{cell.month:02d}"
         return cell.isoformat()
     if isinstance(cell, float) and cell.is_integer():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -18,17 +19,20 @@ from audit.access import HasRole, access_rule
 from core.errors import ValidationError
 from core.forms import apply_errors
 from directory.models import Area
+from indicators import sotkanet
 from indicators.entry import (
     COLUMNS,
+    ConfigurationError,
     ImportReport,
-    current_values,
+    current_entries,
     entered_indicators,
     import_values,
     save_entered_values,
     value_history,
 )
-from indicators.entry_forms import ImportForm, SelectionForm, ValuesForm
+from indicators.entry_forms import ImportForm, ImportKind, SelectionForm, ValuesForm
 from indicators.periods import period_containing
+from indicators.training_register import import_training_register
 from programmes.models import Programme
 
 ENTERERS = HasRole((Role.DEVELOPER_WORKER, Role.LEADERSHIP_MEMBER, Role.ADMINISTRATOR))
@@ -45,7 +49,7 @@ def entry_form(request: HttpRequest) -> HttpResponse:
         programme = selection.cleaned_data["programme"]
         period = selection.cleaned_data["period"]
         indicators = entered_indicators(programme, period.cadence)
-        current = current_values(indicators, area, programme, period)
+        current = current_entries(indicators, area, programme, period)
         form = ValuesForm(indicators, current, request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             try:
@@ -81,15 +85,33 @@ def entry_form(request: HttpRequest) -> HttpResponse:
 @access_rule(ENTERERS)
 @require_http_methods(["GET", "POST"])
 def import_file(request: HttpRequest) -> HttpResponse:
-    """Upload a CSV or XLSX file; everything is checked first and nothing is saved on any error."""
+    """Upload Arki's template, a Sotkanet file or a training register; everything is checked
+    first and nothing is saved on any error."""
     report: ImportReport | None = None
     form = ImportForm()
     if request.method == "POST":
         bound = ImportForm(request.POST, request.FILES)
+        form = bound
         if bound.is_valid():
-            report = import_values(by=request.user, rows=bound.cleaned_data["file"])
-        else:
-            form = bound
+            try:
+                report = _run_import(request, bound.cleaned_data)
+            except ConfigurationError as error:
+                for problem in error.problems:
+                    bound.add_error(None, problem)
+            except ValueError as error:  # a Sotkanet file that cannot be read
+                bound.add_error("file", str(error))
+            else:
+                form = ImportForm(
+                    initial={
+                        "kind": bound.cleaned_data["kind"],
+                        "programme": bound.cleaned_data["programme"],
+                    }
+                )
+    try:
+        configuration: sotkanet.Configuration | None = sotkanet.load_configuration()
+        configuration_problems: list[str] = []
+    except ConfigurationError as error:
+        configuration, configuration_problems = None, error.problems
     return render(
         request,
         "indicators/entry/import.html",
@@ -100,8 +122,26 @@ def import_file(request: HttpRequest) -> HttpResponse:
             "indicators": entered_indicators(),
             "areas": Area.objects.order_by("name"),
             "programmes": Programme.objects.filter(is_active=True),
+            "sotkanet": configuration,
+            "sotkanet_problems": configuration_problems,
         },
     )
+
+
+def _run_import(request: HttpRequest, cleaned: dict[str, Any]) -> ImportReport:
+    """The import the form's kind names; the form has read the file and, for Sotkanet and a
+    training register, required the programme."""
+    name = str(getattr(cleaned["file"], "name", "") or "")
+    programme: Programme = cleaned["programme"]
+    if cleaned["kind"] == ImportKind.SOTKANET:
+        return sotkanet.import_sotkanet(
+            by=request.user, data=cleaned["data"], source_name=name, programme=programme
+        )
+    if cleaned["kind"] == ImportKind.TRAINING_REGISTER:
+        return import_training_register(
+            by=request.user, rows=cleaned["rows"], programme=programme, source_name=name
+        )
+    return import_values(by=request.user, rows=cleaned["rows"], source_name=name)
 
 
 @access_rule(ENTERERS)

@@ -68,7 +68,9 @@ class ChartForm(forms.Form):
         super().__init__(data if data is not None and "show" in data else None)
         self.view = view
         self.keys = {self._key(row): row for row in view.rows}
-        self.fields["show"].choices = [(key, row.label) for key, row in self.keys.items()]
+        self.fields["show"].choices = [  # type: ignore[attr-defined]
+            (key, row.label) for key, row in self.keys.items()
+        ]
         self.fields["show"].initial = [self._key(view.scope)]
 
     @staticmethod

@@ -15,8 +15,14 @@ from openpyxl import Workbook
 from accounts.models import Role
 from accounts.tests.factories import user_with_role
 from indicators.catalogue import load_catalogue
-from indicators.entry import RowError, import_values, read_table, save_entered_values
-from indicators.models import EnteredValue, EnteredValueChange, Indicator, Source
+from indicators.entry import (
+    RowError,
+    entered_indicators,
+    import_values,
+    read_table,
+    save_entered_values,
+)
+from indicators.models import EnteredValue, EnteredValueChange, Indicator, Provenance, Source
 
 pytestmark = pytest.mark.django_db
 HEADER = "indicator,area,programme,period,value"
@@ -450,3 +456,83 @@ def test_only_developers_leaders_and_administrators_may_enter(client, configurat
     for role in (Role.LEADERSHIP_MEMBER, Role.ADMINISTRATOR):
         client.force_login(user_with_role(role))
         assert client.get(url).status_code == 200
+
+
+# --- provenance, and computed indicators whose figures may also be entered ---
+
+
+def test_each_way_of_saving_records_where_the_value_came_from(
+    signed_in, catalogue, developer, kaakkuri, tuira, children
+):
+    content = f"{HEADER}\nchild-protection-clients,kaakkuri,children-families,2025,31\n"
+    signed_in.post(
+        reverse("indicator_entry:import"), {"file": upload("lastensuojelu.csv", content)}
+    )
+    imported = EnteredValue.objects.get(area=kaakkuri)
+    assert (imported.provenance, imported.provenance_detail) == (
+        Provenance.FILE,
+        "lastensuojelu.csv",
+    )
+
+    url = (
+        reverse("indicator_entry:form") + f"?area={kaakkuri.pk}&programme={children.pk}&period=2025"
+    )
+    page = signed_in.get(url).content.decode()
+    with translation.override("fi"):
+        source = translation.gettext("imported from a file")
+    assert f"{source}: lastensuojelu.csv" in page  # beside the saved value
+
+    signed_in.post(url, {"child-protection-clients": "30"})
+    imported.refresh_from_db()
+    assert (imported.provenance, imported.provenance_detail) == (Provenance.FORM, "")
+    assert [c.via for c in imported.changes.all()] == ["import", "form"]
+
+
+def test_an_unchanged_value_keeps_its_source(catalogue, developer, kaakkuri, children):
+    import_values(by=developer, rows=[row()], source_name="a.csv")
+    save_entered_values(
+        by=developer,
+        area=kaakkuri,
+        programme=children,
+        period_code="2025",
+        values={catalogue["child-protection-clients"]: Decimal(31)},
+    )
+    assert EnteredValue.objects.get().provenance_detail == "a.csv"
+
+
+def test_an_enterable_computed_indicator_is_entered_and_imported(
+    catalogue, developer, kaakkuri, tuira, children
+):
+    trained = catalogue["lp-trained-staff"]
+    half_yearly = entered_indicators(children, "half_yearly")
+    assert trained in half_yearly
+    assert catalogue["lp-method-use"] not in entered_indicators(children)
+
+    report = import_values(
+        by=developer, rows=[row(indicator="lp-trained-staff", period="2025S2", value="12")]
+    )
+    assert report.ok, report.errors
+    saved = save_entered_values(
+        by=developer,
+        area=tuira,
+        programme=children,
+        period_code="2025S2",
+        values={trained: Decimal(9)},
+    )
+    assert saved == 1
+    assert EnteredValue.objects.filter(indicator=trained).count() == 2
+
+
+def test_the_form_offers_the_enterable_indicator(signed_in, catalogue, kaakkuri, children):
+    query = {"area": kaakkuri.pk, "programme": children.pk, "period": "2025S2"}
+    page = signed_in.get(reverse("indicator_entry:form"), query).content.decode()
+    assert 'name="lp-trained-staff"' in page
+    assert 'name="shl-clients"' in page
+
+
+def test_a_coordinator_cannot_post_an_import(client, catalogue, kaakkuri):
+    client.force_login(user_with_role(Role.COORDINATOR))
+    content = f"{HEADER}\nchild-protection-clients,kaakkuri,children-families,2025,31\n"
+    response = client.post(reverse("indicator_entry:import"), {"file": upload("v.csv", content)})
+    assert response.status_code == 403
+    assert EnteredValue.objects.count() == 0
