@@ -41,12 +41,6 @@ class MeetingRecordForm(forms.Form):
         required=False,
         max_length=5000,
     )
-    child_view = forms.CharField(
-        label=_("The child's or young person's view in their own words"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-        max_length=5000,
-    )
     common_goal = forms.CharField(
         label=_("Common goal"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
     )
@@ -74,7 +68,16 @@ class MeetingRecordForm(forms.Form):
         working_age = network.programme.participant_kinds.filter(code="client").exists()
         if working_age:
             self.fields["family_view"].label = _("The client's view in their own words")
-            del self.fields["child_view"]
+        # Each child's own view and own goals (a family's network may concern siblings).
+        self.children = list(network.children.all())
+        for child in self.children:
+            self.fields[f"childview-{child.pk}"] = forms.CharField(
+                label=_("%(name)s: the child's or young person's view in their own words")
+                % {"name": child.name},
+                widget=forms.Textarea(attrs={"rows": 3}),
+                required=False,
+                max_length=5000,
+            )
         self.life_area_rows: list[tuple[Any, forms.BoundField, forms.BoundField]] = []
         for life_area in network.programme.life_areas.filter(is_active=True):
             prefix = f"la-{life_area.pk}"
@@ -90,19 +93,32 @@ class MeetingRecordForm(forms.Form):
                 max_length=2000,
                 required=False,
             )
-        self.goals = list(Goal.objects.filter(network=network))
+        self.goals = list(Goal.objects.filter(network=network).select_related("child"))
         for goal in self.goals:
             self.fields[f"goal-{goal.pk}-rating"] = forms.TypedChoiceField(
-                label=goal.text,
+                label=f"{goal.whose}: {goal.text}",
                 choices=RATING_CHOICES,
                 coerce=int,
                 empty_value=None,
                 required=False,
             )
-        owners = [GoalOwner.CLIENT] if working_age else [GoalOwner.CHILD, GoalOwner.PARENTS]
+        if working_age:
+            owners: list[tuple[str, Any]] = [(GoalOwner.CLIENT.value, GoalOwner.CLIENT.label)]
+        elif len(self.children) == 1:
+            owners = [
+                (GoalOwner.CHILD.value, _("%(name)s's own goal") % {"name": self.children[0].name}),
+                (GoalOwner.PARENTS.value, GoalOwner.PARENTS.label),
+            ]
+        elif self.children:
+            owners = [
+                (f"child-{child.pk}", _("%(name)s's own goal") % {"name": child.name})
+                for child in self.children
+            ] + [(GoalOwner.PARENTS.value, GoalOwner.PARENTS.label)]
+        else:
+            owners = [(o.value, o.label) for o in (GoalOwner.CHILD, GoalOwner.PARENTS)]
         for n in range(NEW_GOAL_ROWS):
             self.fields[f"newgoal-{n}-owner"] = forms.ChoiceField(
-                label=_("Whose goal"), choices=[(o.value, o.label) for o in owners], required=False
+                label=_("Whose goal"), choices=owners, required=False
             )
             self.fields[f"newgoal-{n}-text"] = forms.CharField(
                 label=_("Goal"), max_length=300, required=False
@@ -147,6 +163,9 @@ class MeetingRecordForm(forms.Form):
             (area, self[f"la-{area.pk}-strengths"], self[f"la-{area.pk}-vulnerabilities"])
             for area in self.network.programme.life_areas.filter(is_active=True)
         ]
+
+    def child_views(self) -> list[forms.BoundField]:
+        return [self[f"childview-{child.pk}"] for child in self.children]
 
     def goal_ratings(self) -> list[tuple[Goal, forms.BoundField]]:
         return [(goal, self[f"goal-{goal.pk}-rating"]) for goal in self.goals]
@@ -197,14 +216,15 @@ class MeetingRecordForm(forms.Form):
         return RecordInput(
             present=list(data["present"]),
             family_view=data["family_view"],
-            child_view=data.get("child_view", ""),
+            child_views={child.pk: data[f"childview-{child.pk}"] for child in self.children},
             common_goal=data["common_goal"],
             protective_factors=data["protective_factors"],
             life_areas=areas,
             ratings={goal.pk: data[f"goal-{goal.pk}-rating"] for goal in self.goals},
             new_goals=[
                 NewGoal(
-                    owner=data[f"newgoal-{n}-owner"],
+                    owner=self._owner(data[f"newgoal-{n}-owner"])[0],
+                    child=self._owner(data[f"newgoal-{n}-owner"])[1],
                     text=data[f"newgoal-{n}-text"],
                     rating=data[f"newgoal-{n}-rating"],
                     scale_note=data[f"newgoal-{n}-scale"],
@@ -227,6 +247,13 @@ class MeetingRecordForm(forms.Form):
                 if data.get(f"review-{p.pk}-status")
             ],
         )
+
+    def _owner(self, value: str) -> tuple[str, Any]:
+        """A goal row's "whose goal": an owner, with the child for "child-<id>"."""
+        if value.startswith("child-"):
+            child = next((c for c in self.children if f"child-{c.pk}" == value), None)
+            return GoalOwner.CHILD, child
+        return value, None
 
 
 class CloseNetworkForm(forms.Form):

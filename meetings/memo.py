@@ -32,6 +32,7 @@ def memo_context(meeting: Meeting) -> dict[str, Any]:
         ]
         if record
         else [],
+        "child_views": list(record.child_views.select_related("child")) if record else [],
         "goals": rows,
         "rating_meetings": meetings,
         "promises": Promise.objects.filter(network=network, made_in=meeting)

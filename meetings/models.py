@@ -20,9 +20,6 @@ class MeetingRecord(models.Model):
     family_view = models.TextField(
         _("the family's view in their own words"), blank=True, max_length=5000
     )
-    child_view = models.TextField(
-        _("the child's or young person's view in their own words"), blank=True, max_length=5000
-    )
     common_goal = models.TextField(_("common goal"), blank=True, max_length=2000)
     protective_factors = models.TextField(_("protective factors"), blank=True, max_length=5000)
     saved_by = models.ForeignKey(
@@ -60,6 +57,25 @@ class MeetingRecordRevision(models.Model):
         return f"{self.record_id} v{self.version}"
 
 
+class ChildView(models.Model):
+    """One child's or young person's view in their own words, recorded at a meeting."""
+
+    record = models.ForeignKey(MeetingRecord, on_delete=models.CASCADE, related_name="child_views")
+    child = models.ForeignKey("networks.Child", on_delete=models.CASCADE, related_name="+")
+    text = models.TextField(
+        _("the child's or young person's view in their own words"), max_length=5000
+    )
+
+    class Meta:
+        ordering = ["record", "child__added_at", "child__pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["record", "child"], name="one_view_per_child")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.child}"
+
+
 class LifeAreaNote(models.Model):
     """Strengths and vulnerabilities in one life area (development environment)."""
 
@@ -89,6 +105,15 @@ class Goal(models.Model):
 
     network = models.ForeignKey("networks.Network", on_delete=models.CASCADE, related_name="goals")
     owner = models.CharField(_("whose goal"), max_length=20, choices=GoalOwner.choices)
+    # The child whose own goal it is (owner "child"); the parents' goals stay the family's.
+    child = models.ForeignKey(
+        "networks.Child",
+        verbose_name=_("child"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="goals",
+    )
     text = models.CharField(_("goal"), max_length=300)
     scale_note = models.CharField(_("what 0 and 10 mean"), max_length=300, blank=True)
     set_in = models.ForeignKey("networks.Meeting", on_delete=models.CASCADE, related_name="+")
@@ -99,6 +124,14 @@ class Goal(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+    @property
+    def whose(self) -> str:
+        """Whose goal, as the memo and the family's plan say it: the child's name, or the
+        owner ("The parents' goal")."""
+        if self.child is not None:
+            return self.child.name
+        return str(self.get_owner_display())
 
 
 class GoalRating(models.Model):

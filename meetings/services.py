@@ -14,7 +14,9 @@ from core.errors import ValidationError
 from indicators.events import record_event
 from indicators.models import EventKind
 from meetings.models import (
+    ChildView,
     Goal,
+    GoalOwner,
     GoalRating,
     LifeAreaNote,
     MeetingRecord,
@@ -26,7 +28,7 @@ from networks import services as network_services
 from networks.deadlines import local_date
 from networks.models import Meeting, MeetingStatus, NetworkStatus, Participant
 
-TEXT_FIELDS = ("family_view", "child_view", "common_goal", "protective_factors")
+TEXT_FIELDS = ("family_view", "common_goal", "protective_factors")
 
 
 class StaleRecord(Exception):
@@ -44,6 +46,7 @@ class NewGoal:
     text: str
     rating: int | None
     scale_note: str = ""
+    child: Any = None  # the networks.Child whose own goal it is (owner "child")
 
 
 @dataclass
@@ -64,7 +67,7 @@ class Review:
 class RecordInput:
     present: list[Participant] = field(default_factory=list)
     family_view: str = ""
-    child_view: str = ""
+    child_views: dict[int, str] = field(default_factory=dict)  # child id → their own words
     common_goal: str = ""
     protective_factors: str = ""
     life_areas: dict[int, tuple[str, str]] = field(default_factory=dict)  # life area id → notes
@@ -77,6 +80,7 @@ class RecordInput:
 def snapshot(record: MeetingRecord) -> dict[str, Any]:
     data: dict[str, Any] = {name: getattr(record, name) for name in TEXT_FIELDS}
     data["present"] = sorted(record.present.values_list("pk", flat=True))
+    data["child_views"] = {str(v.child_id): v.text for v in record.child_views.all()}
     data["life_areas"] = {
         str(note.life_area_id): [note.strengths, note.vulnerabilities]
         for note in record.life_areas.all()
@@ -118,9 +122,14 @@ def _validate(meeting: Meeting, data: RecordInput) -> None:
             errors.setdefault("promises", []).append(
                 _("A promise cannot be due before the meeting.")
             )
+    children = set(network.children.values_list("pk", flat=True))
     for goal in data.new_goals:
         if not goal.text.strip():
             errors.setdefault("goals", []).append(_("Write the goal."))
+        if goal.child is not None and goal.child.pk not in children:
+            errors.setdefault("goals", []).append(_("That child is not in this network."))
+        if goal.owner == GoalOwner.CHILD and goal.child is None and len(children) > 1:
+            errors.setdefault("goals", []).append(_("Choose whose goal it is."))
         if goal.rating is not None and not 0 <= goal.rating <= 10:
             errors.setdefault("goals", []).append(_("Ratings are from 0 to 10."))
     for rating in data.ratings.values():
@@ -134,6 +143,8 @@ def _validate(meeting: Meeting, data: RecordInput) -> None:
             errors.setdefault("reviews", []).append(
                 _("Mark each promise kept, partly kept or not kept.")
             )
+    if any(child_id not in children for child_id in data.child_views):
+        errors.setdefault("child_views", []).append(_("That child is not in this network."))
     if any(p.pk not in members for p in data.present):
         errors.setdefault("present", []).append(
             _("Only the network's participants can be present.")
@@ -172,6 +183,7 @@ def save_meeting_record(
     record.save()
     record.present.set(data.present)
     _save_life_areas(record, data)
+    _save_child_views(record, data)
     _save_goals(meeting, data)
     _save_promises(meeting, data)
     _save_reviews(meeting, data)
@@ -209,6 +221,22 @@ def _save_life_areas(record: MeetingRecord, data: RecordInput) -> None:
         LifeAreaNote.objects.bulk_update(changed, ["strengths", "vulnerabilities"])
 
 
+def _save_child_views(record: MeetingRecord, data: RecordInput) -> None:
+    """Each child's view in their own words; an emptied view is removed."""
+    existing = {view.child_id: view for view in ChildView.objects.filter(record=record)}
+    for child_id, text in data.child_views.items():
+        text = text.strip()
+        view = existing.get(child_id)
+        if not text:
+            if view is not None:
+                view.delete()
+        elif view is None:
+            ChildView.objects.create(record=record, child_id=child_id, text=text)
+        elif view.text != text:
+            view.text = text
+            view.save(update_fields=["text"])
+
+
 def _save_goals(meeting: Meeting, data: RecordInput) -> None:
     network = meeting.network
     goals = {goal.pk: goal for goal in Goal.objects.filter(network=network)}
@@ -237,11 +265,15 @@ def _save_goals(meeting: Meeting, data: RecordInput) -> None:
     if changed:
         GoalRating.objects.bulk_update(changed, ["rating"])
     order = len(goals)
+    only_child = network.children.first() if network.children.count() == 1 else None
     for new in data.new_goals:
         order += 1
+        if new.owner == GoalOwner.CHILD and new.child is None:
+            new.child = only_child  # a one-child network: the goal is that child's
         goal = Goal.objects.create(
             network=network,
-            owner=new.owner,
+            owner=GoalOwner.CHILD if new.child is not None else new.owner,
+            child=new.child,
             text=new.text.strip(),
             scale_note=new.scale_note.strip(),
             set_in=meeting,
@@ -282,8 +314,13 @@ def _save_reviews(meeting: Meeting, data: RecordInput) -> None:
 
 
 def goal_progress(network: Any) -> tuple[list[Meeting], list[tuple[Goal, list[int | None]]]]:
-    """Meetings with ratings (columns) and each goal's rating at each (rows), for chart and table."""
-    goals = list(Goal.objects.filter(network=network).prefetch_related("ratings"))
+    """Meetings with ratings (columns) and each goal's rating at each (rows), for chart and table.
+    Each child's goals come together, in the order the children were added; the parents' (or
+    the client's) goals after them."""
+    goals = sorted(
+        Goal.objects.filter(network=network).select_related("child").prefetch_related("ratings"),
+        key=lambda g: (g.child is None, g.child.added_at if g.child else None, g.child_id or 0),
+    )
     meeting_ids = {r.meeting_id for goal in goals for r in goal.ratings.all()}
     meetings = list(Meeting.objects.filter(pk__in=meeting_ids).order_by("starts_at"))
     rows = []
@@ -300,8 +337,21 @@ def goal_chart(
 
     return {
         "labels": [meeting_label(m, meetings) for m in meetings],
-        "series": [{"label": goal.text, "values": values} for goal, values in rows],
+        "series": [
+            {"label": f"{goal.whose}: {goal.text}", "values": values} for goal, values in rows
+        ],
     }
+
+
+def goal_groups(
+    rows: list[tuple[Goal, list[int | None]]],
+) -> list[tuple[str, list[tuple[Goal, list[int | None]]]]]:
+    """The rows of :func:`goal_progress` by whose goals they are: each child's own, then the
+    parents' (or the client's), so that every child's goals are shown separately."""
+    groups: dict[str, list[tuple[Goal, list[int | None]]]] = {}
+    for goal, values in rows:
+        groups.setdefault(goal.whose, []).append((goal, values))
+    return list(groups.items())
 
 
 def meeting_label(meeting: Meeting, meetings: list[Meeting]) -> str:

@@ -100,10 +100,11 @@ def _initial(meeting: Meeting, existing: MeetingRecord | None) -> dict[str, obje
             "version": existing.version,
             "present": list(existing.present.all()),
             "family_view": existing.family_view,
-            "child_view": existing.child_view,
             "common_goal": existing.common_goal,
             "protective_factors": existing.protective_factors,
         }
+        for view in existing.child_views.all():
+            initial[f"childview-{view.child_id}"] = view.text
         for note in existing.life_areas.all():
             initial[f"la-{note.life_area_id}-strengths"] = note.strengths
             initial[f"la-{note.life_area_id}-vulnerabilities"] = note.vulnerabilities

@@ -100,6 +100,17 @@ class FamilyParticipantForm(forms.Form):
         )
 
 
+class ChildForm(forms.Form):
+    """A sibling added to the family's network."""
+
+    name = forms.CharField(label=_("The child's name"), max_length=200)
+    birth_date = forms.DateField(
+        label=_("Date of birth"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
 class MeetingForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     starts_at = RecentDateTimeField(

@@ -90,6 +90,36 @@ class Network(models.Model):
         return f"{_('Network')} {self.pk}"
 
 
+class Child(models.Model):
+    """A child the network concerns. A family's network may concern several children (siblings):
+    one network of the family's everyday adults, each child with their own view, goals and age."""
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="children")
+    name = models.CharField(_("the child's name"), max_length=200)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    match_key = models.CharField(max_length=240, db_index=True, editable=False)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("child")
+        verbose_name_plural = _("children")
+        ordering = ["network", "added_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def age(self) -> int | None:
+        """Whole years today, when the date of birth is known."""
+        if self.birth_date is None:
+            return None
+        from django.utils import timezone
+
+        today = timezone.localdate()
+        born = self.birth_date
+        return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
 class Participant(models.Model):
     """Someone in the network: a family member, an everyday adult or a professional."""
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import date
+from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from networks.models import Meeting, MeetingStatus, Network, NetworkStatus
 
@@ -18,10 +19,50 @@ def match_key(name: str, birth_date: date | None) -> str:
     return f"{words}|{birth_date.isoformat() if birth_date else ''}"
 
 
+def concerns_children(programme: Any) -> bool:
+    """A family programme's network concerns one or more children; a programme with a client
+    (working-age) concerns the client."""
+    return not programme.participant_kinds.filter(code="client").exists()
+
+
 def open_networks_matching(name: str, birth_date: date | None) -> QuerySet[Network]:
-    """Open networks of the same child or client: a new contact joins them, no second network."""
-    return Network.objects.filter(match_key=match_key(name, birth_date)).exclude(
-        status=NetworkStatus.CLOSED
+    """Open networks of the same child or client: a new contact joins them, no second network.
+    A child matches any of a family network's children."""
+    key = match_key(name, birth_date)
+    return (
+        Network.objects.filter(Q(match_key=key) | Q(children__match_key=key))
+        .exclude(status=NetworkStatus.CLOSED)
+        .distinct()
+    )
+
+
+def open_family_networks(guardian_name: str, sibling_name: str = "") -> QuerySet[Network]:
+    """Open networks of a family a new child may belong to: one whose family members include
+    the guardian named, or whose children include the sibling named (by name only: the
+    coordinator confirms it is the same family before the child is added)."""
+    conditions = Q(pk__in=[])
+    guardian = match_key(guardian_name, None) if guardian_name.strip() else ""
+    sibling = match_key(sibling_name, None) if sibling_name.strip() else ""
+    if guardian:
+        guardian_of = [
+            p.network_id
+            for p in _family_members().only("pk", "network_id", "name")
+            if match_key(p.name, None) == guardian
+        ]
+        conditions |= Q(pk__in=guardian_of)
+    if sibling:
+        # A child's key ends with their birth date; a sibling is named without one.
+        conditions |= Q(children__match_key__startswith=sibling)
+    return Network.objects.filter(conditions).exclude(status=NetworkStatus.CLOSED).distinct()
+
+
+def _family_members() -> QuerySet[Any]:
+    from networks.models import Participant
+
+    return Participant.objects.filter(
+        kind__is_family=True,
+        removed_at__isnull=True,
+        network__status__in=[NetworkStatus.CONVENING, NetworkStatus.ACTIVE],
     )
 
 

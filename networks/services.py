@@ -20,6 +20,7 @@ from indicators.models import EventKind
 from networks import calendar, consent
 from networks.deadlines import convening_deadline, local_date, within_deadline
 from networks.models import (
+    Child,
     ClosingReason,
     Invitation,
     Language,
@@ -31,9 +32,35 @@ from networks.models import (
     NetworkStatus,
     Participant,
 )
-from networks.selectors import match_key
+from networks.selectors import concerns_children, match_key
 from notifications.services import Attachment, send_email
 from programmes.models import ParticipantKind, Programme, ProgrammeRole
+
+
+@transaction.atomic
+def add_child(*, network: Network, by: Any, name: str, birth_date: date | None) -> Child:
+    """Add a sibling to a family's network: one network for the family, each child with their own
+    view and goals. Refused for a closed network, a client's network and a child already in it."""
+    name = name.strip()
+    errors: dict[str, str] = {}
+    if not name:
+        errors["name"] = _("Give the child's name.")
+    if birth_date and birth_date > timezone.localdate():
+        errors["birth_date"] = _("The date of birth is in the future.")
+    if errors:
+        raise ValidationError(errors)
+    network = Network.objects.select_for_update().get(pk=network.pk)
+    if network.status == NetworkStatus.CLOSED:
+        raise ValidationError(_("The network is closed."))
+    if not concerns_children(network.programme):
+        raise ValidationError(_("This network concerns a client, not children."))
+    key = match_key(name, birth_date)
+    if network.children.filter(match_key=key).exists():
+        raise ValidationError({"name": _("The child is already in this network.")})
+    child = Child.objects.create(network=network, name=name, birth_date=birth_date, match_key=key)
+    network.version += 1
+    network.save(update_fields=["version"])
+    return child
 
 
 @transaction.atomic
@@ -67,6 +94,13 @@ def open_network(
         initiator=initiator or contact.contact_person,
         family_language=family_language if family_language in Language.values else "fi",
     )
+    if concerns_children(programme):
+        Child.objects.create(
+            network=network,
+            name=subject_name,
+            birth_date=subject_birth_date,
+            match_key=network.match_key,
+        )
     record_event(
         EventKind.NETWORK_OPENED, area=network.area, programme=network.programme, at=timezone.now()
     )

@@ -73,6 +73,25 @@ def network_timeline(network: Network) -> list[Step]:
                 note,
             )
         )
+    # Siblings who joined later, and every goal agreed, each child's goals named as theirs.
+    for child in list(network.children.all())[1:]:
+        steps.append(
+            Step(
+                _("%(name)s joined the family's network") % {"name": child.name},
+                coordinator,
+                child.added_at,
+                "done",
+            )
+        )
+    for goal in network.goals.select_related("child", "set_in__organiser"):
+        steps.append(
+            Step(
+                _("Goal agreed (%(whose)s): %(goal)s") % {"whose": goal.whose, "goal": goal.text},
+                goal.set_in.organiser.full_name,
+                goal.set_in.starts_at,
+                "done",
+            )
+        )
     for promise in network.promises.filter(status="open").select_related("participant"):
         steps.append(
             Step(

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.my_networks, name="mine"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/participants/", views.add_participant, name="add_participant"),
+    path("<int:pk>/children/", views.add_child, name="add_child"),
     path("<int:pk>/consent/", views.consents, name="consents"),
     path("<int:pk>/break-glass/", views.break_glass, name="break_glass"),
     path(

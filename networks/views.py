@@ -7,6 +7,7 @@ from datetime import datetime
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -32,6 +33,7 @@ from networks.forms import (
     BanForm,
     BreakGlassForm,
     CancelMeetingForm,
+    ChildForm,
     ConsentForm,
     FamilyParticipantForm,
     MeetingForm,
@@ -46,7 +48,7 @@ from networks.models import (
     Network,
     Participant,
 )
-from networks.selectors import next_meeting
+from networks.selectors import concerns_children, next_meeting
 from networks.timeline import network_timeline
 
 
@@ -98,8 +100,37 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "next_meeting": next_meeting(network),
         "timeline": network_timeline(network),
         "contacts": network.contacts.order_by("received_at"),
+        "children": list(network.children.all()),
+        "concerns_children": concerns_children(network.programme),
+        "child_form": ChildForm(),
     }
     return render(request, "networks/detail.html", context)
+
+
+@require_POST
+@access_rule(NETWORK, NetworkAction.MANAGE_PARTICIPANTS)
+def add_child(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a sibling: the family keeps one network, each child with their own view and goals."""
+    network = _manage(request, pk, NetworkAction.MANAGE_PARTICIPANTS)
+    form = ChildForm(request.POST)
+    if form.is_valid():
+        try:
+            child = services.add_child(
+                network=network,
+                by=request.user,
+                name=form.cleaned_data["name"],
+                birth_date=form.cleaned_data["birth_date"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("%(name)s was added to the family's network.") % {"name": child.name},
+            )
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect(f"{reverse('networks:detail', args=[network.pk])}#children-heading")
 
 
 @access_rule(NETWORK, NetworkAction.MANAGE_PARTICIPANTS)

@@ -23,7 +23,7 @@ from meetings.models import Goal, MeetingRecord, Promise
 from networks.models import Meeting, Network, Participant
 
 EXPORT_FORMAT = "arki-subject-export"
-EXPORT_VERSION = 1
+EXPORT_VERSION = 2  # 2: several children per network (children, children_views, goal child)
 
 
 def _when(value: datetime | date | None) -> str | None:
@@ -56,7 +56,10 @@ def _record(record: MeetingRecord) -> dict[str, Any]:
     return {
         "present": [participant.name for participant in record.present.order_by("pk")],
         "family_view": record.family_view,
-        "child_view": record.child_view,
+        "children_views": [
+            {"child": view.child.name, "view": view.text}
+            for view in record.child_views.select_related("child")
+        ],
         "common_goal": record.common_goal,
         "protective_factors": record.protective_factors,
         "life_areas": [
@@ -112,6 +115,7 @@ def _goal(goal: Goal) -> dict[str, Any]:
     return {
         "id": goal.pk,
         "whose_goal": goal.owner,
+        "child": goal.child.name if goal.child_id else None,
         "goal": goal.text,
         "what_0_and_10_mean": goal.scale_note,
         "set_in_meeting": goal.set_in_id,
@@ -216,6 +220,10 @@ def subject_export(network: Network) -> dict[str, Any]:
             "id": network.pk,
             "name_of_the_child_or_client": network.subject_name,
             "date_of_birth": _when(network.subject_birth_date),
+            "children": [
+                {"name": child.name, "date_of_birth": _when(child.birth_date)}
+                for child in network.children.all()
+            ],
             "area": _name(network.area),
             "programme": _name(network.programme),
             "status": network.status,

@@ -25,6 +25,7 @@ from audit.models import Action, Basis
 from contacts.models import Contact
 from family.models import FamilyLink
 from meetings.models import (
+    ChildView,
     Goal,
     LifeAreaNote,
     MeetingRecord,
@@ -34,6 +35,7 @@ from meetings.models import (
 from networks.deadlines import local_date
 from networks.models import (
     BreakGlassGrant,
+    Child,
     ConsentRecord,
     DisclosureBan,
     Meeting,
@@ -201,6 +203,12 @@ def _save_each(rows: Iterable[models.Model], fields: list[str], change: Any) -> 
     return count
 
 
+def _erase_child(row: Child) -> None:
+    row.name = f"{MARKER} {row.pk}"
+    row.birth_date = None
+    row.match_key = f"erased|child|{row.pk}"
+
+
 @transaction.atomic
 def erase_network(network_id: int) -> dict[str, int] | None:
     """Erase one network's personal data; None if it was already erased (or is not closed)."""
@@ -232,7 +240,7 @@ def erase_network(network_id: int) -> dict[str, int] | None:
 
     _save_each(MeetingChange.objects.filter(meeting__network=network), ["reason"], change)
 
-    record_fields = ["family_view", "child_view", "common_goal", "protective_factors"]
+    record_fields = ["family_view", "common_goal", "protective_factors"]
 
     def record(row: MeetingRecord) -> None:
         for name in record_fields:
@@ -240,6 +248,10 @@ def erase_network(network_id: int) -> dict[str, int] | None:
 
     counts["meeting records"] = _save_each(
         MeetingRecord.objects.filter(meeting__network=network), record_fields, record
+    )
+
+    counts["children's views"] = ChildView.objects.filter(record__meeting__network=network).update(
+        text=MARKER
     )
 
     def revision(row: MeetingRecordRevision) -> None:
@@ -303,6 +315,11 @@ def erase_network(network_id: int) -> dict[str, int] | None:
         reason=MARKER, review_note=MARKER
     )
 
+    counts["children"] = _save_each(
+        Child.objects.filter(network=network),
+        ["name", "birth_date", "match_key"],
+        _erase_child,
+    )
     Network.objects.filter(pk=network.pk).update(
         subject_name=network_pseudonym(network.pk),
         subject_birth_date=None,

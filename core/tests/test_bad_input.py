@@ -106,7 +106,7 @@ def fill_to_the_limits(network, meeting, coordinator):
         expected_version=0,
         data=RecordInput(
             family_view=text(5000),
-            child_view=text(5000),
+            child_views={meeting.network.children.get().pk: text(5000)},
             common_goal=text(2000),
             protective_factors=text(5000),
             life_areas={area.pk: (text(2000), text(2000)) for area in life_areas},

@@ -14,3 +14,11 @@ register = template.Library()
 @register.filter
 def meeting_label(meeting: Any, meetings: Any) -> str:
     return label_of(meeting, list(meetings))
+
+
+@register.filter
+def goal_groups(rows: Any) -> Any:
+    """Goal rows by whose goals they are: each child's own, then the parents' or the client's."""
+    from meetings.services import goal_groups as groups
+
+    return groups(rows)

@@ -33,7 +33,7 @@ def first_record(network, meeting, coordinator):
         data=RecordInput(
             present=list(people.values()),
             family_view="Aamut ovat raskaita.",
-            child_view="Haluan mennä kouluun kaverin kanssa.",
+            child_views={network.children.get().pk: "Haluan mennä kouluun kaverin kanssa."},
             common_goal="Eelin toimiva arki",
             protective_factors="Jalkapallo ja isovanhemmat",
             life_areas={

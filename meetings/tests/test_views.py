@@ -30,7 +30,7 @@ def record_post(network, meeting, **extra):
         "version": "0",
         "present": [p.pk for p in people.values()],
         "family_view": XSS,
-        "child_view": "Haluan pelata jalkapalloa.",
+        f"childview-{network.children.get().pk}": "Haluan pelata jalkapalloa.",
         "common_goal": "Eelin toimiva arki",
         "protective_factors": "Isovanhemmat",
         "newgoal-0-owner": "child",

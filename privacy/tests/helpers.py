@@ -117,7 +117,7 @@ def a_network(
         data=RecordInput(
             present=[teacher_participant, mother],
             family_view=SECRETS["family_view"],
-            child_view=SECRETS["child_view"],
+            child_views={network.children.get().pk: SECRETS["child_view"]},
             common_goal=SECRETS["common_goal"],
             protective_factors=SECRETS["protective_factors"],
             life_areas={life_area.pk: (SECRETS["strengths"], SECRETS["vulnerabilities"])},

@@ -61,7 +61,8 @@ def test_the_export_holds_the_persons_data_and_the_log_rows(built):
     assert meeting["place"] == SECRETS["place"]
     record = meeting["record"]
     assert record["family_view"] == SECRETS["family_view"]
-    assert record["child_view"] == SECRETS["child_view"]
+    assert [view["view"] for view in record["children_views"]] == [SECRETS["child_view"]]
+    assert [child["date_of_birth"] for child in document["network"]["children"]] == ["2015-05-17"]
     assert record["protective_factors"] == SECRETS["protective_factors"]
     assert record["life_areas"][0]["strengths"] == SECRETS["strengths"]
     assert set(record["present"]) == {SECRETS["mother"], SECRETS["teacher"]}

@@ -132,7 +132,12 @@ def test_the_real_run_erases_every_personal_field(built, kaakkuri, children):
     meeting = Meeting.objects.get(network=network)
     assert (meeting.place, meeting.online_link) == (MARKER, "")
     record = MeetingRecord.objects.get(meeting__network=network)
-    assert (record.family_view, record.child_view, record.common_goal) == (MARKER,) * 3
+    assert (record.family_view, record.common_goal) == (MARKER,) * 2
+    assert [view.text for view in record.child_views.all()] == [MARKER]
+    for child in network.children.all():
+        assert SECRETS["child_view"] not in child.name
+        assert (child.birth_date, child.match_key) == (None, f"erased|child|{child.pk}")
+        assert child.name == f"{MARKER} {child.pk}"
     assert record.protective_factors == MARKER
     assert record.present.count() == 2
     for revision in MeetingRecordRevision.objects.filter(record=record):

@@ -206,6 +206,7 @@ EXPECTATIONS: dict[str, Expect] = {
     "networks:mine": signed_in(),
     "networks:detail": catalogue(NETWORK),
     "networks:add_participant": catalogue(NETWORK),
+    "networks:add_child": post_only(NETWORK, personal=True),
     "networks:remove_participant": post_only(NETWORK, personal=True),
     "networks:schedule_meeting": catalogue(NETWORK),
     "networks:move_meeting": catalogue(NETWORK),

@@ -97,7 +97,7 @@ def recorded(world, clients, db):
         "version": "0",
         "present": [own.professional_participant.pk, own.mother.pk],
         "family_view": PAYLOAD,
-        "child_view": PAYLOAD,
+        f"childview-{own.network.children.get().pk}": PAYLOAD,
         "common_goal": PAYLOAD,
         "protective_factors": PAYLOAD,
         "newgoal-0-owner": "child",

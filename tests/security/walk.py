@@ -28,6 +28,7 @@ PARAMS: dict[str, Callable[[World, Side], dict[str, Any]]] = {
     "contacts:join": lambda w, s: {"pk": s.contact.pk},
     "networks:detail": lambda w, s: {"pk": s.network.pk},
     "networks:add_participant": lambda w, s: {"pk": s.network.pk},
+    "networks:add_child": lambda w, s: {"pk": s.network.pk},
     "networks:remove_participant": lambda w, s: {
         "pk": s.network.pk,
         "participant_pk": s.professional_participant.pk,

@@ -179,7 +179,7 @@ def network_for(
         data=RecordInput(
             present=[pro, parent],
             family_view="Aamut ovat raskaita.",
-            child_view="Haluan mennä kouluun.",
+            child_views={network.children.get().pk: "Haluan mennä kouluun."},
             common_goal="Toimiva arki",
             protective_factors="Isovanhemmat",
             new_goals=[NewGoal("child", "Vähemmän poissaoloja", 3)],
