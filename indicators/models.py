@@ -225,7 +225,7 @@ class EnteredValueChange(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     changed_at = models.DateTimeField(auto_now_add=True)
-    via = models.CharField(max_length=20)  # form or import
+    via = models.CharField(max_length=20)  # form, import, sotkanet or training_register
 
     class Meta:
         ordering = ["changed_at"]
