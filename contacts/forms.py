@@ -1,61 +1,170 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from contacts.models import Contact, ContactedBy
+from contacts.models import Consent, Contact, ContactedBy
+from contacts.selectors import (
+    RECENT_CALLERS,
+    RECENT_FIRST,
+    professionals,
+    recent_callers,
+    search_professionals,
+)
+from contacts.services import is_about_one_client
 from core.forms import limit_choices
 from directory.models import Area, Service
+from networks.access import is_coordinator_of
 from networks.models import Language
 from programmes.models import AgeBand, ConcernCategory, Programme
 
-
-class ProgrammeItemChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.programme.name}: {obj.name}"
+__all__ = ["ContactForm", "ProfessionalChoiceField", "professionals"]
 
 
-class ProgrammeItemMultipleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.programme.name}: {obj.name}"
+def professional_label(person: Any) -> str:
+    """The name, title and service: how a professional is told apart from namesakes."""
+    position = next(iter(person.positions.all()), None)
+    return f"{person.full_name}, {position}" if position else person.full_name
 
 
 class ProfessionalChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        position = next(iter(obj.positions.all()), None)
-        return f"{obj.full_name}, {position}" if position else obj.full_name
+        return professional_label(obj)
 
 
-def professionals() -> Any:
-    """Active people with a position in a service: the professionals of the directory."""
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, positions__is_active=True)
-        .distinct()
-        .prefetch_related("positions__service")
-        .order_by("full_name")
-    )
+@dataclass(frozen=True)
+class PickerOption:
+    value: int
+    label: str
+    recent: bool
+    selected: bool
+
+
+@dataclass(frozen=True)
+class PickerChoices:
+    """What the professional picker offers: the chosen one, then recent callers or matches."""
+
+    options: list[PickerOption]
+    status: str
+
+
+def picker_choices(user: Any, query: str = "", selected: Any = None) -> PickerChoices:
+    """The chosen professional (kept first), then the matches of ``query`` or, without one, the
+    coordinator's recent callers."""
+    query = query.strip()[:100]
+    latest = recent_callers(user, limit=RECENT_FIRST)
+    recent = latest[:RECENT_CALLERS]
+    recent_ids = {person.pk for person in latest}
+    people = search_professionals(user, query, recent=latest) if query else recent
+    chosen = None
+    if str(selected or "").isdigit():
+        chosen = professionals().filter(pk=int(str(selected))).first()
+    options = []
+    if chosen is not None:
+        options.append(
+            PickerOption(chosen.pk, professional_label(chosen), chosen.pk in recent_ids, True)
+        )
+    options += [
+        PickerOption(person.pk, professional_label(person), person.pk in recent_ids, False)
+        for person in people
+        if chosen is None or person.pk != chosen.pk
+    ]
+    matches = len(options) - (1 if chosen is not None else 0)
+    if query:
+        status = ngettext(
+            "%(count)d professional found.", "%(count)d professionals found.", matches
+        ) % {"count": matches}
+    elif recent:
+        status = str(_("Your recent callers first. Search for anyone else in the directory."))
+    else:
+        status = str(_("Search the directory by name, title or service."))
+    return PickerChoices(options, status)
+
+
+class ProfessionalPicker(forms.Widget):
+    """Search-as-you-type among the directory's professionals, recent callers offered first.
+
+    Without JavaScript the search is a GET of the page (``?q=``); with it,
+    ``contacts:professionals`` answers as the coordinator types (arki/contact_form.js). The
+    choice is a radio button named like the field, so the form itself needs no script.
+    """
+
+    template_name = "contacts/widgets/professional_picker.html"
+    use_fieldset = True
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs)
+        self.user: Any = None
+        self.query = ""
+        self.search_form = "professional-search"
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        choices = picker_choices(self.user, self.query, value) if self.user else None
+        context["widget"].update(
+            {
+                "choices": choices,
+                "query": self.query,
+                "search_form": self.search_form,
+                "search_url": reverse("contacts:professionals"),
+            }
+        )
+        return context
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        return data.get(name)
+
+    def id_for_label(self, id_: str) -> str:
+        # A group: its legend names it; the search box has a label of its own.
+        return ""
+
+
+class ProgrammeItemsField(forms.ModelMultipleChoiceField):
+    """Items of the one programme the form is for, named without the programme."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.name
+
+
+ANOTHER_PROGRAMME = {"invalid_choice": _("A choice belongs to another programme.")}
 
 
 class ContactForm(forms.ModelForm):
-    """The coordinator's form: a call recorded in under a minute."""
+    """The coordinator's form: a call recorded in under a minute.
+
+    Only the coordinator's own programmes and areas are offered; one of each is preset and shown
+    as text. The concern categories and age bands are those of the chosen programme only.
+    """
 
     submission_token = forms.UUIDField(widget=forms.HiddenInput)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     contact_person = ProfessionalChoiceField(
-        label=_("Professional"), queryset=get_user_model().objects.none(), required=False
+        label=_("Professional"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        widget=ProfessionalPicker,
     )
-    concern_categories = ProgrammeItemMultipleChoiceField(
+    concern_categories = ProgrammeItemsField(
         label=_("Concern categories"),
         queryset=ConcernCategory.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
+        error_messages=ANOTHER_PROGRAMME,
     )
-    age_band = ProgrammeItemChoiceField(
-        label=_("Age band"), queryset=AgeBand.objects.none(), required=False
+    age_bands = ProgrammeItemsField(
+        label=_("Children's age bands"),
+        help_text=_("One for each child the concern is about."),
+        queryset=AgeBand.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages=ANOTHER_PROGRAMME,
     )
 
     class Meta:
@@ -71,7 +180,7 @@ class ContactForm(forms.ModelForm):
             "contact_person_phone",
             "concern",
             "concern_categories",
-            "age_band",
+            "age_bands",
             "lp_discussion",
             "consent",
             "legal_ground",
@@ -79,26 +188,51 @@ class ContactForm(forms.ModelForm):
         ]
         widgets = {
             "channel": forms.RadioSelect,
-            "contacted_by": forms.RadioSelect,
+            "programme": forms.HiddenInput,
+            "contacted_by": forms.RadioSelect(
+                attrs={"aria-controls": "caller-professional caller-other"}
+            ),
             "lp_discussion": forms.RadioSelect,
-            "consent": forms.RadioSelect,
+            "consent": forms.RadioSelect(attrs={"aria-controls": "no-consent-fields"}),
             "concern": forms.Textarea(attrs={"rows": 3, "maxlength": 1000}),
             "no_consent_reasons": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        programmes: QuerySet[Programme] | None = None,
+        areas: QuerySet[Area] | None = None,
+        programme: Programme | None = None,
+        coordinator: Any = None,
+        search: str = "",
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        limit_choices(self, "area", Area.objects.order_by("name"))
-        limit_choices(self, "programme", Programme.objects.filter(is_active=True))
+        self.coordinator = coordinator
+        offered = programmes if programmes is not None else Programme.objects.filter(is_active=True)
+        self.programmes = list(offered.order_by("order", "code"))
+        self.chosen_programme = self._chosen_programme(programme)
+        limit_choices(
+            self, "programme", Programme.objects.filter(pk__in=[p.pk for p in self.programmes])
+        )
+        if not self.is_bound and self.chosen_programme is not None:
+            self.initial["programme"] = self.chosen_programme.pk
+        self.areas = list((areas if areas is not None else Area.objects.all()).order_by("name"))
+        limit_choices(
+            self, "area", Area.objects.filter(pk__in=[a.pk for a in self.areas]).order_by("name")
+        )
+        if len(self.areas) == 1 and "area" in self.fields:
+            # One area: preset, shown as text.
+            self.fields["area"].widget = forms.HiddenInput()
+            if not self.is_bound:
+                self.initial["area"] = self.areas[0].pk
         limit_choices(self, "contact_person", professionals())
-        limit_choices(
-            self,
-            "concern_categories",
-            ConcernCategory.objects.filter(is_active=True).select_related("programme"),
-        )
-        limit_choices(
-            self, "age_band", AgeBand.objects.filter(is_active=True).select_related("programme")
-        )
+        if "contact_person" in self.fields:
+            picker = self.fields["contact_person"].widget
+            if isinstance(picker, ProfessionalPicker):
+                picker.user, picker.query = coordinator, search
+        self._offer_programme_items()
         self.fields["legal_ground"].required = False
         for name in ("channel", "contacted_by", "lp_discussion", "consent"):
             field = self.fields.get(name)
@@ -106,12 +240,74 @@ class ContactForm(forms.ModelForm):
                 field.choices = [c for c in field.choices if c[0] != ""]  # type: ignore[attr-defined]
         if "contacted_by" in self.fields:
             self.fields["contacted_by"].initial = ContactedBy.PROFESSIONAL
+            if not any(is_about_one_client(p) for p in self.programmes):
+                field = self.fields["contacted_by"]
+                # Only a working-age client calls about themself.
+                field.choices = [c for c in field.choices if c[0] != ContactedBy.CLIENT]  # type: ignore[attr-defined]
+
+    def _chosen_programme(self, requested: Programme | None) -> Programme | None:
+        """The programme whose items the form offers: the posted one, the one asked for, the
+        contact's own, the preset one, or the first offered."""
+        by_pk = {str(p.pk): p for p in self.programmes}
+        candidates = [
+            self.data.get(self.add_prefix("programme")) if self.is_bound else None,
+            str(requested.pk) if requested is not None else None,
+            str(self.instance.programme_id) if self.instance.programme_id else None,
+            str(self.initial.get("programme") or ""),
+        ]
+        for candidate in candidates:
+            if candidate in by_pk:
+                return by_pk[candidate]
+        return self.programmes[0] if self.programmes else None
+
+    def _offer_programme_items(self) -> None:
+        programme = self.chosen_programme
+        for name, model in (("concern_categories", ConcernCategory), ("age_bands", AgeBand)):
+            if name not in self.fields:
+                continue
+            kept = (
+                getattr(self.instance, name).values("pk")
+                if self.instance.pk
+                else model.objects.none()
+            )
+            items = model.objects.filter(
+                Q(is_active=True) | Q(pk__in=kept), programme=programme
+            ).order_by("order", "code")
+            limit_choices(self, name, items)
+        if programme is not None and is_about_one_client(programme) and "age_bands" in self.fields:
+            self.fields["age_bands"].label = _("The client's age band")
+            self.fields["age_bands"].help_text = ""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        area, programme = cleaned.get("area"), cleaned.get("programme")
+        if (
+            self.coordinator is not None
+            and area is not None
+            and programme is not None
+            and not is_coordinator_of(self.coordinator, area.pk, programme.pk)
+        ):
+            # The coordinator would lose the contact they record: it is another coordinator's.
+            self.add_error("area", _("You do not coordinate this programme in this area."))
+        return cleaned
+
+    @property
+    def shows_programme_choice(self) -> bool:
+        return len(self.programmes) > 1
+
+    @property
+    def the_one_area(self) -> Area | None:
+        return self.areas[0] if len(self.areas) == 1 else None
 
     def service_data(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
-        data.pop("concern_categories", None)
-        data.pop("submission_token", None)
-        data.pop("version", None)
+        for name in ("concern_categories", "age_bands", "submission_token", "version"):
+            data.pop(name, None)
+        # A choice left behind in a part of the form that no longer applies is not recorded.
+        if "contact_person" in data and data.get("contacted_by") != ContactedBy.PROFESSIONAL:
+            data["contact_person"] = None
+        if data.get("consent") != Consent.NO_CONSENT:
+            data["legal_ground"], data["no_consent_reasons"] = "", ""
         return data
 
 
@@ -128,7 +324,7 @@ class ProfessionalRequestForm(ContactForm):
             "contact_person_phone",
             "concern",
             "concern_categories",
-            "age_band",
+            "age_bands",
             "lp_discussion",
             "consent",
             "legal_ground",

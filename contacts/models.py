@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from programmes.models import AgeBand
 
 
 class Channel(models.TextChoices):
@@ -103,12 +107,13 @@ class Contact(models.Model):
     concern_categories = models.ManyToManyField(
         "programmes.ConcernCategory", verbose_name=_("concern categories"), blank=True
     )
-    age_band = models.ForeignKey(
+    # A family with several children: one band per child's age (the children's programme).
+    age_bands: models.ManyToManyField[AgeBand, ContactAgeBand] = models.ManyToManyField(
         "programmes.AgeBand",
-        verbose_name=_("age band"),
-        null=True,
+        verbose_name=_("age bands"),
         blank=True,
-        on_delete=models.PROTECT,
+        through="ContactAgeBand",
+        related_name="contacts",
     )
     lp_discussion = models.CharField(
         _("LP discussion already held"),
@@ -153,6 +158,42 @@ class Contact(models.Model):
 
     def __str__(self) -> str:
         return f"{_('Contact')} {self.pk}"
+
+    @property
+    def concern_summary(self) -> str:
+        return summarise(self.concern)
+
+
+class ContactAgeBand(models.Model):
+    """One age band of a contact. A band in use cannot be deleted, as with the former single band."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE)
+    age_band = models.ForeignKey("programmes.AgeBand", on_delete=models.PROTECT)
+
+    class Meta:
+        verbose_name = _("age band of a contact")
+        verbose_name_plural = _("age bands of contacts")
+        constraints = [
+            models.UniqueConstraint(fields=["contact", "age_band"], name="unique_contact_age_band")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contact} – {self.age_band}"
+
+
+SUMMARY_LENGTH = 80
+
+
+def summarise(text: str, limit: int = SUMMARY_LENGTH) -> str:
+    """The first ``limit`` characters of ``text`` or fewer, cut at a word boundary, with "…"."""
+    words = " ".join(text.split())
+    if len(words) <= limit:
+        return words
+    cut = words[: limit + 1]
+    boundary = cut.rfind(" ")
+    # A single very long word is cut where it must be.
+    shortened = cut[:boundary] if boundary > limit // 2 else words[:limit]
+    return shortened.rstrip(" ,.;:–-") + "…"
 
 
 class Discussion(models.Model):

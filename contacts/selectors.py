@@ -7,14 +7,19 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from accounts.models import Role
 from audit.models import AccessLog, Action
 from contacts.access import contacts_coordinated_by
 from contacts.models import Contact, Outcome
+from directory.models import Area, Position
 from networks.access import coordinator_scope
 from networks.deadlines import DeadlineState, DeadlineStatus, deadline_status
 from networks.models import Meeting, MeetingStatus, Network, NetworkStatus
+from programmes.models import Programme
 
 
 @dataclass(frozen=True)
@@ -25,11 +30,27 @@ class WaitingNetwork:
 
 
 @dataclass(frozen=True)
+class NewContact:
+    """A contact waiting for an outcome; the 14-day clock runs from the contact."""
+
+    contact: Contact
+    clock: DeadlineStatus
+
+    @property
+    def days_since(self) -> int:
+        return self.clock.day_number
+
+
+@dataclass(frozen=True)
 class Queue:
-    new_contacts: list[Contact]
+    new: list[NewContact]
     waiting: list[WaitingNetwork]
     upcoming: list[Meeting]
     overdue_meetings: list[Meeting]
+
+    @property
+    def new_contacts(self) -> list[Contact]:
+        return [row.contact for row in self.new]
 
     @property
     def overdue_networks(self) -> list[WaitingNetwork]:
@@ -72,10 +93,20 @@ def coordinator_queue(user: Any, area: Any = None, programme: Any = None) -> Que
     meetings = Meeting.objects.filter(
         network__in=networks.exclude(status=NetworkStatus.CLOSED), status=MeetingStatus.PLANNED
     ).select_related("network", "network__area", "network__programme", "organiser")
+    pending = contacts.select_related("area", "programme").order_by("received_at")[:100]
     return Queue(
-        new_contacts=list(
-            contacts.select_related("area", "programme").order_by("received_at")[:100]
-        ),
+        new=[
+            NewContact(
+                contact,
+                deadline_status(
+                    contact.received_at,
+                    contact.programme.convening_deadline_days,
+                    contact.programme.convening_warning_day,
+                    today,
+                ),
+            )
+            for contact in pending
+        ],
         waiting=waiting,
         upcoming=list(
             meetings.filter(starts_at__gte=now, starts_at__lt=now + timedelta(days=14)).order_by(
@@ -103,3 +134,97 @@ def too_many_identity_checks(user: Any) -> bool:
         actor=user, view_name=CONVENE_VIEW, action=Action.UPDATE, success=True, at__gte=since
     ).count()
     return made > settings.ARKI_IDENTITY_CHECKS_PER_HOUR
+
+
+def pending_contact_count(user: Any) -> int:
+    """How many contacts the coordinator may see are waiting for an outcome."""
+    return contacts_coordinated_by(user).filter(outcome=Outcome.PENDING).count()
+
+
+# --- the contact form: the coordinator's programmes and areas, and the professional picker ----
+
+
+def _coordinator_memberships(user: Any) -> list[Any]:
+    return [m for m in user.memberships.all() if m.role == Role.COORDINATOR]
+
+
+def coordinator_programmes(user: Any) -> QuerySet[Programme]:
+    """The programmes in use that the user coordinates (every one for a role not limited)."""
+    memberships = _coordinator_memberships(user)
+    programmes = Programme.objects.filter(is_active=True).order_by("order", "code")
+    if any(m.programme_id is None for m in memberships):
+        return programmes
+    return programmes.filter(pk__in={m.programme_id for m in memberships})
+
+
+def coordinator_areas(user: Any) -> QuerySet[Area]:
+    """The areas the user coordinates (every area for a role not limited to one)."""
+    memberships = _coordinator_memberships(user)
+    areas = Area.objects.order_by("name")
+    if any(m.area_id is None for m in memberships):
+        return areas
+    return areas.filter(pk__in={m.area_id for m in memberships})
+
+
+def professionals() -> Any:
+    """Active people with a position in a service: the professionals of the directory."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, positions__is_active=True)
+        .distinct()
+        .prefetch_related(
+            Prefetch(
+                "positions",
+                queryset=Position.objects.filter(is_active=True)
+                .select_related("service")
+                .order_by("service__name", "title"),
+            )
+        )
+        .order_by("full_name", "pk")
+    )
+
+
+RECENT_CALLERS = 5  # offered before any search
+RECENT_FIRST = 50  # ranked first among the matches of a search
+PICKER_MATCHES = 10
+
+
+def recent_callers(user: Any, limit: int = RECENT_CALLERS) -> list[Any]:
+    """The professionals of the coordinator's own latest contacts, the latest first.
+
+    Only contacts the coordinator recorded and may still see (their areas and programmes), and
+    only professionals still listed in the directory.
+    """
+    latest = (
+        contacts_coordinated_by(user)
+        .filter(recorded_by=user, contact_person__isnull=False)
+        .order_by("-received_at", "-pk")
+        .values_list("contact_person_id", flat=True)[:200]
+    )
+    ids: list[int] = []
+    for person_id in latest:
+        if person_id not in ids:
+            ids.append(person_id)
+    listed = {person.pk: person for person in professionals().filter(pk__in=ids)}
+    return [listed[pk] for pk in ids if pk in listed][:limit]
+
+
+def search_professionals(
+    user: Any, text: str, limit: int = PICKER_MATCHES, recent: list[Any] | None = None
+) -> list[Any]:
+    """Directory professionals whose name, title or service contains every word of ``text``;
+    the coordinator's recent callers first (``recent``, when already looked up), then by name."""
+    found = professionals()
+    for word in text.split()[:5]:
+        found = found.filter(
+            Q(full_name__icontains=word)
+            | Q(positions__is_active=True, positions__title__icontains=word)
+            | Q(positions__is_active=True, positions__service__name__icontains=word)
+        )
+    if recent is None:
+        recent = recent_callers(user, limit=RECENT_FIRST)
+    matching = set(found.filter(pk__in=[p.pk for p in recent]).values_list("pk", flat=True))
+    first = [person for person in recent if person.pk in matching][:limit]
+    if len(first) == limit:
+        return first
+    return first + list(found.exclude(pk__in=matching)[: limit - len(first)])

@@ -28,12 +28,19 @@ CONTACT_FIELDS = (
     "contact_person_service",
     "contact_person_phone",
     "concern",
-    "age_band",
     "lp_discussion",
     "consent",
     "legal_ground",
     "no_consent_reasons",
 )
+
+
+WORKING_AGE = "working-age"
+
+
+def is_about_one_client(programme: Any) -> bool:
+    """Working-age services work with one adult client; the children's programme with a family."""
+    return bool(programme is not None and programme.code == WORKING_AGE)
 
 
 def validate_contact(data: dict[str, Any]) -> None:
@@ -57,12 +64,14 @@ def validate_contact(data: dict[str, Any]) -> None:
     if (
         contacted_by == ContactedBy.CLIENT
         and programme is not None
-        and programme.code != "working-age"
+        and not is_about_one_client(programme)
     ):
         errors["contacted_by"] = _("Only working-age clients contact the number themselves.")
-    age_band = data.get("age_band")
-    if age_band is not None and programme is not None and age_band.programme_id != programme.pk:
-        errors["age_band"] = _("The age band belongs to another programme.")
+    age_bands = list(data.get("age_bands") or [])
+    if programme is not None and any(band.programme_id != programme.pk for band in age_bands):
+        errors["age_bands"] = _("An age band belongs to another programme.")
+    elif is_about_one_client(programme) and len(age_bands) > 1:
+        errors["age_bands"] = _("A working-age client is one person: choose one age band.")
     categories = data.get("concern_categories") or []
     if programme is not None and any(c.programme_id != programme.pk for c in categories):
         errors["concern_categories"] = _("A concern category belongs to another programme.")
@@ -76,14 +85,17 @@ def record_contact(
     source: str,
     data: dict[str, Any],
     concern_categories: Iterable[Any] = (),
+    age_bands: Iterable[Any] = (),
     submission_token: uuid.UUID | None = None,
 ) -> tuple[Contact, bool]:
     """Record a contact. The same submission token twice (a browser retry) gives the same contact.
 
+    ``age_bands``: the children's age bands (one or more for a family with several children).
     Returns (contact, created).
     """
     categories = list(concern_categories)
-    validate_contact({**data, "concern_categories": categories})
+    bands = list(age_bands)
+    validate_contact({**data, "concern_categories": categories, "age_bands": bands})
     token = submission_token or uuid.uuid4()
     existing = Contact.objects.filter(submission_token=token).first()
     if existing is not None:
@@ -100,6 +112,7 @@ def record_contact(
                 **{field: data[field] for field in CONTACT_FIELDS if field in data},
             )
             contact.concern_categories.set(categories)
+            contact.age_bands.set(bands)
             record_event(
                 EventKind.CONTACT_RECEIVED,
                 area=contact.area,
@@ -121,10 +134,12 @@ def update_contact(
     expected_version: int,
     data: dict[str, Any],
     concern_categories: Iterable[Any],
+    age_bands: Iterable[Any],
 ) -> Contact:
     """Save changes unless someone else saved first (optimistic locking)."""
     categories = list(concern_categories)
-    validate_contact({**data, "concern_categories": categories})
+    bands = list(age_bands)
+    validate_contact({**data, "concern_categories": categories, "age_bands": bands})
     locked = Contact.objects.select_for_update().get(pk=contact.pk)
     if locked.version != expected_version:
         raise StaleEdit
@@ -134,6 +149,7 @@ def update_contact(
     locked.version += 1
     locked.save()
     locked.concern_categories.set(categories)
+    locked.age_bands.set(bands)
     return locked
 
 

@@ -6,6 +6,7 @@ app_name = "contacts"
 urlpatterns = [
     path("queue/", views.queue, name="queue"),
     path("new/", views.new_contact, name="new"),
+    path("professionals/", views.professionals, name="professionals"),
     path("request/", views.start_request, name="request"),
     path("mine/", views.my_requests, name="my_requests"),
     path("discussion/", views.discussion, name="discussion"),

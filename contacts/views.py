@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Role
 from audit.access import SIGNED_IN, HasRole, access_rule, record_or_refuse, require_access
@@ -24,15 +26,22 @@ from contacts.forms import (
     JoinForm,
     ProfessionalRequestForm,
     QueueFilterForm,
+    picker_choices,
 )
 from contacts.models import Contact, Source
-from contacts.selectors import coordinator_queue, too_many_identity_checks
+from contacts.selectors import (
+    coordinator_areas,
+    coordinator_programmes,
+    coordinator_queue,
+    too_many_identity_checks,
+)
 from core.errors import StaleEdit, ValidationError
 from core.forms import apply_errors
 from networks.access import disclose_matches, networks_visible_to
 from networks.models import Network
 from networks.selectors import open_networks_matching
 from networks.services import role
+from programmes.models import Programme
 
 COORDINATOR = HasRole((Role.COORDINATOR,))
 
@@ -62,10 +71,30 @@ def _initial_for(user: object) -> dict[str, object]:
     return initial
 
 
+def _requested_programme(request: HttpRequest, programmes: QuerySet[Programme]) -> Programme | None:
+    """The programme asked for with ``?programme=`` (its concern categories and age bands)."""
+    value = request.GET.get("programme", "")
+    return programmes.filter(pk=value).first() if value.isdigit() else None
+
+
+def _coordinator_form_options(request: HttpRequest) -> dict[str, Any]:
+    """The coordinator's own programmes and areas, and the picker's search without JavaScript."""
+    programmes = coordinator_programmes(request.user)
+    return {
+        "programmes": programmes,
+        "areas": coordinator_areas(request.user),
+        "programme": _requested_programme(request, programmes),
+        "coordinator": request.user,
+        "search": request.GET.get("q", ""),
+    }
+
+
 @access_rule(COORDINATOR)
 def new_contact(request: HttpRequest) -> HttpResponse:
     form = ContactForm(
-        request.POST or None, initial={**_initial_for(request.user), "channel": "phone"}
+        request.POST or None,
+        initial={**_initial_for(request.user), "channel": "phone"},
+        **_coordinator_form_options(request),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -74,6 +103,7 @@ def new_contact(request: HttpRequest) -> HttpResponse:
                 source=Source.COORDINATOR,
                 data=form.service_data(),
                 concern_categories=form.cleaned_data["concern_categories"],
+                age_bands=form.cleaned_data["age_bands"],
                 submission_token=form.cleaned_data["submission_token"],
             )
         except ValidationError as error:
@@ -87,11 +117,33 @@ def new_contact(request: HttpRequest) -> HttpResponse:
     )
 
 
+@access_rule(COORDINATOR)
+@require_GET
+def professionals(request: HttpRequest) -> HttpResponse:
+    """The professional picker as the coordinator types: directory professionals matching
+    ``q``, the coordinator's recent callers first; the chosen one (``selected``) kept first.
+
+    Names, titles and services only, as every signed-in user sees them on the directory's
+    service pages; no work contact details, so no access-log row (the directory's person page
+    is the one that logs).
+    """
+    choices = picker_choices(request.user, request.GET.get("q", ""), request.GET.get("selected"))
+    return render(
+        request,
+        "contacts/_professional_options.html",
+        {"choices": choices, "name": "contact_person", "id": "id_contact_person"},
+    )
+
+
 @access_rule(SIGNED_IN)
 def start_request(request: HttpRequest) -> HttpResponse:
     """Any professional: "start network work" – lands in the coordinator's queue."""
+    programmes = Programme.objects.filter(is_active=True)
     form = ProfessionalRequestForm(
-        request.POST or None, initial={**_initial_for(request.user), "channel": "web"}
+        request.POST or None,
+        initial={**_initial_for(request.user), "channel": "web"},
+        programmes=programmes,
+        programme=_requested_programme(request, programmes),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -100,6 +152,7 @@ def start_request(request: HttpRequest) -> HttpResponse:
                 source=Source.REQUEST,
                 data={**form.service_data(), "channel": "web"},
                 concern_categories=form.cleaned_data["concern_categories"],
+                age_bands=form.cleaned_data["age_bands"],
                 submission_token=form.cleaned_data["submission_token"],
             )
         except ValidationError as error:
@@ -136,8 +189,8 @@ def my_requests(request: HttpRequest) -> HttpResponse:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     contact = record_or_refuse(
         Contact.objects.select_related(
-            "area", "programme", "age_band", "contact_person", "network"
-        ),
+            "area", "programme", "contact_person", "network"
+        ).prefetch_related("concern_categories", "age_bands"),
         pk=pk,
     )
     basis = require_access(request, contact, ContactAction.READ)
@@ -156,7 +209,12 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     contact = record_or_refuse(Contact, pk=pk)
     require_access(request, contact, ContactAction.HANDLE)
     initial = {"submission_token": contact.submission_token, "version": contact.version}
-    form = ContactForm(request.POST or None, instance=contact, initial=initial)
+    form = ContactForm(
+        request.POST or None,
+        instance=contact,
+        initial=initial,
+        **_coordinator_form_options(request),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.update_contact(
@@ -165,6 +223,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
                 expected_version=form.cleaned_data["version"] or 0,
                 data=form.service_data(),
                 concern_categories=form.cleaned_data["concern_categories"],
+                age_bands=form.cleaned_data["age_bands"],
             )
         except StaleEdit:
             form.add_error(

@@ -195,7 +195,10 @@ def build_network_work(areas: dict[str, Area], programmes: dict[str, Programme])
             data=meetings.RecordInput(
                 present=list(working.participants.all()),
                 family_view="Iltaisin on vaikea rauhoittua, ja aamuisin väsyttää.",
-                child_view="Haluaisin nukkua paremmin ja jaksaa harrastaa.",
+                child_views={
+                    child.pk: "Haluaisin nukkua paremmin ja jaksaa harrastaa."
+                    for child in working.children.all()[:1]
+                },
                 common_goal="Venlan toimiva arki kotona, koulussa ja vapaa-ajalla",
                 protective_factors="Läheinen mummo, ratsastusharrastus, hyvä ystävä luokalla",
                 new_goals=[

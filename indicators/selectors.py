@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date
@@ -420,7 +420,7 @@ def indicator_views(
 
 
 def events_for(
-    programme: Any, shown: list[tuple[Indicator, date | None]]
+    programme: Any, shown: Sequence[tuple[Indicator, date | None]]
 ) -> AbstractContextManager[Any]:
     """One shared tally of the programme's events when several computed indicators will read
     them (each would otherwise query on its own); a single indicator queries only its own.

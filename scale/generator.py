@@ -68,6 +68,7 @@ from feedback.models import Answer, FeedbackInvitation, InvitationCount, Respons
 from indicators.models import Event, Indicator
 from leadership.models import Commitment, Decision, LeadershipTeam, TeamMeeting, TeamMember
 from meetings.models import (
+    ChildView,
     Goal,
     GoalRating,
     LifeAreaNote,
@@ -76,7 +77,14 @@ from meetings.models import (
     Promise,
 )
 from networks.deadlines import deadline_moment
-from networks.models import ConsentRecord, Meeting, MeetingChange, Network, Participant
+from networks.models import (
+    Child,
+    ConsentRecord,
+    Meeting,
+    MeetingChange,
+    Network,
+    Participant,
+)
 from networks.selectors import match_key
 from programmes.models import Programme
 from scale import texts
@@ -162,6 +170,7 @@ class Net:
     contact_times: list[datetime]
     participants: list[Part] = field(default_factory=list)
     subject_last: str = ""
+    child_ids: list[int] = field(default_factory=list)  # the children of a family's network
 
     @property
     def status(self) -> str:
@@ -273,6 +282,7 @@ class Generator:
         self.well_known: dict[str, Person] = {}
         self.leaders: list[tuple[Person, str]] = []
         self.categories: list[tuple[int, int]] = []
+        self.age_bands: list[tuple[int, int]] = []  # (contact, age band)
         self.contact_events: list[tuple[Any, ...]] = []
         self.events: list[tuple[Any, ...]] = []
         self.tokens: set[uuid.UUID] = set()
@@ -720,7 +730,17 @@ class Generator:
             if consent == "no_consent":
                 legal_ground = rng.choice(["shl_35_need", "lsl_25"])
                 reasons = "Lapsen etu vaatii toimimaan; perheelle kerrottu."
-            age_band = rng.choice(programme.age_bands)[0] if programme.age_bands else None
+            if programme.age_bands:
+                # The same draw as when a contact had one band, so the data set stays the same;
+                # every fourth family of the children's programme has a second, older child.
+                index = programme.age_bands.index(rng.choice(programme.age_bands))
+                self.age_bands.append((contact_id, programme.age_bands[index][0]))
+                if (
+                    programme.code == CHILDREN
+                    and contact_id % 4 == 0
+                    and index + 1 < len(programme.age_bands)
+                ):
+                    self.age_bands.append((contact_id, programme.age_bands[index + 1][0]))
             rows.append(
                 (
                     contact_id,
@@ -736,7 +756,6 @@ class Generator:
                     person_service,
                     person_phone,
                     rng.choice(texts.CONCERNS[programme.code]),
-                    age_band,
                     rng.choices(["held", "not_held", "unknown"], [6, 2, 2])[0],
                     consent,
                     legal_ground,
@@ -859,7 +878,6 @@ class Generator:
                 "contact_person_service",
                 "contact_person_phone",
                 "concern",
-                "age_band",
                 "lp_discussion",
                 "consent",
                 "legal_ground",
@@ -881,10 +899,19 @@ class Generator:
             ("id", "contact", "concerncategory"),
             ((next(ids), c, k) for c, k in self.categories),
         )
+        bands = Contact.age_bands.through
+        band_ids = self.writer.ids(bands)
+        self.writer.write(
+            bands,
+            ("id", "contact", "age_band"),
+            ((next(band_ids), c, b) for c, b in self.age_bands),
+        )
 
     def write_networks(self) -> None:
         rng = self.rng
         rows = []
+        children: list[tuple[Any, ...]] = []
+        child_ids = self.writer.ids(Child)
         for net in self.nets:
             programme = net.programme
             if programme.code == CHILDREN:
@@ -903,6 +930,29 @@ class Generator:
                 key = match_key(f"{first} {last}", born)
             self.keys.add(key)
             net.subject_last = last
+            # A family's network concerns its children: the first, and in one family in eight a
+            # sibling as well (one network, each child with their own view and goals).
+            net.child_ids = []
+            if programme.code == CHILDREN:
+                net.child_ids.append(next(child_ids))
+                children.append(
+                    (net.child_ids[0], net.id, f"{first} {last}", born, key, net.opened_at)
+                )
+                if rng.random() < 0.125:
+                    sibling_first, _last = self.name()
+                    sibling_born = born + timedelta(days=400 + rng.randrange(1500))
+                    if sibling_born < self.local_date(net.first_contact):
+                        net.child_ids.append(next(child_ids))
+                        children.append(
+                            (
+                                net.child_ids[1],
+                                net.id,
+                                f"{sibling_first} {last}",
+                                sibling_born,
+                                match_key(f"{sibling_first} {last}", sibling_born),
+                                net.opened_at,
+                            )
+                        )
             status = net.status
             version = 1 + (status != "convening") + (status == "closed")
             rows.append(
@@ -951,6 +1001,11 @@ class Generator:
             ),
             rows,
         )
+        self.writer.write(
+            Child,
+            ("id", "network", "name", "birth_date", "match_key", "added_at"),
+            children,
+        )
 
     # -- participants, meetings, records, promises, feedback, events ---------------------------
 
@@ -964,6 +1019,8 @@ class Generator:
         present_ids = w.ids(present_through)
         note_ids = w.ids(LifeAreaNote)
         goal_ids = w.ids(Goal)
+        child_view_ids = w.ids(ChildView)
+        child_views: list[tuple[Any, ...]] = []
         rating_ids = w.ids(GoalRating)
         promise_ids = w.ids(Promise)
         invitation_ids = w.ids(FeedbackInvitation)
@@ -1247,9 +1304,6 @@ class Generator:
                 record_id = next(record_ids)
                 texts_now = {
                     "family_view": rng.choice(texts.FAMILY_VIEWS),
-                    "child_view": rng.choice(texts.CHILD_VIEWS)
-                    if programme.code == CHILDREN
-                    else "",
                     "common_goal": "Yhteinen tavoite: arki sujuu"
                     if programme.code == CHILDREN
                     else "Yhteinen tavoite: työkyky paranee",
@@ -1260,7 +1314,6 @@ class Generator:
                         record_id,
                         meet.id,
                         texts_now["family_view"],
-                        texts_now["child_view"],
                         texts_now["common_goal"],
                         texts_now["protective_factors"],
                         net.coordinator.id,
@@ -1268,6 +1321,11 @@ class Generator:
                         1,
                     )
                 )
+                views_now = {
+                    str(child_id): rng.choice(texts.CHILD_VIEWS) for child_id in net.child_ids
+                }
+                for child_id, view in views_now.items():
+                    child_views.append((next(child_view_ids), record_id, int(child_id), view))
                 here = [p for p in net.participants if rng.random() < 0.85] or net.participants
                 for part in here:
                     present.append((next(present_ids), record_id, part.id))
@@ -1284,7 +1342,11 @@ class Generator:
                         start=1,
                     ):
                         goal_id = next(goal_ids)
-                        goals.append((goal_id, net.id, spec[0], spec[1], spec[2], meet.id, order))
+                        # A child's goal is the child's own: in a family of two, either child's.
+                        child = rng.choice(net.child_ids) if spec[0] == "child" else None
+                        goals.append(
+                            (goal_id, net.id, spec[0], child, spec[1], spec[2], meet.id, order)
+                        )
                         goal_list.append((goal_id, rng.randint(1, 5)))
                 for index, (goal_id, rating) in enumerate(goal_list):
                     if meet.kind != "first":
@@ -1300,6 +1362,7 @@ class Generator:
                         saved_at,
                         {
                             **texts_now,
+                            "child_views": views_now,
                             "present": sorted(p.id for p in here),
                             "life_areas": life,
                         },
@@ -1413,7 +1476,6 @@ class Generator:
                 "id",
                 "meeting",
                 "family_view",
-                "child_view",
                 "common_goal",
                 "protective_factors",
                 "saved_by",
@@ -1432,7 +1494,13 @@ class Generator:
         w.write(present_through, ("id", "meetingrecord", "participant"), present)
         present.clear()
         w.write(LifeAreaNote, ("id", "record", "life_area", "strengths", "vulnerabilities"), notes)
-        w.write(Goal, ("id", "network", "owner", "text", "scale_note", "set_in", "order"), goals)
+        w.write(ChildView, ("id", "record", "child", "text"), child_views)
+        child_views.clear()
+        w.write(
+            Goal,
+            ("id", "network", "owner", "child", "text", "scale_note", "set_in", "order"),
+            goals,
+        )
         w.write(GoalRating, ("id", "goal", "meeting", "rating"), ratings)
         notes.clear()
         goals.clear()
@@ -1850,7 +1918,8 @@ def reset() -> None:
         LeadershipTeam, InvitationCount, FeedbackInvitation, Answer, Response, Promise,
         GoalRating, Goal, LifeAreaNote, MeetingRecord.present.through, MeetingRecordRevision,
         MeetingRecord, MeetingChange, Meeting, ConsentRecord, Participant,
-        Contact.concern_categories.through, Contact, Discussion, Network, Position, Membership,
+        Contact.concern_categories.through, Contact.age_bands.through, Contact, Discussion,
+        Network, Position, Membership,
         ContactPoint, Service.areas.through, Service.programmes.through, Service, Organisation,
         User, Area,
     ]  # fmt: skip

@@ -53,6 +53,23 @@ class TableWriter:
     ) -> int:
         label = model._meta.db_table
         fields = [model._meta.get_field(name) for name in names]
+        # A column the generator does not name gets its model default (a field added later,
+        # such as a blank free-text field), when that default is one constant value.
+        extra = [
+            field
+            for field in model._meta.concrete_fields
+            if field.name not in names
+            and not field.primary_key
+            and not field.null
+            and (
+                (field.has_default() and not callable(field.default))
+                or (not field.has_default() and field.blank and field.empty_strings_allowed)
+            )
+        ]
+        if extra:
+            fields += extra
+            defaults = tuple(field.get_default() for field in extra)
+            rows = (row + defaults for row in rows)
         started = time.monotonic()
         with transaction.atomic():
             if self.postgres:

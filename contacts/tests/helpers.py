@@ -40,8 +40,12 @@ def contact_data(area, programme, **overrides):
     return data
 
 
-def a_contact(area, programme, by, **overrides):
+def a_contact(area, programme, by, *, concern_categories=(), age_bands=(), **overrides):
     contact, _created = record_contact(
-        recorded_by=by, source=Source.COORDINATOR, data=contact_data(area, programme, **overrides)
+        recorded_by=by,
+        source=Source.COORDINATOR,
+        data=contact_data(area, programme, **overrides),
+        concern_categories=concern_categories,
+        age_bands=age_bands,
     )
     return contact

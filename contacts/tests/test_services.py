@@ -86,10 +86,54 @@ def test_working_age_client_may_contact_themself(kaakkuri, working_age):
 
 
 def test_items_of_another_programme_are_refused(kaakkuri, children, working_age, coordinator):
-    band = working_age.age_bands.first()
+    own, other = children.age_bands.first(), working_age.age_bands.first()
     with pytest.raises(ValidationError) as error:
-        a_contact(kaakkuri, children, coordinator, age_band=band)
-    assert "age_band" in error.value.message_dict
+        a_contact(kaakkuri, children, coordinator, age_bands=[own, other])
+    assert "age_bands" in error.value.message_dict
+    category = working_age.concern_categories.first()
+    with pytest.raises(ValidationError) as error:
+        a_contact(kaakkuri, children, coordinator, concern_categories=[category])
+    assert "concern_categories" in error.value.message_dict
+    assert Contact.objects.count() == 0
+
+
+def test_a_family_with_several_children_has_several_age_bands(kaakkuri, children, coordinator):
+    bands = list(children.age_bands.filter(code__in=["3-6", "13-17"]))
+    contact = a_contact(kaakkuri, children, coordinator, age_bands=bands)
+    assert set(contact.age_bands.all()) == set(bands)
+
+
+def test_a_working_age_client_has_one_age_band(kaakkuri, working_age):
+    coordinator = coordinator_of(kaakkuri, working_age)
+    two = list(working_age.age_bands.all()[:2])
+    with pytest.raises(ValidationError) as error:
+        a_contact(kaakkuri, working_age, coordinator, age_bands=two)
+    assert "age_bands" in error.value.message_dict
+    contact = a_contact(kaakkuri, working_age, coordinator, age_bands=two[:1])
+    assert list(contact.age_bands.all()) == two[:1]
+
+
+def test_an_age_band_in_use_cannot_be_deleted(kaakkuri, children, coordinator):
+    from django.db.models import ProtectedError
+
+    band = children.age_bands.first()
+    a_contact(kaakkuri, children, coordinator, age_bands=[band])
+    with pytest.raises(ProtectedError):
+        band.delete()
+
+
+def test_an_edit_replaces_the_age_bands(kaakkuri, children, coordinator):
+    first, second = children.age_bands.all()[:2]
+    contact = a_contact(kaakkuri, children, coordinator, age_bands=[first])
+    services.update_contact(
+        contact=contact,
+        by=coordinator,
+        expected_version=1,
+        data=contact_data(kaakkuri, children),
+        concern_categories=[],
+        age_bands=[first, second],
+    )
+    assert set(contact.age_bands.all()) == {first, second}
 
 
 def test_professional_request_names_the_sender(kaakkuri, children):
@@ -112,6 +156,7 @@ def test_the_later_of_two_saves_is_refused(kaakkuri, children, coordinator):
         expected_version=1,
         data={**data, "concern": "A"},
         concern_categories=[],
+        age_bands=[],
     )
     with pytest.raises(StaleEdit):
         services.update_contact(
@@ -120,6 +165,7 @@ def test_the_later_of_two_saves_is_refused(kaakkuri, children, coordinator):
             expected_version=1,
             data={**data, "concern": "B"},
             concern_categories=[],
+            age_bands=[],
         )
     contact.refresh_from_db()
     assert (contact.concern, contact.version) == ("A", 2)

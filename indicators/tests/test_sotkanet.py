@@ -477,8 +477,9 @@ def test_the_programme_must_be_chosen(signed_in, fixture_mapping):
 
 
 def test_a_broken_configuration_is_shown_not_a_crash(
-    signed_in, catalogue, children, monkeypatch, tmp_path
+    signed_in, catalogue, children, monkeypatch, tmp_path, settings
 ):
+    settings.LANGUAGE_CODE = "en"
     broken = write_configuration(tmp_path, GOOD_INDICATOR + '[areas]\natlantis = "564"\n')
     monkeypatch.setattr(sotkanet, "DATA_FILE", broken)
     assert signed_in.get(reverse("indicator_entry:import")).status_code == 200

@@ -18,6 +18,8 @@ FILTERS = [
     ("directory:search", {}, "professional", ["q", "area", "programme", "sector", "page"]),
     ("directory:actor_map", {"code": "kaakkuri"}, "professional", ["programme"]),
     ("contacts:queue", {}, "coordinator", ["area", "programme"]),
+    ("contacts:new", {}, "coordinator", ["programme", "q"]),
+    ("contacts:professionals", {}, "coordinator", ["q", "selected"]),
     ("indicators:dashboard", {}, "coordinator", ["indicator", "area", "period", "programme"]),
     ("indicators:export", {"fmt": "csv"}, "coordinator", ["indicator", "area", "period"]),
     ("indicators:api_values", {}, "coordinator", ["indicator", "area", "period", "format"]),
