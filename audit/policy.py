@@ -38,7 +38,10 @@ KIND_TITLES: dict[Kind, Promise] = {
     Kind.CONTACT: _("a contact to the area's number"),
     Kind.NETWORK: _("a network: its participants, meetings, promises, consents"),
     Kind.MEETING: _("a meeting of a network: its record and memo"),
-    Kind.FAMILY_LINK: _("a family member's own link to the family's plan"),
+    Kind.FAMILY_LINK: _(
+        "a personal link to the family's plan: a family member's, or a professional's without "
+        "an Arki account"
+    ),
     Kind.DIRECTORY_PERSON: _("a professional's work contact details"),
 }
 
@@ -116,7 +119,10 @@ class NetworkAction:
     MANAGE_FAMILY_LINKS = Permission(
         Kind.NETWORK,
         "manage-family-links",
-        _("create, renew and close family members' links"),
+        _(
+            "create, renew and close personal links (family members, professionals without an "
+            "Arki account)"
+        ),
         MANAGERS,
         changes=True,
     )
@@ -193,6 +199,13 @@ class MeetingAction:
 class FamilyLinkAction:
     OPEN_PLAN = Permission(
         Kind.FAMILY_LINK, "open-plan", _("open the family's plan"), (Basis.FAMILY_LINK,)
+    )
+    READ_OWN_MEMO = Permission(
+        Kind.FAMILY_LINK,
+        "read-own-memo",
+        _("download one's own copy of a held meeting's memo (PDF) while still receiving it"),
+        (Basis.FAMILY_LINK,),
+        Action.PRINT,
     )
 
 

@@ -1,4 +1,5 @@
-"""A family member's own, read-only view of the plan, opened with a link and a one-time code."""
+"""A family member's (or an account-less professional's) own, read-only view of the plan, opened
+with a link and a one-time code."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class FamilyLink(models.Model):
-    """A personal link. Only hashes of the link's token and of the code are stored."""
+    """A personal link of a family member or of a professional without an Arki account. Only
+    hashes of the link's token and of the code are stored."""
 
     participant = models.ForeignKey(
         "networks.Participant", on_delete=models.CASCADE, related_name="family_links"
@@ -48,11 +50,16 @@ class FamilyLink(models.Model):
 
     @property
     def participant_may_use(self) -> bool:
-        """The participant is still in an open network and no ban or withdrawal has ended them."""
+        """The participant is still in an open network and no ban or withdrawal has ended them;
+        a professional whose participation was linked to an Arki account signs in instead."""
         from networks.consent import participant_excluded
         from networks.models import NetworkStatus, Participant
 
-        participant = Participant.objects.select_related("network").get(pk=self.participant_id)
-        return participant.network.status != NetworkStatus.CLOSED and not participant_excluded(
-            participant
+        participant = Participant.objects.select_related("network", "kind").get(
+            pk=self.participant_id
+        )
+        return (
+            participant.network.status != NetworkStatus.CLOSED
+            and (participant.kind.is_family or participant.user_id is None)
+            and not participant_excluded(participant)
         )

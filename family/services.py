@@ -1,4 +1,5 @@
-"""Personal links for family members: unguessable, expiring, revocable, opened with a one-time code.
+"""Personal links for family members and for professionals without an Arki account: unguessable,
+expiring, revocable, opened with a one-time code.
 
 The code is the second factor and is delivered separately from the link (the coordinator tells
 it by phone, or it goes by email when the link went on paper). ``verify_code`` is the one place
@@ -48,9 +49,17 @@ def _new_code() -> str:
 
 @transaction.atomic
 def create_link(*, participant: Participant, by: Any) -> IssuedLink:
-    """A new personal link with its first code. The token and code are shown once, never stored."""
-    if not participant.kind.is_family:
-        raise ValidationError(_("Personal links are for family members and everyday adults."))
+    """A new personal link with its first code. The token and code are shown once, never stored.
+
+    For a family member or everyday adult, and for a professional without an Arki account; a
+    professional with an account signs in instead."""
+    if not (participant.kind.is_family or participant.user_id is None):
+        raise ValidationError(
+            _(
+                "Personal links are for family members, everyday adults and professionals "
+                "without an Arki account. A professional with an account signs in."
+            )
+        )
     if (
         participant.removed_at is not None
         or participant.network.status == NetworkStatus.CLOSED
@@ -100,10 +109,16 @@ def revoke_links_of(participant: Participant) -> int:
     )
 
 
+def holder_label(participant: Participant) -> str:
+    """How the access log names the holder of a personal link, who has no account."""
+    who = "family-member" if participant.kind.is_family else "outside-professional"
+    return f"{who}:{participant.pk}"
+
+
 def find_link(token: str) -> FamilyLink | None:
     return (
         FamilyLink.objects.filter(token_hash=hash_token(token))
-        .select_related("participant", "participant__network")
+        .select_related("participant", "participant__network", "participant__kind")
         .first()
     )
 

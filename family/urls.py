@@ -5,6 +5,7 @@ from family import views
 app_name = "family"
 urlpatterns = [
     path("<str:token>/", views.plan, name="plan"),
+    path("<str:token>/memos/<int:meeting_pk>/", views.memo, name="memo"),
     path(
         "networks/<int:pk>/participants/<int:participant_pk>/link/",
         views.create_link,

@@ -1,8 +1,11 @@
-"""The family member's own read-only page, and the coordinator's link management."""
+"""The personal link's read-only pages (the plan and one's own memo copies) for a family member
+or a professional without an Arki account, and the coordinator's link management."""
 
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
@@ -12,34 +15,37 @@ from django.views.decorators.http import require_POST
 from audit.access import (
     access_rule,
     record_access,
+    record_disclosure,
     record_or_refuse,
     require_access,
     shows_no_personal_data,
 )
-from audit.models import Action, Basis
+from audit.models import Action, Basis, DisclosureChannel
 from audit.policy import FamilyLinkAction, NetworkAction
 from core.errors import ValidationError
 from family import services
 from family.access import FAMILY_LINK, is_open_in_session, open_in_session
 from family.forms import CodeForm
 from family.models import FamilyLink
+from meetings.memo import render_memo_pdf
 from meetings.models import Promise, PromiseStatus
 from meetings.services import goal_chart, goal_progress
+from networks import consent
 from networks.access import NETWORK
-from networks.models import Network, Participant
+from networks.models import Meeting, MeetingStatus, Network, Participant
 from networks.selectors import next_meeting
 from networks.timeline import network_timeline
 
 
 @access_rule(FAMILY_LINK, FamilyLinkAction.OPEN_PLAN)
 def plan(request: HttpRequest, token: str) -> HttpResponse:
-    """The personal link: asks the one-time code, then shows the family's own plan."""
+    """The personal link: asks the one-time code, then shows the plan and its memos."""
     link = services.find_link(token)
     if link is None:
         raise Http404
     participant = link.participant
     network = participant.network
-    label = f"family-member:{participant.pk}"
+    label = services.holder_label(participant)
     if request.method == "POST":
         form = CodeForm(request.POST)
         result = (
@@ -74,22 +80,12 @@ def plan(request: HttpRequest, token: str) -> HttpResponse:
             status=403 if result != services.CodeResult.WRONG else 200,
         )
     if not link.is_usable:
-        shows_no_personal_data(request)
-        return render(
-            request,
-            "family/code.html",
-            {
-                "form": None,
-                "result": services.CodeResult.LOCKED
-                if link.locked_at
-                else services.CodeResult.UNUSABLE,
-            },
-            status=403,
-        )
+        return _link_ended(request, link)
     if not is_open_in_session(request, link):
         shows_no_personal_data(request)
         return render(request, "family/code.html", {"form": CodeForm(), "result": None})
     require_access(request, link, FamilyLinkAction.OPEN_PLAN, actor_label=label)
+    memo_stopped = consent.memo_stopped(network)
     meetings, goals = goal_progress(network)
     with translation.override(network.family_language):
         return render(
@@ -105,10 +101,75 @@ def plan(request: HttpRequest, token: str) -> HttpResponse:
                 .select_related("participant")
                 .order_by("due"),
                 "next_meeting": next_meeting(network),
-                "timeline": network_timeline(network),
+                "timeline": network_timeline(network, family_view=True),
                 "feedback": open_feedback_link(participant),
+                "memo_stopped": memo_stopped,
+                "memos": [] if memo_stopped else list(_memo_meetings(network)),
+                "token": token,
             },
         )
+
+
+def _link_ended(request: HttpRequest, link: FamilyLink) -> HttpResponse:
+    """A link that no longer opens says so, and shows nothing of the plan."""
+    shows_no_personal_data(request)
+    result = services.CodeResult.LOCKED if link.locked_at else services.CodeResult.UNUSABLE
+    return render(request, "family/code.html", {"form": None, "result": result}, status=403)
+
+
+def _memo_meetings(network: Network) -> QuerySet[Meeting]:
+    """The held meetings whose memo the link's holder may download: those with a record."""
+    return network.meetings.filter(status=MeetingStatus.HELD, record__isnull=False).order_by(
+        "-starts_at"
+    )
+
+
+@access_rule(FAMILY_LINK, FamilyLinkAction.READ_OWN_MEMO)
+def memo(request: HttpRequest, token: str, meeting_pk: int) -> HttpResponse:
+    """The link holder's own copy of a held meeting's memo (PDF), in the network's language.
+
+    Without a verified code the link's plan page asks for it first. A meeting that is not a held
+    meeting of this link's network, unknown or someone else's alike, is refused (403) and the
+    refusal is logged; so is a memo whose distribution the family's withdrawal stopped."""
+    link = services.find_link(token)
+    if link is None:
+        raise Http404
+    if not link.is_usable:  # removed, banned, consent withdrawn, revoked, expired, locked
+        return _link_ended(request, link)
+    if not is_open_in_session(request, link):
+        shows_no_personal_data(request)
+        return redirect("family:plan", token=token)
+    participant = link.participant
+    network = participant.network
+    label = services.holder_label(participant)
+    meeting = _memo_meetings(network).filter(pk=meeting_pk).first()
+    if meeting is None or consent.memo_stopped(network):
+        record_access(
+            actor=None,
+            subject=network,
+            action=FamilyLinkAction.READ_OWN_MEMO.logged_as,
+            basis=Basis.FAMILY_LINK,
+            success=False,
+            request_id=getattr(request, "request_id", ""),
+            view_name="family:memo",
+            actor_label=label,
+        )
+        raise PermissionDenied
+    basis = require_access(request, link, FamilyLinkAction.READ_OWN_MEMO, actor_label=label)
+    language = network.family_language
+    pdf = render_memo_pdf(meeting, language, recipient=participant)
+    record_disclosure(
+        actor=None,
+        subject=network,
+        data=f"meeting memo {meeting.pk} ({language}), the own copy through the personal link",
+        recipient=f"participant {participant.pk}",
+        channel=DisclosureChannel.DOWNLOAD,
+        basis=basis,
+        request_id=getattr(request, "request_id", ""),
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="arki-memo-{meeting.pk}.pdf"'
+    return response
 
 
 def open_feedback_link(participant: Participant) -> str | None:

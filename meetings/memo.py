@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -18,7 +18,13 @@ MEMO_LANGUAGES = ("fi", "sv", "en")
 
 def memo_context(meeting: Meeting) -> dict[str, Any]:
     network = meeting.network
-    record = MeetingRecord.objects.filter(meeting=meeting).prefetch_related("present").first()
+    record = (
+        MeetingRecord.objects.filter(meeting=meeting)
+        .prefetch_related(
+            Prefetch("present", queryset=Participant.objects.select_related("kind", "service"))
+        )
+        .first()
+    )
     meetings, rows = goal_progress(network)
     return {
         "network": network,

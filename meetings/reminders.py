@@ -35,17 +35,36 @@ def _remind(promise: Promise, kind: str) -> bool:
     try:
         with transaction.atomic():
             PromiseReminder.objects.create(promise=promise, kind=kind)
-            language = participant.user.preferred_language if participant.user else "fi"
+            network = participant.network
+            # Without an account (a family member, a professional from outside Arki) the
+            # reminder goes in the network's language and names the coordinator to ask.
+            language = (
+                participant.user.preferred_language
+                if participant.user
+                else network.family_language or "fi"
+            )
             with override(language):
                 due = date_format(promise.due, "SHORT_DATE_FORMAT")
                 if kind == ReminderKind.BEFORE_DUE:
                     subject = _("Reminder: a promise is due on %(due)s") % {"due": due}
                 else:
                     subject = _("Reminder: a promise was due on %(due)s") % {"due": due}
-                body = _(
-                    "You promised in network %(network)s to do the following by %(due)s:\n\n"
-                    "%(act)s\n\nSign in to Arki to see your promises."
-                ) % {"network": promise.network_id, "due": due, "act": promise.act}
+                if participant.user:
+                    body = _(
+                        "You promised in network %(network)s to do the following by %(due)s:\n\n"
+                        "%(act)s\n\nSign in to Arki to see your promises."
+                    ) % {"network": promise.network_id, "due": due, "act": promise.act}
+                else:
+                    body = _(
+                        "You promised in network %(network)s to do the following by %(due)s:\n\n"
+                        "%(act)s\n\nIf you have questions, contact the coordinator "
+                        "%(coordinator)s."
+                    ) % {
+                        "network": promise.network_id,
+                        "due": due,
+                        "act": promise.act,
+                        "coordinator": network.coordinator.full_name,
+                    }
             send_email(to=[participant.email], subject=subject, body=body)
             record_disclosure(
                 actor=None,

@@ -419,7 +419,7 @@ def promises_due_for_reminder(today: date | None = None) -> tuple[list[Promise],
         status=PromiseStatus.OPEN,
         participant__removed_at__isnull=True,
         network__status__in=[NetworkStatus.CONVENING, NetworkStatus.ACTIVE],
-    ).select_related("participant", "participant__user")
+    ).select_related("participant", "participant__user", "participant__network__coordinator")
     soon = list(base.filter(due=today + timedelta(days=2)).exclude(reminders__kind="before_due"))
     overdue = list(base.filter(due__lt=today).exclude(reminders__kind="overdue"))
     return soon, overdue

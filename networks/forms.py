@@ -100,6 +100,65 @@ class FamilyParticipantForm(forms.Form):
         )
 
 
+class ServiceChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} ({obj.organisation.name})"
+
+
+class OutsideProfessionalForm(forms.Form):
+    """A professional without an Arki account: reached by email and/or phone."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    role = forms.ModelChoiceField(
+        label=_("Role in the network"), queryset=ProgrammeRole.objects.none(), required=False
+    )
+    service = ServiceChoiceField(
+        label=_("Service from the directory"),
+        queryset=Service.objects.none(),
+        required=False,
+        help_text=_("If the service is not in the directory, write the organisation below."),
+    )
+    organisation = forms.CharField(
+        label=_("Organisation or service (if not in the directory)"),
+        max_length=200,
+        required=False,
+        help_text=_("For example a private therapy practice or the parish."),
+    )
+    email = forms.EmailField(label=_("Email"), required=False)
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=40,
+        required=False,
+        help_text=_("An email address or a phone number is needed, or both."),
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
+
+    def __init__(self, network: Network, *args: Any, **kwargs: Any) -> None:
+        from networks import consent
+
+        super().__init__(*args, **kwargs)
+        roles = ProgrammeRole.objects.filter(programme=network.programme, is_active=True)
+        limit_choices(self, "role", roles.exclude(code="family"))
+        self.fields["role"].initial = roles.filter(code="participant-professional").first()
+        # Services in use; a service the client has banned disclosing to is not offered.
+        limit_choices(
+            self,
+            "service",
+            Service.objects.filter(is_active=True)
+            .exclude(pk__in=consent.banned_service_ids(network))
+            .select_related("organisation")
+            .order_by("name"),
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("email") and not data.get("phone") and "email" not in self.errors:
+            raise forms.ValidationError(
+                _("Give an email address or a phone number, or both."), code="no_contact"
+            )
+        return data
+
+
 class ChildForm(forms.Form):
     """A sibling added to the family's network."""
 

@@ -89,6 +89,13 @@ class Network(models.Model):
     def __str__(self) -> str:
         return f"{_('Network')} {self.pk}"
 
+    @property
+    def display_name(self) -> str:
+        """Whom the work is about, as pages and memos name it: the children of a family's
+        network ("Eeli Virtanen, Eetu Virtanen"), or the client."""
+        names = [child.name for child in self.children.all()]
+        return ", ".join(names) if names else self.subject_name
+
 
 class Child(models.Model):
     """A child the network concerns. A family's network may concern several children (siblings):
@@ -149,6 +156,8 @@ class Participant(models.Model):
         blank=True,
         on_delete=models.PROTECT,
     )
+    # A professional's organisation or service that is not in the directory (free text).
+    organisation = models.CharField(_("organisation or service"), max_length=200, blank=True)
     name = models.CharField(_("name"), max_length=200)
     relation = models.CharField(_("relation"), max_length=100, blank=True)
     email = models.EmailField(_("email"), blank=True)
@@ -171,6 +180,16 @@ class Participant(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def workplace(self) -> str:
+        """The service from the directory, or the organisation written in by hand."""
+        return str(self.service) if self.service_id else self.organisation
+
+    @property
+    def is_outside_professional(self) -> bool:
+        """A professional without an Arki account: reached by email, phone and a personal link."""
+        return self.user_id is None and not self.kind.is_family
 
 
 class MeetingKind(models.TextChoices):

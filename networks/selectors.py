@@ -76,3 +76,39 @@ def next_meeting(network: Network) -> Meeting | None:
         .order_by("starts_at")
         .first()
     )
+
+
+def professional_accounts() -> QuerySet[Any]:
+    """Active Arki accounts of professionals: a position in the directory, or a professional's
+    or coordinator's role (the people the participants page offers from the directory)."""
+    from django.contrib.auth import get_user_model
+
+    from accounts.models import Role
+
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(
+            Q(positions__is_active=True)
+            | Q(memberships__role__in=[Role.PROFESSIONAL, Role.COORDINATOR])
+        )
+        .distinct()
+    )
+
+
+def matching_account(participant: Any) -> Any | None:
+    """The professional account a professional without one can be linked to: the active account
+    with the same email address, unless it already takes part in the network."""
+    from networks.models import Participant
+
+    if participant.user_id is not None or participant.kind.is_family or not participant.email:
+        return None
+    taking_part = Participant.objects.filter(
+        network_id=participant.network_id, removed_at__isnull=True, user__isnull=False
+    ).values("user_id")
+    return (
+        professional_accounts()
+        .filter(email__iexact=participant.email.strip())
+        .exclude(pk__in=taking_part)
+        .first()
+    )

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Any
 
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -32,7 +34,7 @@ from networks.models import (
     NetworkStatus,
     Participant,
 )
-from networks.selectors import concerns_children, match_key
+from networks.selectors import concerns_children, match_key, professional_accounts
 from notifications.services import Attachment, send_email
 from programmes.models import ParticipantKind, Programme, ProgrammeRole
 
@@ -145,9 +147,12 @@ def add_participant(
     relation: str = "",
     email: str = "",
     phone: str = "",
+    organisation: str = "",
     is_own_worker: bool = False,
 ) -> Participant:
-    """Add a professional from the directory (``user``) or a family member / everyday adult."""
+    """Add a professional from the directory (``user``) or a family member / everyday adult.
+
+    A professional without an Arki account goes through :func:`add_outside_professional`."""
     if network.status == NetworkStatus.CLOSED:
         raise ValidationError(_("The network is closed."))
     if kind.programme_id != network.programme_id or (
@@ -181,8 +186,127 @@ def add_participant(
         relation=relation.strip(),
         email=email.strip(),
         phone=phone.strip(),
+        organisation=organisation.strip(),
         is_own_worker=is_own_worker,
     )
+
+
+# A phone number as people write it: an optional +, digits, spaces, hyphens and brackets. The
+# phonenumbers library is not a dependency of Arki; this catches typing errors, not every
+# impossible number.
+PHONE_PATTERN = re.compile(r"^\+?[0-9][0-9 ()\-]*$")
+PHONE_DIGITS = (5, 15)  # a short service number .. the longest international (E.164) number
+
+
+def valid_phone(phone: str) -> bool:
+    digits = sum(character.isdigit() for character in phone)
+    return bool(PHONE_PATTERN.match(phone)) and PHONE_DIGITS[0] <= digits <= PHONE_DIGITS[1]
+
+
+@transaction.atomic
+def add_outside_professional(
+    *,
+    network: Network,
+    by: Any,
+    name: str,
+    role: ProgrammeRole | None = None,
+    service: Any | None = None,
+    organisation: str = "",
+    email: str = "",
+    phone: str = "",
+) -> Participant:
+    """Add a professional who has no Arki account (a private therapist, the parish deacon…).
+
+    They are reached by email and/or phone: invitations, the calendar file and a personal link
+    to the plan and its memos. A directory service or a free-text organisation says where they
+    work; :func:`link_account` later joins them to an account without losing their history."""
+    name, organisation, email, phone = (
+        name.strip(),
+        organisation.strip(),
+        email.strip(),
+        phone.strip(),
+    )
+    errors: dict[str, str] = {}
+    if not name:
+        errors["name"] = _("Give the professional's name.")
+    if service is not None and organisation:
+        errors["organisation"] = _(
+            "Choose the service from the directory or write the organisation, not both."
+        )
+    if not email and not phone:
+        errors["__all__"] = _("Give an email address or a phone number, or both.")
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors["email"] = _("Enter a valid email address.")
+    if phone and not valid_phone(phone):
+        errors["phone"] = _(
+            "Enter the phone number with digits, for example 040 123 4567 or +358 40 123 4567."
+        )
+    if email and (
+        network.participants.filter(removed_at__isnull=True, kind__is_family=False)
+        .filter(email__iexact=email)
+        .exists()
+    ):
+        errors["email"] = _("A professional with this email address is already in the network.")
+    if errors:
+        raise ValidationError(errors)
+    return add_participant(
+        network=network,
+        by=by,
+        kind=professional_kind(network),
+        role=role,
+        service=service,
+        organisation=organisation,
+        name=name,
+        email=email,
+        phone=phone,
+    )
+
+
+@transaction.atomic
+def link_account(*, participant: Participant, user: Any, by: Any) -> Participant:
+    """Turn a professional without an account into a user: the participant row gets the account.
+
+    The row stays the same, so every promise, invitation, memo record and log entry about it is
+    kept. Their personal links are revoked: from now on they sign in. Refused for a family
+    member, a row already linked or removed, an account whose email differs, an account that
+    already takes part in the network, and an account whose service the client has banned."""
+    from family.services import revoke_links_of
+
+    participant = (
+        Participant.objects.select_for_update(of=("self",))
+        .select_related("kind", "network")
+        .get(pk=participant.pk)
+    )
+    network = participant.network
+    if participant.kind.is_family:
+        raise ValidationError(_("A family member's participation is not linked to an account."))
+    if participant.user_id is not None:
+        raise ValidationError(_("The participant is already linked to an Arki account."))
+    if participant.removed_at is not None or network.status == NetworkStatus.CLOSED:
+        raise ValidationError(_("The participant is no longer in an open network."))
+    if user is None or not professional_accounts().filter(pk=user.pk).exists():
+        raise ValidationError(_("The account is not an Arki account of a professional in use."))
+    if not participant.email or participant.email.strip().lower() != user.email.strip().lower():
+        raise ValidationError(
+            _("The email addresses differ: only the account with the same address can be linked.")
+        )
+    if network.participants.filter(user=user, removed_at__isnull=True).exists():
+        raise ValidationError(
+            _("%(name)s already takes part in the network with their Arki account.")
+            % {"name": user.full_name}
+        )
+    own_services = set(user.positions.filter(is_active=True).values_list("service_id", flat=True))
+    if own_services & consent.banned_service_ids(network):
+        raise ValidationError(
+            _("The client has banned disclosing their information to this service.")
+        )
+    participant.user = user
+    participant.save(update_fields=["user"])
+    revoke_links_of(participant)
+    return participant
 
 
 @transaction.atomic
@@ -373,8 +497,9 @@ def send_invitations(meeting: Meeting, method: str) -> int:
     """Email each participant with an address an invitation (or cancellation) with an .ics file.
 
     Each family member gets their own copy: the calendar lists the professionals (by their work
-    addresses) and that family member only, never another family member's private address.
-    The organiser is the meeting's coordinator, so that replies reach them."""
+    addresses, those without an Arki account too) and that family member only, never another
+    family member's private address. The organiser is the meeting's coordinator, so that replies
+    reach them."""
     participants = [
         p
         for p in meeting.network.participants.filter(removed_at__isnull=True).select_related(
@@ -394,7 +519,9 @@ def send_invitations(meeting: Meeting, method: str) -> int:
             else meeting.network.family_language or "fi"
         )
         with override(language):
-            subject, body, summary = _invitation_text(meeting, method, family=family)
+            subject, body, summary = _invitation_text(
+                meeting, method, family=family, signs_in=participant.user_id is not None
+            )
             ics = calendar.meeting_calendar(meeting, method, attendees, summary)
         send_email(
             to=[participant.email],
@@ -418,11 +545,12 @@ def send_invitations(meeting: Meeting, method: str) -> int:
 
 
 def _invitation_text(
-    meeting: Meeting, method: str, *, family: bool = False
+    meeting: Meeting, method: str, *, family: bool = False, signs_in: bool = True
 ) -> tuple[str, str, str]:
     """Subject, body and calendar summary with no family names (they travel by email).
 
-    A family member cannot sign in to Arki: their invitation tells them whom to contact."""
+    A family member, and a professional without an Arki account, cannot sign in: their
+    invitation tells them whom to contact."""
     from django.utils.formats import date_format
 
     when = date_format(timezone.localtime(meeting.starts_at), "DATETIME_FORMAT")
@@ -451,13 +579,26 @@ def _invitation_text(
                 "where": where,
                 "coordinator": coordinator,
             }
-        else:
+        elif signs_in:
             body = _(
                 "You are invited to a %(meeting)s on %(when)s, %(where)s.\n"
                 "The meeting brings together the family's important everyday adults and services "
                 "at the same time. Sign in to Arki to see the network's timeline.\n"
                 "The calendar file is attached."
             ) % {"meeting": summary.lower(), "when": when, "where": where}
+        else:
+            body = _(
+                "You are invited to a %(meeting)s on %(when)s, %(where)s.\n"
+                "The meeting brings together the family's important everyday adults and services "
+                "at the same time. If the time does not suit you, reply to this message or "
+                "contact the coordinator %(coordinator)s.\n"
+                "The calendar file is attached."
+            ) % {
+                "meeting": summary.lower(),
+                "when": when,
+                "where": where,
+                "coordinator": coordinator,
+            }
     return subject, body, summary
 
 

@@ -17,11 +17,14 @@ class Step:
     title: str
     responsible: str
     when: date | datetime | None
-    state: str  # done, current, upcoming, overdue, cancelled
+    state: str  # done, current, upcoming, overdue, not-done (the family's view), cancelled
     note: str = ""
 
 
-def network_timeline(network: Network) -> list[Step]:
+def network_timeline(network: Network, *, family_view: bool = False) -> list[Step]:
+    """The steps in time order. In the family's own view (``family_view``: the plan opened with a
+    personal link) a family member's own promise past its date reads "not done yet", not as a
+    failure; the coordinator's and the professionals' pages keep it overdue."""
     today = timezone.localdate()
     contacts = list(
         network.contacts.select_related("contact_person", "recorded_by").order_by("received_at")
@@ -92,13 +95,16 @@ def network_timeline(network: Network) -> list[Step]:
                 "done",
             )
         )
-    for promise in network.promises.filter(status="open").select_related("participant"):
+    for promise in network.promises.filter(status="open").select_related("participant__kind"):
+        state = "overdue" if promise.due < today else "upcoming"
+        if state == "overdue" and family_view and promise.participant.kind.is_family:
+            state = "not-done"
         steps.append(
             Step(
                 _("Promise: %(act)s") % {"act": promise.act},
                 promise.participant.name,
                 promise.due,
-                "overdue" if promise.due < today else "upcoming",
+                state,
             )
         )
     if (

@@ -15,6 +15,11 @@ urlpatterns = [
         views.remove_participant,
         name="remove_participant",
     ),
+    path(
+        "<int:pk>/participants/<int:participant_pk>/link-account/",
+        views.link_account,
+        name="link_account",
+    ),
     path("<int:pk>/meetings/new/", views.schedule_meeting, name="schedule_meeting"),
     path("<int:pk>/meetings/<int:meeting_pk>/move/", views.move_meeting, name="move_meeting"),
     path("<int:pk>/meetings/<int:meeting_pk>/cancel/", views.cancel_meeting, name="cancel_meeting"),

@@ -37,6 +37,7 @@ from networks.forms import (
     ConsentForm,
     FamilyParticipantForm,
     MeetingForm,
+    OutsideProfessionalForm,
     ProfessionalParticipantForm,
     WithdrawConsentForm,
 )
@@ -48,7 +49,7 @@ from networks.models import (
     Network,
     Participant,
 )
-from networks.selectors import concerns_children, next_meeting
+from networks.selectors import concerns_children, matching_account, next_meeting
 from networks.timeline import network_timeline
 
 
@@ -135,18 +136,26 @@ def add_child(request: HttpRequest, pk: int) -> HttpResponse:
 
 @access_rule(NETWORK, NetworkAction.MANAGE_PARTICIPANTS)
 def add_participant(request: HttpRequest, pk: int) -> HttpResponse:
+    """The participants: add from the directory, a professional without an account, or a family
+    member; link an account-less professional to the Arki account with their email address."""
     network = _manage(request, pk, NetworkAction.MANAGE_PARTICIPANTS)
     which = request.POST.get("which", request.GET.get("which", "professional"))
+    if which not in ("professional", "outside", "family"):
+        which = "professional"
     # Only a POST binds a form: on a plain GET the empty forms show no "required" errors.
     posted = request.POST if request.method == "POST" else None
     professional_form = ProfessionalParticipantForm(
         network, posted if which == "professional" else None, prefix="pro"
     )
+    outside_form = OutsideProfessionalForm(
+        network, posted if which == "outside" else None, prefix="out"
+    )
     family_form = FamilyParticipantForm(
         network, posted if which == "family" else None, prefix="fam"
     )
     if request.method == "POST":
-        form = professional_form if which == "professional" else family_form
+        bound = {"professional": professional_form, "outside": outside_form}
+        form = bound.get(which, family_form)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -158,6 +167,17 @@ def add_participant(request: HttpRequest, pk: int) -> HttpResponse:
                         role=data["role"],
                         user=data["user"],
                         is_own_worker=data.get("is_own_worker", False),
+                    )
+                elif which == "outside":
+                    services.add_outside_professional(
+                        network=network,
+                        by=request.user,
+                        name=data["name"],
+                        role=data["role"],
+                        service=data["service"],
+                        organisation=data["organisation"],
+                        email=data["email"],
+                        phone=data["phone"],
                     )
                 else:
                     services.add_participant(
@@ -174,16 +194,19 @@ def add_participant(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("The participant was added."))
                 return redirect("networks:add_participant", pk=network.pk)
+    participants = network.participants.filter(removed_at__isnull=True).select_related(
+        "kind", "role", "service"
+    )
     return render(
         request,
         "networks/add_participant.html",
         {
             "network": network,
             "professional_form": professional_form,
+            "outside_form": outside_form,
             "family_form": family_form,
-            "participants": network.participants.filter(removed_at__isnull=True).select_related(
-                "kind", "role"
-            ),
+            # Each row with the Arki account it could be linked to (a professional without one).
+            "participant_rows": [(p, matching_account(p)) for p in participants],
         },
     )
 
@@ -195,6 +218,37 @@ def remove_participant(request: HttpRequest, pk: int, participant_pk: int) -> Ht
     participant = get_object_or_404(Participant, pk=participant_pk, network=network)
     services.remove_participant(participant=participant, by=request.user)
     messages.success(request, _("The participant was removed from the network."))
+    return redirect("networks:add_participant", pk=network.pk)
+
+
+@require_POST
+@access_rule(NETWORK, NetworkAction.MANAGE_PARTICIPANTS)
+def link_account(request: HttpRequest, pk: int, participant_pk: int) -> HttpResponse:
+    """Join a professional without an account to the Arki account with their email address; the
+    account is found again here, never taken from the form."""
+    network = _manage(request, pk, NetworkAction.MANAGE_PARTICIPANTS)
+    participant = get_object_or_404(
+        Participant.objects.select_related("kind"), pk=participant_pk, network=network
+    )
+    account = matching_account(participant)
+    if account is None:
+        messages.error(
+            request, _("No Arki account of a professional has this participant's email address.")
+        )
+        return redirect("networks:add_participant", pk=network.pk)
+    try:
+        services.link_account(participant=participant, user=account, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _(
+                "%(name)s now takes part with their Arki account; their promises and history "
+                "were kept. Their personal links were revoked: they sign in from now on."
+            )
+            % {"name": account.full_name},
+        )
     return redirect("networks:add_participant", pk=network.pk)
 
 

@@ -46,6 +46,7 @@ def _participant(participant: Participant) -> dict[str, Any]:
         "role": _name(participant.role),
         "relation": participant.relation,
         "service": _name(participant.service),
+        "organisation": participant.organisation,
         "own_worker": participant.is_own_worker,
         "added_at": _when(participant.added_at),
         "removed_at": _when(participant.removed_at),
@@ -115,7 +116,7 @@ def _goal(goal: Goal) -> dict[str, Any]:
     return {
         "id": goal.pk,
         "whose_goal": goal.owner,
-        "child": goal.child.name if goal.child_id else None,
+        "child": goal.child.name if goal.child is not None else None,
         "goal": goal.text,
         "what_0_and_10_mean": goal.scale_note,
         "set_in_meeting": goal.set_in_id,

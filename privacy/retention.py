@@ -219,11 +219,11 @@ def erase_network(network_id: int) -> dict[str, int] | None:
 
     def participant(row: Participant) -> None:
         row.name = participant_pseudonym(row.pk)
-        row.relation = row.email = row.phone = ""
+        row.relation = row.email = row.phone = row.organisation = ""
 
     counts["participants"] = _save_each(
         Participant.objects.filter(network=network),
-        ["name", "relation", "email", "phone"],
+        ["name", "relation", "email", "phone", "organisation"],
         participant,
     )
     counts["family links"] = FamilyLink.objects.filter(participant__network=network).delete()[0]

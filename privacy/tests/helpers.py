@@ -41,6 +41,9 @@ SECRETS = {
     "promise": "Soitan perheelle joka perjantai",
     "review_note": "Sovittu yhdessä Maijan kanssa",
     "closing_summary": "Eeli käy koulua joka päivä.",
+    "deacon": "Diakoni Daniel",
+    "deacon_organisation": "Kaakkurin seurakunta",
+    "deacon_phone": "0409876543",
 }
 BIRTH_DATE = date(2015, 5, 17)
 
@@ -95,6 +98,14 @@ def a_network(
         relation=SECRETS["relation"],
         email=SECRETS["mother_email"],
         phone=SECRETS["mother_phone"],
+    )
+    # A professional without an Arki account, with a free-text organisation.
+    network_services.add_outside_professional(
+        network=network,
+        by=coordinator,
+        name=SECRETS["deacon"],
+        organisation=SECRETS["deacon_organisation"],
+        phone=SECRETS["deacon_phone"],
     )
     starts = timezone.now() + timedelta(days=1)
     meeting = network_services.schedule_meeting(

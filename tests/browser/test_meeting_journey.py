@@ -7,12 +7,19 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from django.utils.translation import gettext, override
 
 from meetings.models import Promise, PromiseStatus
 from meetings.tests.helpers import later_meeting, network_with_meeting
 from tests.browser.test_one_contact_journey import exactly, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def finnish(text):
+    """The Finnish of a text, or the text while its translation is still missing."""
+    with override("fi"):
+        return gettext(text)
 
 
 def fill_promise(page, number, who, act, due):
@@ -93,7 +100,7 @@ def test_meetings_promises_progress_memo_and_family_link(
     family_page.goto(url)
     accessible(family_page)
     family_page.get_by_label("Kertakäyttöinen koodi").fill(code)
-    family_page.get_by_role("button", name="Avaa suunnitelmani").click()
+    family_page.get_by_role("button", name=finnish("Open the plan")).click()
     family_page.get_by_role("heading", name="Suunnitelma: Eeli Virtanen").wait_for()
     accessible(family_page)
     family.close()
@@ -104,7 +111,7 @@ def test_meetings_promises_progress_memo_and_family_link(
     wrong = "000000" if code != "000000" else "111111"
     for _attempt in range(5):
         stranger_page.get_by_label("Kertakäyttöinen koodi").fill(wrong)
-        stranger_page.get_by_role("button", name="Avaa suunnitelmani").click()
+        stranger_page.get_by_role("button", name=finnish("Open the plan")).click()
         stranger_page.wait_for_load_state()
     stranger_page.get_by_text("Linkki on lukittu viiden väärän koodin jälkeen").wait_for()
     accessible(stranger_page)

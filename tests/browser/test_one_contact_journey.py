@@ -77,11 +77,13 @@ def test_phone_contact_is_convened_with_three_participants(page, accessible, coo
         ("Maija Virtanen", "äiti", "maija@example.fi"),
         ("Pekka Korhonen", "jalkapallovalmentaja", "pekka@example.fi"),
     ]:
-        page.get_by_label("Kuka").select_option(index=1)
-        page.get_by_label(exactly("Nimi")).fill(name)
-        page.get_by_label("Suhde").fill(relation)
-        page.get_by_label("Sähköposti").fill(email)
-        page.get_by_role("button", name="Lisää henkilö").click()
+        # The family member's form, beside the one for a professional without an account.
+        family = page.locator("section[aria-labelledby='add-family']")
+        family.get_by_label("Kuka").select_option(index=1)
+        family.get_by_label(exactly("Nimi")).fill(name)
+        family.get_by_label("Suhde").fill(relation)
+        family.get_by_label("Sähköposti").fill(email)
+        family.get_by_role("button", name="Lisää henkilö").click()
         page.get_by_role("cell", name=name, exact=True).wait_for()
     accessible(page)
     assert network.participants.count() == 3
