@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any, cast
 
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
@@ -333,3 +334,33 @@ ARKI_REGION_NAME = os.environ.get(
 ).strip()
 LEARNING_HUB_URL = os.environ.get("LEARNING_HUB_URL", "").strip()
 LEARNING_HUB_TOKEN = os.environ.get("LEARNING_HUB_TOKEN", "").strip()
+
+# --- Operations: logs, metrics, readiness and the scheduler (issue #20; docs/operations.md) ---
+# (It adds to LOGGING and MIDDLEWARE above.)
+# Log lines: "json" (one object per line, operations.logs) for production, "text" to read in a
+# terminal. One line per request (logger arki.requests): route name, status, duration, request
+# id and user id; never the path, its query string or anything the user typed.
+ARKI_LOG_FORMAT = env.get_choice(
+    "ARKI_LOG_FORMAT", ("text", "json"), "json" if PRODUCTION else "text"
+)
+_logging = cast(dict[str, dict[str, Any]], LOGGING)
+_logging["formatters"]["json"] = {"()": "operations.logs.JsonFormatter"}
+_logging["handlers"]["console"]["formatter"] = "json" if ARKI_LOG_FORMAT == "json" else "plain"
+# Django's own line for a 4xx names the path (an id, or a family member's link): the request line
+# says the same by route name. Server errors are still logged with their traceback.
+_logging["loggers"]["django.request"] = {"level": "ERROR"}
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("audit.middleware.RequestIdMiddleware") + 1,
+    "operations.middleware.RequestLogMiddleware",
+)
+# The bearer token Prometheus sends to /metrics; without one /metrics answers 404.
+ARKI_METRICS_TOKEN = os.environ.get("ARKI_METRICS_TOKEN", "").strip()
+if PRODUCTION and ARKI_METRICS_TOKEN and len(ARKI_METRICS_TOKEN) < 32:
+    raise ImproperlyConfigured("ARKI_METRICS_TOKEN: must be at least 32 characters")
+# Seconds between the scheduler's runs (manage.py scheduler; the systemd timer's period).
+ARKI_SCHEDULER_INTERVAL = env.get_int("ARKI_SCHEDULER_INTERVAL", 900)
+# /readyz answers 503 when the worker's heartbeat or a periodic task last succeeded longer ago.
+ARKI_SCHEDULE_STALE_SECONDS = env.get_int(
+    "ARKI_SCHEDULE_STALE_SECONDS", 4 * ARKI_SCHEDULER_INTERVAL
+)
+# --- End of the operations block ---

@@ -6,6 +6,7 @@ from audit.access import PUBLIC, access_rule
 
 urlpatterns = [
     path("", include("core.urls")),
+    path("", include("operations.urls")),  # /readyz and /metrics for monitoring
     path("accounts/", include("accounts.urls")),
     path("directory/", include("directory.urls")),
     path("contacts/", include("contacts.urls")),

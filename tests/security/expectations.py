@@ -32,6 +32,7 @@ NETWORK = "network"
 PERSON = "directory-person"
 FAMILY = "family-link"
 REGION_TOKEN = "region-token"
+METRICS_TOKEN = "metrics-token"
 KEEPERS = "role:developer_worker|administrator"
 COORDINATOR = "role:coordinator"
 RESULT_READERS = "role:leadership_member|developer_worker|coordinator"
@@ -177,6 +178,10 @@ EXPECTATIONS: dict[str, Expect] = {
     "core:home": signed_in(),
     "core:accessibility": everyone(PUBLIC, 200),
     "core:healthz": everyone(PUBLIC, 200),
+    # Readiness: the test world has run no periodic task and has no worker, so it is not ready.
+    "operations:readyz": everyone(PUBLIC, 503),
+    # Prometheus with a bearer token (own tests); without ARKI_METRICS_TOKEN the endpoint is 404.
+    "operations:metrics": everyone(METRICS_TOKEN, 404),
     "core:ping": signed_in(),  # the benchmark's floor view
     # A signed-in user on the sign-in page goes on to the front page.
     "accounts:login": expect(PUBLIC, default=REDIRECT, anonymous=200),
@@ -195,6 +200,8 @@ EXPECTATIONS: dict[str, Expect] = {
     "directory:import_hsds": only(KEEPERS, "developer_worker", "administrator"),
     "contacts:queue": only(COORDINATOR, "coordinator"),
     "contacts:new": only(COORDINATOR, "coordinator"),
+    # The professional picker: names, titles and services of the directory, no log row.
+    "contacts:professionals": only(COORDINATOR, "coordinator"),
     "contacts:request": signed_in(),
     "contacts:my_requests": signed_in(),
     "contacts:discussion": signed_in(),
@@ -208,6 +215,7 @@ EXPECTATIONS: dict[str, Expect] = {
     "networks:add_participant": catalogue(NETWORK),
     "networks:add_child": post_only(NETWORK, personal=True),
     "networks:remove_participant": post_only(NETWORK, personal=True),
+    "networks:link_account": post_only(NETWORK, personal=True),
     "networks:schedule_meeting": catalogue(NETWORK),
     "networks:move_meeting": catalogue(NETWORK),
     "networks:cancel_meeting": catalogue(NETWORK),
@@ -237,6 +245,9 @@ EXPECTATIONS: dict[str, Expect] = {
     # Without a verified code the link only asks for the code: nobody's data, no log row.
     # The verified plan has its own tests (test_url_matrix.py::test_family_link_*).
     "family:plan": everyone(FAMILY, 200, personal=True, logs=0),
+    # A memo copy without a verified code sends to the code prompt: nobody's data, no log row.
+    # The verified download has its own tests (family/tests/test_outside_professionals.py).
+    "family:memo": everyone(FAMILY, REDIRECT, personal=True, logs=0),
     "family:create_link": post_only(NETWORK, personal=True),
     "family:new_code": post_only(NETWORK, personal=True),
     "family:revoke": post_only(NETWORK, personal=True),

@@ -33,6 +33,10 @@ PARAMS: dict[str, Callable[[World, Side], dict[str, Any]]] = {
         "pk": s.network.pk,
         "participant_pk": s.professional_participant.pk,
     },
+    "networks:link_account": lambda w, s: {
+        "pk": s.network.pk,
+        "participant_pk": s.professional_participant.pk,
+    },
     "networks:schedule_meeting": lambda w, s: {"pk": s.network.pk},
     "networks:move_meeting": lambda w, s: {"pk": s.network.pk, "meeting_pk": s.planned_meeting.pk},
     "networks:cancel_meeting": lambda w, s: {
@@ -55,6 +59,7 @@ PARAMS: dict[str, Callable[[World, Side], dict[str, Any]]] = {
     "meetings:promise_done": lambda w, s: {"promise_pk": s.promise.pk},
     "meetings:resolve_promises": lambda w, s: {"pk": s.network.pk},
     "family:plan": lambda w, s: {"token": s.family_token},
+    "family:memo": lambda w, s: {"token": s.family_token, "meeting_pk": s.held_meeting.pk},
     "family:create_link": lambda w, s: {"pk": s.network.pk, "participant_pk": s.mother.pk},
     "family:new_code": lambda w, s: {
         "pk": s.network.pk,

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from operations import views
+
+app_name = "operations"
+urlpatterns = [
+    path("readyz", views.readyz, name="readyz"),
+    path("metrics", views.metrics_view, name="metrics"),
+]
