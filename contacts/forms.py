@@ -357,15 +357,34 @@ class ConveneForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
+    family_name = forms.CharField(
+        label=_("A guardian's or a sibling's name"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "If the child's sibling or parent already has an open network, the family's "
+            "network is offered: one family, one network."
+        ),
+    )
     family_language = forms.ChoiceField(
         label=_("The family's language"),
         choices=Language.choices,
         initial=Language.FINNISH,
         help_text=_("Memos and the family's own page are in this language."),
     )
+    # Set when the coordinator saw the family's network offered and chose a network of its own.
+    separate = forms.BooleanField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args: Any, needs_own_worker: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        needs_own_worker: bool = False,
+        concerns_children: bool = True,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        if not concerns_children:
+            del self.fields["family_name"]
         if needs_own_worker:
             limit_choices(self, "own_worker", professionals())
             self.fields["own_worker"].required = True
@@ -382,6 +401,8 @@ class JoinForm(forms.Form):
     # The identity the coordinator entered: the network must be that child's or client's.
     subject_name = forms.CharField(widget=forms.HiddenInput, max_length=200)
     subject_birth_date = forms.DateField(widget=forms.HiddenInput, required=False)
+    # Joining a sibling's family network: the name the family was found by; the child is added.
+    family_name = forms.CharField(widget=forms.HiddenInput, max_length=200, required=False)
 
 
 class QueueFilterForm(forms.Form):

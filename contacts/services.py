@@ -254,6 +254,22 @@ def convene(
 
 
 @transaction.atomic
+def join_family_network(
+    *,
+    contact: Contact,
+    by: Any,
+    expected_version: int,
+    network: Network,
+    child_name: str,
+    child_birth_date: date | None,
+) -> Contact:
+    """A contact about a sibling of a child with an open network: the child is added to the
+    family's network and the contact joins it. One family, one network."""
+    network_services.add_child(network=network, by=by, name=child_name, birth_date=child_birth_date)
+    return join_network(contact=contact, by=by, expected_version=expected_version, network=network)
+
+
+@transaction.atomic
 def join_network(*, contact: Contact, by: Any, expected_version: int, network: Network) -> Contact:
     """No turn-taking: a new contact about a family with an open network joins that network."""
     if network.status == NetworkStatus.CLOSED:

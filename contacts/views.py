@@ -39,7 +39,7 @@ from core.errors import StaleEdit, ValidationError
 from core.forms import apply_errors
 from networks.access import disclose_matches, networks_visible_to
 from networks.models import Network
-from networks.selectors import open_networks_matching
+from networks.selectors import concerns_children, open_family_networks, open_networks_matching
 from networks.services import role
 from programmes.models import Programme
 
@@ -283,12 +283,14 @@ def convene(request: HttpRequest, pk: int) -> HttpResponse:
     contact = record_or_refuse(Contact.objects.select_related("area", "programme"), pk=pk)
     require_access(request, contact, ContactAction.HANDLE)
     needs_own_worker = role(contact.programme, "own-worker") is not None
+    family_programme = concerns_children(contact.programme)
     form = ConveneForm(
         request.POST or None,
         initial={"version": contact.version},
         needs_own_worker=needs_own_worker,
+        concerns_children=family_programme,
     )
-    matches = None
+    matches = family = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -313,7 +315,18 @@ def convene(request: HttpRequest, pk: int) -> HttpResponse:
                     data["subject_name"], data["subject_birth_date"]
                 ).select_related("area", "programme"),
             )
-            if not matches.shown and not matches.elsewhere:
+            family_name = data.get("family_name", "").strip()
+            if not matches.shown and not matches.elsewhere and family_name and not data["separate"]:
+                # A sibling's or a parent's open network: offered, one family, one network.
+                family = disclose_matches(
+                    request,
+                    open_family_networks(family_name, family_name)
+                    .filter(programme=contact.programme)
+                    .select_related("area", "programme"),
+                )
+                if not family.shown and not family.elsewhere:
+                    family = None
+            if not matches.shown and not matches.elsewhere and family is None:
                 try:
                     network = services.convene(
                         contact=contact,
@@ -339,12 +352,14 @@ def convene(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "contacts/convene.html",
-        {"contact": contact, "form": form, "matches": matches},
+        {"contact": contact, "form": form, "matches": matches, "family": family},
     )
 
 
 @require_POST
-@access_rule(CONTACT, ContactAction.HANDLE, NetworkAction.JOIN_CONTACT)
+@access_rule(
+    CONTACT, ContactAction.HANDLE, NetworkAction.JOIN_CONTACT, NetworkAction.MANAGE_PARTICIPANTS
+)
 def join(request: HttpRequest, pk: int) -> HttpResponse:
     contact = record_or_refuse(Contact, pk=pk)
     require_access(request, contact, ContactAction.HANDLE)
@@ -355,6 +370,9 @@ def join(request: HttpRequest, pk: int) -> HttpResponse:
     network = record_or_refuse(Network, pk=form.cleaned_data["network"])
     # Only a network in the coordinator's own need to know; refused and logged otherwise.
     require_access(request, network, NetworkAction.JOIN_CONTACT)
+    family_name = form.cleaned_data["family_name"].strip()
+    if family_name:
+        return _join_family(request, contact, network, form.cleaned_data)
     matching = open_networks_matching(
         form.cleaned_data["subject_name"], form.cleaned_data["subject_birth_date"]
     )
@@ -382,6 +400,45 @@ def join(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("contacts:detail", pk=contact.pk)
     messages.success(request, _("The contact was joined to the family's open network."))
     return redirect("contacts:detail", pk=contact.pk)
+
+
+def _join_family(
+    request: HttpRequest, contact: Contact, network: Network, data: dict[str, Any]
+) -> HttpResponse:
+    """The contact is about a sibling: the child is added to the family's open network (found by
+    the guardian's or sibling's name the coordinator entered) and the contact joins it."""
+    require_access(request, network, NetworkAction.MANAGE_PARTICIPANTS)
+    family_name = data["family_name"].strip()
+    if (
+        not open_family_networks(family_name, family_name)
+        .filter(pk=network.pk, programme=contact.programme)
+        .exists()
+    ):
+        messages.error(request, _("The network is not the open network of the family you named."))
+        return redirect("contacts:convene", pk=contact.pk)
+    try:
+        services.join_family_network(
+            contact=contact,
+            by=request.user,
+            expected_version=data["version"],
+            network=network,
+            child_name=data["subject_name"],
+            child_birth_date=data["subject_birth_date"],
+        )
+    except StaleEdit:
+        messages.error(
+            request, _("Someone else handled this contact at the same time. Check it again.")
+        )
+        return redirect("contacts:detail", pk=contact.pk)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("contacts:convene", pk=contact.pk)
+    messages.success(
+        request,
+        _("%(name)s was added to the family's network and the contact joined it.")
+        % {"name": data["subject_name"]},
+    )
+    return redirect("networks:detail", pk=network.pk)
 
 
 @access_rule(SIGNED_IN)

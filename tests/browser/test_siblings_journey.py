@@ -70,3 +70,27 @@ def test_two_children_one_network(page, accessible, kaakkuri, children):
     memo = page.locator("main").inner_text()
     assert "Haluan leikkiä pihalla." in memo and "Haluan mennä kouluun kaverin kanssa." in memo
     assert page.get_by_role("table", name="Eetu Virtanen").count() == 1
+
+
+def test_a_siblings_later_contact_is_offered_the_familys_network(
+    page, accessible, kaakkuri, children
+):
+    from contacts.tests.helpers import a_contact
+
+    network, _meeting, coordinator = network_with_meeting(kaakkuri, children)
+    contact = a_contact(kaakkuri, children, coordinator)
+    sign_in(page, coordinator)
+    page.goto(f"/contacts/{contact.pk}/convene/")
+    accessible(page)
+    page.get_by_label("Lapsen tai asiakkaan nimi").fill("Eetu Virtanen")
+    page.get_by_label("Huoltajan tai sisaruksen nimi").fill("Maija Virtanen")
+    page.get_by_role("button", name="Tarkista ja avaa verkosto").click()
+    offer = page.get_by_role("alert").filter(
+        has_text="Sisaruksella tai vanhemmalla on jo avoin verkosto"
+    )
+    offer.wait_for()
+    accessible(page)
+    offer.get_by_role("button", name=f"Lisää Eetu Virtanen verkostoon {network.pk}").click()
+    page.wait_for_url(re.compile(rf"/networks/{network.pk}/$"))
+    accessible(page)
+    assert [c.name for c in network.children.all()] == ["Eeli Virtanen", "Eetu Virtanen"]
