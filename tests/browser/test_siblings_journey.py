@@ -13,7 +13,7 @@ from tests.browser.test_one_contact_journey import exactly, sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_two_children_one_network(page, accessible, kaakkuri, children):
+def test_two_children_one_network(page, browser, live_server, accessible, kaakkuri, children):
     network, meeting, coordinator = network_with_meeting(kaakkuri, children)
     sign_in(page, coordinator)
     page.goto(f"/networks/{network.pk}/")
@@ -70,6 +70,26 @@ def test_two_children_one_network(page, accessible, kaakkuri, children):
     memo = page.locator("main").inner_text()
     assert "Haluan leikkiä pihalla." in memo and "Haluan mennä kouluun kaverin kanssa." in memo
     assert page.get_by_role("table", name="Eetu Virtanen").count() == 1
+
+    # The mother's own plan page: each child's goals in their own table.
+    page.goto(f"/networks/{network.pk}/")
+    page.get_by_role("button", name="Luo henkilökohtainen linkki: Maija Virtanen").click()
+    url = page.locator("dd code").inner_text()
+    code = page.locator("dd strong").inner_text()
+    family = browser.new_context(base_url=live_server.url, locale="fi-FI")
+    mother = family.new_page()
+    mother.goto(url)
+    mother.get_by_label("Kertakäyttöinen koodi").fill(code)
+    mother.get_by_role("button", name="Avaa suunnitelma").click()
+    mother.get_by_role("heading", name="Suunnitelma: Eeli Virtanen, Eetu Virtanen").wait_for()
+    accessible(mother)
+    plan_captions = mother.locator("table caption").all_inner_texts()
+    assert [c.split(":")[0] for c in plan_captions if "arviot" in c] == [
+        "Eeli Virtanen",
+        "Eetu Virtanen",
+        "Vanhempien tavoite",
+    ]
+    family.close()
 
 
 def test_a_siblings_later_contact_is_offered_the_familys_network(
