@@ -72,7 +72,7 @@ def test_phone_contact_is_convened_with_three_participants(page, accessible, coo
     page.get_by_label("Ammattilainen palveluhakemistosta").select_option(
         label="Kalle Kuraattori, Koulukuraattori, Kaakkurin koulu"
     )
-    page.get_by_role("button", name="Lisää ammattilainen").click()
+    page.get_by_role("button", name="Lisää ammattilainen", exact=True).click()
     for name, relation, email in [
         ("Maija Virtanen", "äiti", "maija@example.fi"),
         ("Pekka Korhonen", "jalkapallovalmentaja", "pekka@example.fi"),
