@@ -36,3 +36,28 @@ class TwoFactorCodeForm(forms.Form):
 
 class RoleGrantFilterForm(forms.Form):
     self = forms.BooleanField(label=_("Only roles administrators gave themselves"), required=False)
+
+
+class StaffUploadForm(forms.Form):
+    """Step one of the staff import: the file."""
+
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_(
+            "At most 5 MB: a CSV file (UTF-8, comma or semicolon separated) or an Excel "
+            "workbook (.xlsx), one person a row."
+        ),
+        widget=forms.FileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+
+
+class StaffApplyForm(forms.Form):
+    """Step two: the checked file carried from the preview, and the choice on missing staff."""
+
+    payload = forms.CharField(widget=forms.HiddenInput)
+    fingerprint = forms.CharField(widget=forms.HiddenInput)
+    deactivate_missing = forms.BooleanField(
+        label=_("Deactivate those missing from the file"),
+        required=False,
+        help_text=_("They are signed out at once and can no longer sign in."),
+    )

@@ -232,3 +232,32 @@ class SecurityEvent(AppendOnlyModel):
         return self.kind == SecurityEventKind.MEMBERSHIP_GRANTED and (
             self.actor_id is not None and self.actor_id == self.user_id
         )
+
+
+class StaffImport(models.Model):
+    """One applied staff import: who ran it, when, from which file and what it changed."""
+
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+    by = models.ForeignKey(
+        User,
+        verbose_name=_("by"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    file_name = models.CharField(_("file"), max_length=200, blank=True)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    created = models.PositiveIntegerField(_("users created"), default=0)
+    updated = models.PositiveIntegerField(_("users updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("users unchanged"), default=0)
+    deactivated = models.PositiveIntegerField(_("users deactivated"), default=0)
+    # Active staff missing from the file that the administrator chose not to deactivate.
+    left_active = models.PositiveIntegerField(_("missing users left active"), default=0)
+
+    class Meta:
+        verbose_name = _("staff import")
+        verbose_name_plural = _("staff imports")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.file_name}"

@@ -38,6 +38,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("locked/", views.locked_out, name="locked_out"),
     path("two-factor/", views.two_factor, name="two_factor"),
     path("role-grants/", views.role_grants, name="role_grants"),
+    path("staff-import/", views.staff_import, name="staff_import"),
+    path("staff-import/template.csv", views.staff_import_template, name="staff_import_template"),
 ]
 if settings.OIDC_ENABLED:
     urlpatterns.append(path("oidc/", include(oidc_urlpatterns())))

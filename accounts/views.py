@@ -1,4 +1,5 @@
 import base64
+import csv
 import io
 from typing import Any
 
@@ -6,17 +7,26 @@ import qrcode
 import qrcode.image.svg
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.core import signing
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import selectors, services
-from accounts.forms import EmailAuthenticationForm, RoleGrantFilterForm, TwoFactorCodeForm
+from accounts import staff_import as staff
+from accounts.forms import (
+    EmailAuthenticationForm,
+    RoleGrantFilterForm,
+    StaffApplyForm,
+    StaffUploadForm,
+    TwoFactorCodeForm,
+)
 from accounts.middleware import counts_as_verified
-from accounts.models import Role
+from accounts.models import Role, StaffImport, User
 from audit.access import PUBLIC, SIGNED_IN, HasRole, access_rule
 
 
@@ -106,3 +116,109 @@ def role_grants(request: HttpRequest) -> HttpResponse:
         "accounts/role_grants.html",
         {"form": form, "page": page, "query": query.urlencode()},
     )
+
+
+ADMINISTRATORS = HasRole((Role.ADMINISTRATOR,))
+STAFF_SALT = "accounts.staff_import"
+PREVIEW_VALID_FOR = 60 * 60  # seconds from the preview to applying it
+
+
+def _staff_page(request: HttpRequest, context: dict[str, Any], status: int = 200) -> HttpResponse:
+    context.setdefault("upload_form", StaffUploadForm())
+    context["columns"] = staff.COLUMNS
+    context["roles"] = [
+        (value, label) for value, label in Role.choices if value in staff.IMPORTABLE_ROLES
+    ]
+    context["runs"] = StaffImport.objects.select_related("by")[:10]
+    return render(request, "accounts/staff_import.html", context, status=status)
+
+
+def _preview(
+    request: HttpRequest, rows: list[dict[str, str]], file_name: str, **extra: Any
+) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    plan = staff.plan_staff_import(rows, by=user)
+    context: dict[str, Any] = {"plan": plan, "file_name": file_name, **extra}
+    if plan.ok:
+        payload = signing.dumps({"rows": rows, "name": file_name}, salt=STAFF_SALT, compress=True)
+        context["apply_form"] = StaffApplyForm(
+            initial={"payload": payload, "fingerprint": plan.fingerprint}
+        )
+    return _staff_page(request, context)
+
+
+@access_rule(ADMINISTRATORS)
+@require_http_methods(["GET", "POST"])
+def staff_import(request: HttpRequest) -> HttpResponse:
+    """Upload a staff file, see what it would change, then apply it all or nothing."""
+    if request.method != "POST":
+        return _staff_page(request, {})
+    if "payload" not in request.POST:
+        upload = StaffUploadForm(request.POST, request.FILES)
+        if not upload.is_valid():
+            return _staff_page(request, {"upload_form": upload}, status=400)
+        try:
+            rows = staff.read_table(upload.cleaned_data["file"], month_codes=False)
+        except ValueError as error:
+            upload.add_error("file", str(error))
+            return _staff_page(request, {"upload_form": upload}, status=400)
+        return _preview(request, rows, str(upload.cleaned_data["file"].name or ""))
+
+    form = StaffApplyForm(request.POST)
+    content: dict[str, Any] | None = None
+    if form.is_valid():
+        try:
+            content = signing.loads(
+                form.cleaned_data["payload"], salt=STAFF_SALT, max_age=PREVIEW_VALID_FOR
+            )
+        except signing.BadSignature:
+            content = None
+    if content is None:
+        upload = StaffUploadForm()
+        return _staff_page(
+            request,
+            {"upload_form": upload, "expired": True},
+            status=400,
+        )
+    user = request.user
+    assert isinstance(user, User)
+    rows, file_name = content["rows"], content["name"]
+    plan = staff.plan_staff_import(rows, by=user)
+    if not plan.ok or plan.fingerprint != form.cleaned_data["fingerprint"]:
+        response = _preview(request, rows, file_name, moved=True)
+        response.status_code = 409
+        return response
+    run = staff.apply_staff_import(
+        plan,
+        by=user,
+        deactivate_missing=form.cleaned_data["deactivate_missing"],
+        file_name=file_name,
+        request=request,
+    )
+    return _staff_page(request, {"run": run, "applied_plan": plan})
+
+
+@access_rule(ADMINISTRATORS)
+@require_GET
+def staff_import_template(request: HttpRequest) -> HttpResponse:
+    """A CSV to fill in: the header row and one example row, semicolon separated for Excel."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")  # the byte-order mark tells Excel the file is UTF-8
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(staff.COLUMNS)
+    writer.writerow(
+        [
+            "Maija Meikäläinen",
+            "maija.meikalainen@example.fi",
+            "Oulun kaupunki",
+            "Kaakkurin koulu",
+            "koulukuraattori",
+            Role.PROFESSIONAL.value,
+            "kaakkuri",
+            "children-families",
+        ]
+    )
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="arki-staff-import.csv"'
+    return response

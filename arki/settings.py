@@ -308,6 +308,12 @@ ARKI_PERIODIC_TASKS = [
 ]
 # Days a delivered or failed email's row and a finished task row are kept (notifications/).
 ARKI_OUTBOX_RETENTION_DAYS = env.get_int("ARKI_OUTBOX_RETENTION_DAYS", 7)
+# The public contact form (contacts/protection.py): the least seconds a person takes to fill it,
+# messages per connection and per area in an hour, and the working days promised for a reply.
+ARKI_PUBLIC_CONTACT_MIN_SECONDS = env.get_int("ARKI_PUBLIC_CONTACT_MIN_SECONDS", 5)
+ARKI_PUBLIC_CONTACTS_PER_IP_PER_HOUR = env.get_int("ARKI_PUBLIC_CONTACTS_PER_IP_PER_HOUR", 5)
+ARKI_PUBLIC_CONTACTS_PER_AREA_PER_HOUR = env.get_int("ARKI_PUBLIC_CONTACTS_PER_AREA_PER_HOUR", 30)
+ARKI_PUBLIC_CONTACT_REPLY_DAYS = env.get_int("ARKI_PUBLIC_CONTACT_REPLY_DAYS", 3)
 ARKI_BASE_URL = os.environ.get("ARKI_BASE_URL", "http://127.0.0.1:8000")
 
 # The logs' daily signed checkpoints (audit/checkpoints.py): the directory the files are written

@@ -64,6 +64,7 @@ class Outcome(models.TextChoices):
 class Source(models.TextChoices):
     COORDINATOR = "coordinator", _("Recorded by the coordinator")
     REQUEST = "request", _("Sent by a professional")
+    PUBLIC = "public", _("Sent by the client or family through the public form")
 
 
 class Contact(models.Model):
@@ -99,6 +100,9 @@ class Contact(models.Model):
     )
     contact_person_service = models.CharField(_("their service"), max_length=200, blank=True)
     contact_person_phone = models.CharField(_("their phone"), max_length=40, blank=True)
+    # Only the public form (source "public") fills this: how the client or family wants to be
+    # reached back. A phone call to the number never needs it.
+    contact_person_email = models.EmailField(_("their email"), blank=True)
     concern = models.TextField(
         _("concern"),
         max_length=1000,
@@ -140,9 +144,12 @@ class Contact(models.Model):
         on_delete=models.PROTECT,
         related_name="contacts",
     )
+    # Nobody for a contact the client or family sent themselves through the public form.
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="contacts_recorded",
     )

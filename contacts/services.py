@@ -8,10 +8,11 @@ from datetime import date, datetime, time
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from contacts.models import Consent, Contact, ContactedBy, Outcome, Source
+from contacts.models import Channel, Consent, Contact, ContactedBy, Outcome, Source
 from core.errors import StaleEdit, ValidationError
 from indicators.events import record_event
 from indicators.models import EventKind
@@ -27,6 +28,7 @@ CONTACT_FIELDS = (
     "contact_person_name",
     "contact_person_service",
     "contact_person_phone",
+    "contact_person_email",
     "concern",
     "lp_discussion",
     "consent",
@@ -124,6 +126,86 @@ def record_contact(
         # Two copies of the same submission raced; the first one won.
         return Contact.objects.get(submission_token=token), False
     return contact, True
+
+
+PUBLIC_FIELDS = (
+    "area",
+    "programme",
+    "contacted_by",
+    "concern",
+    "contact_person_name",
+    "contact_person_phone",
+    "contact_person_email",
+)
+
+
+def record_public_contact(
+    *, data: dict[str, Any], submission_token: uuid.UUID | None = None
+) -> tuple[Contact, bool]:
+    """A contact the client or family sent themselves through the public form.
+
+    It lands in the queue of its area and programme with channel "web form" and source "public",
+    counts as a contact received for the indicators, and the coordinators of that queue get an
+    email that says only that a new contact is waiting (nothing of the sender or the concern).
+    The family's agreement to network work is asked when the coordinator calls back ("not yet").
+    """
+    if data.get("contacted_by") == ContactedBy.PROFESSIONAL:
+        raise ValidationError({"contacted_by": _("Professionals use the request form.")})
+    if not (data.get("contact_person_phone") or data.get("contact_person_email")):
+        raise ValidationError(
+            {"contact_person_phone": _("Give a phone number or an email address.")}
+        )
+    fields = {field: data[field] for field in PUBLIC_FIELDS if field in data}
+    with transaction.atomic():
+        contact, created = record_contact(
+            recorded_by=None,
+            source=Source.PUBLIC,
+            data={**fields, "channel": Channel.WEB, "consent": Consent.NOT_YET},
+            submission_token=submission_token,
+        )
+        if created:
+            notify_coordinators(contact)
+    return contact, created
+
+
+def queue_coordinators(area: Any, programme: Any) -> list[Any]:
+    """The active coordinators whose queue holds contacts of this area and programme."""
+    from django.contrib.auth import get_user_model
+
+    from accounts.models import Membership, Role
+
+    # One membership must hold all three conditions (not one membership each).
+    memberships = Membership.objects.filter(
+        Q(area=area) | Q(area__isnull=True),
+        Q(programme=programme) | Q(programme__isnull=True),
+        role=Role.COORDINATOR,
+    ).values("user_id")
+    return list(get_user_model().objects.filter(is_active=True, pk__in=memberships).order_by("pk"))
+
+
+def notify_coordinators(contact: Contact) -> None:
+    """Tell the queue's coordinators that a contact is waiting: no personal content, ever.
+
+    Area and programme are named so a coordinator of several queues knows where to look; the
+    concern, the sender's name, phone and email stay in Arki behind the sign-in.
+    """
+    from django.conf import settings
+    from django.urls import reverse
+    from django.utils.translation import override
+
+    from notifications.services import send_email
+
+    link = settings.ARKI_BASE_URL.rstrip("/") + reverse("contacts:queue")
+    for coordinator in queue_coordinators(contact.area, contact.programme):
+        if not coordinator.email:
+            continue
+        with override(getattr(coordinator, "preferred_language", "") or "fi"):
+            subject = _("A new contact is waiting in the queue")
+            body = _(
+                "A new contact has arrived through the web form (%(area)s, %(programme)s).\n\n"
+                "Sign in to Arki to see it in your queue:\n%(link)s\n"
+            ) % {"area": contact.area.name, "programme": contact.programme, "link": link}
+        send_email(to=[coordinator.email], subject=subject, body=body)
 
 
 @transaction.atomic

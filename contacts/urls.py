@@ -1,10 +1,13 @@
 from django.urls import path
 
-from contacts import views
+from contacts import public_views, views
 
 app_name = "contacts"
 urlpatterns = [
     path("queue/", views.queue, name="queue"),
+    # The public form: a client or a family contacts the area's number themselves, no sign-in.
+    path("public/", public_views.public_contact, name="public_contact"),
+    path("public/sent/", public_views.public_contact_sent, name="public_contact_sent"),
     path("new/", views.new_contact, name="new"),
     path("professionals/", views.professionals, name="professionals"),
     path("request/", views.start_request, name="request"),

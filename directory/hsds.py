@@ -2,13 +2,20 @@
 
 Tables and HSDS field names::
 
-    organizations  id, name, description, email, url, x_sector
-    services       id, organization_id, name, description, email, url, status,
-                   x_basic_task, x_areas, x_programmes
-    locations      id, organization_id, name, address_1, postal_code, city,
-                   x_area, x_service_ids
-    contacts       id, service_id, name, title, email
-    phones         id, organization_id, service_id, number
+    organizations         id, name, description, email, website, x_sector
+    services              id, organization_id, name, description, email, url, status,
+                          x_basic_task, x_areas, x_programmes
+    locations             id, location_type, organization_id, name, address_1,
+                          postal_code, city, x_area
+    service_at_locations  id, service_id, location_id
+    contacts              id, service_id, name, title, email
+    phones                id, organization_id, service_id, number
+
+Every row of the export validates against the official HSDS 3.0 JSON schema of
+its object (:mod:`directory.hsds_schema`, schemas vendored in ``hsds_schema/``):
+a JSON export leaves out a value Arki does not have (an empty email or web
+address, the other owner of a phone) instead of writing an empty string or null.
+A location is always ``physical``. A phone belongs to an organisation or a service.
 
 ``x_`` columns are Arki's extensions: sector, area and programme codes, and the
 basic task (perustehtävä). JSON holds one list per table; CSV is a zip file with
@@ -45,7 +52,7 @@ CSV = "csv"
 FORMATS = (JSON, CSV)
 
 COLUMNS: dict[str, list[str]] = {
-    "organizations": ["id", "name", "description", "email", "url", "x_sector"],
+    "organizations": ["id", "name", "description", "email", "website", "x_sector"],
     "services": [
         "id",
         "organization_id",
@@ -60,14 +67,15 @@ COLUMNS: dict[str, list[str]] = {
     ],
     "locations": [
         "id",
+        "location_type",
         "organization_id",
         "name",
         "address_1",
         "postal_code",
         "city",
         "x_area",
-        "x_service_ids",
     ],
+    "service_at_locations": ["id", "service_id", "location_id"],
     "contacts": ["id", "service_id", "name", "title", "email"],
     "phones": ["id", "organization_id", "service_id", "number"],
 }
@@ -88,13 +96,23 @@ def _phone_id(owner_id: uuid.UUID) -> str:
     return str(uuid.uuid5(owner_id, "phone"))
 
 
+def _service_at_location_id(location_id: uuid.UUID, service_id: uuid.UUID) -> str:
+    return str(uuid.uuid5(location_id, f"service_at_location {service_id}"))
+
+
+def _present(row: dict[str, Any]) -> dict[str, Any]:
+    """The row without the values Arki does not have; HSDS wants them left out, not empty."""
+    return {column: value for column, value in row.items() if value not in ("", None)}
+
+
 def _contact_id(position: Position) -> str:
     key = f"{position.user.email}\n{position.title}"
     return str(uuid.uuid5(position.service.hsds_id, key))
 
 
 def directory_as_hsds() -> Table:
-    """Every organisation, service, location, listed position and phone as HSDS tables."""
+    """Every organisation, service, location and the services there, listed position and phone
+    as HSDS tables."""
     organisations = Organisation.objects.select_related("sector").order_by("name", "pk")
     services = (
         Service.objects.select_related("organisation")
@@ -117,9 +135,8 @@ def directory_as_hsds() -> Table:
             {
                 "id": str(organisation.hsds_id),
                 "name": organisation.name,
-                "description": organisation.description,
-                "email": organisation.email,
-                "url": organisation.website,
+                "description": organisation.description,  # required by HSDS, may be empty
+                **_present({"email": organisation.email, "website": organisation.website}),
                 "x_sector": organisation.sector.code,
             }
         )
@@ -128,30 +145,32 @@ def directory_as_hsds() -> Table:
                 {
                     "id": _phone_id(organisation.hsds_id),
                     "organization_id": str(organisation.hsds_id),
-                    "service_id": None,
                     "number": organisation.phone,
                 }
             )
     for service in services:
         tables["services"].append(
-            {
-                "id": str(service.hsds_id),
-                "organization_id": str(service.organisation.hsds_id),
-                "name": service.name,
-                "description": service.description,
-                "email": service.email,
-                "url": service.url,
-                "status": "active" if service.is_active else "inactive",
-                "x_basic_task": service.basic_task,
-                "x_areas": sorted(area.code for area in service.areas.all()),
-                "x_programmes": sorted(programme.code for programme in service.programmes.all()),
-            }
+            _present(
+                {
+                    "id": str(service.hsds_id),
+                    "organization_id": str(service.organisation.hsds_id),
+                    "name": service.name,
+                    "description": service.description,
+                    "email": service.email,
+                    "url": service.url,
+                    "status": "active" if service.is_active else "inactive",
+                    "x_basic_task": service.basic_task,
+                    "x_areas": sorted(area.code for area in service.areas.all()),
+                    "x_programmes": sorted(
+                        programme.code for programme in service.programmes.all()
+                    ),
+                }
+            )
         )
         if service.phone:
             tables["phones"].append(
                 {
                     "id": _phone_id(service.hsds_id),
-                    "organization_id": None,
                     "service_id": str(service.hsds_id),
                     "number": service.phone,
                 }
@@ -160,17 +179,23 @@ def directory_as_hsds() -> Table:
         tables["locations"].append(
             {
                 "id": str(location.hsds_id),
+                "location_type": "physical",
                 "organization_id": str(location.organisation.hsds_id),
                 "name": location.name,
                 "address_1": location.address,
                 "postal_code": location.postal_code,
                 "city": location.city,
-                "x_area": location.area.code if location.area else None,
-                "x_service_ids": sorted(
-                    str(service.hsds_id) for service in location.services.all()
-                ),
+                "x_area": location.area.code if location.area else "",
             }
         )
+        for service_id in sorted(str(service.hsds_id) for service in location.services.all()):
+            tables["service_at_locations"].append(
+                {
+                    "id": _service_at_location_id(location.hsds_id, uuid.UUID(service_id)),
+                    "service_id": service_id,
+                    "location_id": str(location.hsds_id),
+                }
+            )
     for position in positions:
         tables["contacts"].append(
             {

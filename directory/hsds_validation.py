@@ -26,7 +26,8 @@ TEXT_FIELDS: dict[str, dict[str, str]] = {
         "name": "name",
         "description": "description",
         "email": "email",
-        "url": "website",
+        "url": "website",  # files exported before HSDS 3.0 validation
+        "website": "website",
     },
     "services": {
         "name": "name",
@@ -57,6 +58,7 @@ class ImportPlan:
     service_areas: dict[uuid.UUID, list[Area]] = field(default_factory=dict)
     service_programmes: dict[uuid.UUID, list[Programme]] = field(default_factory=dict)
     locations: dict[uuid.UUID, Location] = field(default_factory=dict)
+    # The services at each location of the file, when the file says which.
     location_services: dict[uuid.UUID, list[Service]] = field(default_factory=dict)
     positions: list[tuple[Any, Service, str]] = field(default_factory=list)
     # Records outside the file whose phone number the file sets.
@@ -139,6 +141,7 @@ class _Validator:
         self.organisations()
         self.services()
         self.locations()
+        self.services_at_locations()
         self.contacts()
         self.phones()
         return self.plan, self.errors
@@ -280,6 +283,33 @@ class _Validator:
             if location._state.adding:
                 self.plan.created.add(hsds_id)
             self.plan.locations[hsds_id] = location
+
+    def services_at_locations(self) -> None:
+        """The ``service_at_locations`` rows replace the services of the locations in the file."""
+        table = "service_at_locations"
+        if not self.rows[table]:
+            return
+        for location_id in self.plan.locations:
+            self.plan.location_services.setdefault(location_id, [])
+        for row in self.rows[table]:
+            at_location = self.uuid_of(table, row, "location_id")
+            service_id = row.text("service_id")
+            if not service_id:
+                self.error(table, row, "service_id", _("The value is missing."))
+                continue
+            service = self.service_ref(table, row, "service_id", service_id)
+            if at_location is None:
+                continue
+            if at_location not in self.plan.locations:
+                self.error(
+                    table,
+                    row,
+                    "location_id",
+                    _("No location in this file has the id “%(id)s”.") % {"id": at_location},
+                )
+                continue
+            if service is not None and service not in self.plan.location_services[at_location]:
+                self.plan.location_services[at_location].append(service)
 
     def contacts(self) -> None:
         """Contacts never create accounts: only a user who already exists gets a position."""

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import limit_choices
+from directory.models import Sector
 from leadership.models import CommitmentStatus, LeadershipTeam
 
 REVIEW_CHOICES = [
@@ -63,3 +64,76 @@ def _members(team: LeadershipTeam) -> Any:
         .objects.filter(pk__in=team.members.filter(is_active=True).values("user"))
         .order_by("full_name")
     )
+
+
+WEEK_CHOICES = [
+    (1, _("1st week of the month")),
+    (2, _("2nd week of the month")),
+    (3, _("3rd week of the month")),
+    (4, _("4th week of the month")),
+]
+WEEKDAY_CHOICES = [
+    (0, _("Monday")),
+    (1, _("Tuesday")),
+    (2, _("Wednesday")),
+    (3, _("Thursday")),
+    (4, _("Friday")),
+    (5, _("Saturday")),
+    (6, _("Sunday")),
+]
+
+
+class TeamForm(forms.ModelForm):
+    week_of_month = forms.TypedChoiceField(
+        label=_("Week of the month"), choices=WEEK_CHOICES, coerce=int
+    )
+    weekday = forms.TypedChoiceField(label=_("Weekday"), choices=WEEKDAY_CHOICES, coerce=int)
+    meeting_time = forms.TimeField(
+        label=_("Time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+
+    class Meta:
+        model = LeadershipTeam
+        fields = [
+            "name",
+            "area",
+            "programme",
+            "common_goal",
+            "week_of_month",
+            "weekday",
+            "meeting_time",
+            "place",
+        ]
+        labels = {
+            "name": _("Name"),
+            "area": _("Area"),
+            "programme": _("Programme"),
+            "common_goal": _("Common goal"),
+            "place": _("Place"),
+        }
+        help_texts = {"area": _("Leave empty for a team that covers all areas.")}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        area = self.fields["area"]
+        area.empty_label = _("All areas")  # type: ignore[attr-defined]
+
+
+class SectorChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.name
+
+
+class CandidateChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.full_name} ({obj.email})"
+
+
+class MemberForm(forms.Form):
+    user = CandidateChoice(label=_("Member"), queryset=get_user_model().objects.none())
+    sector = SectorChoice(label=_("Sector"), queryset=Sector.objects.all())
+    is_chair = forms.BooleanField(label=_("Chair of the team"), required=False)
+
+    def __init__(self, candidates: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit_choices(self, "user", candidates)

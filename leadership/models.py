@@ -6,6 +6,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -64,6 +65,52 @@ class TeamMember(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class MembershipChangeKind(models.TextChoices):
+    ADDED = "added", _("Added to the team")
+    REMOVED = "removed", _("Removed from the team")
+    CHAIR = "chair", _("Made the chair")
+
+
+class TeamMembershipChange(models.Model):
+    """Who joined or left a leadership team, or became its chair; when, and who made the change."""
+
+    team = models.ForeignKey(
+        LeadershipTeam, on_delete=models.CASCADE, related_name="membership_changes"
+    )
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("member"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    kind = models.CharField(_("change"), max_length=20, choices=MembershipChangeKind.choices)
+    sector = models.ForeignKey(
+        "directory.Sector",
+        verbose_name=_("sector"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("leadership team membership change")
+        verbose_name_plural = _("leadership team membership changes")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.team}: {self.member} {self.kind}"
 
 
 class TeamMeetingStatus(models.TextChoices):

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress, vText
 
+from accounts.models import Role, User
 from core.errors import ValidationError
 from directory.models import Sector
 from indicators.computations import censored_median
@@ -34,8 +35,11 @@ from leadership.models import (
     CommitmentStatus,
     Decision,
     LeadershipTeam,
+    MembershipChangeKind,
     TeamMeeting,
     TeamMeetingStatus,
+    TeamMember,
+    TeamMembershipChange,
 )
 from networks.models import Network, NetworkStatus
 from notifications.services import Attachment, send_email
@@ -401,3 +405,136 @@ def publish_minutes(*, meeting: TeamMeeting, by: Any) -> Any:
     )
     TeamMeeting.objects.filter(pk=meeting.pk).update(minutes_published=bulletin)
     return bulletin
+
+
+# Keeping the teams: the developer worker or administrator creates teams, sets the monthly
+# rhythm and keeps the membership; every membership change is recorded.
+
+TEAM_FIELDS = (
+    "name",
+    "area",
+    "programme",
+    "common_goal",
+    "week_of_month",
+    "weekday",
+    "meeting_time",
+    "place",
+)
+# A member must be able to open the team's pages (views.LEADERS).
+MEMBER_ROLES = (Role.LEADERSHIP_MEMBER, Role.DEVELOPER_WORKER)
+
+
+def _check_team(fields: dict[str, Any]) -> None:
+    errors: dict[str, str] = {}
+    if not str(fields.get("name") or "").strip():
+        errors["name"] = _("Write the team's name.")
+    if not str(fields.get("common_goal") or "").strip():
+        errors["common_goal"] = _("Write the team's common goal.")
+    if fields.get("week_of_month") not in (1, 2, 3, 4):
+        errors["week_of_month"] = _("Choose the 1st, 2nd, 3rd or 4th week of the month.")
+    if fields.get("weekday") not in range(7):
+        errors["weekday"] = _("Choose a weekday.")
+    if fields.get("meeting_time") is None:
+        errors["meeting_time"] = _("Give the meeting time.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def create_team(*, by: Any, **fields: Any) -> LeadershipTeam:
+    """A new leadership team for an area (or all areas) and a programme, with its rhythm."""
+    _check_team(fields)
+    data = {name: fields[name] for name in TEAM_FIELDS}
+    data["name"], data["common_goal"] = data["name"].strip(), data["common_goal"].strip()
+    return LeadershipTeam.objects.create(**data)
+
+
+@transaction.atomic
+def update_team(team: LeadershipTeam, *, by: Any, **fields: Any) -> LeadershipTeam:
+    """Change the team's name, area, programme, goal or monthly rhythm (meetings already
+    scheduled stay where they are)."""
+    _check_team(fields)
+    for name in TEAM_FIELDS:
+        value = fields[name]
+        setattr(team, name, value.strip() if name in ("name", "common_goal") else value)
+    team.save()
+    return team
+
+
+def member_candidates(team: LeadershipTeam) -> Any:
+    """Active users who may open the team's pages and are not yet active members."""
+    return (
+        User.objects.filter(is_active=True, memberships__role__in=MEMBER_ROLES)
+        .exclude(pk__in=team.members.filter(is_active=True).values("user"))
+        .distinct()
+        .order_by("full_name", "email")
+    )
+
+
+def _make_chair(member: TeamMember, by: Any) -> None:
+    TeamMember.objects.filter(team=member.team, is_chair=True).exclude(pk=member.pk).update(
+        is_chair=False
+    )
+    if not member.is_chair:
+        member.is_chair = True
+        member.save(update_fields=["is_chair"])
+    TeamMembershipChange.objects.create(
+        team=member.team,
+        member=member.user,
+        kind=MembershipChangeKind.CHAIR,
+        sector=member.sector,
+        by=by,
+    )
+
+
+@transaction.atomic
+def add_member(
+    *, team: LeadershipTeam, user: Any, sector: Sector | None, by: Any, is_chair: bool = False
+) -> TeamMember:
+    """Add a member with their sector; a removed member comes back on the same row."""
+    LeadershipTeam.objects.select_for_update().filter(pk=team.pk).first()
+    errors: dict[str, str] = {}
+    if user is None or not user.is_active or not user.has_any_role(MEMBER_ROLES):
+        errors["user"] = _("Choose a leadership team member.")
+    elif team.members.filter(user=user, is_active=True).exists():
+        errors["user"] = _("%(name)s is already a member of the team.") % {"name": user}
+    if sector is None:
+        errors["sector"] = _("Choose the member's sector.")
+    if errors:
+        raise ValidationError(errors)
+    member, _new = TeamMember.objects.update_or_create(
+        team=team, user=user, defaults={"sector": sector, "is_active": True, "is_chair": False}
+    )
+    TeamMembershipChange.objects.create(
+        team=team, member=user, kind=MembershipChangeKind.ADDED, sector=sector, by=by
+    )
+    if is_chair:
+        _make_chair(member, by)
+    return member
+
+
+@transaction.atomic
+def make_chair(*, member: TeamMember, by: Any) -> TeamMember:
+    if not member.is_active:
+        raise ValidationError(_("Only a member of the team can chair it."))
+    _make_chair(member, by)
+    return member
+
+
+@transaction.atomic
+def remove_member(*, member: TeamMember, by: Any) -> TeamMember:
+    """End the membership at once: the team's pages check active membership on every request.
+    The row stays (inactive) so earlier decisions and promises keep their member."""
+    if not member.is_active:
+        raise ValidationError(_("%(name)s is no longer a member of the team.") % {"name": member})
+    member.is_active = False
+    member.is_chair = False
+    member.save(update_fields=["is_active", "is_chair"])
+    TeamMembershipChange.objects.create(
+        team=member.team,
+        member=member.user,
+        kind=MembershipChangeKind.REMOVED,
+        sector=member.sector,
+        by=by,
+    )
+    return member

@@ -17,10 +17,16 @@ from audit.access import HasRole, access_rule
 from core.errors import ValidationError
 from core.forms import apply_errors
 from leadership import services
-from leadership.forms import CommitmentForm, DecisionForm, ReviewForm
-from leadership.models import Commitment, LeadershipTeam, TeamMeeting
+from leadership.forms import CommitmentForm, DecisionForm, MemberForm, ReviewForm, TeamForm
+from leadership.models import Commitment, LeadershipTeam, TeamMeeting, TeamMember
 
 LEADERS = HasRole((Role.LEADERSHIP_MEMBER, Role.DEVELOPER_WORKER))
+# Who keeps the teams: creates them, sets the rhythm, adds and removes members.
+KEEPERS = HasRole((Role.DEVELOPER_WORKER, Role.ADMINISTRATOR))
+
+
+def may_keep_teams(user: object) -> bool:
+    return bool(KEEPERS.allows_user(user))
 
 
 def teams_for(user: object) -> QuerySet[LeadershipTeam]:
@@ -46,7 +52,11 @@ def _meeting(request: HttpRequest, pk: int) -> TeamMeeting:
 
 @access_rule(LEADERS)
 def teams(request: HttpRequest) -> HttpResponse:
-    return render(request, "leadership/teams.html", {"teams": teams_for(request.user)})
+    return render(
+        request,
+        "leadership/teams.html",
+        {"teams": teams_for(request.user), "may_keep": may_keep_teams(request.user)},
+    )
 
 
 @access_rule(LEADERS)
@@ -60,6 +70,8 @@ def team(request: HttpRequest, pk: int) -> HttpResponse:
             "members": current.members.filter(is_active=True).select_related("user", "sector"),
             "missing": services.missing_sectors(current),
             "meetings": current.meetings.order_by("starts_at"),
+            "changes": current.membership_changes.select_related("member", "by", "sector")[:50],
+            "may_keep": may_keep_teams(request.user),
         },
     )
 
@@ -199,3 +211,108 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The minutes were published to staff as a bulletin."))
     return redirect("leadership:minutes", pk=current.pk)
+
+
+def _after_keeping(request: HttpRequest, team: LeadershipTeam) -> HttpResponse:
+    """Back to the team page when this user may open it, else to the team's keeping page."""
+    if LEADERS.allows_user(request.user) and teams_for(request.user).filter(pk=team.pk).exists():
+        return redirect("leadership:team", pk=team.pk)
+    return redirect("leadership:team_edit", pk=team.pk)
+
+
+@access_rule(KEEPERS)
+def team_new(request: HttpRequest) -> HttpResponse:
+    form = TeamForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.create_team(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The leadership team was created. Add its members."))
+            return _after_keeping(request, created)
+    return render(request, "leadership/team_form.html", {"form": form, "team": None})
+
+
+@access_rule(KEEPERS)
+def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    current = get_object_or_404(LeadershipTeam, pk=pk)
+    form = TeamForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_team(current, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The leadership team was saved."))
+            return _after_keeping(request, current)
+    else:
+        current.refresh_from_db()  # an invalid form must not leave its values on the team
+    return render(
+        request,
+        "leadership/team_form.html",
+        {
+            "form": form,
+            "team": current,
+            "members": current.members.filter(is_active=True).select_related("user", "sector"),
+            "changes": current.membership_changes.select_related("member", "by", "sector")[:50],
+        },
+    )
+
+
+@access_rule(KEEPERS)
+def add_member(request: HttpRequest, pk: int) -> HttpResponse:
+    current = get_object_or_404(LeadershipTeam, pk=pk)
+    candidates = services.member_candidates(current)
+    initial = {}
+    if request.GET.get("sector", "").isdigit():
+        initial["sector"] = int(request.GET["sector"])
+    form = MemberForm(candidates, request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_member(team=current, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s was added to the team.") % {"name": form.cleaned_data["user"]},
+            )
+            return _after_keeping(request, current)
+    return render(
+        request,
+        "leadership/member_form.html",
+        {"form": form, "team": current, "missing": services.missing_sectors(current)},
+    )
+
+
+def _member(pk: int, member_pk: int) -> TeamMember:
+    return get_object_or_404(
+        TeamMember.objects.select_related("team", "user", "sector"), pk=member_pk, team_id=pk
+    )
+
+
+@require_POST
+@access_rule(KEEPERS)
+def remove_member(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+    member = _member(pk, member_pk)
+    try:
+        services.remove_member(member=member, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%(name)s was removed from the team.") % {"name": member})
+    return redirect("leadership:team_edit", pk=member.team_id)
+
+
+@require_POST
+@access_rule(KEEPERS)
+def make_chair(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+    member = _member(pk, member_pk)
+    try:
+        services.make_chair(member=member, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%(name)s chairs the team.") % {"name": member})
+    return redirect("leadership:team_edit", pk=member.team_id)

@@ -34,11 +34,9 @@ def network_timeline(network: Network, *, family_view: bool = False) -> list[Ste
     steps: list[Step] = []
     for contact in contacts:
         who = contact.contact_person or contact.recorded_by
-        steps.append(
-            Step(
-                _("Contact to the coordinating number"), who.full_name, contact.received_at, "done"
-            )
-        )
+        # A contact the family sent through the public form has nobody signed in behind it.
+        by = who.full_name if who is not None else _("The family through the web form")
+        steps.append(Step(_("Contact to the coordinating number"), by, contact.received_at, "done"))
     held_first = next(
         (m for m in meetings if m.kind == MeetingKind.FIRST and m.status == MeetingStatus.HELD),
         None,

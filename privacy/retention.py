@@ -289,6 +289,7 @@ def erase_network(network_id: int) -> dict[str, int] | None:
         row.no_consent_reasons = _text(row.no_consent_reasons)
         row.advice_given = _text(row.advice_given)
         row.contact_person_name = row.contact_person_service = row.contact_person_phone = ""
+        row.contact_person_email = ""
         row.version += 1
 
     counts["contacts"] = _save_each(
@@ -300,6 +301,7 @@ def erase_network(network_id: int) -> dict[str, int] | None:
             "contact_person_name",
             "contact_person_service",
             "contact_person_phone",
+            "contact_person_email",
             "version",
             "updated_at",
         ],

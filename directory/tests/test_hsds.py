@@ -122,14 +122,21 @@ def empty_the_directory():
 def test_json_export_uses_hsds_tables_and_field_names(directory):
     tables = json.loads(hsds.export_directory("json").content)
 
-    assert set(tables) == {"organizations", "services", "locations", "contacts", "phones"}
+    assert set(tables) == {
+        "organizations",
+        "services",
+        "locations",
+        "service_at_locations",
+        "contacts",
+        "phones",
+    }
     city = next(o for o in tables["organizations"] if o["name"] == "Oulun kaupunki")
     assert city == {
         "id": str(directory["city"].hsds_id),
         "name": "Oulun kaupunki",
         "description": "Kunta",
         "email": "kirjaamo@example.fi",
-        "url": "https://www.example.fi/",
+        "website": "https://www.example.fi/",
         "x_sector": "education",
     }
     school = next(s for s in tables["services"] if s["name"] == "Kaakkurin koulu")
@@ -138,7 +145,9 @@ def test_json_export_uses_hsds_tables_and_field_names(directory):
     assert school["x_basic_task"] == "Opetus"
     assert school["x_areas"] == ["kaakkuri", "tuira"]
     assert school["x_programmes"] == ["families", "working-age"]
-    assert next(s for s in tables["services"] if s["name"] == "Työpaja")["status"] == "inactive"
+    workshop = next(s for s in tables["services"] if s["name"] == "Työpaja")
+    assert workshop["status"] == "inactive"
+    assert "email" not in workshop and "url" not in workshop  # HSDS: left out, not empty
     building = next(loc for loc in tables["locations"] if loc["name"] == "Koulun päärakennus")
     assert (
         building["address_1"],
@@ -151,12 +160,19 @@ def test_json_export_uses_hsds_tables_and_field_names(directory):
         "Oulu",
         "kaakkuri",
     )
-    assert building["x_service_ids"] == [str(directory["school"].hsds_id)]
+    assert building["location_type"] == "physical"
+    assert [
+        s["service_id"]
+        for s in tables["service_at_locations"]
+        if s["location_id"] == building["id"]
+    ] == [str(directory["school"].hsds_id)]
     assert [(c["name"], c["title"], c["email"]) for c in tables["contacts"]] == [
         ("Kaisa K", "Koulukuraattori", "kaisa@example.fi")
     ]
     assert tables["contacts"][0]["service_id"] == str(directory["school"].hsds_id)
-    phones = {(p["organization_id"], p["service_id"], p["number"]) for p in tables["phones"]}
+    phones = {
+        (p.get("organization_id"), p.get("service_id"), p["number"]) for p in tables["phones"]
+    }
     assert phones == {
         (str(directory["city"].hsds_id), None, "08 558 410"),
         (None, str(directory["school"].hsds_id), "044 123"),
@@ -171,6 +187,7 @@ def test_csv_export_is_a_zip_of_one_csv_per_table_with_lists_joined_by_bars(dire
         "locations.csv",
         "organizations.csv",
         "phones.csv",
+        "service_at_locations.csv",
         "services.csv",
     ]
     services = list(csv.DictReader(io.StringIO(archive.read("services.csv").decode("utf-8"))))
@@ -179,10 +196,11 @@ def test_csv_export_is_a_zip_of_one_csv_per_table_with_lists_joined_by_bars(dire
     assert school["x_areas"] == "kaakkuri|tuira"
     assert school["x_programmes"] == "families|working-age"
     locations = list(csv.DictReader(io.StringIO(archive.read("locations.csv").decode("utf-8"))))
-    assert (
-        len(next(loc for loc in locations if loc["name"] == "Paja")["x_service_ids"].split("|"))
-        == 2
+    paja = next(loc for loc in locations if loc["name"] == "Paja")
+    at_locations = list(
+        csv.DictReader(io.StringIO(archive.read("service_at_locations.csv").decode("utf-8")))
     )
+    assert len([s for s in at_locations if s["location_id"] == paja["id"]]) == 2
 
 
 @pytest.mark.parametrize("fmt", ["json", "csv"])
@@ -424,3 +442,22 @@ def test_a_phones_only_file_updates_the_numbers_of_existing_records(directory):
     city.refresh_from_db()
     school.refresh_from_db()
     assert (city.phone, city.name, school.phone) == ("08 000", "Oulun kaupunki", "044 999")
+
+
+def test_service_at_locations_must_name_a_location_of_the_file(directory):
+    school = directory["school"]
+    document = {
+        "service_at_locations": [
+            {
+                "id": str(uuid.uuid4()),
+                "service_id": str(school.hsds_id),
+                "location_id": str(uuid.uuid4()),
+            }
+        ]
+    }
+
+    report = import_hsds(json.dumps(document).encode(), "json")
+
+    assert [(e.table, e.row, e.column) for e in report.errors] == [
+        ("service_at_locations", 1, "location_id")
+    ]

@@ -28,6 +28,7 @@ SECRETS = {
     "caller": "Opettaja Aino",
     "caller_service": "Kaakkurin yläkoulu",
     "caller_phone": "0407654321",
+    "caller_email": "aino.opettaja@example.fi",
     "concern": "Poissaoloja koulusta, perheen tilanne muuttunut.",
     "place": "Virtasten koti, Kaakkurintie 5",
     "family_view": "Aamut ovat raskaita.",
@@ -74,6 +75,7 @@ def a_network(
         contact_person_name=SECRETS["caller"],
         contact_person_service=SECRETS["caller_service"],
         contact_person_phone=SECRETS["caller_phone"],
+        contact_person_email=SECRETS["caller_email"],
         concern=SECRETS["concern"],
     )
     network = contact_services.convene(

@@ -199,6 +199,9 @@ EXPECTATIONS: dict[str, Expect] = {
     "directory:export_hsds": only(KEEPERS, "developer_worker", "administrator"),
     "directory:import_hsds": only(KEEPERS, "developer_worker", "administrator"),
     "contacts:queue": only(COORDINATOR, "coordinator"),
+    # The public "Ota yhteyttä" form and its receipt: no sign-in (contacts/public_views.py).
+    "contacts:public_contact": everyone(PUBLIC, 200),
+    "contacts:public_contact_sent": everyone(PUBLIC, 200),
     "contacts:new": only(COORDINATOR, "coordinator"),
     # The professional picker: names, titles and services of the directory, no log row.
     "contacts:professionals": only(COORDINATOR, "coordinator"),
@@ -229,6 +232,9 @@ EXPECTATIONS: dict[str, Expect] = {
     "audit:verify": only(OFFICERS, "data_protection_officer"),
     "audit:break_glass": only(OFFICERS, "data_protection_officer"),
     "accounts:role_grants": only(OFFICERS, "data_protection_officer"),
+    # Staff import: upload, preview and apply, and its CSV template – administrators only.
+    "accounts:staff_import": only(ADMINISTRATORS, "administrator"),
+    "accounts:staff_import_template": only(ADMINISTRATORS, "administrator"),
     "audit:review": expect(OFFICERS, data_protection_officer=405),  # the gate, then POST only
     # The client's report names the child: a personal view for the officer only, logged.
     "audit:client_report": catalogue(OFFICER_REPORT),
@@ -288,6 +294,12 @@ EXPECTATIONS: dict[str, Expect] = {
     # Leadership members see their own team; the developer worker every team.
     "leadership:teams": only(LEADERS, "leadership_member", "developer_worker"),
     "leadership:team": expect(LEADERS, leadership_member=(200, 404), developer_worker=200),
+    # Keeping the teams (create, rhythm, members): the developer worker and the administrator.
+    "leadership:team_new": only(KEEPERS, "developer_worker", "administrator"),
+    "leadership:team_edit": only(KEEPERS, "developer_worker", "administrator"),
+    "leadership:add_member": only(KEEPERS, "developer_worker", "administrator"),
+    "leadership:remove_member": post_only(KEEPERS),
+    "leadership:make_chair": post_only(KEEPERS),
     "leadership:schedule": post_only(LEADERS),
     "leadership:meeting": expect(LEADERS, leadership_member=OWN, developer_worker=200),
     "leadership:add_decision": post_only(LEADERS),

@@ -79,6 +79,16 @@ PARAMS: dict[str, Callable[[World, Side], dict[str, Any]]] = {
     "indicators:add_note": lambda w, s: {"code": w.indicator_code},
     "leadership:team": lambda w, s: {"pk": s.team.pk},
     "leadership:schedule": lambda w, s: {"pk": s.team.pk},
+    "leadership:team_edit": lambda w, s: {"pk": s.team.pk},
+    "leadership:add_member": lambda w, s: {"pk": s.team.pk},
+    "leadership:remove_member": lambda w, s: {
+        "pk": s.team.pk,
+        "member_pk": s.team.members.first().pk,
+    },
+    "leadership:make_chair": lambda w, s: {
+        "pk": s.team.pk,
+        "member_pk": s.team.members.first().pk,
+    },
     "leadership:meeting": lambda w, s: {"pk": s.team_meeting.pk},
     "leadership:add_decision": lambda w, s: {"pk": s.team_meeting.pk},
     "leadership:add_commitment": lambda w, s: {"pk": s.team_meeting.pk},
