@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from audit.access import record_access
 from audit.models import Action, Basis
-from contacts.models import Contact
+from contacts.models import Contact, Outcome
 from family.models import FamilyLink
 from meetings.models import (
     ChildView,
@@ -118,6 +118,9 @@ class RetentionReport:
     today: date
     dry_run: bool
     programmes: list[ProgrammeRetention] = field(default_factory=list)
+    # Contacts resolved with advice, never joined to a network (due_contacts).
+    contacts_due: int = 0
+    contacts_erased: int = 0
 
     @property
     def due_count(self) -> int:
@@ -151,6 +154,10 @@ class RetentionReport:
         if not self.dry_run:
             total += f", {self.erased_count} erased"
         lines.append(total + ".")
+        contacts = f"{self.contacts_due} contact(s) without a network due"
+        if not self.dry_run:
+            contacts += f", {self.contacts_erased} erased"
+        lines.append(contacts + ".")
         return lines
 
 
@@ -164,6 +171,11 @@ def apply_retention(today: date | None = None, *, dry_run: bool) -> RetentionRep
             code=programme.code, name=programme.name, retention_years=programme.retention_years
         )
         report.programmes.append(by_programme[programme.pk])
+    contacts = due_contacts(today)
+    report.contacts_due = len(contacts)
+    if not dry_run and contacts:
+        with transaction.atomic():
+            report.contacts_erased = _save_each(contacts, CONTACT_FIELDS, _erase_contact)
     for network in due_networks(today):
         assert network.closed_at is not None
         entry = by_programme[network.programme_id]
@@ -201,6 +213,54 @@ def _save_each(rows: Iterable[models.Model], fields: list[str], change: Any) -> 
         row.save(update_fields=fields)
         count += 1
     return count
+
+
+CONTACT_FIELDS = [
+    "concern",
+    "no_consent_reasons",
+    "advice_given",
+    "contact_person_name",
+    "contact_person_service",
+    "contact_person_phone",
+    "contact_person_email",
+    "version",
+    "updated_at",
+]
+
+
+def _erase_contact(row: Contact) -> None:
+    row.concern = _text(row.concern)
+    row.no_consent_reasons = _text(row.no_consent_reasons)
+    row.advice_given = _text(row.advice_given)
+    row.contact_person_name = row.contact_person_service = row.contact_person_phone = ""
+    row.contact_person_email = ""
+    row.version += 1
+
+
+def due_contacts(today: date) -> list[Contact]:
+    """Contacts resolved without a network (advice and consultation), not yet erased, whose
+    programme's retention period has run out since they were received. The caller's name, phone
+    and email and the concern would otherwise stay for ever: only a network's erasure reached
+    its contacts."""
+    due: list[Contact] = []
+    for programme in Programme.objects.order_by("order", "code"):
+        latest = add_years(today, -programme.retention_years) + timedelta(days=2)
+        candidates = (
+            Contact.objects.filter(
+                programme=programme,
+                network__isnull=True,
+                outcome=Outcome.ADVICE,
+                received_at__lt=timezone.make_aware(datetime.combine(latest, time.min)),
+            )
+            .exclude(concern=MARKER)
+            .order_by("received_at", "pk")
+        )
+        due.extend(
+            contact
+            for contact in candidates
+            if add_years(local_date(contact.received_at), programme.retention_years) <= today
+        )
+    return due
 
 
 def _erase_child(row: Child) -> None:
@@ -284,28 +344,8 @@ def erase_network(network_id: int) -> dict[str, int] | None:
         Promise.objects.filter(network=network), ["act", "review_note"], promise
     )
 
-    def contact(row: Contact) -> None:
-        row.concern = _text(row.concern)
-        row.no_consent_reasons = _text(row.no_consent_reasons)
-        row.advice_given = _text(row.advice_given)
-        row.contact_person_name = row.contact_person_service = row.contact_person_phone = ""
-        row.contact_person_email = ""
-        row.version += 1
-
     counts["contacts"] = _save_each(
-        Contact.objects.filter(network=network),
-        [
-            "concern",
-            "no_consent_reasons",
-            "advice_given",
-            "contact_person_name",
-            "contact_person_service",
-            "contact_person_phone",
-            "contact_person_email",
-            "version",
-            "updated_at",
-        ],
-        contact,
+        Contact.objects.filter(network=network), CONTACT_FIELDS, _erase_contact
     )
 
     # Consents, bans and emergency-access reasons name family members and describe the need.
