@@ -242,7 +242,7 @@ class ContactForm(forms.ModelForm):
             self.fields["contacted_by"].initial = ContactedBy.PROFESSIONAL
             if not any(is_about_one_client(p) for p in self.programmes):
                 field = self.fields["contacted_by"]
-                # Only a working-age client calls about themself.
+                # Only an adult client calls about themself.
                 field.choices = [c for c in field.choices if c[0] != ContactedBy.CLIENT]  # type: ignore[attr-defined]
 
     def _chosen_programme(self, requested: Programme | None) -> Programme | None:
@@ -277,6 +277,18 @@ class ContactForm(forms.ModelForm):
         if programme is not None and is_about_one_client(programme) and "age_bands" in self.fields:
             self.fields["age_bands"].label = _("The client's age band")
             self.fields["age_bands"].help_text = ""
+        if programme is not None:
+            # The programme's own words: its discussion method, the family or the client.
+            if "lp_discussion" in self.fields and programme.method_name:
+                self.fields["lp_discussion"].label = _(
+                    "Discussion already held with the method “%(method)s”"
+                ) % {"method": programme.method_name}
+            if "consent" in self.fields:
+                field = self.fields["consent"]
+                field.choices = [  # type: ignore[attr-defined]
+                    (value, programme.words.consent_agrees if value == Consent.AGREES else label)
+                    for value, label in field.choices  # type: ignore[attr-defined]
+                ]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from contacts.models import Contact, ContactedBy
-from contacts.services import WORKING_AGE
+from contacts.services import is_about_one_client
 from directory.models import Area
 from programmes.models import Programme
 
@@ -31,7 +31,7 @@ class ProgrammeChoice(forms.ModelChoiceField):
     """The programmes in plain words, not by their official names."""
 
     def label_from_instance(self, obj: Any) -> str:
-        if obj.code == WORKING_AGE:
+        if is_about_one_client(obj):
             return str(_("An adult of working age (for example, work, money or coping)"))
         return str(_("A child, a young person or a family with children"))
 
@@ -112,7 +112,7 @@ class PublicContactForm(forms.Form):
                 "phone", _("Give a phone number or an email address, so we can reach you.")
             )
         programme = data.get("programme")
-        about_a_child = programme is not None and programme.code != WORKING_AGE
+        about_a_child = programme is not None and not is_about_one_client(programme)
         if data.get("contacted_by") == ContactedBy.CLIENT and about_a_child:
             self.add_error(
                 "contacted_by",

@@ -37,12 +37,10 @@ CONTACT_FIELDS = (
 )
 
 
-WORKING_AGE = "working-age"
-
-
 def is_about_one_client(programme: Any) -> bool:
-    """Working-age services work with one adult client; the children's programme with a family."""
-    return bool(programme is not None and programme.code == WORKING_AGE)
+    """A programme about an adult client works with one person; a family programme with a
+    family (the programme's ``subject`` in its configuration file)."""
+    return bool(programme is not None and not programme.concerns_children)
 
 
 def validate_contact(data: dict[str, Any]) -> None:
@@ -68,12 +66,12 @@ def validate_contact(data: dict[str, Any]) -> None:
         and programme is not None
         and not is_about_one_client(programme)
     ):
-        errors["contacted_by"] = _("Only working-age clients contact the number themselves.")
+        errors["contacted_by"] = _("Only adult clients contact the number about themselves.")
     age_bands = list(data.get("age_bands") or [])
     if programme is not None and any(band.programme_id != programme.pk for band in age_bands):
         errors["age_bands"] = _("An age band belongs to another programme.")
     elif is_about_one_client(programme) and len(age_bands) > 1:
-        errors["age_bands"] = _("A working-age client is one person: choose one age band.")
+        errors["age_bands"] = _("A client is one person: choose one age band.")
     categories = data.get("concern_categories") or []
     if programme is not None and any(c.programme_id != programme.pk for c in categories):
         errors["concern_categories"] = _("A concern category belongs to another programme.")
@@ -121,6 +119,8 @@ def record_contact(
                 programme=contact.programme,
                 at=contact.received_at,
                 channel=contact.channel,
+                # Who contacted: "client" counts the client's own contacts.
+                outcome=contact.contacted_by,
             )
     except IntegrityError:
         # Two copies of the same submission raced; the first one won.

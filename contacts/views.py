@@ -42,6 +42,7 @@ from networks.models import Network
 from networks.selectors import concerns_children, open_family_networks, open_networks_matching
 from networks.services import role
 from programmes.models import Programme
+from programmes.wording import Words
 
 COORDINATOR = HasRole((Role.COORDINATOR,))
 
@@ -163,7 +164,10 @@ def start_request(request: HttpRequest) -> HttpResponse:
                     request, _("Your request was sent to the coordinator. You can follow it here.")
                 )
             return redirect("contacts:my_requests")
-    return render(request, "contacts/request_form.html", {"form": form})
+    # The words of the programme the request is about (the family's or the client's matter).
+    chosen = form["programme"].value()
+    programme = programmes.filter(pk=chosen).first() if str(chosen or "").isdigit() else None
+    return render(request, "contacts/request_form.html", {"form": form, "words": Words(programme)})
 
 
 @access_rule(SIGNED_IN)

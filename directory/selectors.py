@@ -13,8 +13,6 @@ from audit.access import record_or_refuse
 from directory.models import Area, ContactPoint, Location, Organisation, Position, Sector, Service
 from programmes.models import Programme
 
-WORKING_AGE_PROGRAMME = "working-age"
-
 
 def contact_points_for_user(user: Any) -> QuerySet[ContactPoint]:
     """The coordinating numbers of the user's areas; every number if the user has no area."""
@@ -123,8 +121,8 @@ def programmes_in_use() -> QuerySet[Programme]:
 
 
 def is_working_age_programme(programme: Programme) -> bool:
-    """Whether the client, not the family, is at the centre (programmes/data/working_age.toml)."""
-    return programme.code == WORKING_AGE_PROGRAMME
+    """Whether the client, not the family, is at the centre (the programme's ``subject``)."""
+    return not programme.concerns_children
 
 
 @dataclass(frozen=True)

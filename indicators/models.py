@@ -21,6 +21,11 @@ class EventKind(models.TextChoices):
     LP_DISCUSSION_HELD = "lp_discussion_held", _("LP discussion held")
     NETWORK_CLOSED = "network_closed", _("network closed")
     PROMISE_REVIEWED = "promise_reviewed", _("promise reviewed")
+    # At closing, for programmes that ask them: the client's own 0–10 rating at the start of the
+    # work and at its end (outcome "start" or "close", count: the rating), and where the path
+    # led (outcome: the code of the programme's outcome at closing).
+    SELF_RATED = "self_rated", _("own rating given")
+    OUTCOME_AT_CLOSING = "outcome_at_closing", _("outcome at closing")
 
 
 class Event(models.Model):

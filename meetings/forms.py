@@ -65,9 +65,21 @@ class MeetingRecordForm(forms.Form):
             "kind", "role"
         )
         self.fields["present"].queryset = participants  # type: ignore[attr-defined]
-        working_age = network.programme.participant_kinds.filter(code="client").exists()
-        if working_age:
-            self.fields["family_view"].label = _("The client's view in their own words")
+        about_client = not network.programme.concerns_children
+        self.fields["family_view"].label = network.programme.words.view_label
+        question = network.programme.self_rating_question
+        if question:
+            # The client's own view of their situation, asked in their own words and as a number.
+            self.fields["self_rating"] = forms.TypedChoiceField(
+                label=question,
+                choices=RATING_CHOICES,
+                coerce=int,
+                empty_value=None,
+                required=False,
+                help_text=_(
+                    "0 is the weakest and 10 the best. Leave empty if the client does not want to rate."
+                ),
+            )
         # Each child's own view and own goals (a family's network may concern siblings).
         self.children = list(network.children.all())
         for child in self.children:
@@ -102,7 +114,7 @@ class MeetingRecordForm(forms.Form):
                 empty_value=None,
                 required=False,
             )
-        if working_age:
+        if about_client:
             owners: list[tuple[str, Any]] = [(GoalOwner.CLIENT.value, GoalOwner.CLIENT.label)]
         elif len(self.children) == 1:
             owners = [
@@ -221,6 +233,7 @@ class MeetingRecordForm(forms.Form):
             protective_factors=data["protective_factors"],
             life_areas=areas,
             ratings={goal.pk: data[f"goal-{goal.pk}-rating"] for goal in self.goals},
+            self_rating=data.get("self_rating"),
             new_goals=[
                 NewGoal(
                     owner=self._owner(data[f"newgoal-{n}-owner"])[0],
@@ -259,16 +272,46 @@ class MeetingRecordForm(forms.Form):
 class CloseNetworkForm(forms.Form):
     reason = forms.ChoiceField(label=_("Reason for closing"), choices=[], widget=forms.RadioSelect)
     summary = forms.CharField(
-        label=_("Closing summary, written with the family"),
+        label=_("Closing summary"),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=5000,
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, programme: Any, **kwargs: Any) -> None:
+        """The programme's own words; its outcomes at closing and own rating where it has them."""
         from networks.models import ClosingReason
 
         super().__init__(*args, **kwargs)
-        self.fields["reason"].choices = ClosingReason.choices  # type: ignore[attr-defined]
+        words = programme.words
+        said = {
+            ClosingReason.FAMILY_DECLINED: words.declined,
+            ClosingReason.MOVED_AWAY: words.moved_away,
+        }
+        self.fields["reason"].choices = [  # type: ignore[attr-defined]
+            (value, said.get(value, label)) for value, label in ClosingReason.choices
+        ]
+        self.fields["summary"].label = words.closing_summary_label
+        outcomes = programme.closing_outcomes.filter(is_active=True)
+        if outcomes.exists():
+            self.fields["outcome"] = forms.ModelChoiceField(
+                label=_("Where the client's path led"),
+                queryset=outcomes,
+                widget=forms.RadioSelect,
+                empty_label=None,
+                error_messages={"required": _("Choose where the client's path led.")},
+            )
+        if programme.self_rating_question:
+            self.fields["self_rating"] = forms.TypedChoiceField(
+                label=programme.self_rating_question,
+                choices=RATING_CHOICES,
+                coerce=int,
+                empty_value=None,
+                required=False,
+                help_text=_(
+                    "Asked of the client at the end of the work, as at its start. Leave empty if "
+                    "the client does not want to rate."
+                ),
+            )
 
 
 class ResolvePromisesForm(forms.Form):

@@ -22,6 +22,10 @@ class MeetingRecord(models.Model):
     )
     common_goal = models.TextField(_("common goal"), blank=True, max_length=2000)
     protective_factors = models.TextField(_("protective factors"), blank=True, max_length=5000)
+    # The client's own 0–10 rating (programmes with an own rating question, e.g. work ability).
+    self_rating = models.PositiveSmallIntegerField(
+        _("own rating"), null=True, blank=True, validators=[MaxValueValidator(10)]
+    )
     saved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -72,6 +72,7 @@ class RecordInput:
     protective_factors: str = ""
     life_areas: dict[int, tuple[str, str]] = field(default_factory=dict)  # life area id → notes
     ratings: dict[int, int | None] = field(default_factory=dict)  # goal id → 0..10
+    self_rating: int | None = None  # the client's own 0–10 rating (programmes that ask it)
     new_goals: list[NewGoal] = field(default_factory=list)
     new_promises: list[NewPromise] = field(default_factory=list)
     reviews: list[Review] = field(default_factory=list)
@@ -79,6 +80,7 @@ class RecordInput:
 
 def snapshot(record: MeetingRecord) -> dict[str, Any]:
     data: dict[str, Any] = {name: getattr(record, name) for name in TEXT_FIELDS}
+    data["self_rating"] = record.self_rating
     data["present"] = sorted(record.present.values_list("pk", flat=True))
     data["child_views"] = {str(v.child_id): v.text for v in record.child_views.all()}
     data["life_areas"] = {
@@ -135,6 +137,11 @@ def _validate(meeting: Meeting, data: RecordInput) -> None:
     for rating in data.ratings.values():
         if rating is not None and not 0 <= rating <= 10:
             errors.setdefault("goals", []).append(_("Ratings are from 0 to 10."))
+    if data.self_rating is not None:
+        if not network.programme.self_rating_question:
+            errors.setdefault("self_rating", []).append(_("This programme asks no own rating."))
+        elif not 0 <= data.self_rating <= 10:
+            errors.setdefault("self_rating", []).append(_("Ratings are from 0 to 10."))
     open_ids = {p.pk for p in open_promises_before(meeting)}
     for review in data.reviews:
         if review.promise.pk not in open_ids:
@@ -180,6 +187,7 @@ def save_meeting_record(
         record.saved_by = by
     for name in TEXT_FIELDS:
         setattr(record, name, getattr(data, name).strip())
+    record.self_rating = data.self_rating
     record.save()
     record.present.set(data.present)
     _save_life_areas(record, data)

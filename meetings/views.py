@@ -100,6 +100,7 @@ def _initial(meeting: Meeting, existing: MeetingRecord | None) -> dict[str, obje
             "version": existing.version,
             "present": list(existing.present.all()),
             "family_view": existing.family_view,
+            "self_rating": existing.self_rating,
             "common_goal": existing.common_goal,
             "protective_factors": existing.protective_factors,
         }
@@ -251,7 +252,7 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
     """Close the work together with the family: open promises are resolved first."""
     network = record_or_refuse(Network, pk=pk)
     require_access(request, network, NetworkAction.CLOSE)
-    form = CloseNetworkForm(request.POST or None)
+    form = CloseNetworkForm(request.POST or None, programme=network.programme)
     resolve_form = ResolvePromisesForm()
     if request.method == "POST" and form.is_valid():
         try:
@@ -260,11 +261,13 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
                 reason=form.cleaned_data["reason"],
                 summary=form.cleaned_data["summary"],
+                outcome=form.cleaned_data.get("outcome"),
+                self_rating=form.cleaned_data.get("self_rating"),
             )
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            messages.success(request, _("The network work was closed together with the family."))
+            messages.success(request, network.programme.words.closed_message)
             return redirect("networks:detail", pk=network.pk)
     open_promises = Promise.objects.filter(
         network=network, status=PromiseStatus.OPEN

@@ -73,7 +73,8 @@ class ProfessionalParticipantForm(forms.Form):
             "role",
             ProgrammeRole.objects.filter(programme=network.programme, is_active=True),
         )
-        if network.programme.code != "working-age":
+        # The own worker ("rinnalla kulkija") is named in programmes that have the role.
+        if not network.programme.roles.filter(code="own-worker", is_active=True).exists():
             del self.fields["is_own_worker"]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -76,6 +77,22 @@ class Network(models.Model):
         _("reason for closing"), max_length=20, choices=ClosingReason.choices, blank=True
     )
     closing_summary = models.TextField(_("closing summary"), blank=True, max_length=5000)
+    # Where the client's path led (programmes with outcomes at closing, e.g. working-age).
+    closing_outcome = models.ForeignKey(
+        "programmes.ClosingOutcome",
+        verbose_name=_("outcome at closing"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # The client's own 0–10 rating at closing (programmes with an own rating question).
+    self_rating_at_close = models.PositiveSmallIntegerField(
+        _("own rating at closing"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(10)],
+    )
     # Set when the retention period ended and privacy.retention erased the personal data.
     erased_at = models.DateTimeField(_("personal data erased"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
@@ -95,6 +112,15 @@ class Network(models.Model):
         network ("Eeli Virtanen, Eetu Virtanen"), or the client."""
         names = [child.name for child in self.children.all()]
         return ", ".join(names) if names else self.subject_name
+
+    def closing_reason_said(self) -> str:
+        """The reason for closing in the programme's words (the family or the client declined)."""
+        words = self.programme.words
+        said = {
+            ClosingReason.FAMILY_DECLINED: words.declined,
+            ClosingReason.MOVED_AWAY: words.moved_away,
+        }
+        return said.get(self.closing_reason, self.get_closing_reason_display())
 
 
 class Child(models.Model):

@@ -20,9 +20,9 @@ def match_key(name: str, birth_date: date | None) -> str:
 
 
 def concerns_children(programme: Any) -> bool:
-    """A family programme's network concerns one or more children; a programme with a client
-    (working-age) concerns the client."""
-    return not programme.participant_kinds.filter(code="client").exists()
+    """A family programme's network concerns one or more children; a programme about an adult
+    client concerns the client (the programme's ``subject`` in its configuration file)."""
+    return bool(programme.concerns_children)
 
 
 def open_networks_matching(name: str, birth_date: date | None) -> QuerySet[Network]:

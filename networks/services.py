@@ -103,6 +103,18 @@ def open_network(
             birth_date=subject_birth_date,
             match_key=network.match_key,
         )
+    subject_kind = programme.participant_kinds.filter(is_subject=True, is_active=True).first()
+    if subject_kind is not None:
+        # The client is in the key role: a participant of their own network from the start.
+        # A client who contacted the number themself left their phone or email there.
+        themself = contact.contacted_by == "client"
+        Participant.objects.create(
+            network=network,
+            kind=subject_kind,
+            name=subject_name,
+            email=contact.contact_person_email if themself else "",
+            phone=contact.contact_person_phone if themself else "",
+        )
     record_event(
         EventKind.NETWORK_OPENED, area=network.area, programme=network.programme, at=timezone.now()
     )
@@ -475,6 +487,10 @@ def mark_meeting_held(*, meeting: Meeting, by: Any) -> Meeting:
             days=(local_date(meeting.starts_at) - local_date(network.first_contact_at)).days,
             count=network.contacts.filter(received_at__lte=meeting.starts_at).count(),
             sectors=sectors_present(network),
+            # A named own worker walks alongside the client from the first meeting on.
+            outcome="own_worker"
+            if network.participants.filter(is_own_worker=True, removed_at__isnull=True).exists()
+            else "",
         )
     if network.status == NetworkStatus.CONVENING:
         Network.objects.filter(pk=network.pk).update(
@@ -603,18 +619,40 @@ def _invitation_text(
 
 
 @transaction.atomic
-def close_network(*, network: Network, by: Any, reason: str, summary: str) -> Network:
-    """Close the work together with the family. Open promises and planned meetings go first."""
-    from meetings.models import Promise, PromiseStatus
+def close_network(
+    *,
+    network: Network,
+    by: Any,
+    reason: str,
+    summary: str,
+    outcome: Any | None = None,
+    self_rating: int | None = None,
+) -> Network:
+    """Close the work together with the family or the client. Open promises and planned
+    meetings go first. A programme with outcomes at closing asks where the client's path led;
+    one with an own rating question records the client's own rating at the end (optional)."""
+    from meetings.models import MeetingRecord, Promise, PromiseStatus
 
     network = Network.objects.select_for_update().get(pk=network.pk)
     if network.status == NetworkStatus.CLOSED:
         raise ValidationError(_("The network is already closed."))
+    programme = network.programme
     errors: dict[str, str] = {}
     if reason not in ClosingReason.values:
         errors["reason"] = _("Choose the reason for closing.")
     if not summary.strip():
-        errors["summary"] = _("Write a closing summary with the family.")
+        errors["summary"] = _("Write a closing summary.")
+    outcomes = programme.closing_outcomes.filter(is_active=True)
+    if outcomes.exists():
+        if outcome is None or not outcomes.filter(pk=outcome.pk).exists():
+            errors["outcome"] = _("Choose where the client's path led.")
+    elif outcome is not None:
+        errors["outcome"] = _("This programme records no outcome at closing.")
+    if self_rating is not None:
+        if not programme.self_rating_question:
+            errors["self_rating"] = _("This programme asks no own rating.")
+        elif not 0 <= self_rating <= 10:
+            errors["self_rating"] = _("The rating is a whole number from 0 to 10.")
     if Promise.objects.filter(network=network, status=PromiseStatus.OPEN).exists():
         errors["__all__"] = _("Resolve the open promises first.")
     elif network.meetings.filter(status=MeetingStatus.PLANNED).exists():
@@ -625,16 +663,31 @@ def close_network(*, network: Network, by: Any, reason: str, summary: str) -> Ne
     network.closed_at = timezone.now()
     network.closing_reason = reason
     network.closing_summary = summary.strip()
+    network.closing_outcome = outcome
+    network.self_rating_at_close = self_rating
     network.version += 1
     network.save()
+    where = {"area": network.area, "programme": programme, "at": network.closed_at}
     record_event(
         EventKind.NETWORK_CLOSED,
-        area=network.area,
-        programme=network.programme,
-        at=network.closed_at,
+        **where,
         outcome=reason,
         days=(local_date(network.closed_at) - local_date(network.first_contact_at)).days,
     )
+    if outcome is not None:
+        record_event(EventKind.OUTCOME_AT_CLOSING, **where, outcome=outcome.code)
+    if self_rating is not None:
+        # The rating at the start is the first one given in a network meeting: both are
+        # counted only now, once per network, with no link back to it.
+        first = (
+            MeetingRecord.objects.filter(meeting__network=network, self_rating__isnull=False)
+            .order_by("meeting__starts_at", "pk")
+            .values_list("self_rating", flat=True)
+            .first()
+        )
+        if first is not None:
+            record_event(EventKind.SELF_RATED, **where, outcome="start", count=first)
+        record_event(EventKind.SELF_RATED, **where, outcome="close", count=self_rating)
     from feedback.services import invite
 
     invite(network=network, occasion="closing")

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.translation import TranslatedName, pick
+from programmes.wording import CLIENT, FAMILY, Words
 
 
 class Programme(TranslatedName):
@@ -39,6 +40,26 @@ class Programme(TranslatedName):
         validators=[MinValueValidator(1), MaxValueValidator(150)],
         help_text=_("Whole years after a network is closed before its personal data is erased."),
     )
+    # Who the work is about: a child and their family, or an adult client (programmes/wording.py).
+    subject = models.CharField(
+        _("the work is about"),
+        max_length=10,
+        choices=[(FAMILY, _("a child and their family")), (CLIENT, _("an adult client"))],
+        default=FAMILY,
+    )
+    # The client's own rating of their situation on a 0–10 scale, asked at the start of the
+    # work and at its end ("How is your work ability today?"); empty: not asked.
+    self_rating_question_fi = models.CharField(
+        _("own rating question in Finnish"), max_length=200, blank=True
+    )
+    self_rating_question_sv = models.CharField(
+        _("own rating question in Swedish"), max_length=200, blank=True
+    )
+    self_rating_question_en = models.CharField(
+        _("own rating question in English"), max_length=200, blank=True
+    )
+    # Texts of programmes/wording.py this programme says differently: {key: {fi, sv, en}}.
+    wording = models.JSONField(_("own wording"), default=dict, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("in use"), default=True)
 
@@ -58,6 +79,19 @@ class Programme(TranslatedName):
     @property
     def method_name(self) -> str:
         return pick(self, "method_name")
+
+    @property
+    def self_rating_question(self) -> str:
+        return pick(self, "self_rating_question")
+
+    @property
+    def concerns_children(self) -> bool:
+        """A family's network concerns one or more children; a client's network the client."""
+        return self.subject == FAMILY
+
+    @property
+    def words(self) -> Words:
+        return Words(self)
 
 
 class ProgrammeItem(TranslatedName):
@@ -93,6 +127,11 @@ class ParticipantKind(ProgrammeItem):
         _("family or everyday adult"),
         default=False,
         help_text=_("Family members, the client and important everyday adults."),
+    )
+    is_subject = models.BooleanField(
+        _("the person the work is about"),
+        default=False,
+        help_text=_("The client themself: a participant of their network from the start."),
     )
 
     class Meta(ProgrammeItem.Meta):
@@ -142,4 +181,24 @@ class AgeBand(ProgrammeItem):
         verbose_name_plural = _("age bands")
         constraints = [
             models.UniqueConstraint(fields=["programme", "code"], name="unique_age_band")
+        ]
+
+
+class ClosingOutcome(ProgrammeItem):
+    """Where the client's path led when the work closed (work, education, rehabilitation…)."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="closing_outcomes"
+    )
+    is_progress = models.BooleanField(
+        _("counts as progress"),
+        default=False,
+        help_text=_("Counted in the share of closings that led onwards (e.g. work, education)."),
+    )
+
+    class Meta(ProgrammeItem.Meta):
+        verbose_name = _("outcome at closing")
+        verbose_name_plural = _("outcomes at closing")
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "code"], name="unique_closing_outcome")
         ]

@@ -2,7 +2,8 @@
 
 ``sectors.toml`` holds the sectors of actors; every other ``*.toml`` file in the data
 directory holds one programme with its life areas, participant kinds, network roles,
-concern categories and age bands. Everything is matched by ``code``:
+concern categories, age bands and (optionally) outcomes at closing, who the work is about
+(``subject``), the client's own rating question and its own ``[wording]``. Everything is matched by ``code``:
 
 - every file is read and checked first; any problem stops the load with a
   :class:`ConfigurationError` naming the file and the key, and nothing is written;
@@ -28,6 +29,7 @@ from django.db import models, transaction
 from directory.models import Sector
 from programmes.models import (
     AgeBand,
+    ClosingOutcome,
     ConcernCategory,
     LifeArea,
     ParticipantKind,
@@ -35,6 +37,7 @@ from programmes.models import (
     ProgrammeItem,
     ProgrammeRole,
 )
+from programmes.wording import CLIENT, FAMILY, SUBJECTS, TEXTS
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SECTORS_FILE = "sectors.toml"
@@ -63,19 +66,31 @@ PROGRAMME_REQUIRED_KEYS = {
     "concern_categories",
     "age_bands",
 }
-PROGRAMME_OPTIONAL_KEYS = {"order", "population", "retention_years"}
+PROGRAMME_OPTIONAL_KEYS = {
+    "order",
+    "population",
+    "retention_years",
+    "subject",
+    "self_rating_question",
+    "wording",
+    "closing_outcomes",
+}
 # Whole years a closed network's personal data is kept (see docs/retention.md).
 DEFAULT_RETENTION_YEARS = 12
 MAX_RETENTION_YEARS = 150
 
-# Section in a programme file -> (model, extra keys every entry must have).
-ITEM_SECTIONS: dict[str, tuple[type[ProgrammeItem], frozenset[str]]] = {
-    "life_areas": (LifeArea, frozenset()),
-    "participant_kinds": (ParticipantKind, frozenset({"is_family"})),
-    "roles": (ProgrammeRole, frozenset({"description"})),
-    "concern_categories": (ConcernCategory, frozenset()),
-    "age_bands": (AgeBand, frozenset()),
+# Section in a programme file -> (model, extra keys every entry must have, optional flags).
+ITEM_SECTIONS: dict[str, tuple[type[ProgrammeItem], frozenset[str], frozenset[str]]] = {
+    "life_areas": (LifeArea, frozenset(), frozenset()),
+    "participant_kinds": (ParticipantKind, frozenset({"is_family"}), frozenset({"is_subject"})),
+    "roles": (ProgrammeRole, frozenset({"description"}), frozenset()),
+    "concern_categories": (ConcernCategory, frozenset(), frozenset()),
+    "age_bands": (AgeBand, frozenset(), frozenset()),
+    # Optional: where the client's path led at closing (work, education…).
+    "closing_outcomes": (ClosingOutcome, frozenset(), frozenset({"is_progress"})),
 }
+# Sections a programme file may leave out (then it has none of them).
+OPTIONAL_SECTIONS = frozenset({"closing_outcomes"})
 
 
 @dataclass(frozen=True)
@@ -361,14 +376,25 @@ def _read_programme(path: Path, problems: list[Problem]) -> ProgrammeData | None
         )
         retention = None
     values["retention_years"] = retention
+    subject = data.get("subject", FAMILY)
+    if subject not in SUBJECTS:
+        reader.fail("subject", f"must be one of {', '.join(SUBJECTS)}, got {subject!r}")
+    values["subject"] = subject
+    if "self_rating_question" in data:
+        question = reader.translated(data["self_rating_question"], "self_rating_question", 200)
+        values.update(_names(question, "self_rating_question"))
+    else:
+        values.update(_names(dict.fromkeys(LANGUAGES, ""), "self_rating_question"))
+    values["wording"] = _read_wording(reader, data.get("wording", {}))
 
     items: dict[str, list[ItemData]] = {}
-    for section, (_model, extra_keys) in ITEM_SECTIONS.items():
-        entries = reader.entries(data[section], section) if data[section] is not None else []
+    for section, (_model, extra_keys, flags) in ITEM_SECTIONS.items():
+        value = data.get(section)
+        entries = reader.entries(value, section) if value is not None else []
         parsed = []
         for number, entry in enumerate(entries, start=1):
             where = f"{section}[{number}]"
-            reader.keys(entry, where, {"code", "name", *extra_keys})
+            reader.keys(entry, where, {"code", "name", *extra_keys}, flags)
             item_code = (
                 reader.code(entry.get("code"), f"{where}.code", ITEM_CODE_LENGTH)
                 if "code" in entry
@@ -379,14 +405,35 @@ def _read_programme(path: Path, problems: list[Problem]) -> ProgrammeData | None
                 item_values.update(_names(reader.translated(entry["name"], f"{where}.name", 200)))
             if "is_family" in extra_keys and "is_family" in entry:
                 item_values["is_family"] = reader.boolean(entry["is_family"], f"{where}.is_family")
+            for flag in flags:
+                item_values[flag] = reader.boolean(entry.get(flag, False), f"{where}.{flag}")
             if "description" in extra_keys and "description" in entry:
                 described = reader.translated(entry["description"], f"{where}.description", 10000)
                 item_values.update(_names(described, "description"))
             parsed.append(ItemData(code=item_code, order=number, values=item_values))
         reader.unique([item.code for item in parsed], section)
         items[section] = parsed
+    subjects = [item for item in items["participant_kinds"] if item.values.get("is_subject")]
+    if len(subjects) > 1:
+        reader.fail("participant_kinds", "at most one participant kind can be is_subject")
+    if subjects and subject != CLIENT:
+        reader.fail("participant_kinds", "is_subject is for a programme whose subject is client")
 
     return ProgrammeData(file=path.name, code=code, version=version, values=values, items=items)
+
+
+def _read_wording(reader: _FileReader, value: object) -> dict[str, dict[str, str]]:
+    """The ``[wording]`` table: texts of programmes/wording.py this programme says its own way."""
+    if not isinstance(value, dict):
+        reader.fail("wording", "must be a table of texts")
+        return {}
+    wording = {}
+    for key, texts in value.items():
+        if key not in TEXTS:
+            reader.fail(f"wording.{key}", f"unknown text (known: {', '.join(sorted(TEXTS))})")
+            continue
+        wording[key] = reader.translated(texts, f"wording.{key}", 2000)
+    return wording
 
 
 def read_configuration(data_dir: Path | None = None) -> Configuration:
@@ -464,7 +511,7 @@ def _write(configuration: Configuration, report: LoadReport) -> None:
             {**data.values, "config_version": data.version, "is_active": True},
             programmes,
         )
-        for section, (model, _extra) in ITEM_SECTIONS.items():
+        for section, (model, _extra, _flags) in ITEM_SECTIONS.items():
             tally = report.tally(section.replace("_", " "))
             entries = data.items[section]
             for item in entries:

@@ -114,7 +114,7 @@ def test_the_files_win_over_edits_made_in_the_database():
 @pytest.mark.parametrize(
     ("file", "old", "new", "key"),
     [
-        ("children_families.toml", 'version = "2025.3"\n', "", "version"),
+        ("children_families.toml", 'version = "2026.1"\n', "", "version"),
         ("working_age.toml", "[common_goal]", "[common_goals]", "common_goal"),
         ("working_age.toml", "order = 20\n", "order = 20\ncolour = 'blue'\n", "colour"),
         (
@@ -184,7 +184,7 @@ def test_removed_items_are_marked_not_in_use_and_come_back_when_restored(data_di
         'en = "Free time and friends" }\n',
         "",
     )
-    edit(data_dir / "children_families.toml", 'version = "2025.3"', 'version = "2025.4"')
+    edit(data_dir / "children_families.toml", 'version = "2026.1"', 'version = "2025.4"')
 
     report = load_configuration(data_dir)
 
@@ -219,7 +219,7 @@ def test_a_programme_made_in_the_admin_is_not_touched():
 def test_the_command_prints_a_summary():
     out = StringIO()
     call_command("load_configuration", stdout=out)
-    assert "children_families.toml version 2025.3" in out.getvalue()
+    assert "children_families.toml version 2026.1" in out.getvalue()
     assert "Configuration loaded." in out.getvalue()
 
 
