@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from contacts.models import Consent, Contact, ContactedBy
+from accounts.models import Role
+from contacts.models import Consent, Contact, ContactedBy, LegalGround
 from contacts.selectors import (
     RECENT_CALLERS,
     RECENT_FIRST,
@@ -24,6 +25,7 @@ from directory.models import Area, Service
 from networks.access import is_coordinator_of
 from networks.models import Language
 from programmes.models import AgeBand, ConcernCategory, Programme
+from programmes.wording import Words
 
 __all__ = ["ContactForm", "ProfessionalChoiceField", "professionals"]
 
@@ -277,6 +279,20 @@ class ContactForm(forms.ModelForm):
         if programme is not None and is_about_one_client(programme) and "age_bands" in self.fields:
             self.fields["age_bands"].label = _("The client's age band")
             self.fields["age_bands"].help_text = ""
+        if programme is not None and is_about_one_client(programme):
+            # An adult client: no parent, child or child-welfare choices.
+            unfitting = {
+                "contacted_by": {ContactedBy.PARENT, ContactedBy.YOUNG_PERSON},
+                "legal_ground": {LegalGround.CHILD_WELFARE_25},
+            }
+            for name, values in unfitting.items():
+                if name in self.fields:
+                    field = self.fields[name]
+                    field.choices = [  # type: ignore[attr-defined]
+                        c
+                        for c in field.choices  # type: ignore[attr-defined]
+                        if c[0] not in values
+                    ]
         if programme is not None:
             # The programme's own words: its discussion method, the family or the client.
             if "lp_discussion" in self.fields and programme.method_name:
@@ -392,9 +408,14 @@ class ConveneForm(forms.Form):
         *args: Any,
         needs_own_worker: bool = False,
         concerns_children: bool = True,
+        words: Words | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        if words is not None:
+            self.fields["subject_name"].label = words.subject_name_label
+            self.fields["family_language"].label = words.language_label
+            self.fields["family_language"].help_text = words.language_help
         if not concerns_children:
             del self.fields["family_name"]
         if needs_own_worker:
@@ -431,14 +452,36 @@ class QueueFilterForm(forms.Form):
         empty_label=_("All programmes"),
     )
 
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        """Only the areas and programmes of the coordinator's own queue are offered."""
+        super().__init__(*args, **kwargs)
+        memberships = [m for m in user.memberships.all() if m.role == Role.COORDINATOR]
+        if memberships and all(m.programme_id for m in memberships):
+            limit_choices(
+                self,
+                "programme",
+                Programme.objects.filter(
+                    is_active=True, pk__in=[m.programme_id for m in memberships]
+                ),
+            )
+        if memberships and all(m.area_id for m in memberships):
+            limit_choices(
+                self,
+                "area",
+                Area.objects.filter(pk__in=[m.area_id for m in memberships]).order_by("name"),
+            )
+
 
 class DiscussionForm(forms.Form):
+    """A discussion held with a programme's own method (its ``method_name``)."""
+
     held_on = forms.DateField(
         label=_("Held on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     area = forms.ModelChoiceField(label=_("Area"), queryset=Area.objects.order_by("name"))
+    # The programme, named by its own discussion method (Programme.method_name).
     programme = forms.ModelChoiceField(
-        label=_("Programme"), queryset=Programme.objects.filter(is_active=True)
+        label=_("Method"), queryset=Programme.objects.filter(is_active=True)
     )
     service = forms.ModelChoiceField(
         label=_("Your service"), queryset=Service.objects.none(), required=False
@@ -453,6 +496,19 @@ class DiscussionForm(forms.Form):
         widget=forms.RadioSelect,
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, programmes: QuerySet[Programme] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         limit_choices(self, "service", Service.objects.filter(is_active=True).order_by("name"))
+        self.fields["programme"].label_from_instance = self.method_of  # type: ignore[attr-defined]
+        if programmes is not None:
+            # The programmes the user works in; one only: it is the method, no choice to make.
+            limit_choices(self, "programme", programmes)
+            if len(programmes) == 1:
+                self.fields["programme"].widget = forms.HiddenInput()
+
+    @staticmethod
+    def method_of(programme: Programme) -> str:
+        """A programme's choice label: its own discussion method, or its name if it has none."""
+        return programme.method_name or str(programme)

@@ -64,7 +64,7 @@ class Outcome(models.TextChoices):
 class Source(models.TextChoices):
     COORDINATOR = "coordinator", _("Recorded by the coordinator")
     REQUEST = "request", _("Sent by a professional")
-    PUBLIC = "public", _("Sent by the client or family through the public form")
+    PUBLIC = "public", _("Sent through the public web form")
 
 
 class Contact(models.Model):
@@ -106,7 +106,7 @@ class Contact(models.Model):
     concern = models.TextField(
         _("concern"),
         max_length=1000,
-        help_text=_("Briefly, without names or identifiers of the family."),
+        help_text=_("Briefly, without names or identifiers."),
     )
     concern_categories = models.ManyToManyField(
         "programmes.ConcernCategory", verbose_name=_("concern categories"), blank=True
@@ -231,9 +231,9 @@ class Discussion(models.Model):
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = _("LP discussion")
-        verbose_name_plural = _("LP discussions")
+        verbose_name = _("method discussion")
+        verbose_name_plural = _("method discussions")
         ordering = ["-held_on", "-pk"]
 
     def __str__(self) -> str:
-        return f"{_('LP discussion')} {self.held_on:%Y-%m-%d}"
+        return f"{_('method discussion')} {self.held_on:%Y-%m-%d}"

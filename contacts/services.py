@@ -275,13 +275,7 @@ def check_ready_to_convene(contact: Contact, expected_version: int | None = None
     if contact.outcome != Outcome.PENDING:
         raise ValidationError(_("The contact has already been handled."))
     if contact.consent == Consent.NOT_YET:
-        raise ValidationError(
-            {
-                "consent": _(
-                    "Ask the family first: a network is convened with their agreement or on a legal ground."
-                )
-            }
-        )
+        raise ValidationError({"consent": contact.programme.words.ask_first})
 
 
 @transaction.atomic

@@ -49,7 +49,7 @@ COORDINATOR = HasRole((Role.COORDINATOR,))
 
 @access_rule(COORDINATOR)
 def queue(request: HttpRequest) -> HttpResponse:
-    form = QueueFilterForm(request.GET or None)
+    form = QueueFilterForm(request.GET or None, user=request.user)
     area = programme = None
     if form.is_valid():
         area, programme = form.cleaned_data["area"], form.cleaned_data["programme"]
@@ -293,6 +293,7 @@ def convene(request: HttpRequest, pk: int) -> HttpResponse:
         initial={"version": contact.version},
         needs_own_worker=needs_own_worker,
         concerns_children=family_programme,
+        words=contact.programme.words,
     )
     matches = family = None
     if request.method == "POST" and form.is_valid():
@@ -402,7 +403,7 @@ def join(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("contacts:detail", pk=contact.pk)
-    messages.success(request, _("The contact was joined to the family's open network."))
+    messages.success(request, _("The contact was joined to the open network."))
     return redirect("contacts:detail", pk=contact.pk)
 
 
@@ -439,7 +440,7 @@ def _join_family(
         return redirect("contacts:convene", pk=contact.pk)
     messages.success(
         request,
-        _("%(name)s was added to the family's network and the contact joined it.")
+        _("%(name)s was added to the network and the contact joined it.")
         % {"name": data["subject_name"]},
     )
     return redirect("networks:detail", pk=network.pk)
@@ -447,21 +448,51 @@ def _join_family(
 
 @access_rule(SIGNED_IN)
 def discussion(request: HttpRequest) -> HttpResponse:
-    """A professional records that an LP discussion was held – no names, for the indicators."""
-    initial = _initial_for(request.user)
-    position = request.user.positions.filter(is_active=True).first()  # type: ignore[union-attr]
+    """A professional records a discussion held with the programme's own method – no names.
+
+    The programme is the posted one, the one asked for with ``?programme=``, or the user's
+    membership's; a user who works in one programme only records its method without choosing.
+    """
+    user: Any = request.user
+    own = {m.programme_id for m in user.memberships.all() if m.programme_id}
+    programmes = Programme.objects.filter(is_active=True)
+    if programmes.filter(pk__in=own).exists():
+        programmes = programmes.filter(pk__in=own)
+    initial = _initial_for(user)
+    position = user.positions.filter(is_active=True).first()
     if position:
         initial["service"] = position.service_id
     initial["held_on"] = timezone.localdate()
-    form = DiscussionForm(request.POST or None, initial=initial)
+    posted = request.POST.get("programme", "")
+    if request.method == "POST":
+        programme = programmes.filter(pk=posted).first() if posted.isdigit() else None
+    else:
+        programme = _requested_programme(request, programmes) or (
+            programmes.filter(pk=initial.get("programme")).first()
+        )
+        if programme is None and len(programmes) == 1:
+            programme = programmes[0]
+    initial.pop("programme", None)
+    if programme is not None:
+        initial["programme"] = programme.pk
+    form = DiscussionForm(request.POST or None, initial=initial, programmes=programmes)
     if request.method == "POST" and form.is_valid():
+        method = DiscussionForm.method_of(form.cleaned_data["programme"])
         try:
-            services.record_discussion(by=request.user, **form.cleaned_data)
+            services.record_discussion(by=user, **form.cleaned_data)
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            messages.success(request, _("The LP discussion was recorded. Thank you."))
+            messages.success(
+                request,
+                _("The discussion was recorded: %(method)s. Thank you.") % {"method": method},
+            )
             if form.cleaned_data["wider_support_needed"]:
                 return redirect("contacts:request")
             return redirect("core:home")
-    return render(request, "contacts/discussion_form.html", {"form": form})
+    context = {
+        "form": form,
+        "method": DiscussionForm.method_of(programme) if programme else "",
+        "words": programme.words if programme else None,
+    }
+    return render(request, "contacts/discussion_form.html", context)

@@ -10,11 +10,48 @@ from accounts.models import Role
 from audit.access import PUBLIC, SIGNED_IN, access_rule
 from contacts.selectors import pending_contact_count
 from directory.selectors import contact_points_for_user
+from programmes.models import Programme
+
+
+def _programmes_of(user: Any) -> tuple[list[Programme], bool]:
+    """The active programmes the user's memberships name, and whether any did.
+
+    A user whose memberships name no programme (or only ones no longer in use) works across
+    them all and sees every active programme.
+    """
+    ids = {m.programme_id for m in user.memberships.all() if m.programme_id}
+    active = Programme.objects.filter(is_active=True)
+    own = list(active.filter(pk__in=ids)) if ids else []
+    return (own, True) if own else (list(active), False)
+
+
+def _shared(texts: list[str]) -> str | None:
+    """The one text every programme of the user says alike; None when they differ."""
+    return texts[0] if len(set(texts)) == 1 else None
 
 
 @access_rule(SIGNED_IN)
 def home(request: HttpRequest) -> HttpResponse:
-    context: dict[str, Any] = {"contact_points": contact_points_for_user(request.user)}
+    programmes, limited = _programmes_of(request.user)
+    points = contact_points_for_user(request.user)
+    if limited:
+        # The coordinating numbers of the user's own programmes only.
+        points = points.filter(programme__in=programmes)
+    context: dict[str, Any] = {
+        "contact_points": points,
+        # One card per programme: its own discussion method, in its own words.
+        "discussion_cards": [
+            {
+                "programme": programme,
+                "method": programme.method_name or str(programme),
+                "text": programme.words.discussion_card,
+            }
+            for programme in programmes
+        ],
+        # The programme's own words when all the user's programmes say it alike, else neutral.
+        "lead": _shared([programme.words.home_lead for programme in programmes]),
+        "directory_text": _shared([programme.words.directory_card for programme in programmes]),
+    }
     if request.user.has_any_role((Role.COORDINATOR,)):  # type: ignore[union-attr]
         # The coordinator's day starts here: record a call, see what waits.
         context["pending_contacts"] = pending_contact_count(request.user)

@@ -57,7 +57,7 @@ def build_network_work(areas: dict[str, Area], programmes: dict[str, Programme])
     """Create the demo's contacts and networks; returns how many contacts were made."""
     if Contact.objects.filter(area__in=areas.values()).exists():
         return 0
-    children, working_age = programmes["children-families"], programmes["working-age"]
+    children = programmes["children-families"]
     kaakkuri, tuira = areas["kaakkuri"], areas["tuira"]
     coordinator = _coordinator(kaakkuri, children)
     curator = User.objects.get(email="professional@demo.arki.invalid")
@@ -296,25 +296,7 @@ def build_network_work(areas: dict[str, Area], programmes: dict[str, Programme])
                 )
                 feedback.submit(token=feedback.token_for(invitation), answers=answers)
 
-    # Working-age: the client contacts the number themself; the own worker is named at convening.
-    customer_coordinator = _coordinator(tuira, working_age)
-    own_worker = _user("Sosiaalityöntekijä")
-    client_contact = contact(
-        tuira,
-        working_age,
-        customer_coordinator,
-        2,
-        contacted_by=ContactedBy.CLIENT,
-        contact_person=None,
-        concern="Pitkä työttömyys ja terveyshuolia; toivoo tukea työkyvyn arviointiin.",
-    )
-    with at(_morning(2, 15)):
-        contacts.convene(
-            contact=client_contact,
-            by=customer_coordinator,
-            expected_version=client_contact.version,
-            subject_name="Asiakas Demo",
-            subject_birth_date=None,
-            own_worker=own_worker,
-        )
-    return made
+    # Working-age: the client in the key role (demo/working_age.py).
+    from demo.working_age import build_working_age
+
+    return made + build_working_age(areas, programmes)

@@ -156,9 +156,7 @@ def memo_pdf(request: HttpRequest, meeting_pk: int) -> HttpResponse:
     """Download the memo as PDF; every download is written to the disclosure log."""
     meeting, basis = _meeting(request, meeting_pk, MeetingAction.PRINT_MEMO)
     if consent.memo_stopped(meeting.network):
-        messages.error(
-            request, _("The family has withdrawn their consent: the memo is not distributed.")
-        )
+        messages.error(request, meeting.network.programme.words.consent_withdrawn_memo)
         return redirect("meetings:memo", meeting_pk=meeting.pk)
     language = memo.memo_language(request.GET.get("lang"), meeting)
     pdf = memo.render_memo_pdf(meeting, language)
@@ -187,9 +185,7 @@ def memo_family_copy(request: HttpRequest, meeting_pk: int, participant_pk: int)
         pk=participant_pk,
     )
     if consent.memo_stopped(meeting.network):
-        messages.error(
-            request, _("The family has withdrawn their consent: the memo is not distributed.")
-        )
+        messages.error(request, meeting.network.programme.words.consent_withdrawn_memo)
         return redirect("meetings:memo", meeting_pk=meeting.pk)
     language = memo.memo_language(request.GET.get("lang"), meeting)
     pdf = memo.render_memo_pdf(meeting, language, recipient=participant)

@@ -12,6 +12,7 @@ from core.forms import limit_choices
 from directory.models import Service
 from networks.models import ConsentHow, ConsentScope, Network, Participant
 from programmes.models import ParticipantKind, ProgrammeRole
+from programmes.wording import Words
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%d.%m.%Y %H.%M", "%d.%m.%Y %H:%M", "%Y-%m-%d %H:%M"]
@@ -213,9 +214,13 @@ class ConsentForm(forms.Form):
         label=_("When"), widget=DATETIME_WIDGET, input_formats=DATETIME_FORMATS
     )
 
+    def __init__(self, *args: Any, words: Words, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["scope"].label = words.consent_scope_label
+
 
 class WithdrawConsentForm(forms.Form):
-    how = forms.ChoiceField(label=_("How the family withdrew it"), choices=ConsentHow.choices)
+    how = forms.ChoiceField(label=_("How it was withdrawn"), choices=ConsentHow.choices)
 
 
 class BanForm(forms.Form):

@@ -584,8 +584,8 @@ def _invitation_text(
         if family:
             body = _(
                 "You are invited to a %(meeting)s on %(when)s, %(where)s.\n"
-                "The meeting brings together your family's important everyday adults and "
-                "services at the same time. If the time does not suit you, or you want to ask "
+                "The meeting brings together the people important in your everyday life and "
+                "the services that can help, at the same time. If the time does not suit you, or you want to ask "
                 "something first, reply to this message or contact the coordinator "
                 "%(coordinator)s.\n"
                 "The calendar file is attached."
@@ -598,14 +598,14 @@ def _invitation_text(
         elif signs_in:
             body = _(
                 "You are invited to a %(meeting)s on %(when)s, %(where)s.\n"
-                "The meeting brings together the family's important everyday adults and services "
+                "The meeting brings together the important everyday people and the services "
                 "at the same time. Sign in to Arki to see the network's timeline.\n"
                 "The calendar file is attached."
             ) % {"meeting": summary.lower(), "when": when, "where": where}
         else:
             body = _(
                 "You are invited to a %(meeting)s on %(when)s, %(where)s.\n"
-                "The meeting brings together the family's important everyday adults and services "
+                "The meeting brings together the important everyday people and the services "
                 "at the same time. If the time does not suit you, reply to this message or "
                 "contact the coordinator %(coordinator)s.\n"
                 "The calendar file is attached."

@@ -34,8 +34,8 @@ def network_timeline(network: Network, *, family_view: bool = False) -> list[Ste
     steps: list[Step] = []
     for contact in contacts:
         who = contact.contact_person or contact.recorded_by
-        # A contact the family sent through the public form has nobody signed in behind it.
-        by = who.full_name if who is not None else _("The family through the web form")
+        # A contact sent through the public form has nobody signed in behind it.
+        by = who.full_name if who is not None else _("Through the public web form")
         steps.append(Step(_("Contact to the coordinating number"), by, contact.received_at, "done"))
     held_first = next(
         (m for m in meetings if m.kind == MeetingKind.FIRST and m.status == MeetingStatus.HELD),
@@ -113,10 +113,10 @@ def network_timeline(network: Network, *, family_view: bool = False) -> list[Ste
         steps.append(Step(_("Schedule the next follow-up meeting"), coordinator, None, "current"))
     if network.status == NetworkStatus.CLOSED:
         steps.append(
-            Step(_("Work closed together with the family"), coordinator, network.closed_at, "done")
+            Step(network.programme.words.closed_step, coordinator, network.closed_at, "done")
         )
     else:
-        steps.append(Step(_("Closing together with the family"), coordinator, None, "upcoming"))
+        steps.append(Step(network.programme.words.close_heading, coordinator, None, "upcoming"))
     return _in_time_order(steps)
 
 

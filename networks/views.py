@@ -402,14 +402,15 @@ def consents(request: HttpRequest, pk: int) -> HttpResponse:
         request, pk, NetworkAction.RECORD_CONSENTS if posting else NetworkAction.READ_CONSENTS
     )
     consent_form = ConsentForm(
-        initial={"given_at": timezone.localtime().replace(second=0, microsecond=0)}
+        initial={"given_at": timezone.localtime().replace(second=0, microsecond=0)},
+        words=network.programme.words,
     )
     ban_form = BanForm(network)
     if request.method == "POST":
         action = request.POST.get("action")
         try:
             if action == "consent":
-                consent_form = ConsentForm(request.POST)
+                consent_form = ConsentForm(request.POST, words=network.programme.words)
                 if consent_form.is_valid():
                     consent.record_consent(
                         network=network, by=request.user, **consent_form.cleaned_data

@@ -124,11 +124,39 @@ TEXTS: dict[str, dict[str, Promise]] = {
             "recorded."
         ),
     },
+    "ask_first": {
+        FAMILY: _(
+            "Ask the family first: a network is convened with their agreement or on a legal ground."
+        ),
+        CLIENT: _(
+            "Ask the client first: a network is convened with their agreement or on a legal ground."
+        ),
+    },
     "already_open_heading": {
         FAMILY: _("The family already has an open network"),
         CLIENT: _("The client already has an open network"),
     },
-    "subject_name_label": {FAMILY: _("The child's name"), CLIENT: _("The client's name")},
+    "subject_name_label": {
+        FAMILY: _("Name of the child or client"),
+        CLIENT: _("The client's name"),
+    },
+    "language_label": {FAMILY: _("The family's language"), CLIENT: _("The client's language")},
+    "language_help": {
+        FAMILY: _("Memos and the family's own page are in this language."),
+        CLIENT: _("Memos and the client's own page are in this language."),
+    },
+    "consent_scope_label": {
+        FAMILY: _("What the family agreed to"),
+        CLIENT: _("What the client agreed to"),
+    },
+    "consent_withdrawn_memo": {
+        FAMILY: _("The family has withdrawn their consent: the memo is not distributed."),
+        CLIENT: _("The client has withdrawn their consent: the memo is not distributed."),
+    },
+    "closed_step": {
+        FAMILY: _("Work closed together with the family"),
+        CLIENT: _("Work closed together with the client"),
+    },
     "open_elsewhere_heading": {
         FAMILY: _("The child or client may already have an open network"),
         CLIENT: _("The client may already have an open network"),
@@ -189,6 +217,21 @@ TEXTS: dict[str, dict[str, Promise]] = {
     "discussion_card": {
         FAMILY: _("Everyday support first: the discussion with the family in your own work."),
         CLIENT: _("Everyday support first: the discussion with the client in your own work."),
+    },
+    # The front page (core/templates/core/home.html).
+    "home_lead": {
+        FAMILY: _(
+            "Arki brings together the important adults and services of a child's and a "
+            "family's everyday life – at the same time, not in turns."
+        ),
+        CLIENT: _(
+            "Arki brings together the people close to a working-age client and the services "
+            "that can help – at the same time, not in turns."
+        ),
+    },
+    "directory_card": {
+        FAMILY: _("Who acts around the family and the child."),
+        CLIENT: _("Who acts around the client."),
     },
 }
 

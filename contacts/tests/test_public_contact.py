@@ -149,7 +149,11 @@ def test_a_form_sent_too_fast_stores_nothing(client, kaakkuri, children):
     assert response.context["form"]["concern"].value() == CONCERN
 
 
-@pytest.mark.parametrize("stamp", ["", "forged", protection.opened_stamp(0)])
+# Named ids: the stale stamp is signed at collection time, and every xdist worker must
+# collect the same test names.
+@pytest.mark.parametrize(
+    "stamp", ["", "forged", protection.opened_stamp(0)], ids=["missing", "forged", "stale"]
+)
 def test_a_missing_forged_or_stale_stamp_stores_nothing(client, kaakkuri, children, stamp):
     response = client.post(URL, answers(kaakkuri, children, stamp))
     assert response.status_code == 200

@@ -117,10 +117,13 @@ def test_a_second_load_creates_nothing(local_dir):
 
 
 def test_the_people_are_the_same_on_every_fresh_load():
+    from contacts.models import Discussion
+
     load_demo()
     first = sorted(User.objects.values_list("email", "full_name", "phone"))
     # The demo's network work refers to the users; a fresh load starts without both.
     Contact.objects.all().delete()
+    Discussion.objects.all().delete()
     Network.objects.all().delete()
     EnteredValue.objects.all().delete()
     LeadershipTeam.objects.all().delete()
@@ -311,9 +314,37 @@ def test_the_demo_has_network_work_at_every_stage():
     assert len(queue.new_contacts) == 2
     states = {item.status.state for item in queue.waiting}
     assert states == {DeadlineState.ON_TIME, DeadlineState.WARNING, DeadlineState.OVERDUE}
-    assert Network.objects.filter(status=NetworkStatus.ACTIVE).count() == 5
-    own_worker_network = Network.objects.get(programme__code=oulu.WORKING_AGE)
-    assert own_worker_network.participants.filter(is_own_worker=True).exists()
+    active = Network.objects.filter(status=NetworkStatus.ACTIVE)
+    assert active.filter(programme__code=oulu.CHILDREN).count() == 5
+    for network in Network.objects.filter(programme__code=oulu.WORKING_AGE):
+        # The client takes part in their own network, and an own worker walks alongside.
+        assert network.participants.filter(kind__is_subject=True).count() == 1
+        assert network.participants.filter(is_own_worker=True).exists()
+
+
+def test_the_demo_has_working_age_work_from_contact_to_closing():
+    from contacts.models import Contact, Source
+    from indicators.models import Event, EventKind
+    from networks.models import NetworkStatus
+
+    load_demo()
+    working_age = Network.objects.filter(programme__code=oulu.WORKING_AGE)
+    closed = working_age.filter(status=NetworkStatus.CLOSED)
+    assert closed.count() == 5
+    assert all(network.closing_outcome is not None for network in closed)
+    assert all(network.self_rating_at_close is not None for network in closed)
+    assert working_age.filter(status=NetworkStatus.ACTIVE).count() == 1
+    public = Contact.objects.filter(programme__code=oulu.WORKING_AGE, source=Source.PUBLIC)
+    assert public.count() == 3 and public.filter(network__isnull=True).count() == 1
+    ratings = Event.objects.filter(kind=EventKind.SELF_RATED)
+    assert ratings.filter(outcome="start").count() == ratings.filter(outcome="close").count() == 5
+    assert Event.objects.filter(kind=EventKind.OUTCOME_AT_CLOSING).count() == 5
+    assert (
+        Event.objects.filter(
+            kind=EventKind.LP_DISCUSSION_HELD, programme__code=oulu.WORKING_AGE
+        ).count()
+        == 4
+    )
 
 
 def test_the_demo_counts_the_overdue_network_as_not_convened_in_time():

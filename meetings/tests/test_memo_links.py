@@ -17,7 +17,7 @@ from networks import services as network_services
 
 pytestmark = pytest.mark.django_db
 
-NEUTRAL = "Family members receive their own feedback link personally"
+NEUTRAL = "Everyone receives their own feedback link personally"
 
 
 @pytest.fixture

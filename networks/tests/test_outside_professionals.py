@@ -246,7 +246,7 @@ def test_the_invitation_is_the_professionals_with_the_calendar_file(settings, wo
     mail.outbox.clear()
     planned = schedule(network, coordinator)
     (message,) = to(THERAPIST)
-    assert "the family's important everyday adults and services" in message.body
+    assert "the important everyday people and the services" in message.body
     assert "your family" not in message.body
     # They cannot sign in: the invitation names the coordinator instead.
     assert "Sign in" not in message.body and coordinator.full_name in message.body
