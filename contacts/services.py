@@ -300,13 +300,7 @@ def convene(
         raise ValidationError({"own_worker": _("Name the client's own worker.")})
     check_ready_to_convene(contact)
     if open_networks_matching(subject_name, subject_birth_date).exists():
-        raise ValidationError(
-            {
-                "subject_name": _(
-                    "This child or client already has an open network. Join the contact to it."
-                )
-            }
-        )
+        raise ValidationError({"subject_name": contact.programme.words.already_open})
     locked = _resolve(contact, expected_version, Outcome.CONVENE)
     network = network_services.open_network(
         contact=locked,

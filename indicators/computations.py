@@ -53,7 +53,7 @@ def computation(name: str, *, events: bool = True) -> Callable[[Computation], Co
 
 
 # The event fields a computation may read; a shared tally groups by all of them.
-EVENT_FIELDS = ("days", "sectors", "outcome")
+EVENT_FIELDS = ("days", "sectors", "outcome", "channel", "count")
 # The kinds a shared tally counts: every kind a computation reads (a computation asking for
 # another kind queries on its own).
 TALLIED_KINDS = [
@@ -65,6 +65,8 @@ TALLIED_KINDS = [
     EventKind.LP_DISCUSSION_HELD,
     EventKind.NETWORK_CLOSED,
     EventKind.PROMISE_REVIEWED,
+    EventKind.SELF_RATED,
+    EventKind.OUTCOME_AT_CLOSING,
 ]
 
 
@@ -83,7 +85,7 @@ class EventTally:
     lower: datetime
     upper: datetime
     programme_id: int | None = None  # None: every programme
-    # (programme id, kind) -> [(area id, first day of the month, days, sectors, outcome, count)]
+    # (programme id, kind) -> [(area id, first day of the month, *EVENT_FIELDS, how many)]
     _rows: dict[tuple[int, str], list[tuple[Any, ...]]] | None = None
     # The feedback tallies of every feedback question, per (programme, areas, periods).
     feedback: dict[tuple[Any, ...], Any] = field(default_factory=dict)
@@ -116,7 +118,7 @@ class EventTally:
         query = (
             scope.annotate(month=TruncMonth("occurred_at", tzinfo=zone, output_field=DateField()))
             .values_list("programme_id", "kind", "area_id", "month", *EVENT_FIELDS)
-            .annotate(n=Count("id"))
+            .annotate(how_many=Count("id"))
             .order_by()
         )
         # Tens of thousands of groups: read them with a plain cursor, without a conversion
@@ -126,25 +128,14 @@ class EventTally:
         months: dict[Any, date] = {}
         with report_memory(), connection.cursor() as cursor:
             cursor.execute(sql, params)
-            for (
-                programme_id,
-                kind,
-                area_id,
-                month,
-                days,
-                sectors,
-                outcome,
-                count,
-            ) in cursor.fetchall():
+            for programme_id, kind, area_id, month, *values in cursor.fetchall():
                 if month not in months:
                     months[month] = (
                         date.fromisoformat(month[:10])
                         if isinstance(month, str)
                         else _first_day(month, zone)
                     )
-                rows[(programme_id, kind)].append(
-                    (area_id, months[month], days, sectors, outcome, count)
-                )
+                rows[(programme_id, kind)].append((area_id, months[month], *values))
         return rows
 
 
@@ -191,7 +182,7 @@ def _events(
     kinds = list(kinds)
     if tally is not None and tally.covers(programme, lower, upper, kinds):
         wanted = set(area_ids)
-        # A tally row is (area, first day of the month, days, sectors, outcome, count).
+        # A tally row is (area, first day of the month, *EVENT_FIELDS, how many).
         positions = [2 + EVENT_FIELDS.index(name) for name in fields]
         counted = [
             (row[0], row[1], tuple(row[position] for position in positions), row[-1])
@@ -212,7 +203,7 @@ def _events(
                 )
                 .annotate(month=TruncMonth("occurred_at", tzinfo=zone))
                 .values_list("area_id", "month", *fields)
-                .annotate(n=Count("id"))
+                .annotate(how_many=Count("id"))
                 .order_by()
             )
         )
@@ -349,6 +340,137 @@ def promises_kept(programme: Any, area_ids: list[int], periods: list[Period]) ->
     )
 
 
+def _share(
+    kinds: Iterable[str],
+    field: str,
+    programme: Any,
+    area_ids: list[int],
+    periods: list[Period],
+    counts: Callable[[Any], bool],
+    known: Callable[[Any], bool] = lambda value: True,
+) -> dict[Key, Figure]:
+    """The share (%) of the events whose ``field`` ``counts``, of those whose value is
+    ``known``; the base is the events the share is of."""
+    grouped = _events(kinds, programme, area_ids, periods, field)
+    result = {}
+    for key in _all_keys(area_ids, periods):
+        values = [row[0] for row in grouped.get(key, []) if known(row[0])]
+        result[key] = Figure(
+            round(100 * sum(1 for value in values if counts(value)) / len(values), 1)
+            if values
+            else None,
+            len(values),
+        )
+    return result
+
+
+@computation("contacts_by_client_share")
+def contacts_by_client_share(
+    programme: Any, area_ids: list[int], periods: list[Period]
+) -> dict[Key, Figure]:
+    """The share of contacts the client made themself (``outcome``: who contacted, a
+    contacts.models.ContactedBy value). Contacts recorded before who contacted was counted
+    (empty) are left out of the share."""
+    return _share(
+        [EventKind.CONTACT_RECEIVED],
+        "outcome",
+        programme,
+        area_ids,
+        periods,
+        lambda outcome: outcome == "client",
+        known=bool,
+    )
+
+
+@computation("contacts_by_web_form")
+def contacts_by_web_form(
+    programme: Any, area_ids: list[int], periods: list[Period]
+) -> dict[Key, Figure]:
+    """Contacts that came through the public web form (channel "web")."""
+    grouped = _events([EventKind.CONTACT_RECEIVED], programme, area_ids, periods, "channel")
+    result = {}
+    for key in _all_keys(area_ids, periods):
+        web = sum(1 for row in grouped.get(key, []) if row[0] == "web")
+        result[key] = Figure(web, web)
+    return result
+
+
+@computation("own_worker_named")
+def own_worker_named(
+    programme: Any, area_ids: list[int], periods: list[Period]
+) -> dict[Key, Figure]:
+    """The share of networks convened in the period whose first meeting had a named own worker
+    (``outcome`` "own_worker" on the convening event)."""
+    return _share(
+        [EventKind.NETWORK_CONVENED],
+        "outcome",
+        programme,
+        area_ids,
+        periods,
+        lambda outcome: outcome == "own_worker",
+    )
+
+
+def _self_rating(moment: str) -> Computation:
+    """The average of the clients' own 0–10 ratings given at ``moment`` ("start" or "close"),
+    over the networks closed in the period: both are recorded at closing."""
+
+    def compute(programme: Any, area_ids: list[int], periods: list[Period]) -> dict[Key, Figure]:
+        grouped = _events([EventKind.SELF_RATED], programme, area_ids, periods, "outcome", "count")
+        result = {}
+        for key in _all_keys(area_ids, periods):
+            ratings = [
+                rating
+                for outcome, rating in grouped.get(key, [])
+                if outcome == moment and rating is not None
+            ]
+            result[key] = Figure(
+                round(statistics.mean(ratings), 1) if ratings else None, len(ratings)
+            )
+        return result
+
+    return compute
+
+
+computation("self_rating_at_start")(_self_rating("start"))
+computation("self_rating_at_close")(_self_rating("close"))
+
+
+def progress_outcomes(programme: Any) -> set[str]:
+    """The codes of the programme's outcomes at closing that count as leading onwards."""
+    from programmes.models import ClosingOutcome
+
+    return set(
+        ClosingOutcome.objects.filter(programme=programme, is_progress=True).values_list(
+            "code", flat=True
+        )
+    )
+
+
+@computation("closing_progress")
+def closing_progress(
+    programme: Any, area_ids: list[int], periods: list[Period]
+) -> dict[Key, Figure]:
+    """The share of closings with an outcome recorded whose outcome leads onwards (work,
+    education, rehabilitation…: ``is_progress`` of the programme's ClosingOutcome)."""
+    onwards = progress_outcomes(programme)
+    return _share(
+        [EventKind.OUTCOME_AT_CLOSING],
+        "outcome",
+        programme,
+        area_ids,
+        periods,
+        lambda outcome: outcome in onwards,
+    )
+
+
+# What else in the programme's configuration a computation's figures rest on (part of the
+# figures cache key, beside the convening deadline).
+CONFIGURATION: dict[str, Callable[[Any], Any]] = {
+    "closing_progress": lambda programme: sorted(progress_outcomes(programme)),
+}
+
+
 @computation("lp_trained_staff", events=False)
 def lp_trained_staff(
     programme: Any, area_ids: list[int], periods: list[Period]
@@ -478,9 +600,10 @@ def compute(
 ) -> dict[Key, Figure]:
     """The computation's figures, from the cache when nothing they rest on has changed.
 
-    The key holds the computation, programme (and its convening deadline), areas, periods and
-    the data stamp, so a new event or answer makes the next request compute afresh; the
-    timeout (``ARKI_INDICATOR_CACHE_SECONDS``, 0 turns the cache off) only bounds memory.
+    The key holds the computation, programme (and its convening deadline and any other
+    configuration the computation reads, ``CONFIGURATION``), areas, periods and the data
+    stamp, so a new event or answer makes the next request compute afresh; the timeout
+    (``ARKI_INDICATOR_CACHE_SECONDS``, 0 turns the cache off) only bounds memory.
     """
     function = REGISTRY[name]
     seconds = settings.ARKI_INDICATOR_CACHE_SECONDS
@@ -494,6 +617,7 @@ def compute(
         sorted(area_ids),
         [period.code for period in periods],
         _stamp(source),
+        CONFIGURATION[name](programme) if name in CONFIGURATION else None,
     )
     key = CACHE_PREFIX + hashlib.sha256(repr(parts).encode()).hexdigest()
     found: dict[Key, Figure] | None = cache.get(key)

@@ -399,7 +399,28 @@ def test_a_coordinator_records_only_in_an_area_and_programme_they_coordinate(
         user=coordinator, role=Role.COORDINATOR, area=tuira, programme=working_age
     )
     client.force_login(coordinator)
-    response = client.post(reverse("contacts:new"), form_data(kaakkuri, working_age))
+    # An adult client's contact: the client themself calls (no parent or child choices).
+    about_client = {"contacted_by": "client"}
+    response = client.post(
+        reverse("contacts:new"), form_data(kaakkuri, working_age, **about_client)
+    )
     assert "area" in response.context["form"].errors
-    assert client.post(reverse("contacts:new"), form_data(tuira, working_age)).status_code == 302
+    response = client.post(reverse("contacts:new"), form_data(tuira, working_age, **about_client))
+    assert response.status_code == 302
     assert Contact.objects.get().area == tuira
+
+
+def test_a_contact_about_an_adult_client_offers_no_parent_child_or_child_welfare_choices(
+    client, tuira, working_age
+):
+    coordinator = coordinator_of(tuira, working_age)
+    client.force_login(coordinator)
+    form = client.get(reverse("contacts:new")).context["form"]
+    assert "parent" not in dict(form.fields["contacted_by"].choices)
+    assert "young_person" not in dict(form.fields["contacted_by"].choices)
+    assert "lsl_25" not in dict(form.fields["legal_ground"].choices)
+    response = client.post(
+        reverse("contacts:new"), form_data(tuira, working_age, contacted_by="parent")
+    )
+    assert "contacted_by" in response.context["form"].errors
+    assert not Contact.objects.exists()

@@ -148,7 +148,7 @@ def actor_map_setup():
     education = SectorFactory(code="education", name_fi="Sivistyspalvelut", order=1)
     wellbeing = SectorFactory(code="wellbeing", name_fi="Hyvinvointipalvelut", order=2)
     families = ProgrammeFactory(code="children-families", order=1)
-    working_age = ProgrammeFactory(code="working-age", order=2)
+    working_age = ProgrammeFactory(code="working-age", order=2, subject="client")
     ServiceFactory(
         name="Kaakkurin koulu",
         organisation__sector=education,

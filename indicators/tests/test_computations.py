@@ -193,6 +193,28 @@ def mixed_events(boundary_contacts, kaakkuri, tuira, children, working_age):
         event(EventKind.PROMISE_REVIEWED, at(2026, 8, 3, 12), tuira, children, outcome=outcome)
     event(EventKind.NETWORK_OPENED, at(2026, 2, 28, 23, 50), kaakkuri, children)
     event(EventKind.MEETING_HELD, at(2026, 9, 30, 23, 59), tuira, children)
+    # The working-age programme's own: who contacted and how, own workers, ratings, outcomes.
+    for outcome, channel in [("client", "web"), ("professional", "phone"), ("client", "phone")]:
+        event(
+            EventKind.CONTACT_RECEIVED,
+            at(2026, 4, 3, 12),
+            kaakkuri,
+            working_age,
+            channel=channel,
+            outcome=outcome,
+        )
+    event(EventKind.NETWORK_CONVENED, at(2026, 5, 3, 12), tuira, working_age, outcome="own_worker")
+    for moment, rating in [("start", 3), ("close", 6), ("start", 4), ("close", 8)]:
+        event(
+            EventKind.SELF_RATED,
+            at(2026, 6, 1, 12),
+            kaakkuri,
+            working_age,
+            outcome=moment,
+            count=rating,
+        )
+    for outcome in ["work", "none"]:
+        event(EventKind.OUTCOME_AT_CLOSING, at(2026, 6, 1, 12), tuira, working_age, outcome=outcome)
     return kaakkuri, tuira
 
 
@@ -208,6 +230,12 @@ def test_the_event_based_computations_are_known():
         "median_days_to_first_meeting",
         "sectors_per_network",
         "promises_kept",
+        "contacts_by_client_share",
+        "contacts_by_web_form",
+        "own_worker_named",
+        "self_rating_at_start",
+        "self_rating_at_close",
+        "closing_progress",
     } == EVENT_BASED
 
 
