@@ -27,13 +27,22 @@ class ResultsFilterForm(forms.Form):
         help_text=_("For example 2026-03, 2026Q1, 2026S1 or 2026."),
     )
 
-    def __init__(self, data: Any = None) -> None:
+    def __init__(self, data: Any = None, user: Any = None) -> None:
+        """The reader's own programme first (a working-age leader sees working-age feedback);
+        a query that names only some of the fields keeps the defaults for the rest."""
+        programmes = Programme.objects.filter(is_active=True)
+        own = [m.programme_id for m in user.memberships.all() if m.programme_id] if user else []
         initial = {
-            "programme": Programme.objects.filter(is_active=True).first(),
+            "programme": programmes.filter(pk__in=own).first() or programmes.first(),
             "period": period_containing(timezone.localdate(), Cadence.QUARTERLY).code,
         }
         if data is not None and not data:
             data = None
+        if data is not None:
+            data = data.copy()
+            for name in ("programme", "period"):
+                if not data.get(name) and initial[name] is not None:
+                    data[name] = getattr(initial[name], "pk", initial[name])
         super().__init__(data, initial=initial)
 
     def clean_period(self) -> Any:

@@ -101,7 +101,8 @@ def feedback_results(*, programme: Any, period: Period, area: Any = None) -> lis
         groups.append(
             GroupResult(
                 survey.audience,
-                str(Audience(survey.audience).label),
+                # The survey's own name says whose feedback it is ("Feedback from the client").
+                survey.name or str(Audience(survey.audience).label),
                 invited,
                 answered,
                 results,

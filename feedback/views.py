@@ -17,6 +17,7 @@ from core.errors import ValidationError
 from feedback import services
 from feedback.forms import ResultsFilterForm
 from feedback.selectors import MIN_GROUP, feedback_results
+from programmes.wording import Words
 
 RESULT_READERS = HasRole((Role.LEADERSHIP_MEMBER, Role.DEVELOPER_WORKER, Role.COORDINATOR))
 PROBLEM_STATUS = {"malformed": 400, "forged": 404, "used": 410, "expired": 410}
@@ -68,7 +69,7 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
 
 @access_rule(RESULT_READERS)
 def results(request: HttpRequest) -> HttpResponse:
-    form = ResultsFilterForm(request.GET)
+    form = ResultsFilterForm(request.GET, user=request.user)
     values = form.values()
     groups = feedback_results(
         programme=values["programme"], period=values["period"], area=values["area"]
@@ -81,13 +82,14 @@ def results(request: HttpRequest) -> HttpResponse:
             "groups": groups,
             "period": values["period"],
             "minimum": MIN_GROUP,
+            "words": Words(values["programme"]),
             "query": request.GET.urlencode(),
         },
     )
 
 
 def _rows(request: HttpRequest) -> list[list[object]]:
-    values = ResultsFilterForm(request.GET).values()
+    values = ResultsFilterForm(request.GET, user=request.user).values()
     rows: list[list[object]] = [
         [
             _("Audience"),

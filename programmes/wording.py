@@ -132,6 +132,10 @@ TEXTS: dict[str, dict[str, Promise]] = {
             "Ask the client first: a network is convened with their agreement or on a legal ground."
         ),
     },
+    "feedback_from": {
+        FAMILY: _("Feedback from families, children and young people, and professionals."),
+        CLIENT: _("Feedback from clients and professionals."),
+    },
     "already_open_heading": {
         FAMILY: _("The family already has an open network"),
         CLIENT: _("The client already has an open network"),

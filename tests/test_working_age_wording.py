@@ -483,6 +483,10 @@ PAGES: dict[str, tuple[str, Any]] = {
         "leader",
         lambda c: reverse("indicators:dashboard") + f"?programme={c.programme.pk}",
     ),
+    "feedback results (working-age)": (
+        "leader",
+        lambda c: reverse("feedback:results") + f"?programme={c.programme.pk}",
+    ),
     "leadership team page": ("leader", lambda c: reverse("leadership:team", args=[c.team.pk])),
     "directory search": ("coordinator", lambda c: reverse("directory:search") + "?q=Ohjaaja"),
 }

@@ -199,3 +199,20 @@ def test_closing_sends_a_final_feedback_request(held):
 def test_load_configuration_loads_surveys(configuration):
     call_command("load_configuration", verbosity=0)
     assert Survey.objects.count() == 5
+
+
+def test_a_working_age_leader_sees_the_clients_feedback_first(client, kaakkuri, working_age):
+    from accounts.models import Membership
+
+    leader = user_with_role(Role.PROFESSIONAL)
+    Membership.objects.create(
+        user=leader, role=Role.LEADERSHIP_MEMBER, area=kaakkuri, programme=working_age
+    )
+    client.force_login(leader)
+    for query in ({}, {"period": "2026"}):
+        response = client.get(reverse("feedback:results"), query)
+        assert response.status_code == 200
+        names = [group.audience_label for group in response.context["groups"]]
+        # The working-age surveys by their own names, no children's survey.
+        assert names == ["Palaute asiakkaalta", "Palaute ammattilaiselta"]
+        assert "Palautetta asiakkailta ja ammattilaisilta." in response.content.decode()
