@@ -281,9 +281,9 @@ class ContactForm(forms.ModelForm):
             self.fields["age_bands"].help_text = ""
         if programme is not None and is_about_one_client(programme):
             # An adult client: no parent, child or child-welfare choices.
-            unfitting = {
-                "contacted_by": {ContactedBy.PARENT, ContactedBy.YOUNG_PERSON},
-                "legal_ground": {LegalGround.CHILD_WELFARE_25},
+            unfitting: dict[str, set[str]] = {
+                "contacted_by": {ContactedBy.PARENT.value, ContactedBy.YOUNG_PERSON.value},
+                "legal_ground": {LegalGround.CHILD_WELFARE_25.value},
             }
             for name, values in unfitting.items():
                 if name in self.fields:

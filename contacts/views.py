@@ -468,7 +468,7 @@ def discussion(request: HttpRequest) -> HttpResponse:
         programme = programmes.filter(pk=posted).first() if posted.isdigit() else None
     else:
         programme = _requested_programme(request, programmes) or (
-            programmes.filter(pk=initial.get("programme")).first()
+            programmes.filter(pk=str(initial.get("programme") or "")).first()
         )
         if programme is None and len(programmes) == 1:
             programme = programmes[0]

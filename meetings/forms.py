@@ -283,12 +283,12 @@ class CloseNetworkForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         words = programme.words
-        said = {
-            ClosingReason.FAMILY_DECLINED: words.declined,
-            ClosingReason.MOVED_AWAY: words.moved_away,
+        said: dict[str, str] = {
+            ClosingReason.FAMILY_DECLINED.value: words.declined,
+            ClosingReason.MOVED_AWAY.value: words.moved_away,
         }
         self.fields["reason"].choices = [  # type: ignore[attr-defined]
-            (value, said.get(value, label)) for value, label in ClosingReason.choices
+            (value, said.get(value, str(label))) for value, label in ClosingReason.choices
         ]
         self.fields["summary"].label = words.closing_summary_label
         outcomes = programme.closing_outcomes.filter(is_active=True)

@@ -116,11 +116,11 @@ class Network(models.Model):
     def closing_reason_said(self) -> str:
         """The reason for closing in the programme's words (the family or the client declined)."""
         words = self.programme.words
-        said = {
-            ClosingReason.FAMILY_DECLINED: words.declined,
-            ClosingReason.MOVED_AWAY: words.moved_away,
+        said: dict[str, str] = {
+            ClosingReason.FAMILY_DECLINED.value: words.declined,
+            ClosingReason.MOVED_AWAY.value: words.moved_away,
         }
-        return said.get(self.closing_reason, self.get_closing_reason_display())
+        return said.get(self.closing_reason, str(self.get_closing_reason_display()))
 
 
 class Child(models.Model):

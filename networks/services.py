@@ -667,7 +667,7 @@ def close_network(
     network.self_rating_at_close = self_rating
     network.version += 1
     network.save()
-    where = {"area": network.area, "programme": programme, "at": network.closed_at}
+    where: dict[str, Any] = {"area": network.area, "programme": programme, "at": network.closed_at}
     record_event(
         EventKind.NETWORK_CLOSED,
         **where,

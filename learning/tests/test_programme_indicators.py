@@ -72,7 +72,7 @@ def test_the_payload_holds_each_programmes_own_indicators_only(
 ):
     record_event(EventKind.CONTACT_RECEIVED, area=kaakkuri, programme=working_age, channel="web")
     payload = services.build_payload(version=1)
-    by_programme = {}
+    by_programme: dict[str, set[str]] = {}
     for figure in payload["figures"]:
         by_programme.setdefault(figure["programme"], set()).add(figure["indicator"])
     assert by_programme[working_age.code] == {i.code for i in indicators_for(working_age)}
