@@ -467,8 +467,9 @@ def discussion(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         programme = programmes.filter(pk=posted).first() if posted.isdigit() else None
     else:
+        preset = initial.get("programme")
         programme = _requested_programme(request, programmes) or (
-            programmes.filter(pk=str(initial.get("programme") or "")).first()
+            programmes.filter(pk=preset).first() if isinstance(preset, int) else None
         )
         if programme is None and len(programmes) == 1:
             programme = programmes[0]
