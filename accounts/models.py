@@ -114,8 +114,17 @@ class User(AbstractBaseUser, PermissionsMixin):
         return super().has_module_perms(app_label)
 
 
+class MembershipSource(models.TextChoices):
+    LOCAL = "local", _("granted in Arki")
+    OIDC = "oidc", _("identity provider group")
+
+
 class Membership(models.Model):
-    """A user's role, optionally limited to an area, a programme and an organisation."""
+    """A user's role, optionally limited to an area, a programme and an organisation.
+
+    ``source`` tells a membership granted in Arki from one that follows the identity provider's
+    group claim at every organisation sign-in (accounts/oidc.py); only the latter are removed.
+    """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
@@ -135,6 +144,13 @@ class Membership(models.Model):
         null=True,
         blank=True,
         on_delete=models.PROTECT,
+    )
+    source = models.CharField(
+        _("source"),
+        max_length=10,
+        choices=MembershipSource.choices,
+        default=MembershipSource.LOCAL,
+        editable=False,
     )
 
     class Meta:

@@ -7,9 +7,9 @@ from audit.access import PUBLIC, access_rule
 
 def oidc_urlpatterns() -> list[URLPattern]:
     """mozilla-django-oidc's views, each behind an access rule (imported only when on)."""
-    from mozilla_django_oidc.views import OIDCAuthenticationRequestView, OIDCLogoutView
+    from mozilla_django_oidc.views import OIDCLogoutView
 
-    from accounts.oidc import ArkiOIDCCallbackView
+    from accounts.oidc import ArkiOIDCAuthenticationRequestView, ArkiOIDCCallbackView
 
     return [
         path(
@@ -19,7 +19,7 @@ def oidc_urlpatterns() -> list[URLPattern]:
         ),
         path(
             "authenticate/",
-            access_rule(PUBLIC)(OIDCAuthenticationRequestView.as_view()),
+            access_rule(PUBLIC)(ArkiOIDCAuthenticationRequestView.as_view()),
             name="oidc_authentication_init",
         ),
         # Signing out changes state: POST only, like Arki's own sign-out.

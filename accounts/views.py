@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.core import signing
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -41,8 +41,22 @@ class LoginView(auth_views.LoginView):
         return context
 
 
+class LogoutView(auth_views.LogoutView):
+    """Signs out of Arki; a user who came from the organisation's provider signs out there too."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        provider_url = None
+        if settings.OIDC_ENABLED and request.user.is_authenticated:
+            from accounts.oidc import provider_logout_url
+
+            # Read before the session, which holds the ID token, is flushed.
+            provider_url = provider_logout_url(request)
+        response: HttpResponse = super().post(request, *args, **kwargs)
+        return HttpResponseRedirect(provider_url) if provider_url else response
+
+
 login = access_rule(PUBLIC)(LoginView.as_view())
-logout = access_rule(PUBLIC)(auth_views.LogoutView.as_view())
+logout = access_rule(PUBLIC)(LogoutView.as_view())
 
 
 @access_rule(PUBLIC)

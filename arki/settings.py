@@ -175,15 +175,82 @@ OTP_TOTP_THROTTLE_FACTOR = 1
 # Administrators reset devices; they never see another user's secret.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
-# Optional OIDC single sign-on (mozilla-django-oidc): on when OIDC_RP_CLIENT_ID is set.
-_oidc = env.get_oidc()
+# Optional OIDC single sign-on (mozilla-django-oidc): on when OIDC_RP_CLIENT_ID is set. The
+# provider's endpoints and issuer come from its discovery document (OIDC_OP_DISCOVERY_URL, read
+# by accounts/oidc.py on first use) or, without it, from the endpoint variables one by one.
+OIDC_OP_DISCOVERY_URL = os.environ.get("OIDC_OP_DISCOVERY_URL", "").strip()
+if OIDC_OP_DISCOVERY_URL:
+    _oidc = {
+        name: os.environ.get(name, "").strip()
+        for name in env.OIDC_REQUIRED
+        if os.environ.get(name, "").strip()
+    }
+    for _name in ("OIDC_RP_CLIENT_ID", "OIDC_RP_CLIENT_SECRET"):
+        if not _oidc.get(_name):
+            raise ImproperlyConfigured(f"{_name}: required when OIDC_OP_DISCOVERY_URL is set")
+    _oidc["OIDC_RP_SIGN_ALGO"] = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256").strip().upper()
+    if _oidc["OIDC_RP_SIGN_ALGO"] not in env.OIDC_SIGN_ALGORITHMS:
+        raise ImproperlyConfigured(
+            f"OIDC_RP_SIGN_ALGO: expected one of {', '.join(env.OIDC_SIGN_ALGORITHMS)}"
+        )
+else:
+    _oidc = env.get_oidc()
 locals().update(_oidc)
 OIDC_ENABLED = bool(_oidc)
+# The ID token's `iss` must equal this; with discovery it defaults to the discovered issuer.
+OIDC_OP_ISSUER = os.environ.get("OIDC_OP_ISSUER", "").strip()
+# The provider's end_session_endpoint for signing out there too (discovered when not set).
+OIDC_OP_LOGOUT_ENDPOINT = os.environ.get("OIDC_OP_LOGOUT_ENDPOINT", "").strip()
 OIDC_COUNTS_AS_SECOND_FACTOR = env.get_bool("OIDC_COUNTS_AS_SECOND_FACTOR", default=False)
+# Users are created (ARKI_OIDC_CREATE_USERS) by accounts.oidc only, never by the library.
 OIDC_CREATE_USER = False
-OIDC_RP_SCOPES = "openid email"
+OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid email").strip() or "openid email"
+if not {"openid", "email"} <= set(OIDC_RP_SCOPES.split()):
+    raise ImproperlyConfigured(
+        f"OIDC_RP_SCOPES: must include openid and email, got {OIDC_RP_SCOPES!r}"
+    )
 OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_TIMEOUT = 10
+# The ID token is kept in the session for the provider's sign-out (id_token_hint).
+OIDC_STORE_ID_TOKEN = True
+OIDC_OP_LOGOUT_URL_METHOD = "accounts.oidc.logout_url"
 OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc_authentication_callback"
+# Roles and areas from the provider's group claim (docs/security.md): group → memberships.
+ARKI_OIDC_GROUPS_CLAIM = os.environ.get("ARKI_OIDC_GROUPS_CLAIM", "groups").strip() or "groups"
+ARKI_OIDC_GROUP_MAP = os.environ.get("ARKI_OIDC_GROUP_MAP", "").strip()
+ARKI_OIDC_CREATE_USERS = env.get_bool("ARKI_OIDC_CREATE_USERS", default=False)
+ARKI_OIDC_GROUPS: dict[str, list[dict[str, str]]] | None = None
+if ARKI_OIDC_GROUP_MAP:
+    import tomllib
+
+    _keys = {"role", "area", "programme", "organisation"}
+    try:
+        with open(ARKI_OIDC_GROUP_MAP, "rb") as _file:
+            _groups = tomllib.load(_file).get("groups", {})
+    except (OSError, tomllib.TOMLDecodeError) as _error:
+        raise ImproperlyConfigured(
+            f"ARKI_OIDC_GROUP_MAP: cannot read {ARKI_OIDC_GROUP_MAP}: {_error}"
+        ) from None
+    ARKI_OIDC_GROUPS = {}
+    for _group, _value in _groups.items() if isinstance(_groups, dict) else ():
+        _entries = _value if isinstance(_value, list) else [_value]
+        for _entry in _entries:
+            if (
+                not isinstance(_entry, dict)
+                or not isinstance(_entry.get("role"), str)
+                or set(_entry) - _keys
+                or not all(isinstance(_v, str) and _v for _v in _entry.values())
+            ):
+                raise ImproperlyConfigured(
+                    f"ARKI_OIDC_GROUP_MAP: group {_group!r} needs a role and may name an area, "
+                    f"programme and organisation (text), got {_entry!r}"
+                )
+        ARKI_OIDC_GROUPS[str(_group)] = [dict(_entry) for _entry in _entries]
+    if not isinstance(_groups, dict) or not ARKI_OIDC_GROUPS:
+        raise ImproperlyConfigured(
+            f"ARKI_OIDC_GROUP_MAP: no [groups] table in {ARKI_OIDC_GROUP_MAP}"
+        )
 if OIDC_ENABLED:
     AUTHENTICATION_BACKENDS = [*AUTHENTICATION_BACKENDS, "accounts.oidc.ArkiOIDCBackend"]
 
@@ -315,6 +382,13 @@ ARKI_PUBLIC_CONTACTS_PER_IP_PER_HOUR = env.get_int("ARKI_PUBLIC_CONTACTS_PER_IP_
 ARKI_PUBLIC_CONTACTS_PER_AREA_PER_HOUR = env.get_int("ARKI_PUBLIC_CONTACTS_PER_AREA_PER_HOUR", 30)
 ARKI_PUBLIC_CONTACT_REPLY_DAYS = env.get_int("ARKI_PUBLIC_CONTACT_REPLY_DAYS", 3)
 ARKI_BASE_URL = os.environ.get("ARKI_BASE_URL", "http://127.0.0.1:8000")
+# The national service catalogue PTV's open interface (directory/ptv.py): its address, the
+# seconds one request may take, and the mapping file (default directory/data/ptv_mapping.toml).
+ARKI_PTV_URL = os.environ.get(
+    "ARKI_PTV_URL", "https://api.palvelutietovaranto.suomi.fi/api/v11"
+).strip()
+ARKI_PTV_TIMEOUT = env.get_int("ARKI_PTV_TIMEOUT", 20)
+ARKI_PTV_MAPPING = os.environ.get("ARKI_PTV_MAPPING", "").strip()
 
 # The logs' daily signed checkpoints (audit/checkpoints.py): the directory the files are written
 # to (the operator ships them to write-once storage) and the signing key (base64 Ed25519 seed).
@@ -369,4 +443,10 @@ ARKI_SCHEDULER_INTERVAL = env.get_int("ARKI_SCHEDULER_INTERVAL", 900)
 ARKI_SCHEDULE_STALE_SECONDS = env.get_int(
     "ARKI_SCHEDULE_STALE_SECONDS", 4 * ARKI_SCHEDULER_INTERVAL
 )
+# manage.py backup encrypts with ARKI_BACKUP_KEY (base64 of 32 random bytes: manage.py backup
+# --generate-key); restore also accepts ARKI_BACKUP_PREVIOUS_KEYS (comma-separated, rotation).
+# Without a key production refuses to back up unless ARKI_BACKUP_ALLOW_PLAIN=true.
+ARKI_BACKUP_KEY = os.environ.get("ARKI_BACKUP_KEY", "").strip()
+ARKI_BACKUP_PREVIOUS_KEYS = env.get_list("ARKI_BACKUP_PREVIOUS_KEYS", [])
+ARKI_BACKUP_ALLOW_PLAIN = env.get_bool("ARKI_BACKUP_ALLOW_PLAIN", default=False)
 # --- End of the operations block ---

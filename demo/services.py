@@ -27,6 +27,7 @@ from faker import Faker
 
 from accounts.models import Membership, User
 from demo import oulu
+from demo.backbone import build_backbone
 from demo.figures import build_figures
 from demo.leadership import build_leadership
 from demo.learning import build_learning_network
@@ -165,6 +166,9 @@ class _Builder:
         if teams:
             self.report.created["leadership teams"] += teams
         developer = User.objects.get(email=f"developer@{DOMAIN}")
+        backbone = build_backbone(self.areas, self.programmes, developer)
+        if backbone:
+            self.report.created["backbone items"] += backbone
         trained = build_training(developer)
         if trained:
             self.report.created["training records"] += trained

@@ -44,6 +44,16 @@ class Area(models.Model):
 
 class Organisation(models.Model):
     hsds_id = models.UUIDField(_("HSDS id"), default=uuid.uuid4, unique=True, editable=False)
+    ptv_id = models.UUIDField(
+        _("PTV id"),
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text=_(
+            "The organisation's id in the national service catalogue (PTV); empty for local additions."
+        ),
+    )
     name = models.CharField(_("name"), max_length=200)
     sector = models.ForeignKey(
         Sector, verbose_name=_("sector"), on_delete=models.PROTECT, related_name="organisations"
@@ -66,6 +76,16 @@ class Service(models.Model):
     """A service of an organisation and its basic task (perustehtävä) in the network."""
 
     hsds_id = models.UUIDField(_("HSDS id"), default=uuid.uuid4, unique=True, editable=False)
+    ptv_id = models.UUIDField(
+        _("PTV id"),
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text=_(
+            "The service's id in the national service catalogue (PTV); empty for local additions."
+        ),
+    )
     organisation = models.ForeignKey(
         Organisation,
         verbose_name=_("organisation"),
@@ -99,6 +119,16 @@ class Service(models.Model):
 
 class Location(models.Model):
     hsds_id = models.UUIDField(_("HSDS id"), default=uuid.uuid4, unique=True, editable=False)
+    ptv_id = models.UUIDField(
+        _("PTV id"),
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text=_(
+            "The service location channel's id in the national service catalogue (PTV); empty for local additions."
+        ),
+    )
     organisation = models.ForeignKey(
         Organisation,
         verbose_name=_("organisation"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from directory import views
+from directory import ptv_views, views
 
 app_name = "directory"
 urlpatterns = [
@@ -12,4 +12,5 @@ urlpatterns = [
     path("areas/<slug:code>/map/", views.actor_map, name="actor_map"),
     path("export/<str:fmt>/", views.export_hsds, name="export_hsds"),
     path("import/", views.import_hsds, name="import_hsds"),
+    path("import/ptv/", ptv_views.ptv_import, name="ptv_import"),
 ]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 
 from django.http import HttpRequest, HttpResponse
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role
 from audit.access import PUBLIC, HasRole, access_rule
 from core import exports
+from core.csv_export import csv_response, delimiter_from
 from core.errors import ValidationError
 from feedback import services
 from feedback.forms import ResultsFilterForm
@@ -129,11 +129,8 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
     """The results table (aggregates, the five-answer rule applied) as CSV or XLSX."""
     rows = _rows(request)
     if fmt == "csv":
-        buffer = io.StringIO()
-        csv.writer(buffer).writerows(exports.rows(rows))
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="arki-feedback.csv"'
-        return response
+        # UTF-8 with BOM; ?sep=semicolon for Finnish Excel (core.csv_export).
+        return csv_response(rows, filename="arki-feedback.csv", delimiter=delimiter_from(request))
     if fmt == "xlsx":
         from openpyxl import Workbook
 

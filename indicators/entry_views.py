@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from django.contrib import messages
@@ -16,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import Role
 from audit.access import HasRole, access_rule
+from core.csv_export import SEMICOLON, csv_response
 from core.errors import ValidationError
 from core.forms import apply_errors
 from directory.models import Area
@@ -155,12 +154,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
     if indicators and area and programme:
         last_period = period_containing(timezone.localdate(), indicators[0].cadence).previous()
         example = [indicators[0].code, area.code, programme.code, last_period.code, "12"]
-    buffer = io.StringIO()
     # The byte-order mark tells Excel the file is UTF-8; the semicolon suits Finnish Excel.
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    writer.writerow(example)
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="arki-indicator-import.csv"'
-    return response
+    return csv_response(
+        [COLUMNS, example], filename="arki-indicator-import.csv", delimiter=SEMICOLON
+    )

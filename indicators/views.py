@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from typing import Any, cast
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role, User
 from audit.access import HasRole, access_rule
 from core import exports
+from core.csv_export import csv_response, delimiter_from
 from directory.models import Area
 from indicators.catalogue import guiding_questions
 from indicators.charts import chart_svg
@@ -134,9 +134,8 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
     _values, views = _views(request, request.GET.get("indicator") or None)
     rows = _table_rows(views, numbers=fmt == "xlsx")
     if fmt == "csv":
-        buffer = io.StringIO()
-        csv.writer(buffer).writerows(exports.rows(rows))
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        # UTF-8 with BOM; ?sep=semicolon for Finnish Excel (core.csv_export).
+        response = csv_response(rows, delimiter=delimiter_from(request))
     elif fmt == "xlsx":
         from openpyxl import Workbook
 
@@ -229,13 +228,13 @@ def api_values(request: HttpRequest) -> HttpResponse:
         for period, cell in zip(view.periods, row.cells, strict=True)
     ]
     if request.GET.get("format") == "csv":
-        buffer = io.StringIO()
-        writer = csv.DictWriter(
-            buffer, fieldnames=["indicator", "area", "period", "value", "suppressed", "unit"]
+        # For programs: no byte-order mark (core.csv_export); ?sep=semicolon is honoured.
+        columns = ["indicator", "area", "period", "value", "suppressed", "unit"]
+        return csv_response(
+            [columns, *([item[column] for column in columns] for item in items)],
+            delimiter=delimiter_from(request),
+            bom=False,
         )
-        writer.writeheader()
-        writer.writerows(items)
-        return HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     return JsonResponse({"values": items})
 
 

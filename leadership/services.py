@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress, vText
@@ -92,17 +93,29 @@ def schedule_meetings(
     return created
 
 
+def series_anchor(team: LeadershipTeam) -> TeamMeeting | None:
+    """The team's earliest meeting: it names the series (UID) and counts its re-sends
+    (its ``sequence``). It never changes, however many months pass between re-sends."""
+    return team.meetings.order_by("starts_at", "pk").first()
+
+
 def series_calendar(team: LeadershipTeam, meetings: list[TeamMeeting]) -> str:
-    """One recurring event (RRULE) for the team's monthly meetings, Europe/Helsinki."""
+    """One recurring event (RRULE) for the team's monthly meetings, Europe/Helsinki.
+
+    Every re-send carries the same UID (from :func:`series_anchor`, not from the first upcoming
+    meeting, which changes month by month and made calendars show the series twice) and the
+    anchor's current SEQUENCE, which :func:`invite_members` raises after each send: a calendar
+    replaces the series it has instead of adding a second one (RFC 5546)."""
     zone = ZoneInfo(settings.TIME_ZONE)
     calendar = Calendar()
     calendar.add("prodid", "-//Arki//Leadership team//FI")
     calendar.add("version", "2.0")
     calendar.add("method", "REQUEST")
     first = meetings[0]
+    anchor = series_anchor(team) or first
     event = Event()
-    event.add("uid", f"{team.pk}-series-{first.uid}@arki")
-    event.add("sequence", 0)
+    event.add("uid", f"{team.pk}-series-{anchor.uid}@arki")
+    event.add("sequence", anchor.sequence)
     event.add("dtstamp", timezone.now())
     event.add("dtstart", first.starts_at.astimezone(zone))
     event.add("dtend", first.ends_at.astimezone(zone))
@@ -149,6 +162,10 @@ def invite_members(team: LeadershipTeam) -> int:
             Attachment("leadership-team.ics", ics, "text/calendar; method=REQUEST; charset=UTF-8")
         ],
     )
+    # The next re-send (more months scheduled, a new member) must outrank this one.
+    anchor = series_anchor(team)
+    if anchor is not None:
+        TeamMeeting.objects.filter(pk=anchor.pk).update(sequence=F("sequence") + 1)
     return len(addresses)
 
 
@@ -373,12 +390,18 @@ def minutes_context(meeting: TeamMeeting) -> dict[str, Any]:
 
 def render_minutes_pdf(meeting: TeamMeeting) -> bytes:
     from django.template.loader import render_to_string
+    from django.utils import translation
 
     from core.pdf import render_pdf
 
-    html = render_to_string("leadership/minutes_pdf.html", minutes_context(meeting))
+    # The minutes are written in the reader's language; the PDF says which (/Lang).
+    language = (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    html = render_to_string(
+        "leadership/minutes_pdf.html", {**minutes_context(meeting), "language": language}
+    )
     stylesheet = settings.BASE_DIR / "meetings" / "static" / "meetings" / "memo.css"
-    return render_pdf(html, base_url=settings.BASE_DIR, stylesheets=[stylesheet])
+    # PDF/A, tagged; the title comes from the template's <title> (the minutes' heading).
+    return render_pdf(html, base_url=settings.BASE_DIR, stylesheets=[stylesheet], language=language)
 
 
 @transaction.atomic

@@ -140,4 +140,5 @@ def render_memo_pdf(
 
     html = memo_pdf_html(meeting, language, recipient=recipient)
     stylesheet = settings.BASE_DIR / "meetings" / "static" / "meetings" / "memo.css"
-    return render_pdf(html, base_url=settings.BASE_DIR, stylesheets=[stylesheet])
+    # PDF/A, tagged; the title comes from the template's <title> (the memo's heading).
+    return render_pdf(html, base_url=settings.BASE_DIR, stylesheets=[stylesheet], language=language)

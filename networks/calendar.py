@@ -18,7 +18,12 @@ CANCEL = "CANCEL"
 def meeting_calendar(
     meeting: Meeting, method: str, attendees: Iterable[tuple[str, str]], summary: str
 ) -> str:
-    """The meeting as an iCalendar text. ``attendees`` are (name, email) pairs."""
+    """The meeting as an iCalendar text. ``attendees`` are (name, email) pairs.
+
+    The UID is the meeting's own and never changes: every update (a new time, place or
+    participant) and the cancellation of the same meeting carries it, with the meeting's current
+    SEQUENCE (raised by each change) and a fresh DTSTAMP, so that calendars update the event they
+    already have instead of adding another (RFC 5546)."""
     zone = ZoneInfo(settings.TIME_ZONE)
     calendar = Calendar()
     calendar.add("prodid", "-//Arki//Network meetings//FI")
@@ -47,6 +52,10 @@ def meeting_calendar(
         attendee = vCalAddress(f"mailto:{email}")
         attendee.params["cn"] = vText(name)
         attendee.params["role"] = vText("REQ-PARTICIPANT")
+        if method == REQUEST:
+            # Calendars show the accept/decline buttons only for an attendee asked to answer.
+            attendee.params["partstat"] = vText("NEEDS-ACTION")
+            attendee.params["rsvp"] = vText("TRUE")
         event.add("attendee", attendee, encode=False)
     calendar.add_component(event)
     calendar.add_missing_timezones()

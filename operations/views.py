@@ -6,15 +6,19 @@ import hmac
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from prometheus_client import CONTENT_TYPE_LATEST
 
-from audit.access import PUBLIC, ServiceToken, access_rule
+from accounts.models import Role
+from audit.access import PUBLIC, HasRole, ServiceToken, access_rule
 from operations import metrics
+from operations.golive import READY, go_live_checks
 from operations.readiness import readiness
 
 METRICS_TOKEN = ServiceToken("metrics-token")
+ADMINISTRATORS = HasRole((Role.ADMINISTRATOR,))
 
 
 @access_rule(PUBLIC)
@@ -46,3 +50,15 @@ def metrics_view(request: HttpRequest) -> HttpResponse:
             headers={"WWW-Authenticate": 'Bearer realm="arki-metrics"'},
         )
     return HttpResponse(metrics.scrape(), content_type=CONTENT_TYPE_LATEST)
+
+
+@access_rule(ADMINISTRATORS)
+@never_cache
+def go_live(request: HttpRequest) -> HttpResponse:
+    """The administrator's readiness page: what the region needs before going live."""
+    checks = go_live_checks(timezone.now())
+    return render(
+        request,
+        "operations/go_live.html",
+        {"checks": checks, "ready": sum(check.state == READY for check in checks)},
+    )

@@ -7,6 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.utils import timezone
 
 from accounts.models import Membership, Role, User
 from backbone.models import TrainingRecord
@@ -117,6 +118,7 @@ def test_a_second_load_creates_nothing(local_dir):
 
 
 def test_the_people_are_the_same_on_every_fresh_load():
+    from backbone.models import ActionPlanTask, Bulletin, Instruction, StaffEvent
     from contacts.models import Discussion
 
     load_demo()
@@ -124,6 +126,8 @@ def test_the_people_are_the_same_on_every_fresh_load():
     # The demo's network work refers to the users; a fresh load starts without both.
     Contact.objects.all().delete()
     Discussion.objects.all().delete()
+    for backbone_model in (ActionPlanTask, Instruction, Bulletin, StaffEvent):
+        backbone_model.objects.all().delete()
     Network.objects.all().delete()
     EnteredValue.objects.all().delete()
     LeadershipTeam.objects.all().delete()
@@ -370,3 +374,29 @@ def test_the_demo_counts_the_overdue_network_as_not_convened_in_time():
         (overdue.area_id, period.code)
     ]
     assert figure.base and figure.value is not None and figure.value < 100
+
+
+def test_the_demo_shows_the_backbone_at_work():
+    """Issue #18: a newcomer sees an action plan, instructions, bulletins, events and trainings."""
+    from backbone.models import (
+        ActionPlanTask,
+        Bulletin,
+        Instruction,
+        Method,
+        Registration,
+        StaffEvent,
+        TaskStatus,
+        TrainingRecord,
+    )
+
+    load_demo()
+    assert set(ActionPlanTask.objects.values_list("status", flat=True)) == set(TaskStatus.values)
+    assert Instruction.objects.count() == 3
+    assert Bulletin.objects.count() >= 3
+    assert StaffEvent.objects.filter(starts_at__gt=timezone.now()).exists()
+    assert Registration.objects.filter(attended=True).exists()
+    # Attending a method training completed it; working-age staff are trained in their method.
+    assert TrainingRecord.objects.filter(event__isnull=False, method=Method.LP).exists()
+    assert TrainingRecord.objects.filter(method=Method.WORK_ABILITY).exists()
+    load_demo()  # built once
+    assert ActionPlanTask.objects.count() == 5

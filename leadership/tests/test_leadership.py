@@ -13,6 +13,7 @@ from icalendar import Calendar
 from accounts.models import Role
 from accounts.tests.factories import user_with_role
 from core.errors import ValidationError
+from core.tests.test_pdf import assert_archive_ready
 from directory.models import Sector
 from indicators.models import Event, EventKind
 from leadership import services
@@ -147,6 +148,7 @@ def test_decisions_minutes_pdf_and_bulletin(client, team):
     services.record_commitment(meeting=meeting, by=riikka, member=riikka, text="Tiedotan kouluille")
     client.force_login(riikka)
     pdf = client.get(reverse("leadership:minutes_pdf", args=[meeting.pk]))
+    assert_archive_ready(pdf.content, language="fi")  # PDF/A, tagged (issue #20)
     text = " ".join(
         subprocess.run(["pdftotext", "-", "-"], input=pdf.content, capture_output=True, check=True)
         .stdout.decode()

@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 
 from audit.models import AccessLog, DisclosureLog
 from contacts.tests.helpers import professional
+from core.tests.test_pdf import assert_archive_ready
 from meetings.models import Promise
 from meetings.tests.helpers import network_with_meeting, participants
 
@@ -110,6 +111,7 @@ def test_memo_pdf_is_disclosure_logged_and_contains_the_promises(client, setup):
     response = client.get(reverse("meetings:memo_pdf", args=[meeting.pk]) + "?lang=fi")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
+    assert_archive_ready(response.content, language="fi")  # PDF/A, tagged (issue #20)
     disclosure = DisclosureLog.objects.get(channel="download")  # the invitations were emailed
     assert disclosure.subject_id == str(network.pk)
     assert AccessLog.objects.filter(action="print", subject_id=str(network.pk)).exists()

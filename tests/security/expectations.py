@@ -198,6 +198,7 @@ EXPECTATIONS: dict[str, Expect] = {
     "directory:actor_map": signed_in(),
     "directory:export_hsds": only(KEEPERS, "developer_worker", "administrator"),
     "directory:import_hsds": only(KEEPERS, "developer_worker", "administrator"),
+    "directory:ptv_import": only(KEEPERS, "developer_worker", "administrator"),
     "contacts:queue": only(COORDINATOR, "coordinator"),
     # The public "Ota yhteyttä" form and its receipt: no sign-in (contacts/public_views.py).
     "contacts:public_contact": everyone(PUBLIC, 200),
@@ -235,6 +236,8 @@ EXPECTATIONS: dict[str, Expect] = {
     # Staff import: upload, preview and apply, and its CSV template – administrators only.
     "accounts:staff_import": only(ADMINISTRATORS, "administrator"),
     "accounts:staff_import_template": only(ADMINISTRATORS, "administrator"),
+    # The go-live readiness page: areas, teams and settings, no person's data.
+    "operations:go_live": only(ADMINISTRATORS, "administrator"),
     "audit:review": expect(OFFICERS, data_protection_officer=405),  # the gate, then POST only
     # The client's report names the child: a personal view for the officer only, logged.
     "audit:client_report": catalogue(OFFICER_REPORT),

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from core.progress import BYTES, Progress, describe
 from directory import hsds, services
 
 
@@ -26,7 +28,13 @@ class Command(BaseCommand):
             data = path.read_bytes()
         except OSError as error:
             raise CommandError(f"Cannot read {path}: {error}") from error
+        progress = Progress.for_command(self, "import_directory", verbosity=options["verbosity"])
+        started = time.monotonic()
+        progress.message(
+            f"checking and importing {path.name} ({describe('', len(data), None, BYTES)})"
+        )
         report = services.import_hsds(data, options["format"])
+        progress.message(f"done in {time.monotonic() - started:,.1f} s")
         if not report.ok:
             for row_error in report.errors:
                 place = (

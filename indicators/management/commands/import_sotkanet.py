@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from core.progress import BYTES, Progress, describe
 from indicators.entry import ConfigurationError
 from indicators.management.commands._imports import (
     add_common_arguments,
@@ -39,6 +41,11 @@ class Command(BaseCommand):
             data = path.read_bytes()
         except OSError as error:
             raise CommandError(f"Cannot read {path}: {error}") from error
+        progress = Progress.for_command(self, "import_sotkanet", verbosity=options["verbosity"])
+        started = time.monotonic()
+        progress.message(
+            f"checking and importing {path.name} ({describe('', len(data), None, BYTES)})"
+        )
         try:
             configuration = load_configuration(options["configuration"])
             report = import_sotkanet(
@@ -52,4 +59,5 @@ class Command(BaseCommand):
             raise CommandError("\n".join(error.problems)) from None
         except ValueError as error:
             raise CommandError(str(error)) from None
+        progress.message(f"done in {time.monotonic() - started:,.1f} s")
         write_report(self, report)

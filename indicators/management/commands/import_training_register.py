@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from core.progress import BYTES, Progress, describe
 from indicators.entry import ConfigurationError, read_table
 from indicators.management.commands._imports import (
     add_common_arguments,
@@ -35,6 +37,13 @@ class Command(BaseCommand):
             upload = SimpleUploadedFile(path.name, path.read_bytes())
         except OSError as error:
             raise CommandError(f"Cannot read {path}: {error}") from error
+        progress = Progress.for_command(
+            self, "import_training_register", verbosity=options["verbosity"]
+        )
+        started = time.monotonic()
+        progress.message(
+            f"checking and importing {path.name} ({describe('', upload.size or 0, None, BYTES)})"
+        )
         try:
             rows = read_table(upload, month_codes=False)
             report = import_training_register(
@@ -44,4 +53,5 @@ class Command(BaseCommand):
             raise CommandError("\n".join(error.problems)) from None
         except ValueError as error:
             raise CommandError(str(error)) from None
+        progress.message(f"done in {time.monotonic() - started:,.1f} s")
         write_report(self, report)

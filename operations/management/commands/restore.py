@@ -7,13 +7,16 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from core.progress import Progress
 from operations import backup
 
 
 class Command(BaseCommand):
     help = (
         "Restore a backup made by `manage.py backup` into an empty database and compare every "
-        "table with the backup's manifest. Exits non-zero on any difference."
+        "table with the backup's manifest. Exits non-zero on any difference. An encrypted backup "
+        "is decrypted with ARKI_BACKUP_KEY or one of ARKI_BACKUP_PREVIOUS_KEYS and checked in "
+        "full before anything is written."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -33,7 +36,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             config = backup.settings_from_url(options["database_url"])
-            result = backup.restore(options["path"], config, force=options["force"])
+            with Progress.for_command(self, "restore", verbosity=options["verbosity"]) as progress:
+                result = backup.restore(
+                    options["path"], config, force=options["force"], progress=progress
+                )
         except backup.BackupError as error:
             raise CommandError(str(error)) from None
         self.stdout.write(

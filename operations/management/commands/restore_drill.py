@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from core.progress import Progress
 from operations import backup
 
 
@@ -33,7 +34,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.monotonic()
         config = backup.default_settings()
-        with tempfile.TemporaryDirectory(prefix="arki-drill-") as directory:
+        progress = Progress.for_command(self, "restore_drill", verbosity=options["verbosity"])
+        with progress, tempfile.TemporaryDirectory(prefix="arki-drill-") as directory:
             try:
                 if options["backup"]:
                     path = options["backup"]
@@ -41,14 +43,17 @@ class Command(BaseCommand):
                     self.stdout.write(f"backup: {path} (made {manifest['created_at']})")
                 else:
                     made = backup.backup(
-                        config, options["keep"] or Path(directory) / "drill.backup"
+                        config,
+                        options["keep"] or Path(directory) / "drill.backup",
+                        progress=progress,
                     )
                     path, manifest = made.path, made.manifest
                     self.stdout.write(
                         f"backup: {made.manifest['file_bytes']} bytes in {made.seconds:.2f} s"
+                        + (" (encrypted)" if made.encrypted else "")
                     )
                 with backup.scratch_database(config, Path(directory)) as scratch:
-                    result = backup.restore(path, scratch)
+                    result = backup.restore(path, scratch, progress=progress)
             except backup.BackupError as error:
                 raise CommandError(f"restore drill failed: {error}") from None
         tables = manifest["tables"]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from datetime import date
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from core.progress import Progress
 from privacy.retention import apply_retention
 
 
@@ -37,6 +39,13 @@ class Command(BaseCommand):
         if today > timezone.localdate() and not options["dry_run"]:
             # A future date would erase data before its retention period has run out.
             raise CommandError("--date: a day in the future is only allowed with --dry-run")
+        progress = Progress.for_command(self, "apply_retention", verbosity=options["verbosity"])
+        started = time.monotonic()
+        progress.message(
+            f"finding the networks due on {today}"
+            + (" (dry run)" if options["dry_run"] else " and erasing their personal data")
+        )
         report = apply_retention(today, dry_run=options["dry_run"])
+        progress.message(f"done in {time.monotonic() - started:,.1f} s")
         for line in report.lines():
             self.stdout.write(line)

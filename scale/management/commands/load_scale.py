@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import time
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -11,11 +12,14 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from core.progress import Progress
 from demo.services import demo_password
 from scale.generator import ScaleError, load_scale
 from scale.plan import PUBLIC_SCALES, SCALES
 
 PASSWORD_FILE = "demo_password"  # noqa: S105 - the name of the file, not a password
+# The generator's top-level steps, in the order it logs them (scale/generator.py, run()).
+STEPS = ("Reset: emptying the loaded tables", "Directory and staff", "Network work", "Leadership")
 
 
 class Command(BaseCommand):
@@ -56,6 +60,20 @@ class Command(BaseCommand):
             # benchmark, which reads the same file) signs in with it.
             password = demo_password(Path(settings.LOCAL_DIR) / PASSWORD_FILE)
         today = options["today"] or timezone.localdate()
+        progress = Progress.for_command(self, "load_scale", verbosity=options["verbosity"])
+        started = time.monotonic()
+        steps = STEPS if options["reset"] else STEPS[1:]
+
+        def log(line: str) -> None:
+            self.stdout.write(line)
+            if line in steps:
+                # On stderr: which step of how many, and the time so far (for the journal).
+                number = steps.index(line) + 1
+                progress.message(
+                    f"step {number} / {len(steps)}: {line} "
+                    f"({time.monotonic() - started:,.0f} s so far)"
+                )
+
         self.stdout.write(
             f"Loading scale {options['scale']} (seed {options['seed']}, today {today}) …"
         )
@@ -66,7 +84,7 @@ class Command(BaseCommand):
                 today=today,
                 password=password,
                 reset_first=options["reset"],
-                log=self.stdout.write,
+                log=log,
             )
         except ScaleError as error:
             raise CommandError(str(error)) from error
@@ -76,6 +94,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {table:40} {count:>12,}")
         self.stdout.write(f"Total rows: {sum(report.counts.values()):,}")
         self.stdout.write(f"Loaded in {report.total_seconds:.1f} s.")
+        progress.message(f"done in {report.total_seconds:,.1f} s")
         for email, login in report.logins:
             secret = "(the password in .local/demo_password)"  # noqa: S105 - a hint
             if options["password"]:
