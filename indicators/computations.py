@@ -471,32 +471,43 @@ CONFIGURATION: dict[str, Callable[[Any], Any]] = {
 }
 
 
-@computation("lp_trained_staff", events=False)
-def lp_trained_staff(
-    programme: Any, area_ids: list[int], periods: list[Period]
-) -> dict[Key, Figure]:
-    """Staff trained in the LP method by the end of each period: cumulative, from training records.
+def _trained_staff(method: str) -> Computation:
+    def compute(programme: Any, area_ids: list[int], periods: list[Period]) -> dict[Key, Figure]:
+        """Staff trained in the method by the end of each period: cumulative, from training
+        records.
 
-    Training is not tied to a programme, so ``programme`` is not used. A person counts in each
-    area of their memberships; the total counts each person once, whether in any of the areas
-    or with no area membership at all (e.g. a developer worker).
-    """
-    from backbone.models import Method
-    from backbone.selectors import trained_people
+        Training is not tied to a programme, so ``programme`` is not used. A person counts in
+        each area of their memberships; the total counts each person once, whether in any of
+        the areas or with no area membership at all (e.g. a developer worker).
+        """
+        from backbone.selectors import trained_people
 
-    if not periods:
-        return {}
-    people = trained_people(Method.LP, max(period.end for period in periods))
-    wanted = set(area_ids)
-    result: dict[Key, Figure] = {}
-    for period in periods:
-        trained = [person for person in people if person.completed_on < period.end]
-        for area_id in area_ids:
-            count = sum(1 for person in trained if area_id in person.area_ids)
-            result[(area_id, period.code)] = Figure(count, count)
-        total = sum(1 for person in trained if not person.area_ids or person.area_ids & wanted)
-        result[(None, period.code)] = Figure(total, total)
-    return result
+        if not periods:
+            return {}
+        people = trained_people(method, max(period.end for period in periods))
+        wanted = set(area_ids)
+        result: dict[Key, Figure] = {}
+        for period in periods:
+            trained = [person for person in people if person.completed_on < period.end]
+            for area_id in area_ids:
+                count = sum(1 for person in trained if area_id in person.area_ids)
+                result[(area_id, period.code)] = Figure(count, count)
+            total = sum(1 for person in trained if not person.area_ids or person.area_ids & wanted)
+            result[(None, period.code)] = Figure(total, total)
+        return result
+
+    return compute
+
+
+# Staff trained in each programme's discussion method (backbone.models.Method): the
+# training register import (indicators/training_register.py) writes to these indicators.
+TRAINED_STAFF = {
+    "lp_trained_staff": "lp",
+    "work_ability_trained_staff": "work_ability",
+}
+for _name, _method in TRAINED_STAFF.items():
+    computation(_name, events=False)(_trained_staff(_method))
+lp_trained_staff = REGISTRY["lp_trained_staff"]
 
 
 # The question codes the feedback indicators average (filled in by _question_average).

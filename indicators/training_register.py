@@ -1,11 +1,14 @@
 """Trained-staff figures from a training register file, not only from Arki's training records.
 
-The file (CSV or XLSX) lists the people who completed LP-method training, one a row: ``area``
+The file (CSV or XLSX) lists the people who completed the programme's method training (the LP
+method, or "Työkyky ja työllistyminen puheeksi" in working-age services), also staff without an
+Arki account, one a row: ``area``
 (an Arki area code), ``completed`` (2026-03-14 or 14.3.2026) and optionally ``person``,
 ``name`` or ``identifier``, which only tells a person listed twice in one area apart and is
 never stored. Per area, the people trained by the end of each half-year are counted
-cumulatively, as :func:`indicators.computations.lp_trained_staff` counts Arki's own records,
-and written as entered figures of ``lp-trained-staff``, which replace the computed ones.
+cumulatively, as the trained-staff computations (``indicators.computations.TRAINED_STAFF``)
+count Arki's own records, and written as entered figures of the programme's trained-staff
+indicator, which replace the computed ones.
 """
 
 from __future__ import annotations
@@ -17,10 +20,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from directory.models import Area
+from indicators.computations import TRAINED_STAFF
 from indicators.entry import (
     FIRST_DATA_ROW,
     ConfigurationError,
@@ -33,7 +38,6 @@ from indicators.models import Cadence, Indicator, Provenance
 from indicators.periods import Period, period_containing
 from programmes.models import Programme
 
-INDICATOR = "lp-trained-staff"
 COLUMNS = ("area", "completed")
 PERSON_COLUMNS = ("person", "name", "identifier")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
@@ -67,11 +71,20 @@ def half_years(first: date, last: date) -> list[Period]:
 
 
 def trained_indicator(programme: Programme) -> Indicator:
-    """The trained-staff indicator, if this programme's figures of it may be entered."""
-    indicator = Indicator.objects.filter(code=INDICATOR).first()
+    """The programme's trained-staff indicator, if its figures may be entered: the catalogue's
+    indicator of the programme (or of every programme) computed from its method's trainings."""
+    indicator = (
+        Indicator.objects.filter(is_active=True, computation__in=TRAINED_STAFF)
+        .filter(Q(programme=programme) | Q(programme__isnull=True))
+        .order_by("programme", "order")
+        .first()
+    )
     if indicator is None:
         raise ConfigurationError(
-            [_("The indicator %(code)s is not in the catalogue.") % {"code": INDICATOR}]
+            [
+                _("The catalogue has no trained-staff indicator for %(programme)s.")
+                % {"programme": programme}
+            ]
         )
     problem = _indicator_problem(indicator, programme)
     if problem is None and indicator.cadence != Cadence.HALF_YEARLY:
@@ -93,7 +106,7 @@ def import_training_register(
 
     All or nothing: an unknown area, a bad date or a date in the future is a row error and
     nothing is written. Areas the file does not mention are left as they are. Raises
-    ConfigurationError when lp-trained-staff cannot be entered for the programme.
+    ConfigurationError when the programme's trained-staff indicator cannot be entered.
     """
     indicator = trained_indicator(programme)
     today = today or timezone.localdate()

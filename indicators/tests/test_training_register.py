@@ -311,3 +311,20 @@ def test_the_operators_command(catalogue, developer, children, kaakkuri, tmp_pat
     path.write_text("area;completed\natlantis;2025-03-14\n", encoding="utf-8")
     with pytest.raises(CommandError, match="nothing was imported"):
         call_command("import_training_register", str(path), *arguments)
+
+
+def test_a_working_age_register_feeds_the_working_age_trained_staff(working_age, kaakkuri):
+    """Issue #18: trainings of the working-age method are imported for its own indicator."""
+    report = import_training_register(
+        by=user_with_role("developer_worker"),
+        rows=[
+            {"area": "kaakkuri", "completed": "14.3.2026", "person": "1"},
+            {"area": "kaakkuri", "completed": "2026-04-02", "person": "2"},
+        ],
+        programme=working_age,
+        today=date(2026, 12, 3),
+    )
+    assert not report.errors
+    saved = EnteredValue.objects.filter(indicator__code="work-ability-trained-staff")
+    assert saved.filter(programme=working_age, area=kaakkuri, period="2026S1").get().value == 2
+    assert not EnteredValue.objects.filter(indicator__code="lp-trained-staff").exists()

@@ -23,6 +23,7 @@ WORKING_AGE_OWN = {
     "client-own-contacts",
     "web-form-contacts",
     "work-ability-method-use",
+    "work-ability-trained-staff",
     "own-worker-named",
     "work-ability-rating-start",
     "work-ability-rating-close",

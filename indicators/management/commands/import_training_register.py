@@ -21,7 +21,7 @@ from indicators.training_register import import_training_register
 
 class Command(BaseCommand):
     help = (
-        "Save the trained-staff figures (lp-trained-staff) counted from a training register "
+        "Save the trained-staff figures (the programme's method) counted from a training register "
         "(.csv or .xlsx: area, completed). Names in the file are not stored. Nothing is "
         "written if any row has a problem."
     )
