@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from programmes.models import (
     AgeBand,
+    ClosingOutcome,
     ConcernCategory,
     LifeArea,
     ParticipantKind,
@@ -34,7 +35,7 @@ class LifeAreaInline(ItemInline):
 
 class ParticipantKindInline(ItemInline):
     model = ParticipantKind
-    fields = (*NAME_FIELDS, "is_family")
+    fields = (*NAME_FIELDS, "is_family", "is_subject")
 
 
 class ProgrammeRoleInline(admin.StackedInline):
@@ -58,6 +59,11 @@ class AgeBandInline(ItemInline):
     model = AgeBand
 
 
+class ClosingOutcomeInline(ItemInline):
+    model = ClosingOutcome
+    fields = (*NAME_FIELDS, "is_progress")
+
+
 @admin.register(Programme)
 class ProgrammeAdmin(admin.ModelAdmin):
     list_display = [
@@ -79,6 +85,17 @@ class ProgrammeAdmin(admin.ModelAdmin):
         (_("Description"), {"fields": ("description_fi", "description_sv", "description_en")}),
         (_("Common goal"), {"fields": ("common_goal_fi", "common_goal_sv", "common_goal_en")}),
         (_("Method"), {"fields": ("method_name_fi", "method_name_sv", "method_name_en")}),
+        (_("Who the work is about"), {"fields": ("subject", "wording")}),
+        (
+            _("The client's own rating"),
+            {
+                "fields": (
+                    "self_rating_question_fi",
+                    "self_rating_question_sv",
+                    "self_rating_question_en",
+                )
+            },
+        ),
         (
             _("Convening the network"),
             {"fields": ("convening_deadline_days", "convening_warning_day")},
@@ -91,4 +108,5 @@ class ProgrammeAdmin(admin.ModelAdmin):
         ProgrammeRoleInline,
         ConcernCategoryInline,
         AgeBandInline,
+        ClosingOutcomeInline,
     ]

@@ -248,6 +248,28 @@ def test_administrators_edit_programmes_with_their_items_in_the_admin(client):
     assert "Arjen tärkeä aikuinen" in content
 
 
+def test_the_working_age_programme_in_the_admin_in_swedish(client):
+    """Issue #18: the administration in Finnish and Swedish; #16: the programme's own settings."""
+    load_configuration()
+    admin = User.objects.create_user("admin@example.fi", "x" * 16, full_name="Admin")
+    Membership.objects.create(user=admin, role=Role.ADMINISTRATOR)
+    client.force_login(admin)
+    client.cookies["django_language"] = "sv"
+    programme = Programme.objects.get(code="working-age")
+
+    page = client.get(
+        reverse("admin:programmes_programme_change", args=[programme.pk]),
+        HTTP_ACCEPT_LANGUAGE="sv",
+    )
+
+    content = page.content.decode()
+    assert page.status_code == 200
+    assert 'lang="sv"' in content
+    assert "Fortsatta vägar vid avslutningen" in content  # the outcomes' inline, in Swedish
+    assert "Eläkeselvittely" in content  # an outcome, as configured
+    assert "Oma arvio työkyvystä tänään (0–10)" in content
+
+
 def test_two_files_with_the_same_programme_code_are_rejected(data_dir):
     shutil.copy(data_dir / "working_age.toml", data_dir / "working_age_copy.toml")
     with pytest.raises(ConfigurationError, match=r"working_age_copy\.toml: code: duplicate"):
