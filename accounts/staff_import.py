@@ -26,10 +26,10 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Role, StaffImport, User
 from accounts.services import acting_as, deactivate_user
-from directory.models import Area, Organisation, Position, Service
 
 # The file readers and the row-report shape are shared with the indicator figures' import.
-from indicators.entry import FIRST_DATA_ROW, RowError, read_table
+from core.tables import FIRST_DATA_ROW, RowError, read_table
+from directory.models import Area, Organisation, Position, Service
 from programmes.models import Programme
 
 COLUMNS = ("name", "email", "organisation", "service", "position", "role", "area", "programme")
