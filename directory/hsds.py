@@ -5,8 +5,9 @@ Tables and HSDS field names::
     organizations         id, name, description, email, website, x_sector
     services              id, organization_id, name, description, email, url, status,
                           x_basic_task, x_areas, x_programmes
-    locations             id, location_type, organization_id, name, address_1,
-                          postal_code, city, x_area
+    locations             id, location_type, organization_id, name, x_area
+    addresses             id, location_id, address_1, city, state_province,
+                          postal_code, country, address_type
     service_at_locations  id, service_id, location_id
     contacts              id, service_id, name, title, email
     phones                id, organization_id, service_id, number
@@ -15,11 +16,20 @@ Every row of the export validates against the official HSDS 3.0 JSON schema of
 its object (:mod:`directory.hsds_schema`, schemas vendored in ``hsds_schema/``):
 a JSON export leaves out a value Arki does not have (an empty email or web
 address, the other owner of a phone) instead of writing an empty string or null.
-A location is always ``physical``. A phone belongs to an organisation or a service.
+A location is always ``physical``; its street address is one ``physical`` row in
+``addresses``, written when street, postal code and city are all known (HSDS requires
+them). A phone belongs to an organisation or a service.
 
 ``x_`` columns are Arki's extensions: sector, area and programme codes, and the
-basic task (perustehtävä). JSON holds one list per table; CSV is a zip file with
-one ``<table>.csv`` per table, list-valued columns joined with ``|``.
+basic task (perustehtävä). JSON holds one list per table; CSV is a zip file in the
+HSDS 3.0 tabular format: one file per table named as in the official data package
+(``organizations.csv``, ``service_at_location.csv``, …) with every column of the
+official table in its order, then Arki's ``x_`` columns, list-valued columns joined
+with ``|``, and a ``datapackage.json`` (Frictionless Tabular Data Package) derived
+from the official one (vendored in ``hsds_schema/``) that describes the files.
+Reading accepts the older ``service_at_locations.csv`` name too, and address columns
+on a location row (older exports); an ``addresses`` row fills in a location's street
+address, postal code and city.
 
 Importing is three steps: :func:`read` turns a file into rows,
 :func:`directory.hsds_validation.validate` checks every row and returns a plan of
@@ -41,8 +51,11 @@ import re
 import uuid
 import zipfile
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from directory.models import Location, Organisation, Position, Service
@@ -65,15 +78,16 @@ COLUMNS: dict[str, list[str]] = {
         "x_areas",
         "x_programmes",
     ],
-    "locations": [
+    "locations": ["id", "location_type", "organization_id", "name", "x_area"],
+    "addresses": [
         "id",
-        "location_type",
-        "organization_id",
-        "name",
+        "location_id",
         "address_1",
-        "postal_code",
         "city",
-        "x_area",
+        "state_province",
+        "postal_code",
+        "country",
+        "address_type",
     ],
     "service_at_locations": ["id", "service_id", "location_id"],
     "contacts": ["id", "service_id", "name", "title", "email"],
@@ -81,6 +95,28 @@ COLUMNS: dict[str, list[str]] = {
 }
 TABLES = tuple(COLUMNS)
 LIST_SEPARATOR = "|"
+# Arki table -> resource of the official HSDS 3.0 data package (its file is the resource path).
+RESOURCES = {
+    "organizations": "organization",
+    "services": "service",
+    "locations": "location",
+    "addresses": "address",
+    "service_at_locations": "service_at_location",
+    "contacts": "contact",
+    "phones": "phone",
+}
+# File names earlier Arki versions wrote, still read.
+OLD_CSV_NAMES = {"service_at_locations": "service_at_locations.csv"}
+DATAPACKAGE = "datapackage.json"
+OFFICIAL_DATAPACKAGE = Path(__file__).resolve().parent / "hsds_schema" / DATAPACKAGE
+COUNTRY = "FI"  # ISO 3166-1 alpha-2, as HSDS asks
+EXTENSION_DESCRIPTIONS = {
+    "x_sector": "Arki extension: the code of the organisation's sector.",
+    "x_basic_task": "Arki extension: the service's basic task (perustehtävä).",
+    "x_areas": "Arki extension: codes of the areas the service covers, separated by |.",
+    "x_programmes": "Arki extension: codes of the service's programmes, separated by |.",
+    "x_area": "Arki extension: the code of the location's area.",
+}
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # per table inside a zip, and for a JSON file
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
@@ -103,6 +139,16 @@ def _service_at_location_id(location_id: uuid.UUID, service_id: uuid.UUID) -> st
 def _present(row: dict[str, Any]) -> dict[str, Any]:
     """The row without the values Arki does not have; HSDS wants them left out, not empty."""
     return {column: value for column, value in row.items() if value not in ("", None)}
+
+
+def _address_id(location_id: uuid.UUID) -> str:
+    return str(uuid.uuid5(location_id, "physical address"))
+
+
+def _state_province() -> str:
+    # Finland has no states; HSDS requires the field, so Arki writes the region the
+    # installation serves (ARKI_REGION_NAME).
+    return str(getattr(settings, "ARKI_REGION_NAME", "") or "")
 
 
 def _contact_id(position: Position) -> str:
@@ -182,12 +228,22 @@ def directory_as_hsds() -> Table:
                 "location_type": "physical",
                 "organization_id": str(location.organisation.hsds_id),
                 "name": location.name,
-                "address_1": location.address,
-                "postal_code": location.postal_code,
-                "city": location.city,
                 "x_area": location.area.code if location.area else "",
             }
         )
+        if location.address and location.postal_code and location.city:
+            tables["addresses"].append(
+                {
+                    "id": _address_id(location.hsds_id),
+                    "location_id": str(location.hsds_id),
+                    "address_1": location.address,
+                    "city": location.city,
+                    "state_province": _state_province() or location.city,
+                    "postal_code": location.postal_code,
+                    "country": COUNTRY,
+                    "address_type": "physical",
+                }
+            )
         for service_id in sorted(str(service.hsds_id) for service in location.services.all()):
             tables["service_at_locations"].append(
                 {
@@ -221,16 +277,76 @@ def to_json(tables: Table) -> bytes:
     return json.dumps(tables, ensure_ascii=False, indent=2).encode("utf-8")
 
 
+@cache
+def _official_datapackage_text() -> str:
+    return OFFICIAL_DATAPACKAGE.read_text(encoding="utf-8")
+
+
+def official_datapackage() -> dict[str, Any]:
+    """The official HSDS 3.0 data package descriptor (a fresh copy)."""
+    descriptor: dict[str, Any] = json.loads(_official_datapackage_text())
+    return descriptor
+
+
+def official_resource(table: str) -> dict[str, Any]:
+    name = RESOURCES[table]
+    return next(r for r in official_datapackage()["resources"] if r["name"] == name)
+
+
+def csv_name(table: str) -> str:
+    return str(official_resource(table)["path"])
+
+
+def csv_columns(table: str) -> list[str]:
+    """The official columns of the table in their order, then Arki's ``x_`` columns."""
+    official = [field["name"] for field in official_resource(table)["schema"]["fields"]]
+    return official + [column for column in COLUMNS[table] if column.startswith("x_")]
+
+
+def datapackage() -> dict[str, Any]:
+    """The ``datapackage.json`` of a CSV export: the official HSDS 3.0 descriptor with only
+    Arki's tables and the foreign keys between them, and Arki's ``x_`` fields added."""
+    descriptor = official_datapackage()
+    resources = []
+    for table in TABLES:
+        resource = official_resource(table)
+        schema = resource["schema"]
+        for column in csv_columns(table)[len(schema["fields"]) :]:
+            schema["fields"].append(
+                {
+                    "name": column,
+                    "type": "string",
+                    "title": column,
+                    "description": EXTENSION_DESCRIPTIONS.get(column, "Arki extension."),
+                    "constraints": {"required": False, "unique": False},
+                }
+            )
+        resources.append(resource)
+    names = {resource["name"] for resource in resources}
+    for resource in resources:
+        schema = resource["schema"]
+        keys = [k for k in schema.get("foreignKeys", []) if k["reference"]["resource"] in names]
+        if keys:
+            schema["foreignKeys"] = keys
+        else:
+            schema.pop("foreignKeys", None)
+    descriptor["resources"] = resources
+    descriptor["title"] = "Arki service directory (HSDS 3.0)"
+    return descriptor
+
+
 def to_csv_zip(tables: Table) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for table, columns in COLUMNS.items():
+        archive.writestr(DATAPACKAGE, json.dumps(datapackage(), ensure_ascii=False, indent=2))
+        for table in TABLES:
+            columns = csv_columns(table)
             text = io.StringIO()
             writer = csv.DictWriter(text, fieldnames=columns, lineterminator="\r\n")
             writer.writeheader()
             for row in tables.get(table, []):
                 writer.writerow({column: _csv_cell(row.get(column)) for column in columns})
-            archive.writestr(f"{table}.csv", text.getvalue().encode("utf-8"))
+            archive.writestr(csv_name(table), text.getvalue().encode("utf-8"))
     return buffer.getvalue()
 
 
@@ -350,7 +466,8 @@ def read_json(data: bytes) -> tuple[Rows, list[RowError]]:
 
 
 def read_csv_zip(data: bytes) -> tuple[Rows, list[RowError]]:
-    """The tables of a zip of ``<table>.csv`` files; missing files are empty tables."""
+    """The tables of a zip of HSDS CSV files (``organizations.csv``, …); missing files are
+    empty tables."""
     rows: Rows = {table: [] for table in TABLES}
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -360,7 +477,7 @@ def read_csv_zip(data: bytes) -> tuple[Rows, list[RowError]]:
     with archive:
         members = {info.filename.rsplit("/", 1)[-1]: info for info in archive.infolist()}
         for table in TABLES:
-            info = members.get(f"{table}.csv")
+            info = members.get(csv_name(table)) or members.get(OLD_CSV_NAMES.get(table, ""))
             if info is None:
                 continue
             if info.file_size > MAX_FILE_BYTES:
@@ -387,9 +504,44 @@ def read_csv_zip(data: bytes) -> tuple[Rows, list[RowError]]:
     return rows, errors
 
 
+ADDRESS_COLUMNS = ("address_1", "postal_code", "city")
+
+
+def fold_addresses(rows: Rows) -> list[RowError]:
+    """Copy each location's first physical address onto its location row (``address_1``,
+    ``postal_code``, ``city``), where the validation of locations reads them. Columns the
+    location row has itself (an older export) win."""
+    index = {row.text("id").lower(): number for number, row in enumerate(rows["locations"])}
+    done: set[str] = set()
+    errors: list[RowError] = []
+    for address in rows.get("addresses", []):
+        location_id = address.text("location_id").lower()
+        if address.text("address_type") not in ("", "physical") or not location_id:
+            continue
+        if location_id not in index:
+            reason = _("No location in this file has the id “%(id)s”.") % {
+                "id": address.text("location_id")
+            }
+            errors.append(RowError("addresses", address.number, "location_id", reason))
+            continue
+        if location_id in done:
+            continue
+        done.add(location_id)
+        location = rows["locations"][index[location_id]]
+        values = dict(location.values)
+        for column in ADDRESS_COLUMNS:
+            if address.has(column) and not location.has(column):
+                values[column] = address.values[column]
+        rows["locations"][index[location_id]] = Row(location.number, values)
+    return errors
+
+
 def read(data: bytes, fmt: str) -> tuple[Rows, list[RowError]]:
+    """The rows of an import file, a location's address folded onto its row."""
     if fmt == JSON:
-        return read_json(data)
-    if fmt == CSV:
-        return read_csv_zip(data)
-    raise ValueError(f"unknown format {fmt!r}")
+        rows, errors = read_json(data)
+    elif fmt == CSV:
+        rows, errors = read_csv_zip(data)
+    else:
+        raise ValueError(f"unknown format {fmt!r}")
+    return rows, errors + fold_addresses(rows)

@@ -7,6 +7,7 @@ import uuid
 import zipfile
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.utils import translation
@@ -126,6 +127,7 @@ def test_json_export_uses_hsds_tables_and_field_names(directory):
         "organizations",
         "services",
         "locations",
+        "addresses",
         "service_at_locations",
         "contacts",
         "phones",
@@ -149,18 +151,19 @@ def test_json_export_uses_hsds_tables_and_field_names(directory):
     assert workshop["status"] == "inactive"
     assert "email" not in workshop and "url" not in workshop  # HSDS: left out, not empty
     building = next(loc for loc in tables["locations"] if loc["name"] == "Koulun päärakennus")
-    assert (
-        building["address_1"],
-        building["postal_code"],
-        building["city"],
-        building["x_area"],
-    ) == (
-        "Koulutie 1",
-        "90410",
-        "Oulu",
-        "kaakkuri",
-    )
+    assert building["x_area"] == "kaakkuri"
     assert building["location_type"] == "physical"
+    assert "address_1" not in building  # HSDS keeps addresses in their own table
+    address = next(a for a in tables["addresses"] if a["location_id"] == building["id"])
+    assert {key: value for key, value in address.items() if key != "id"} == {
+        "location_id": building["id"],
+        "address_1": "Koulutie 1",
+        "city": "Oulu",
+        "state_province": settings.ARKI_REGION_NAME,
+        "postal_code": "90410",
+        "country": "FI",
+        "address_type": "physical",
+    }
     assert [
         s["service_id"]
         for s in tables["service_at_locations"]
@@ -183,22 +186,25 @@ def test_csv_export_is_a_zip_of_one_csv_per_table_with_lists_joined_by_bars(dire
     archive = zipfile.ZipFile(io.BytesIO(hsds.export_directory("csv").content))
 
     assert sorted(archive.namelist()) == [
+        "addresses.csv",
         "contacts.csv",
+        "datapackage.json",
         "locations.csv",
         "organizations.csv",
         "phones.csv",
-        "service_at_locations.csv",
+        "service_at_location.csv",
         "services.csv",
     ]
     services = list(csv.DictReader(io.StringIO(archive.read("services.csv").decode("utf-8"))))
-    assert list(services[0]) == hsds.COLUMNS["services"]
+    assert list(services[0]) == hsds.csv_columns("services")
+    assert set(hsds.COLUMNS["services"]) <= set(services[0])
     school = next(s for s in services if s["name"] == "Kaakkurin koulu")
     assert school["x_areas"] == "kaakkuri|tuira"
     assert school["x_programmes"] == "families|working-age"
     locations = list(csv.DictReader(io.StringIO(archive.read("locations.csv").decode("utf-8"))))
     paja = next(loc for loc in locations if loc["name"] == "Paja")
     at_locations = list(
-        csv.DictReader(io.StringIO(archive.read("service_at_locations.csv").decode("utf-8")))
+        csv.DictReader(io.StringIO(archive.read("service_at_location.csv").decode("utf-8")))
     )
     assert len([s for s in at_locations if s["location_id"] == paja["id"]]) == 2
 
@@ -461,3 +467,65 @@ def test_service_at_locations_must_name_a_location_of_the_file(directory):
     assert [(e.table, e.row, e.column) for e in report.errors] == [
         ("service_at_locations", 1, "location_id")
     ]
+
+
+def older_csv_export(location_id, service_id, organisation_id):
+    """A CSV zip as Arki wrote it before the data package: address columns on the location
+    row and ``service_at_locations.csv``."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(
+            "locations.csv",
+            "id,location_type,organization_id,name,address_1,postal_code,city\r\n"
+            f"{location_id},physical,{organisation_id},Vanha,Tie 2,90100,Oulu\r\n",
+        )
+        archive.writestr(
+            "service_at_locations.csv",
+            f"id,service_id,location_id\r\n{uuid.uuid4()},{service_id},{location_id}\r\n",
+        )
+    return buffer.getvalue()
+
+
+def test_files_of_older_exports_still_import(directory):
+    location_id = uuid.uuid4()
+    data = older_csv_export(location_id, directory["school"].hsds_id, directory["city"].hsds_id)
+
+    report = import_hsds(data, "csv")
+
+    assert report.errors == []
+    location = Location.objects.get(hsds_id=location_id)
+    assert (location.address, location.postal_code, location.city) == ("Tie 2", "90100", "Oulu")
+    assert list(location.services.all()) == [directory["school"]]
+
+
+def test_an_address_row_sets_the_street_address_of_its_location(directory):
+    building = Location.objects.get(name="Koulun päärakennus")
+    unknown = uuid.uuid4()
+    document = {
+        "locations": [
+            {"id": str(building.hsds_id), "location_type": "physical", "name": building.name}
+        ],
+        "addresses": [
+            {"id": str(uuid.uuid4()), "location_id": str(unknown), "address_1": "X"},
+            {
+                "id": str(uuid.uuid4()),
+                "location_id": str(building.hsds_id),
+                "address_1": "Uusi tie 5",
+                "city": "Oulu",
+                "state_province": "Pohjois-Pohjanmaa",
+                "postal_code": "90420",
+                "country": "FI",
+                "address_type": "physical",
+            },
+        ],
+    }
+    data = json.dumps(document).encode()
+
+    report = import_hsds(data, "json")
+
+    assert [(e.table, e.row, e.column) for e in report.errors] == [("addresses", 1, "location_id")]
+    assert str(unknown) in report.errors[0].reason
+    del document["addresses"][0]
+    assert import_hsds(json.dumps(document).encode(), "json").errors == []
+    building.refresh_from_db()
+    assert (building.address, building.postal_code) == ("Uusi tie 5", "90420")
