@@ -2,8 +2,10 @@
 # Install what Arki needs on a Debian 12 machine: system packages, a virtual
 # environment with the pinned Python packages, compiled translations.
 # Usage: scripts/bootstrap.sh run|test|bench
-#   run: run.lock; test: test.lock (includes run.lock); bench: bench.lock (run.lock + locust,
-#   for `make bench`; never installed by `make test`).
+#   run: run.lock; test: test.lock (run.lock's packages + the test tools); bench: bench.lock
+#   (run.lock's packages + locust, for `make bench`; never installed by `make test`).
+#   Each lock is complete and carries every package's sha256 hashes, so pip installs it with
+#   --require-hashes (refreshing the locks: docs/operations.md, Dependencies).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 purpose=${1:-run}
@@ -41,8 +43,9 @@ lock=requirements/$purpose.lock
 stamp="$venv/.installed-$purpose-$(sha256sum requirements/*.lock | sha256sum | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
   [ -x "$venv/bin/python" ] || "$python" -m venv "$venv"
+  # pip itself first, on its own: it is not pinned, so it stays outside --require-hashes.
   "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade "pip>=24"
-  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$lock"
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --require-hashes -r "$lock"
   rm -f "$venv"/.installed-*
   touch "$stamp"
 fi
