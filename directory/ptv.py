@@ -563,12 +563,26 @@ def _first(channels: list[dict[str, Any]], kinds: tuple[str, ...], read: Any) ->
 
 def _plan_organisation(data: PtvData, mapping: Mapping) -> Change:
     ptv_id = uuid.UUID(str(data.organisation["id"]))
+    item = data.organisation
     record = Organisation.objects.filter(ptv_id=ptv_id).first()
+    changed: list[str] = []
+    if record is None:
+        # An organisation added in Arki before (e.g. by the staff import) under the name PTV
+        # gives it is the same body: it is linked to PTV, not duplicated.
+        names = [
+            entry.get("value")
+            for entry in _list(item, "organizationNames")
+            if isinstance(entry, dict)
+        ]
+        record = Organisation.objects.filter(
+            ptv_id__isnull=True, name__in=[name for name in names if name]
+        ).first()
+        if record is not None:
+            record.ptv_id = ptv_id
+            changed.append("ptv_id")
     created = record is None
     if record is None:
         record = Organisation(ptv_id=ptv_id, sector=_organisation_sector(data, mapping))
-    changed: list[str] = []
-    item = data.organisation
     _set(record, "name", _localised(_list(item, "organizationNames"), "Name"), changed)
     if not record.name:
         raise _malformed("Organization", "organizationNames")

@@ -256,6 +256,9 @@ def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "team": current,
             "members": current.members.filter(is_active=True).select_related("user", "sector"),
             "changes": current.membership_changes.select_related("member", "by", "sector")[:50],
+            # The sectors the programme names that the team still lacks, with "add" links.
+            "missing": services.missing_sectors(current),
+            "may_keep": True,
         },
     )
 

@@ -456,3 +456,16 @@ def test_the_command_reports_errors(arki, tmp_path):
         call_command("import_ptv", ORG, "--file", str(tmp_path), stdout=StringIO())
     with pytest.raises(CommandError, match="not a date"):
         call_command("import_ptv", ORG, "--since", "1.11.2026", stdout=StringIO())
+
+
+def test_an_organisation_added_earlier_under_the_same_name_is_linked_not_duplicated(arki):
+    """The staff import may have added the organisation before PTV's import: one body, one row."""
+    earlier = Organisation.objects.create(
+        name="Oulun kaupunki, perhe- ja sosiaalipalvelut", sector=arki["education"]
+    )
+    ptv.apply_import(run())
+    assert Organisation.objects.filter(name=earlier.name).count() == 1
+    earlier.refresh_from_db()
+    assert str(earlier.ptv_id) == ORG
+    assert earlier.sector == arki["education"]  # Arki's own choice is kept
+    assert Service.objects.filter(organisation=earlier, ptv_id__isnull=False).exists()

@@ -237,3 +237,11 @@ def test_the_team_page_shows_the_change_log_and_links_the_missing_sector(client,
     client.force_login(riikka)
     html = client.get(reverse("leadership:team", args=[team.pk])).content.decode()
     assert add not in html and 'data-kind="added"' in html
+
+
+def test_the_edit_page_names_the_missing_sectors_with_add_links(client, developer, team):
+    """An administrator lands on the edit page after keeping a team: it says what is missing."""
+    client.force_login(developer)
+    page = client.get(reverse("leadership:team_edit", args=[team.pk])).content.decode()
+    assert 'id="add-missing-member"' in page
+    assert reverse("leadership:add_member", args=[team.pk]) + "?sector=" in page
