@@ -106,9 +106,10 @@ def create_team(page, accessible, programme, name, members) -> LeadershipTeam:
     team = LeadershipTeam.objects.get(name=name)
     accessible(page)
     for code, person in members.items():
-        page.locator(f"main a[href='/leadership/teams/{team.pk}/members/new/']").click()
-        page.wait_for_url(re.compile(r"/members/new/$"))
         sector = Sector.objects.get(code=code)
+        # The keeping page names each missing sector with a link that adds a member for it.
+        page.locator(f"main a.add-member-for-sector[href$='?sector={sector.pk}']").click()
+        page.wait_for_url(re.compile(r"/members/new/\?sector=\d+$"))
         assert str(sector.name) in page.locator("main").inner_text()  # named as missing
         page.locator("[name=user]").select_option(str(User.objects.get(full_name=person).pk))
         page.locator("[name=sector]").select_option(str(sector.pk))
