@@ -237,3 +237,21 @@ class Discussion(models.Model):
 
     def __str__(self) -> str:
         return f"{_('method discussion')} {self.held_on:%Y-%m-%d}"
+
+
+class SenderCount(models.Model):
+    """How many times one connection sent the public contact form in one hour.
+
+    The connection is only a keyed hash of its address (never the address); rows older than an
+    hour are deleted as new ones are counted. In the database, so the limit holds across every
+    server and process (docs/operations.md, several app servers)."""
+
+    key = models.CharField(max_length=64)
+    hour = models.PositiveIntegerField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "hour"], name="one_sender_count")]
+
+    def __str__(self) -> str:
+        return f"{self.hour}: {self.count}"

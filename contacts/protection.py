@@ -6,8 +6,9 @@ Four checks, each refusing politely and storing nothing:
 - a minimum fill time: the form carries the moment it was opened, signed with the secret key
   (``django.core.signing``), and a form sent back sooner than ``ARKI_PUBLIC_CONTACT_MIN_SECONDS``
   is refused;
-- a limit per connection (``ARKI_PUBLIC_CONTACTS_PER_IP_PER_HOUR``), counted in the cache under a
-  keyed hash of the address, so no address is stored anywhere;
+- a limit per connection (``ARKI_PUBLIC_CONTACTS_PER_IP_PER_HOUR``), counted in the database
+  (``SenderCount``) under a keyed hash of the address, so no address is stored anywhere and the
+  limit holds across every process and server;
 - a flood limit per area (``ARKI_PUBLIC_CONTACTS_PER_AREA_PER_HOUR``), counted from the stored
   contacts themselves, so it holds across every process and node.
 """
@@ -22,10 +23,11 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
-from contacts.models import Contact, Source
+from contacts.models import Contact, SenderCount, Source
 
 SALT = "contacts.public-form.opened"
 HOUR = 3600
@@ -68,25 +70,31 @@ def client_address(request: Any) -> str:
     return str(request.META.get("REMOTE_ADDR", ""))
 
 
-def _ip_key(address: str) -> str:
+def _ip_key(address: str) -> tuple[str, int]:
+    """The connection's keyed hash and the current hour's number."""
     digest = hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()
-    window = int(time.time()) // HOUR
-    return f"arki:public-contact:{digest[:32]}:{window}"
+    return digest[:40], int(time.time()) // HOUR
 
 
 def over_ip_limit(address: str) -> bool:
     """Whether this connection has already sent its share within the current hour."""
-    return int(cache.get(_ip_key(address), 0)) >= per_ip_per_hour()
+    key, hour = _ip_key(address)
+    row = SenderCount.objects.filter(key=key, hour=hour).values_list("count", flat=True).first()
+    return (row or 0) >= per_ip_per_hour()
 
 
 def count_ip(address: str) -> None:
-    """Count one sending (or one tripped trap) for the connection."""
-    key = _ip_key(address)
-    if not cache.add(key, 1, timeout=HOUR):
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=HOUR)
+    """Count one sending (or one tripped trap) for the connection, atomically across servers."""
+    key, hour = _ip_key(address)
+    with transaction.atomic():
+        SenderCount.objects.filter(hour__lt=hour).delete()
+        counted = SenderCount.objects.filter(key=key, hour=hour).update(count=F("count") + 1)
+        if not counted:
+            try:
+                with transaction.atomic():
+                    SenderCount.objects.create(key=key, hour=hour, count=1)
+            except IntegrityError:  # another server counted the first one at the same moment
+                SenderCount.objects.filter(key=key, hour=hour).update(count=F("count") + 1)
 
 
 def area_flooded(area: Any) -> bool:

@@ -264,3 +264,21 @@ def test_a_public_contact_convened_shows_in_the_network_timeline(
         subject_birth_date=None,
     )
     assert network_timeline(network)[0].responsible  # nobody signed in sent it: no crash, a label
+
+
+def test_the_connection_limit_is_shared_by_every_process(db, settings):
+    """Counted in the database, not a process's cache: another server sees the same count."""
+    from django.core.cache import cache
+
+    from contacts.models import SenderCount
+
+    settings.ARKI_PUBLIC_CONTACTS_PER_IP_PER_HOUR = 2
+    protection.count_ip("203.0.113.9")
+    cache.clear()  # another process starts with an empty cache
+    assert not protection.over_ip_limit("203.0.113.9")
+    protection.count_ip("203.0.113.9")
+    cache.clear()
+    assert protection.over_ip_limit("203.0.113.9")
+    assert not protection.over_ip_limit("203.0.113.10")
+    # No address is stored: only a keyed hash.
+    assert not SenderCount.objects.filter(key__contains="203.0.113").exists()
