@@ -161,8 +161,12 @@ class RetentionReport:
         return lines
 
 
-def apply_retention(today: date | None = None, *, dry_run: bool) -> RetentionReport:
-    """Find the networks due for erasure and, unless ``dry_run``, erase their personal data."""
+def apply_retention(
+    today: date | None = None, *, dry_run: bool, progress: Any = None
+) -> RetentionReport:
+    """Find the networks due for erasure and, unless ``dry_run``, erase their personal data.
+
+    ``progress`` (optional, core.progress's callback) hears ``("networks", done, total)``."""
     today = today or timezone.localdate()
     report = RetentionReport(today=today, dry_run=dry_run)
     by_programme: dict[int, ProgrammeRetention] = {}
@@ -176,7 +180,10 @@ def apply_retention(today: date | None = None, *, dry_run: bool) -> RetentionRep
     if not dry_run and contacts:
         with transaction.atomic():
             report.contacts_erased = _save_each(contacts, CONTACT_FIELDS, _erase_contact)
-    for network in due_networks(today):
+    due = list(due_networks(today))
+    for done, network in enumerate(due, start=1):
+        if progress is not None:
+            progress("networks", done, len(due))
         assert network.closed_at is not None
         entry = by_programme[network.programme_id]
         entry.due.append(

@@ -287,3 +287,15 @@ def test_the_periodic_task_erases_what_is_due(built, settings):
     assert result.return_value == 1
     network.refresh_from_db()
     assert network.subject_name == f"Verkosto {network.pk}"
+
+
+def test_the_run_reports_its_progress_network_by_network(built):
+    """Issue #20: a long retention run shows how far it is (manage.py apply_retention)."""
+    network = built.network
+    heard = []
+    apply_retention(
+        due_day(network),
+        dry_run=True,
+        progress=lambda phase, done, total=None, *, unit="": heard.append((phase, done, total)),
+    )
+    assert heard == [("networks", 1, 1)]

@@ -45,7 +45,7 @@ class Command(BaseCommand):
             f"finding the networks due on {today}"
             + (" (dry run)" if options["dry_run"] else " and erasing their personal data")
         )
-        report = apply_retention(today, dry_run=options["dry_run"])
+        report = apply_retention(today, dry_run=options["dry_run"], progress=progress)
         progress.message(f"done in {time.monotonic() - started:,.1f} s")
         for line in report.lines():
             self.stdout.write(line)
