@@ -202,6 +202,7 @@ class SecurityEventKind(models.TextChoices):
     SESSION_EXPIRED = "session_expired", _("session expired")
     USER_DEACTIVATED = "user_deactivated", _("user deactivated")
     MEMBERSHIP_GRANTED = "membership_granted", _("role granted")
+    MEMBERSHIP_REMOVED = "membership_removed", _("role removed")
 
 
 class SecurityEvent(AppendOnlyModel):

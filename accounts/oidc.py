@@ -35,7 +35,7 @@ from mozilla_django_oidc.utils import import_from_settings
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
 from accounts.models import Membership, MembershipSource, Role, User
-from accounts.services import acting_as
+from accounts.services import acting_as, record_membership_removal
 
 logger = logging.getLogger("arki.accounts.oidc")
 
@@ -226,7 +226,8 @@ def sync_memberships(user: User, wanted: set[MembershipKey], request: HttpReques
     """Bring the user's provider-given memberships in line with ``wanted``; keep Arki's own.
 
     A new membership is saved like any other, so a role that opens personal data is logged as
-    a grant (accounts.signals); a removed one is written to the application log.
+    a grant (accounts.signals); a removed one is logged as a removal (and in the application
+    log).
     """
     with transaction.atomic(), acting_as(None, request):
         memberships = list(Membership.objects.select_for_update().filter(user=user))
@@ -250,6 +251,7 @@ def sync_memberships(user: User, wanted: set[MembershipKey], request: HttpReques
                     membership.role,
                     user.pk,
                 )
+                record_membership_removal(membership)
                 membership.delete()
     user.__dict__.pop("roles", None)
 

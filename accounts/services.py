@@ -107,6 +107,21 @@ def record_membership_grant(membership: Membership) -> SecurityEvent | None:
     )
 
 
+def record_membership_removal(membership: Membership) -> SecurityEvent | None:
+    """Log a role that opened personal data being taken away (by hand, or because the identity
+    provider's groups no longer give it). Other roles are not logged, as with grants."""
+    if membership.role not in PERSONAL_DATA_ROLES:
+        return None
+    actor, request = _acting.get()
+    return record_security_event(
+        SecurityEventKind.MEMBERSHIP_REMOVED,
+        request=request,
+        user=membership.user,
+        actor=actor,
+        details={"role": membership.role, "scope": membership.scope[:300]},
+    )
+
+
 # Session keys of the session clock (accounts.middleware.SessionTimeoutMiddleware).
 SIGNED_IN_AT = "arki_signed_in_at"
 LAST_ACTIVITY = "arki_last_activity"

@@ -123,6 +123,9 @@ def test_memberships_follow_the_groups_at_the_next_sign_in_and_local_ones_stay(c
         ("professional", "tuira", "oidc"),
         ("professional", None, "oidc"),
     }
+    # The coordinator role opened personal data: its removal is in the security log.
+    removed = SecurityEvent.objects.filter(kind=SecurityEventKind.MEMBERSHIP_REMOVED, user=user)
+    assert [(event.role, event.scope) for event in removed] == [("coordinator", "Kaakkuri")]
 
     client.post(reverse("accounts:logout"))
     provider.claims["groups"] = []
