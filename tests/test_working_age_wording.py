@@ -46,7 +46,8 @@ pytestmark = pytest.mark.django_db
 LANGUAGES = ("fi", "sv", "en")
 
 # The children's terms: a word or the start of a word (r"\bperhe" catches "perheen").
-# "koulu" leaves out "koulutus" (education and skills, a working-age life area and outcome).
+# "koulu" leaves out "koulutus" (education and skills, a working-age life area and outcome) and
+# "koulutettu"/"kouluttaa" (trained, to train: the method's trained-staff indicator).
 CHILDRENS_TERMS: dict[str, list[str]] = {
     "fi": [
         "perhe",
@@ -56,7 +57,7 @@ CHILDRENS_TERMS: dict[str, list[str]] = {
         "lapset",
         "huoltaja",
         "vanhem",
-        "koulu(?!tu)",
+        "koulu(?!tu|te|tt)",
         "päiväkoti",
         "lastensuojelu",
         "Lapset puheeksi",

@@ -84,9 +84,10 @@ def test_feedback_from_family_and_professionals(
     period = period_containing(timezone.localdate(), Cadence.QUARTERLY)
     page.goto(f"/feedback/results/?programme={network.programme.pk}&period={period.code}")
     accessible(page)
-    family = page.get_by_role("region", name=re.compile("Perheenjäsen tai asiakas"))
+    # Each group is named by its survey (feedback/data/surveys.toml).
+    family = page.get_by_role("region", name=re.compile("Palaute perheeltä"))
     assert "Alle 5 vastausta" in family.inner_text()
-    professionals = page.get_by_role("region", name=re.compile("Ammattilainen"))
+    professionals = page.get_by_role("region", name=re.compile("Palaute ammattilaiselta"))
     text = professionals.inner_text()
     assert "5 vastausta 5 kutsuun" in text
     row = professionals.get_by_role("row", name=re.compile("Tiesin, mitä seuraavaksi"))
