@@ -49,6 +49,16 @@ def _empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _empty_sms_outbox():
+    # The text messages the test backend "sent" (notifications.sms.outbox), like mail.outbox.
+    from notifications import sms
+
+    sms.outbox.clear()
+    yield
+    sms.outbox.clear()
+
+
 @pytest.fixture
 def configuration(db):
     """The programmes and sectors from programmes/data, as a real installation has them."""

@@ -13,14 +13,14 @@ from accounts import services
 from accounts.models import Membership, SecurityEvent, User
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(admin.TabularInline[Membership, User]):
     model = Membership
     extra = 0
     autocomplete_fields = ["area", "programme", "organisation"]
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(DjangoUserAdmin[Any]):  # Arki's User is not an AbstractUser (email sign-in)
     ordering = ["full_name", "email"]
     list_display = ["email", "full_name", "is_active", "last_login"]
     list_filter = ["is_active", "memberships__role"]
@@ -137,7 +137,7 @@ EVENT_FIELDS = (
 
 
 @admin.register(SecurityEvent)
-class SecurityEventAdmin(admin.ModelAdmin):
+class SecurityEventAdmin(admin.ModelAdmin[SecurityEvent]):
     """The security events log: read only, for administrators."""
 
     list_display = ["at", "kind", "user", "actor", "role", "ip_address", "request_id"]

@@ -35,8 +35,8 @@ OTP_EXEMPT_VIEWS = frozenset(
         "accounts:logout",
         "accounts:locked_out",
         "set_language",
-        "core:healthz",
-        "core:accessibility",
+        "home:healthz",
+        "home:accessibility",
         "feedback:answer",
         "family:plan",
     }

@@ -15,18 +15,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from audit.models import AppendOnlyModel
-
-
-class Role(models.TextChoices):
-    PROFESSIONAL = "professional", _("Professional")
-    COORDINATOR = "coordinator", _("Coordinator")
-    LEADERSHIP_MEMBER = "leadership_member", _("Leadership team member")
-    DEVELOPER_WORKER = "developer_worker", _("Developer worker (backbone)")
-    LEARNING_NETWORK = "learning_network", _("Learning-network coordinator")
-    DATA_PROTECTION_OFFICER = "data_protection_officer", _("Data protection officer")
-    ADMINISTRATOR = "administrator", _("Administrator")
-
+from audit.roles import Role
+from core.models import AppendOnlyModel
 
 # Roles that open personal data: the coordinator's clients, the officer's client report, the
 # administrator's user data and every other role. Granting one is a security event

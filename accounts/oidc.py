@@ -34,8 +34,9 @@ from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.utils import import_from_settings
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
-from accounts.models import Membership, MembershipSource, Role, User
+from accounts.models import Membership, MembershipSource, User
 from accounts.services import acting_as, record_membership_removal
+from audit.roles import Role
 
 logger = logging.getLogger("arki.accounts.oidc")
 
@@ -278,7 +279,8 @@ class ArkiOIDCBackend(OIDCAuthenticationBackend):
 
     @property
     def OIDC_OP_USER_ENDPOINT(self) -> str | None:
-        return oidc_setting("OIDC_OP_USER_ENDPOINT", None)
+        endpoint: str | None = oidc_setting("OIDC_OP_USER_ENDPOINT", None)
+        return endpoint
 
     @property
     def OIDC_OP_JWKS_ENDPOINT(self) -> str:

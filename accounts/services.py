@@ -171,6 +171,7 @@ def deactivate_user(user: User, by: User | None, request: HttpRequest | None = N
 @transaction.atomic
 def reset_two_factor(user: User, by: User | None, request: HttpRequest | None = None) -> int:
     """Remove the user's authenticator devices; they set up a new one at their next sign-in."""
+    removed: int
     removed, _ = TOTPDevice.objects.filter(user=user).delete()
     record_security_event(SecurityEventKind.OTP_DEVICE_RESET, request=request, user=user, actor=by)
     return removed

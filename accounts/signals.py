@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from axes.signals import user_locked_out
 from django.contrib.auth import get_user_model
@@ -21,15 +21,18 @@ from accounts.services import (
     start_session_clock,
 )
 
+if TYPE_CHECKING:
+    from accounts.models import User
 
-def _account_for(email: str) -> Any:
+
+def _account_for(email: str) -> User | None:
     if not email:
         return None
     return get_user_model().objects.filter(email__iexact=email.strip()).first()
 
 
 @receiver(user_logged_in, dispatch_uid="accounts.signed_in")
-def signed_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+def signed_in(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
     if request is not None and hasattr(request, "session"):
         start_session_clock(request.session)
         if request.session.session_key is None:
@@ -40,10 +43,10 @@ def signed_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any
 
 
 @receiver(user_logged_out, dispatch_uid="accounts.signed_out")
-def signed_out(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+def signed_out(sender: Any, request: HttpRequest | None, user: User | None, **kwargs: Any) -> None:
     if request is not None and hasattr(request, "session"):
         forget_session(request.session.session_key)
-    if user is not None and getattr(user, "is_authenticated", False):
+    if user is not None:
         record_security_event(SecurityEventKind.SIGNED_OUT, request=request, user=user)
 
 

@@ -24,8 +24,9 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from accounts.models import Membership, Role, StaffImport, User
+from accounts.models import Membership, StaffImport, User
 from accounts.services import acting_as, deactivate_user
+from audit.roles import Role
 
 # The file readers and the row-report shape are shared with the indicator figures' import.
 from core.tables import FIRST_DATA_ROW, RowError, read_table
@@ -238,7 +239,7 @@ def _membership_key(role: str, area_id: Any, programme_id: Any) -> tuple[str, An
     return (role, area_id, programme_id)
 
 
-def _describe_membership(role: str, area: Any, programme: Any) -> str:
+def _describe_membership(role: str, area: Area | None, programme: Programme | None) -> str:
     scope = " / ".join(str(part) for part in (area, programme) if part)
     label = str(Role(role).label)
     return f"{label} ({scope})" if scope else label

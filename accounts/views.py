@@ -26,8 +26,10 @@ from accounts.forms import (
     TwoFactorCodeForm,
 )
 from accounts.middleware import counts_as_verified
-from accounts.models import Role, StaffImport, User
+from accounts.models import StaffImport, User
 from audit.access import PUBLIC, SIGNED_IN, HasRole, access_rule
+from audit.roles import Role
+from core.http import ArkiRequest, PublicRequest
 
 
 class LoginView(auth_views.LoginView):
@@ -60,11 +62,11 @@ logout = access_rule(PUBLIC)(LogoutView.as_view())
 
 
 @access_rule(PUBLIC)
-def locked_out(request: HttpRequest) -> HttpResponse:
+def locked_out(request: PublicRequest) -> HttpResponse:
     return render(request, "accounts/locked_out.html", status=429)
 
 
-def _next_url(request: HttpRequest) -> str:
+def _next_url(request: ArkiRequest) -> str:
     candidate = request.POST.get("next") or request.GET.get("next") or ""
     if candidate and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -87,7 +89,7 @@ def _secret_text(device: TOTPDevice) -> str:
 
 
 @access_rule(SIGNED_IN)
-def two_factor(request: HttpRequest) -> HttpResponseBase:
+def two_factor(request: ArkiRequest) -> HttpResponseBase:
     """Set up an authenticator app (first time) or enter its code (every sign-in)."""
     next_url = _next_url(request)
     if counts_as_verified(request):
@@ -117,7 +119,7 @@ def two_factor(request: HttpRequest) -> HttpResponseBase:
 
 
 @access_rule(HasRole((Role.DATA_PROTECTION_OFFICER,)))
-def role_grants(request: HttpRequest) -> HttpResponse:
+def role_grants(request: ArkiRequest) -> HttpResponse:
     """The officer's list of roles granted that open personal data; self-grants flagged."""
     form = RoleGrantFilterForm(request.GET or None)
     only_self = form.is_valid() and form.cleaned_data["self"]
@@ -137,7 +139,7 @@ STAFF_SALT = "accounts.staff_import"
 PREVIEW_VALID_FOR = 60 * 60  # seconds from the preview to applying it
 
 
-def _staff_page(request: HttpRequest, context: dict[str, Any], status: int = 200) -> HttpResponse:
+def _staff_page(request: ArkiRequest, context: dict[str, Any], status: int = 200) -> HttpResponse:
     context.setdefault("upload_form", StaffUploadForm())
     context["columns"] = staff.COLUMNS
     context["roles"] = [
@@ -148,7 +150,7 @@ def _staff_page(request: HttpRequest, context: dict[str, Any], status: int = 200
 
 
 def _preview(
-    request: HttpRequest, rows: list[dict[str, str]], file_name: str, **extra: Any
+    request: ArkiRequest, rows: list[dict[str, str]], file_name: str, **extra: Any
 ) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
@@ -164,7 +166,7 @@ def _preview(
 
 @access_rule(ADMINISTRATORS)
 @require_http_methods(["GET", "POST"])
-def staff_import(request: HttpRequest) -> HttpResponse:
+def staff_import(request: ArkiRequest) -> HttpResponse:
     """Upload a staff file, see what it would change, then apply it all or nothing."""
     if request.method != "POST":
         return _staff_page(request, {})
@@ -215,7 +217,7 @@ def staff_import(request: HttpRequest) -> HttpResponse:
 
 @access_rule(ADMINISTRATORS)
 @require_GET
-def staff_import_template(request: HttpRequest) -> HttpResponse:
+def staff_import_template(request: ArkiRequest) -> HttpResponse:
     """A CSV to fill in: the header row and one example row, semicolon separated for Excel."""
     buffer = io.StringIO()
     buffer.write("\ufeff")  # the byte-order mark tells Excel the file is UTF-8

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Any, cast
+from urllib.parse import urlparse
 
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
@@ -60,11 +62,15 @@ INSTALLED_APPS = [
     "leadership",
     "learning",
     "privacy",
-    "benchmarks",
-    "scale",
-    "demo",
     "operations",
+    "home",
 ]
+# Tooling, not the product: the demo region (`load_demo`), the synthetic scale data
+# (`load_scale`) and the load benchmark (`benchmark`). Installed outside production only; no
+# product app imports them.
+TOOLING_APPS = ["demo", "scale", "benchmarks"]
+if not PRODUCTION:
+    INSTALLED_APPS += TOOLING_APPS
 
 MIDDLEWARE = [
     "audit.middleware.RequestIdMiddleware",
@@ -147,7 +153,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "home:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Login throttling: five failures lock the email + address pair for 15 minutes.
@@ -375,6 +381,56 @@ ARKI_PERIODIC_TASKS = [
 ]
 # Days a delivered or failed email's row and a finished task row are kept (notifications/).
 ARKI_OUTBOX_RETENTION_DAYS = env.get_int("ARKI_OUTBOX_RETENTION_DAYS", 7)
+# Text messages (notifications/sms.py; docs/configuration.md, "Text messages"). The backend:
+# console (prints them: development), file (JSON lines in ARKI_SMS_FILE_PATH: browser tests),
+# locmem (the tests), http (the operator's gateway), off (not offered) or a class's dotted path.
+# Production sends through http or not at all: the others write numbers and one-time codes in
+# clear into logs and files.
+_sms_default = "off" if PRODUCTION else "locmem" if TESTING else "console"
+ARKI_SMS_BACKEND = os.environ.get("ARKI_SMS_BACKEND", "").strip() or _sms_default
+if "." not in ARKI_SMS_BACKEND:
+    ARKI_SMS_BACKEND = env.get_choice(
+        "ARKI_SMS_BACKEND", ("off", "console", "file", "locmem", "http"), _sms_default
+    )
+_sms_in_clear = {"console", "file", "locmem"}
+if (
+    PRODUCTION
+    and ARKI_SMS_BACKEND.removeprefix("notifications.sms.").lower().removesuffix("backend")
+    in _sms_in_clear
+):
+    raise ImproperlyConfigured(
+        f"ARKI_SMS_BACKEND: {ARKI_SMS_BACKEND!r} writes phone numbers and one-time codes in "
+        "clear; production uses http (the SMS gateway) or off"
+    )
+ARKI_SMS_FILE_PATH = Path(
+    os.environ.get("ARKI_SMS_FILE_PATH", "").strip() or LOCAL_DIR / "sms-outbox.jsonl"
+)
+ARKI_SMS_GATEWAY_URL = os.environ.get("ARKI_SMS_GATEWAY_URL", "").strip()
+ARKI_SMS_GATEWAY_TOKEN = os.environ.get("ARKI_SMS_GATEWAY_TOKEN", "").strip()
+# The sender the phone shows: up to 11 letters and digits, or a phone number.
+ARKI_SMS_SENDER = os.environ.get("ARKI_SMS_SENDER", "Arki").strip()
+ARKI_SMS_TIMEOUT_SECONDS = env.get_int("ARKI_SMS_TIMEOUT_SECONDS", 10)
+ARKI_SMS_MAX_ATTEMPTS = env.get_int("ARKI_SMS_MAX_ATTEMPTS", 3)
+if not re.fullmatch(r"[A-Za-z0-9 ]{1,11}|\+?[0-9]{3,15}", ARKI_SMS_SENDER):
+    raise ImproperlyConfigured(
+        f"ARKI_SMS_SENDER: up to 11 letters and digits or a phone number, got {ARKI_SMS_SENDER!r}"
+    )
+if ARKI_SMS_TIMEOUT_SECONDS < 1:
+    raise ImproperlyConfigured("ARKI_SMS_TIMEOUT_SECONDS: at least 1")
+if not 1 <= ARKI_SMS_MAX_ATTEMPTS <= 10:
+    raise ImproperlyConfigured("ARKI_SMS_MAX_ATTEMPTS: from 1 to 10")
+if ARKI_SMS_BACKEND in {"http", "notifications.sms.HttpGatewayBackend"}:
+    _sms_gateway = urlparse(ARKI_SMS_GATEWAY_URL)
+    _loopback = {"127.0.0.1", "::1", "localhost"}  # a relay on the same server
+    if _sms_gateway.scheme not in {"http", "https"} or not _sms_gateway.hostname:
+        raise ImproperlyConfigured(
+            "ARKI_SMS_GATEWAY_URL: required by ARKI_SMS_BACKEND=http, e.g. "
+            "https://sms.example.fi/api/messages"
+        )
+    if PRODUCTION and _sms_gateway.scheme != "https" and _sms_gateway.hostname not in _loopback:
+        raise ImproperlyConfigured("ARKI_SMS_GATEWAY_URL: must be https:// in production")
+    if PRODUCTION and not ARKI_SMS_GATEWAY_TOKEN:
+        raise ImproperlyConfigured("ARKI_SMS_GATEWAY_TOKEN: required by the gateway in production")
 # The public contact form (contacts/protection.py): the least seconds a person takes to fill it,
 # messages per connection and per area in an hour, and the working days promised for a reply.
 ARKI_PUBLIC_CONTACT_MIN_SECONDS = env.get_int("ARKI_PUBLIC_CONTACT_MIN_SECONDS", 5)

@@ -5,7 +5,7 @@ from django.views.i18n import set_language
 from audit.access import PUBLIC, access_rule
 
 urlpatterns = [
-    path("", include("core.urls")),
+    path("", include("home.urls")),
     path("", include("operations.urls")),  # /readyz and /metrics for monitoring
     path("accounts/", include("accounts.urls")),
     path("directory/", include("directory.urls")),
@@ -19,7 +19,7 @@ urlpatterns = [
     path("leadership/", include("leadership.urls")),
     path("backbone/", include("backbone.urls")),
     path("learning/", include("learning.urls")),
-    path("audit/", include("audit.urls")),
+    path("audit/", include("privacy.log_urls")),
     path("privacy/", include("privacy.urls")),
     path("i18n/setlang/", access_rule(PUBLIC)(set_language), name="set_language"),
     path("admin/", admin.site.urls),

@@ -22,16 +22,21 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist, PermissionDenied
 from django.db import models
-from django.http import HttpRequest, HttpResponseBase
+from django.db.models import QuerySet
+from django.http import HttpResponseBase
 
 from audit import policy
-from audit.models import AccessLog, DisclosureLog
-from audit.policy import Basis, Permission
+from audit.models import AccessLog, Basis, DisclosureLog
+from audit.policy import Permission
+from core.http import PublicRequest
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from accounts.models import User
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponseBase])
+M = TypeVar("M", bound=models.Model)
 
 
 class Rule(Protocol):
@@ -43,9 +48,9 @@ class Rule(Protocol):
     @property
     def personal(self) -> bool: ...
 
-    def allows_user(self, user: Any) -> bool: ...
+    def allows_user(self, user: User | AnonymousUser) -> bool: ...
 
-    def basis_for(self, user: Any, subject: models.Model) -> str | None: ...
+    def basis_for(self, user: User | AnonymousUser, subject: models.Model) -> str | None: ...
 
 
 @dataclass(frozen=True)
@@ -55,10 +60,10 @@ class Public:
     name: str = "public"
     personal: bool = False
 
-    def allows_user(self, user: Any) -> bool:
+    def allows_user(self, user: User | AnonymousUser) -> bool:
         return True
 
-    def basis_for(self, user: Any, subject: models.Model) -> str | None:
+    def basis_for(self, user: User | AnonymousUser, subject: models.Model) -> str | None:
         return None
 
 
@@ -69,10 +74,10 @@ class SignedIn:
     name: str = "signed-in"
     personal: bool = False
 
-    def allows_user(self, user: Any) -> bool:
+    def allows_user(self, user: User | AnonymousUser) -> bool:
         return bool(user.is_authenticated and user.is_active)
 
-    def basis_for(self, user: Any, subject: models.Model) -> str | None:
+    def basis_for(self, user: User | AnonymousUser, subject: models.Model) -> str | None:
         return None
 
 
@@ -87,10 +92,10 @@ class HasRole:
     def name(self) -> str:
         return "role:" + "|".join(self.roles)
 
-    def allows_user(self, user: Any) -> bool:
+    def allows_user(self, user: User | AnonymousUser) -> bool:
         return bool(user.is_authenticated and user.is_active and user.has_any_role(self.roles))
 
-    def basis_for(self, user: Any, subject: models.Model) -> str | None:
+    def basis_for(self, user: User | AnonymousUser, subject: models.Model) -> str | None:
         return None
 
 
@@ -106,10 +111,10 @@ class PersonalRecord:
     personal: bool = True
     anyone_may_ask: bool = False  # e.g. a family member's link: the code prompt needs no account
 
-    def allows_user(self, user: Any) -> bool:
+    def allows_user(self, user: User | AnonymousUser) -> bool:
         return self.anyone_may_ask or bool(user.is_authenticated and user.is_active)
 
-    def basis_for(self, user: Any, subject: models.Model) -> str | None:
+    def basis_for(self, user: User | AnonymousUser, subject: models.Model) -> str | None:
         return None
 
 
@@ -124,10 +129,10 @@ class ServiceToken:
     name: str
     personal: bool = False
 
-    def allows_user(self, user: Any) -> bool:
+    def allows_user(self, user: User | AnonymousUser) -> bool:
         return True
 
-    def basis_for(self, user: Any, subject: models.Model) -> str | None:
+    def basis_for(self, user: User | AnonymousUser, subject: models.Model) -> str | None:
         return None
 
 
@@ -145,16 +150,16 @@ def access_rule(rule: Rule, *actions: Permission) -> Callable[[ViewFunc], ViewFu
 
     def decorate(view: ViewFunc) -> ViewFunc:
         @wraps(view)
-        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        def guarded(request: PublicRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not rule.allows_user(request.user):
                 if not request.user.is_authenticated:
                     return redirect_to_login(request.get_full_path())
                 raise PermissionDenied
-            request.access_rule = rule  # type: ignore[attr-defined]
-            request.access_actions = actions  # type: ignore[attr-defined]
-            request.access_checked = False  # type: ignore[attr-defined]
+            request.access_rule = rule
+            request.access_actions = actions
+            request.access_checked = False
             response = view(request, *args, **kwargs)
-            if rule.personal and not request.access_checked and response.status_code < 400:  # type: ignore[attr-defined]
+            if rule.personal and not request.access_checked and response.status_code < 400:
                 raise ImproperlyConfigured(
                     f"{view.__name__} guards personal data but did not call require_access()"
                 )
@@ -172,7 +177,7 @@ def subject_key(subject: models.Model) -> tuple[str, str]:
 
 
 def require_access(
-    request: HttpRequest,
+    request: PublicRequest,
     record: models.Model,
     action: Permission,
     actor_label: str = "",
@@ -201,38 +206,34 @@ def require_access(
         view_name=match.view_name if match else "",
         actor_label=actor_label,
     )
-    request.access_checked = True  # type: ignore[attr-defined]
+    request.access_checked = True
     if decision.basis is None:
         raise PermissionDenied
     return decision.basis
 
 
-def record_or_refuse(queryset: Any, **lookup: Any) -> Any:
+def record_or_refuse(queryset: type[M] | QuerySet[M], **lookup: Any) -> M:
     """The record a personal view is asked about, or the refusal a forbidden one gets (403).
 
     Network, meeting and contact numbers run in sequence: answering 404 for an unknown number
     and 403 for someone else's would let anyone list which numbers exist. ``queryset`` is a
     model or a queryset, as for ``get_object_or_404``.
     """
-    manager: Any = (
-        queryset._default_manager
-        if isinstance(queryset, type) and issubclass(queryset, models.Model)
-        else queryset
-    )
+    records = queryset._default_manager.all() if isinstance(queryset, type) else queryset
     try:
-        return manager.get(**lookup)
+        return records.get(**lookup)
     except ObjectDoesNotExist:
         raise PermissionDenied from None
 
 
-def shows_no_personal_data(request: HttpRequest) -> None:
+def shows_no_personal_data(request: PublicRequest) -> None:
     """Declare that this answer of a personal view shows nobody's data (e.g. a code prompt)."""
-    request.access_checked = True  # type: ignore[attr-defined]
+    request.access_checked = True
 
 
 def record_access(
     *,
-    actor: User | Any | None,
+    actor: User | AnonymousUser | None,
     subject: models.Model,
     action: str,
     basis: str,
@@ -246,7 +247,7 @@ def record_access(
     ``actor_label`` names an actor without an account, e.g. a family member's link.
     """
     subject_type, subject_id = subject_key(subject)
-    user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    user = actor if actor is not None and actor.is_authenticated else None
     return AccessLog.objects.create(
         actor=user,
         actor_label=user.email if user is not None else actor_label,
@@ -262,7 +263,7 @@ def record_access(
 
 def record_disclosure(
     *,
-    actor: User | Any | None,
+    actor: User | AnonymousUser | None,
     subject: models.Model,
     data: str,
     recipient: str,
@@ -272,7 +273,7 @@ def record_disclosure(
 ) -> DisclosureLog:
     """Write one disclosure-log row: the only place that writes to the disclosure log."""
     subject_type, subject_id = subject_key(subject)
-    user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    user = actor if actor is not None and actor.is_authenticated else None
     return DisclosureLog.objects.create(
         actor=user,
         actor_label=user.email if user is not None else "",

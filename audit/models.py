@@ -2,40 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class AppendOnlyError(Exception):
-    """Raised when code tries to change or remove a log row."""
-
-
-class AppendOnlyQuerySet(models.QuerySet[Any]):
-    def update(self, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("the access log is append-only")
-
-    def delete(self) -> NoReturn:
-        raise AppendOnlyError("the access log is append-only")
-
-
-class AppendOnlyModel(models.Model):
-    """A log row: written once, never changed or removed through the ORM."""
-
-    objects = AppendOnlyQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError(f"the {self._meta.verbose_name} is append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError(f"the {self._meta.verbose_name} is append-only")
+from core.models import AppendOnlyModel
 
 
 class ChainedLog(AppendOnlyModel):

@@ -15,13 +15,19 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import Action, Basis
+
+if TYPE_CHECKING:  # annotations only: audit imports no app above it at run time
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpRequest
+
+    from accounts.models import User
 
 
 class Kind(StrEnum):
@@ -225,7 +231,7 @@ def catalogue() -> Iterator[Permission]:
 # --- which bases a user holds on a record: registered by the app that owns the record ----------
 
 
-BasesFunction = Callable[[Any, Any, Any], frozenset[Basis]]
+BasesFunction = Callable[["User | AnonymousUser", Any, "HttpRequest | None"], frozenset[Basis]]
 """``bases(user, record, request)``: the bases the user holds; ``request`` may be None outside
 a request and carries a session for links without an account."""
 
@@ -262,7 +268,7 @@ def registration(kind: Kind) -> KindRegistration:
 
 
 def bases_held(
-    user: Any, record: models.Model, kind: Kind, request: Any = None
+    user: User | AnonymousUser, record: models.Model, kind: Kind, request: HttpRequest | None = None
 ) -> frozenset[Basis]:
     entry = registration(kind)
     if not isinstance(record, entry.model):
@@ -296,12 +302,15 @@ class Decision:
 
 
 def decide(
-    user: Any, record: models.Model, permission: Permission, request: Any = None
+    user: User | AnonymousUser,
+    record: models.Model,
+    permission: Permission,
+    request: HttpRequest | None = None,
 ) -> Decision:
     held = bases_held(user, record, permission.kind, request)
     return Decision(permission.allows(held), held)
 
 
-def may(user: Any, record: models.Model, permission: Permission) -> bool:
+def may(user: User | AnonymousUser, record: models.Model, permission: Permission) -> bool:
     """Whether the user may perform the action, without a log row: for showing a button."""
     return decide(user, record, permission).granted

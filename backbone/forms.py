@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from backbone.models import (
     ActionPlanTask,
     Bulletin,
@@ -18,6 +19,7 @@ from backbone.models import (
     StaffEvent,
     TaskStatus,
 )
+from core.forms import model_choice_field
 from directory.models import Area
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -31,21 +33,21 @@ TARGET_WIDGETS = {
 TARGET_HELP = _("Leave empty to reach everyone.")
 
 
-def active_users() -> QuerySet[Any]:
+def active_users() -> QuerySet[User]:
     return get_user_model().objects.filter(is_active=True).order_by("full_name", "email")
 
 
-class PersonChoice(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
+class PersonChoice(forms.ModelChoiceField[User]):
+    def label_from_instance(self, obj: User) -> str:
         return f"{obj.full_name} ({obj.email})"
 
 
-class PeopleChoice(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
+class PeopleChoice(forms.ModelMultipleChoiceField[User]):
+    def label_from_instance(self, obj: User) -> str:
         return str(obj.full_name)
 
 
-class TargetedForm(forms.ModelForm):
+class TargetedForm(forms.ModelForm[Any]):
     """Targets are optional: an empty set reaches everyone."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -79,7 +81,7 @@ class TaskForm(TargetedForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = active_users()  # type: ignore[attr-defined]
+        model_choice_field(self, "owner").queryset = active_users()
 
 
 class TaskStatusForm(forms.Form):
@@ -144,10 +146,10 @@ class AttendanceForm(forms.Form):
 
     def __init__(self, event: StaffEvent, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["attended"].queryset = registered(event)  # type: ignore[attr-defined]
+        model_choice_field(self, "attended").queryset = registered(event)
 
 
-def registered(event: StaffEvent) -> QuerySet[Any]:
+def registered(event: StaffEvent) -> QuerySet[User]:
     return (
         get_user_model()
         .objects.filter(pk__in=event.registrations.values("user"))
@@ -162,7 +164,7 @@ class TrainingRecordForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = active_users()  # type: ignore[attr-defined]
+        model_choice_field(self, "user").queryset = active_users()
 
 
 class TrainingFilterForm(forms.Form):
@@ -179,7 +181,7 @@ class TrainingFilterForm(forms.Form):
         return {"method": self.cleaned_data["method"], "area": self.cleaned_data["area"]}
 
 
-class SelfReviewForm(forms.ModelForm):
+class SelfReviewForm(forms.ModelForm[SelfReview]):
     how_well = forms.TypedChoiceField(
         label=_("How well do I succeed in it (1–5)?"),
         choices=[(n, str(n)) for n in range(1, 6)],

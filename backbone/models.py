@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -144,7 +145,7 @@ class StaffEvent(Scoped):
 class Registration(models.Model):
     event = models.ForeignKey(StaffEvent, on_delete=models.CASCADE, related_name="registrations")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    registered_at = models.DateTimeField(auto_now_add=True)
+    registered_at = models.DateTimeField(default=timezone.now, editable=False)
     attended = models.BooleanField(_("attended"), null=True, blank=True)
 
     class Meta:

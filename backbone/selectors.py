@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
 from accounts.models import Membership
 from backbone.models import TrainingRecord
+
+if TYPE_CHECKING:
+    from directory.models import Area
 
 
 @dataclass(frozen=True)
@@ -40,7 +43,7 @@ def trained_people(method: str, completed_before: date) -> list[TrainedPerson]:
     ]
 
 
-def training_records(method: str = "", area: Any = None) -> QuerySet[TrainingRecord]:
+def training_records(method: str = "", area: Area | None = None) -> QuerySet[TrainingRecord]:
     """Training records, newest first, optionally of one method and of people in one area."""
     records = TrainingRecord.objects.select_related("user", "event", "recorded_by")
     if method:

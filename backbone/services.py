@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -32,8 +32,14 @@ from backbone.models import (
     TaskStatus,
     TrainingRecord,
 )
+from core.clock import now_or
 from core.errors import ValidationError
 from directory.models import Position
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from directory.models import Area, Sector
+    from programmes.models import Programme
 
 # ---------------------------------------------------------------------------------------------
 # Bulletins
@@ -44,10 +50,10 @@ def publish_bulletin(
     *,
     title: str,
     body: str,
-    author: Any,
-    areas: Iterable[Any] = (),
-    programmes: Iterable[Any] = (),
-    sectors: Iterable[Any] = (),
+    author: User,
+    areas: Iterable[Area] = (),
+    programmes: Iterable[Programme] = (),
+    sectors: Iterable[Sector] = (),
     source: str = "",
 ) -> Bulletin:
     """Publish a bulletin to the staff the targets name; empty targets mean everyone.
@@ -69,15 +75,15 @@ def publish_bulletin(
     return bulletin
 
 
-def _user_area_ids(user: Any) -> QuerySet[Any]:
+def _user_area_ids(user: User) -> QuerySet[Any]:
     return Membership.objects.filter(user=user, area__isnull=False).values("area")
 
 
-def _user_programme_ids(user: Any) -> QuerySet[Any]:
+def _user_programme_ids(user: User) -> QuerySet[Any]:
     return Membership.objects.filter(user=user, programme__isnull=False).values("programme")
 
 
-def _user_sector_ids(user: Any) -> QuerySet[Any]:
+def _user_sector_ids(user: User) -> QuerySet[Any]:
     return Position.objects.filter(user=user, is_active=True).values(
         "service__organisation__sector"
     )
@@ -89,7 +95,7 @@ def _matches(through: Any, owner: str, target: str, ids: QuerySet[Any]) -> Q:
     return ~Exists(targets) | Exists(targets.filter(**{f"{target}__in": ids}))
 
 
-def bulletins_for(user: Any) -> QuerySet[Bulletin]:
+def bulletins_for(user: User) -> QuerySet[Bulletin]:
     """The bulletins that reach ``user``, newest first, each with ``is_read`` for this user."""
     if not getattr(user, "is_authenticated", False):
         return Bulletin.objects.none()
@@ -106,18 +112,18 @@ def bulletins_for(user: Any) -> QuerySet[Bulletin]:
     )
 
 
-def unread_count(user: Any) -> int:
+def unread_count(user: User) -> int:
     """How many of the bulletins that reach ``user`` they have not opened yet."""
     read = BulletinRead.objects.filter(user=user).values("bulletin")
     return bulletins_for(user).exclude(pk__in=read).count()
 
 
-def reaches(bulletin: Bulletin, user: Any) -> bool:
+def reaches(bulletin: Bulletin, user: User) -> bool:
     """Whether the bulletin's targets include ``user``."""
     return bulletins_for(user).filter(pk=bulletin.pk).exists()
 
 
-def targeted_users(bulletin: Bulletin) -> QuerySet[Any]:
+def targeted_users(bulletin: Bulletin) -> QuerySet[User]:
     """The active users the bulletin reaches: the same rule as :func:`bulletins_for`."""
     users = get_user_model().objects.filter(is_active=True)
     area_ids = list(bulletin.areas.values_list("pk", flat=True))
@@ -151,7 +157,7 @@ def read_count(bulletin: Bulletin) -> tuple[int, int]:
     return read, targeted.count()
 
 
-def mark_read(bulletin: Bulletin, user: Any) -> BulletinRead:
+def mark_read(bulletin: Bulletin, user: User) -> BulletinRead:
     """Record that ``user`` opened the bulletin. Idempotent: the first read time is kept."""
     receipt, _created = BulletinRead.objects.get_or_create(bulletin=bulletin, user=user)
     return receipt
@@ -174,9 +180,9 @@ def save_instruction(
     *,
     title: str,
     body: str,
-    author: Any,
-    areas: Iterable[Any] = (),
-    programmes: Iterable[Any] = (),
+    author: User,
+    areas: Iterable[Area] = (),
+    programmes: Iterable[Programme] = (),
     instruction: Instruction | None = None,
 ) -> Instruction:
     """Write a new instruction, or revise ``instruction``; the reviser becomes its author."""
@@ -208,13 +214,13 @@ def _task_dates(starts_on: date | None, due_on: date) -> None:
 def create_task(
     *,
     title: str,
-    owner: Any,
+    owner: User,
     due_on: date,
     description: str = "",
     starts_on: date | None = None,
     status: str = TaskStatus.PLANNED,
-    areas: Iterable[Any] = (),
-    programmes: Iterable[Any] = (),
+    areas: Iterable[Area] = (),
+    programmes: Iterable[Programme] = (),
 ) -> ActionPlanTask:
     """Add a task to the action plan."""
     text = _require_text(title=title)
@@ -238,13 +244,13 @@ def update_task(
     task: ActionPlanTask,
     *,
     title: str,
-    owner: Any,
+    owner: User,
     due_on: date,
     description: str = "",
     starts_on: date | None = None,
     status: str = TaskStatus.PLANNED,
-    areas: Iterable[Any] = (),
-    programmes: Iterable[Any] = (),
+    areas: Iterable[Area] = (),
+    programmes: Iterable[Programme] = (),
 ) -> ActionPlanTask:
     """Change a task of the action plan."""
     text = _require_text(title=title)
@@ -287,13 +293,13 @@ def create_event(
     title: str,
     starts_at: Any,
     ends_at: Any,
-    created_by: Any,
+    created_by: User,
     description: str = "",
     place: str = "",
     capacity: int | None = None,
     method: str = "",
-    areas: Iterable[Any] = (),
-    programmes: Iterable[Any] = (),
+    areas: Iterable[Area] = (),
+    programmes: Iterable[Programme] = (),
 ) -> StaffEvent:
     """Announce a joint seminar, workshop or training. Only a training may train a method."""
     text = _require_text(title=title)
@@ -327,23 +333,24 @@ def create_event(
 
 
 @transaction.atomic
-def register(event: StaffEvent, user: Any) -> Registration:
+def register(event: StaffEvent, user: User, *, now: datetime | None = None) -> Registration:
     """Register ``user`` for the event. Idempotent; refused once it has started or is full."""
     # Lock the event so that two people cannot take its last place at the same time.
     event = StaffEvent.objects.select_for_update().get(pk=event.pk)
     existing = Registration.objects.filter(event=event, user=user).first()
     if existing is not None:
         return existing
-    if event.starts_at <= timezone.now():
+    now = now_or(now)
+    if event.starts_at <= now:
         raise ValidationError(_("The event has already started; registration is closed."))
     if event.capacity is not None and event.registrations.count() >= event.capacity:
         raise ValidationError(_("The event is full."))
-    return Registration.objects.create(event=event, user=user)
+    return Registration.objects.create(event=event, user=user, registered_at=now)
 
 
-def cancel_registration(event: StaffEvent, user: Any) -> None:
+def cancel_registration(event: StaffEvent, user: User, *, now: datetime | None = None) -> None:
     """Withdraw ``user``'s registration. Idempotent; refused once the event has started."""
-    if event.starts_at <= timezone.now():
+    if event.starts_at <= now_or(now):
         raise ValidationError(_("The event has already started; the registration stays."))
     Registration.objects.filter(event=event, user=user).delete()
 
@@ -354,16 +361,21 @@ def event_date(event: StaffEvent) -> date:
 
 
 @transaction.atomic
-def record_attendance(event: StaffEvent, user: Any, attended: bool, by: Any) -> Registration:
+def record_attendance(
+    event: StaffEvent, user: User, attended: bool, by: User, *, now: datetime | None = None
+) -> Registration:
     """Mark whether ``user`` attended; a walk-in participant gets a registration.
 
     Attending a training that trains a method completes that method's training on the event
     day (an earlier completion is kept). Unmarking removes a training record only if this
     event created it, so a correction leaves the "staff trained" figure right.
     """
-    if event.starts_at > timezone.now():
+    now = now_or(now)
+    if event.starts_at > now:
         raise ValidationError(_("Attendance can be marked once the event has started."))
-    registration, _created = Registration.objects.get_or_create(event=event, user=user)
+    registration, _created = Registration.objects.get_or_create(
+        event=event, user=user, defaults={"registered_at": now}
+    )
     registration.attended = attended
     registration.save(update_fields=["attended"])
     if event.kind == EventKind.TRAINING and event.method:
@@ -375,7 +387,9 @@ def record_attendance(event: StaffEvent, user: Any, attended: bool, by: Any) -> 
 
 
 @transaction.atomic
-def record_attendance_list(event: StaffEvent, attended: Iterable[Any], by: Any) -> int:
+def record_attendance_list(
+    event: StaffEvent, attended: Iterable[User], by: User, *, now: datetime | None = None
+) -> int:
     """Mark everyone registered: those in ``attended`` attended, the others did not.
 
     Returns how many attended. All or nothing: one refusal leaves every mark as it was.
@@ -383,7 +397,7 @@ def record_attendance_list(event: StaffEvent, attended: Iterable[Any], by: Any) 
     present = {person.pk for person in attended}
     registrations = Registration.objects.filter(event=event).select_related("user")
     for registration in registrations:
-        record_attendance(event, registration.user, registration.user_id in present, by)
+        record_attendance(event, registration.user, registration.user_id in present, by, now=now)
     return len(present)
 
 
@@ -392,7 +406,7 @@ def record_attendance_list(event: StaffEvent, attended: Iterable[Any], by: Any) 
 
 
 def _complete_training(
-    user: Any, method: str, completed_on: date, by: Any, event: StaffEvent | None
+    user: User, method: str, completed_on: date, by: User, event: StaffEvent | None
 ) -> TrainingRecord:
     record = TrainingRecord.objects.select_for_update().filter(user=user, method=method).first()
     if record is None:
@@ -406,7 +420,9 @@ def _complete_training(
 
 
 @transaction.atomic
-def record_training(user: Any, method: str, completed_on: date, by: Any) -> TrainingRecord:
+def record_training(
+    user: User, method: str, completed_on: date, by: User, *, now: datetime | None = None
+) -> TrainingRecord:
     """Record that ``user`` completed the method's training, e.g. one held elsewhere.
 
     Idempotent per person and method: the earliest completion date is kept. Future dates are
@@ -417,7 +433,7 @@ def record_training(user: Any, method: str, completed_on: date, by: Any) -> Trai
         errors["method"] = _("Choose the method from the list.")
     if not isinstance(completed_on, date) or isinstance(completed_on, datetime):
         errors["completed_on"] = _("Give the date the training was completed.")
-    elif completed_on > timezone.localdate():
+    elif completed_on > timezone.localdate(now_or(now)):
         errors["completed_on"] = _("The completion date cannot be in the future.")
     if errors:
         raise ValidationError(errors)
@@ -429,7 +445,7 @@ def record_training(user: Any, method: str, completed_on: date, by: Any) -> Trai
 
 
 def record_self_review(
-    *, user: Any, reviewed_on: date, what_i_do: str, how_well: int, what_next: str = ""
+    *, user: User, reviewed_on: date, what_i_do: str, how_well: int, what_next: str = ""
 ) -> SelfReview:
     """Save a person's answers to "what do I do, and how well do I succeed in it"."""
     errors = {}

@@ -12,14 +12,14 @@ from typing import Any
 from django.contrib import messages
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import Role
 from audit.access import SIGNED_IN, HasRole, access_rule
+from audit.roles import Role
 from backbone import selectors, services
 from backbone.forms import (
     AttendanceForm,
@@ -41,19 +41,19 @@ from backbone.models import (
     StaffEvent,
     TaskStatus,
 )
-from core.errors import ValidationError
-from core.forms import apply_errors
+from core.forms import submit
+from core.http import ArkiRequest
 
 MANAGER_ROLES = (Role.DEVELOPER_WORKER, Role.LEADERSHIP_MEMBER, Role.ADMINISTRATOR)
 MANAGERS = HasRole(MANAGER_ROLES)
 PAGE_SIZE = 25
 
 
-def _is_manager(request: HttpRequest) -> bool:
-    return bool(request.user.has_any_role(MANAGER_ROLES))  # type: ignore[union-attr]
+def _is_manager(request: ArkiRequest) -> bool:
+    return bool(request.user.has_any_role(MANAGER_ROLES))
 
 
-def _page(request: HttpRequest, items: Any) -> Page:
+def _page(request: ArkiRequest, items: Any) -> Page[Any]:
     return Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
@@ -66,7 +66,7 @@ def _targets(form: Any) -> dict[str, Any]:
 
 
 @access_rule(SIGNED_IN)
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: ArkiRequest) -> HttpResponse:
     unread = services.unread_count(request.user)
     return render(
         request, "backbone/home.html", {"is_manager": _is_manager(request), "unread": unread}
@@ -77,7 +77,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @access_rule(MANAGERS)
-def tasks(request: HttpRequest) -> HttpResponse:
+def tasks(request: ArkiRequest) -> HttpResponse:
     form = TaskFilterForm(request.GET)
     status = form.cleaned_data["status"] if form.is_valid() else ""
     items = ActionPlanTask.objects.select_related("owner").prefetch_related("areas", "programmes")
@@ -97,38 +97,39 @@ def tasks(request: HttpRequest) -> HttpResponse:
 
 
 @access_rule(MANAGERS)
-def task_create(request: HttpRequest) -> HttpResponse:
+def task_create(request: ArkiRequest) -> HttpResponse:
     return _task_form(request, None)
 
 
 @access_rule(MANAGERS)
-def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def task_edit(request: ArkiRequest, pk: int) -> HttpResponse:
     return _task_form(request, get_object_or_404(ActionPlanTask, pk=pk))
 
 
-def _task_form(request: HttpRequest, task: ActionPlanTask | None) -> HttpResponse:
+def _task_form(request: ArkiRequest, task: ActionPlanTask | None) -> HttpResponse:
     form = TaskForm(request.POST or None, instance=task)
     if request.method == "POST" and form.is_valid():
         data = {
             name: form.cleaned_data[name]
             for name in ("title", "description", "owner", "starts_on", "due_on", "status")
         }
-        try:
-            if task is None:
+        if submit(
+            request,
+            form,
+            lambda: (
                 services.create_task(**data, **_targets(form))
-            else:
-                services.update_task(task, **data, **_targets(form))
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("The action plan was saved."))
+                if task is None
+                else services.update_task(task, **data, **_targets(form))
+            ),
+            _("The action plan was saved."),
+        ):
             return redirect("backbone:tasks")
     return render(request, "backbone/task_form.html", {"form": form, "task": task})
 
 
 @require_POST
 @access_rule(MANAGERS)
-def task_status(request: HttpRequest, pk: int) -> HttpResponse:
+def task_status(request: ArkiRequest, pk: int) -> HttpResponse:
     task = get_object_or_404(ActionPlanTask, pk=pk)
     form = TaskStatusForm(request.POST)
     if form.is_valid():
@@ -143,7 +144,7 @@ def task_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @access_rule(MANAGERS)
-def task_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def task_delete(request: ArkiRequest, pk: int) -> HttpResponse:
     task = get_object_or_404(ActionPlanTask, pk=pk)
     if request.method == "POST":
         services.delete_task(task)
@@ -156,7 +157,7 @@ def task_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @access_rule(SIGNED_IN)
-def instructions(request: HttpRequest) -> HttpResponse:
+def instructions(request: ArkiRequest) -> HttpResponse:
     return render(
         request,
         "backbone/instructions.html",
@@ -168,7 +169,7 @@ def instructions(request: HttpRequest) -> HttpResponse:
 
 
 @access_rule(SIGNED_IN)
-def instruction(request: HttpRequest, pk: int) -> HttpResponse:
+def instruction(request: ArkiRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(Instruction.objects.select_related("author"), pk=pk)
     return render(
         request,
@@ -178,31 +179,31 @@ def instruction(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @access_rule(MANAGERS)
-def instruction_create(request: HttpRequest) -> HttpResponse:
+def instruction_create(request: ArkiRequest) -> HttpResponse:
     return _instruction_form(request, None)
 
 
 @access_rule(MANAGERS)
-def instruction_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def instruction_edit(request: ArkiRequest, pk: int) -> HttpResponse:
     return _instruction_form(request, get_object_or_404(Instruction, pk=pk))
 
 
-def _instruction_form(request: HttpRequest, item: Instruction | None) -> HttpResponse:
+def _instruction_form(request: ArkiRequest, item: Instruction | None) -> HttpResponse:
     form = InstructionForm(request.POST or None, instance=item)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.save_instruction(
-                title=form.cleaned_data["title"],
-                body=form.cleaned_data["body"],
-                author=request.user,
-                instruction=item,
-                **_targets(form),
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("The instruction was saved."))
-            return redirect("backbone:instruction", pk=saved.pk)
+    saved = submit(
+        request,
+        form,
+        lambda: services.save_instruction(
+            title=form.cleaned_data["title"],
+            body=form.cleaned_data["body"],
+            author=request.user,
+            instruction=item,
+            **_targets(form),
+        ),
+        _("The instruction was saved."),
+    )
+    if saved:
+        return redirect("backbone:instruction", pk=saved.value.pk)
     return render(request, "backbone/instruction_form.html", {"form": form, "instruction": item})
 
 
@@ -210,7 +211,7 @@ def _instruction_form(request: HttpRequest, item: Instruction | None) -> HttpRes
 
 
 @access_rule(SIGNED_IN)
-def bulletins(request: HttpRequest) -> HttpResponse:
+def bulletins(request: ArkiRequest) -> HttpResponse:
     return render(
         request,
         "backbone/bulletins.html",
@@ -222,7 +223,7 @@ def bulletins(request: HttpRequest) -> HttpResponse:
 
 
 @access_rule(SIGNED_IN)
-def bulletin(request: HttpRequest, pk: int) -> HttpResponse:
+def bulletin(request: ArkiRequest, pk: int) -> HttpResponse:
     """Open a bulletin. Opening one that reaches this user records the read receipt."""
     item = get_object_or_404(Bulletin.objects.select_related("author"), pk=pk)
     if services.reaches(item, request.user):
@@ -233,26 +234,25 @@ def bulletin(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @access_rule(MANAGERS)
-def bulletin_create(request: HttpRequest) -> HttpResponse:
+def bulletin_create(request: ArkiRequest) -> HttpResponse:
     form = BulletinForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.publish_bulletin(
-                title=form.cleaned_data["title"],
-                body=form.cleaned_data["body"],
-                author=request.user,
-                **_targets(form),
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("The bulletin was published."))
-            return redirect("backbone:bulletin_reads")
+    if submit(
+        request,
+        form,
+        lambda: services.publish_bulletin(
+            title=form.cleaned_data["title"],
+            body=form.cleaned_data["body"],
+            author=request.user,
+            **_targets(form),
+        ),
+        _("The bulletin was published."),
+    ):
+        return redirect("backbone:bulletin_reads")
     return render(request, "backbone/bulletin_form.html", {"form": form})
 
 
 @access_rule(MANAGERS)
-def bulletin_reads(request: HttpRequest) -> HttpResponse:
+def bulletin_reads(request: ArkiRequest) -> HttpResponse:
     """Every bulletin with how many of the people it reaches have read it."""
     page = _page(
         request,
@@ -265,7 +265,7 @@ def bulletin_reads(request: HttpRequest) -> HttpResponse:
 
 
 @access_rule(MANAGERS)
-def bulletin_receipts(request: HttpRequest, pk: int) -> HttpResponse:
+def bulletin_receipts(request: ArkiRequest, pk: int) -> HttpResponse:
     """Who of the people a bulletin reaches has read it, and when."""
     item = get_object_or_404(Bulletin, pk=pk)
     reads = {read.user_id: read.read_at for read in item.reads.all()}
@@ -283,16 +283,15 @@ def bulletin_receipts(request: HttpRequest, pk: int) -> HttpResponse:
 # Events ---------------------------------------------------------------------------------------
 
 
-def _events_with_counts(request: HttpRequest) -> Any:
-    user: Any = request.user
+def _events_with_counts(request: ArkiRequest) -> Any:
     return StaffEvent.objects.prefetch_related("areas", "programmes").annotate(
         registered=Count("registrations", distinct=True),
-        is_registered=Exists(Registration.objects.filter(event=OuterRef("pk"), user=user)),
+        is_registered=Exists(Registration.objects.filter(event=OuterRef("pk"), user=request.user)),
     )
 
 
 @access_rule(SIGNED_IN)
-def events(request: HttpRequest) -> HttpResponse:
+def events(request: ArkiRequest) -> HttpResponse:
     now = timezone.now()
     is_manager = _is_manager(request)
     past = (
@@ -313,54 +312,51 @@ def events(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @access_rule(SIGNED_IN)
-def event_register(request: HttpRequest, pk: int) -> HttpResponse:
+def event_register(request: ArkiRequest, pk: int) -> HttpResponse:
     event = get_object_or_404(StaffEvent, pk=pk)
-    try:
-        services.register(event, request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("You are registered for %(event)s.") % {"event": event.title})
+    submit(
+        request,
+        None,
+        lambda: services.register(event, request.user),
+        _("You are registered for %(event)s.") % {"event": event.title},
+    )
     return redirect("backbone:events")
 
 
 @require_POST
 @access_rule(SIGNED_IN)
-def event_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def event_cancel(request: ArkiRequest, pk: int) -> HttpResponse:
     event = get_object_or_404(StaffEvent, pk=pk)
-    try:
-        services.cancel_registration(event, request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request, _("Your registration for %(event)s was cancelled.") % {"event": event.title}
-        )
+    submit(
+        request,
+        None,
+        lambda: services.cancel_registration(event, request.user),
+        _("Your registration for %(event)s was cancelled.") % {"event": event.title},
+    )
     return redirect("backbone:events")
 
 
 @access_rule(MANAGERS)
-def event_create(request: HttpRequest) -> HttpResponse:
+def event_create(request: ArkiRequest) -> HttpResponse:
     form = EventForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        fields = ("kind", "title", "description", "starts_at", "ends_at", "place", "capacity")
-        try:
-            services.create_event(
-                **{name: form.cleaned_data[name] for name in fields},
-                method=form.cleaned_data["method"],
-                created_by=request.user,
-                **_targets(form),
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("The event was announced."))
-            return redirect("backbone:events")
+    fields = ("kind", "title", "description", "starts_at", "ends_at", "place", "capacity")
+    if submit(
+        request,
+        form,
+        lambda: services.create_event(
+            **{name: form.cleaned_data[name] for name in fields},
+            method=form.cleaned_data["method"],
+            created_by=request.user,
+            **_targets(form),
+        ),
+        _("The event was announced."),
+    ):
+        return redirect("backbone:events")
     return render(request, "backbone/event_form.html", {"form": form})
 
 
 @access_rule(MANAGERS)
-def event_attendance(request: HttpRequest, pk: int) -> HttpResponse:
+def event_attendance(request: ArkiRequest, pk: int) -> HttpResponse:
     """Mark who attended; attending a method training completes the person's training."""
     event = get_object_or_404(StaffEvent, pk=pk)
     registrations = event.registrations.select_related("user").order_by("user__full_name")
@@ -370,14 +366,15 @@ def event_attendance(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST if request.method == "POST" else None,
         initial={"attended": [r.user for r in registrations if r.attended]},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_attendance_list(event, form.cleaned_data["attended"], by=request.user)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Attendance was saved."))
-            return redirect("backbone:event_attendance", pk=event.pk)
+    if submit(
+        request,
+        form,
+        lambda: services.record_attendance_list(
+            event, form.cleaned_data["attended"], by=request.user
+        ),
+        _("Attendance was saved."),
+    ):
+        return redirect("backbone:event_attendance", pk=event.pk)
     return render(
         request,
         "backbone/event_attendance.html",
@@ -389,7 +386,7 @@ def event_attendance(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @access_rule(MANAGERS)
-def training_records(request: HttpRequest) -> HttpResponse:
+def training_records(request: ArkiRequest) -> HttpResponse:
     form = TrainingFilterForm(request.GET)
     values = form.values()
     return render(
@@ -400,16 +397,15 @@ def training_records(request: HttpRequest) -> HttpResponse:
 
 
 @access_rule(MANAGERS)
-def training_record_create(request: HttpRequest) -> HttpResponse:
+def training_record_create(request: ArkiRequest) -> HttpResponse:
     form = TrainingRecordForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_training(**form.cleaned_data, by=request.user)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("The training was recorded."))
-            return redirect("backbone:training_records")
+    if submit(
+        request,
+        form,
+        lambda: services.record_training(**form.cleaned_data, by=request.user),
+        _("The training was recorded."),
+    ):
+        return redirect("backbone:training_records")
     return render(request, "backbone/training_record_form.html", {"form": form})
 
 
@@ -417,19 +413,18 @@ def training_record_create(request: HttpRequest) -> HttpResponse:
 
 
 @access_rule(SIGNED_IN)
-def self_reviews(request: HttpRequest) -> HttpResponse:
+def self_reviews(request: ArkiRequest) -> HttpResponse:
     """My own self-reviews: the form with the three questions and what I answered before."""
     form = SelfReviewForm(request.POST or None, initial={"reviewed_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_self_review(user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Your self-review was saved."))
-            return redirect("backbone:self_reviews")
+    if submit(
+        request,
+        form,
+        lambda: services.record_self_review(user=request.user, **form.cleaned_data),
+        _("Your self-review was saved."),
+    ):
+        return redirect("backbone:self_reviews")
     return render(
         request,
         "backbone/self_reviews.html",
-        {"form": form, "reviews": request.user.self_reviews.all()},  # type: ignore[union-attr]
+        {"form": form, "reviews": request.user.self_reviews.all()},
     )

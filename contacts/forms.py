@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -10,35 +10,21 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from accounts.models import Role
+from audit.roles import Role
 from contacts.models import Consent, Contact, ContactedBy, LegalGround
-from contacts.selectors import (
-    RECENT_CALLERS,
-    RECENT_FIRST,
-    professionals,
-    recent_callers,
-    search_professionals,
-)
+from contacts.selectors import RECENT_CALLERS, RECENT_FIRST, recent_callers, search_professionals
 from contacts.services import is_about_one_client
-from core.forms import limit_choices
+from core.forms import choice_field, choice_pairs, limit_choices, model_choice_field
+from directory.forms import ProfessionalChoiceField, professional_label
 from directory.models import Area, Service
+from directory.selectors import professionals
 from networks.access import is_coordinator_of
 from networks.models import Language
 from programmes.models import AgeBand, ConcernCategory, Programme
 from programmes.wording import Words
 
-__all__ = ["ContactForm", "ProfessionalChoiceField", "professionals"]
-
-
-def professional_label(person: Any) -> str:
-    """The name, title and service: how a professional is told apart from namesakes."""
-    position = next(iter(person.positions.all()), None)
-    return f"{person.full_name}, {position}" if position else person.full_name
-
-
-class ProfessionalChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return professional_label(obj)
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -57,7 +43,7 @@ class PickerChoices:
     status: str
 
 
-def picker_choices(user: Any, query: str = "", selected: Any = None) -> PickerChoices:
+def picker_choices(user: User, query: str = "", selected: Any = None) -> PickerChoices:
     """The chosen professional (kept first), then the matches of ``query`` or, without one, the
     coordinator's recent callers."""
     query = query.strip()[:100]
@@ -103,7 +89,7 @@ class ProfessionalPicker(forms.Widget):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs)
-        self.user: Any = None
+        self.user: User | None = None
         self.query = ""
         self.search_form = "professional-search"
 
@@ -128,17 +114,17 @@ class ProfessionalPicker(forms.Widget):
         return ""
 
 
-class ProgrammeItemsField(forms.ModelMultipleChoiceField):
+class ProgrammeItemsField(forms.ModelMultipleChoiceField[Any]):
     """Items of the one programme the form is for, named without the programme."""
 
     def label_from_instance(self, obj: Any) -> str:
-        return obj.name
+        return str(obj.name)
 
 
 ANOTHER_PROGRAMME = {"invalid_choice": _("A choice belongs to another programme.")}
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(forms.ModelForm[Contact]):
     """The coordinator's form: a call recorded in under a minute.
 
     Only the coordinator's own programmes and areas are offered; one of each is preset and shown
@@ -206,7 +192,7 @@ class ContactForm(forms.ModelForm):
         programmes: QuerySet[Programme] | None = None,
         areas: QuerySet[Area] | None = None,
         programme: Programme | None = None,
-        coordinator: Any = None,
+        coordinator: User | None = None,
         search: str = "",
         **kwargs: Any,
     ) -> None:
@@ -237,15 +223,15 @@ class ContactForm(forms.ModelForm):
         self._offer_programme_items()
         self.fields["legal_ground"].required = False
         for name in ("channel", "contacted_by", "lp_discussion", "consent"):
-            field = self.fields.get(name)
-            if field is not None:  # radio buttons need no empty "---------" choice
-                field.choices = [c for c in field.choices if c[0] != ""]  # type: ignore[attr-defined]
+            if name in self.fields:  # radio buttons need no empty "---------" choice
+                field = choice_field(self, name)
+                field.choices = [c for c in choice_pairs(field) if c[0] != ""]
         if "contacted_by" in self.fields:
             self.fields["contacted_by"].initial = ContactedBy.PROFESSIONAL
             if not any(is_about_one_client(p) for p in self.programmes):
-                field = self.fields["contacted_by"]
+                field = choice_field(self, "contacted_by")
                 # Only an adult client calls about themself.
-                field.choices = [c for c in field.choices if c[0] != ContactedBy.CLIENT]  # type: ignore[attr-defined]
+                field.choices = [c for c in choice_pairs(field) if c[0] != ContactedBy.CLIENT]
 
     def _chosen_programme(self, requested: Programme | None) -> Programme | None:
         """The programme whose items the form offers: the posted one, the one asked for, the
@@ -287,12 +273,8 @@ class ContactForm(forms.ModelForm):
             }
             for name, values in unfitting.items():
                 if name in self.fields:
-                    field = self.fields[name]
-                    field.choices = [  # type: ignore[attr-defined]
-                        c
-                        for c in field.choices  # type: ignore[attr-defined]
-                        if c[0] not in values
-                    ]
+                    field = choice_field(self, name)
+                    field.choices = [c for c in choice_pairs(field) if c[0] not in values]
         if programme is not None:
             # The programme's own words: its discussion method, the family or the client.
             if "lp_discussion" in self.fields and programme.method_name:
@@ -300,10 +282,10 @@ class ContactForm(forms.ModelForm):
                     "Discussion already held with the method “%(method)s”"
                 ) % {"method": programme.method_name}
             if "consent" in self.fields:
-                field = self.fields["consent"]
-                field.choices = [  # type: ignore[attr-defined]
+                field = choice_field(self, "consent")
+                field.choices = [
                     (value, programme.words.consent_agrees if value == Consent.AGREES else label)
-                    for value, label in field.choices  # type: ignore[attr-defined]
+                    for value, label in choice_pairs(field)
                 ]
 
     def clean(self) -> dict[str, Any]:
@@ -452,7 +434,7 @@ class QueueFilterForm(forms.Form):
         empty_label=_("All programmes"),
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         """Only the areas and programmes of the coordinator's own queue are offered."""
         super().__init__(*args, **kwargs)
         memberships = [m for m in user.memberships.all() if m.role == Role.COORDINATOR]
@@ -501,7 +483,8 @@ class DiscussionForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         limit_choices(self, "service", Service.objects.filter(is_active=True).order_by("name"))
-        self.fields["programme"].label_from_instance = self.method_of  # type: ignore[attr-defined]
+        # Each programme is offered by its method's name (a per-instance label).
+        model_choice_field(self, "programme").label_from_instance = self.method_of  # type: ignore[method-assign, assignment]
         if programmes is not None:
             # The programmes the user works in; one only: it is the method, no choice to make.
             limit_choices(self, "programme", programmes)

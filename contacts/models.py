@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.models import actor_field
+
 if TYPE_CHECKING:
     from programmes.models import AgeBand
 
@@ -156,6 +158,7 @@ class Contact(models.Model):
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
+    modified_by = actor_field(_("modified by"))
 
     class Meta:
         verbose_name = _("contact")
@@ -203,8 +206,10 @@ def summarise(text: str, limit: int = SUMMARY_LENGTH) -> str:
     return shortened.rstrip(" ,.;:–-") + "…"
 
 
-class Discussion(models.Model):
-    """An LP discussion a professional held with a family in their own work. Anonymous."""
+class MethodDiscussion(models.Model):
+    """A discussion a professional held in their own work with the programme's method: the LP
+    discussion with a family, or "Työkyky ja työllistyminen puheeksi" with a working-age client.
+    Anonymous: no person is named, only the area, programme, service and day."""
 
     held_on = models.DateField(_("held on"))
     area = models.ForeignKey(
@@ -231,6 +236,7 @@ class Discussion(models.Model):
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        db_table = "contacts_discussion"  # the table keeps the model's earlier name
         verbose_name = _("method discussion")
         verbose_name_plural = _("method discussions")
         ordering = ["-held_on", "-pk"]

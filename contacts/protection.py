@@ -19,7 +19,7 @@ import hashlib
 import hmac
 import time
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core import signing
@@ -28,6 +28,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from contacts.models import Contact, SenderCount, Source
+
+if TYPE_CHECKING:
+    from directory.models import Area
 
 SALT = "contacts.public-form.opened"
 HOUR = 3600
@@ -97,7 +100,7 @@ def count_ip(address: str) -> None:
                 SenderCount.objects.filter(key=key, hour=hour).update(count=F("count") + 1)
 
 
-def area_flooded(area: Any) -> bool:
+def area_flooded(area: Area) -> bool:
     """Whether the area has received as many public contacts within the last hour as it takes."""
     since = timezone.now() - timedelta(hours=1)
     received = Contact.objects.filter(

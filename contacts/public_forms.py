@@ -27,10 +27,10 @@ CONCERN_LENGTH = Contact._meta.get_field("concern").max_length or 1000
 PHONE = re.compile(r"^\+?[0-9 ()-]{6,30}$")
 
 
-class ProgrammeChoice(forms.ModelChoiceField):
+class ProgrammeChoice(forms.ModelChoiceField[Programme]):
     """The programmes in plain words, not by their official names."""
 
-    def label_from_instance(self, obj: Any) -> str:
+    def label_from_instance(self, obj: Programme) -> str:
         if is_about_one_client(obj):
             return str(_("An adult of working age (for example, work, money or coping)"))
         return str(_("A child, a young person or a family with children"))

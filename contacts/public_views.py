@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -18,8 +18,8 @@ from django.views.decorators.http import require_http_methods
 from audit.access import PUBLIC, access_rule
 from contacts import protection, services
 from contacts.public_forms import PublicContactForm
-from core.errors import ValidationError
-from core.forms import apply_errors
+from core.forms import submit
+from core.http import PublicRequest
 from directory.models import Area
 
 TEMPLATE = "contacts/public_contact.html"
@@ -29,7 +29,7 @@ def reply_days() -> int:
     return int(getattr(settings, "ARKI_PUBLIC_CONTACT_REPLY_DAYS", 3))
 
 
-def _fresh_initial(request: HttpRequest) -> dict[str, object]:
+def _fresh_initial(request: PublicRequest) -> dict[str, object]:
     initial: dict[str, object] = {
         "opened": protection.opened_stamp(),
         "submission_token": uuid.uuid4(),
@@ -42,7 +42,7 @@ def _fresh_initial(request: HttpRequest) -> dict[str, object]:
 
 
 def _refuse(
-    request: HttpRequest, form: PublicContactForm, message: str, status: int = 200
+    request: PublicRequest, form: PublicContactForm, message: str, status: int = 200
 ) -> HttpResponse:
     """Show the form again with the reason, and a fresh opening stamp; nothing is stored."""
     data = request.POST.copy()
@@ -57,7 +57,7 @@ def _refuse(
 
 @access_rule(PUBLIC)
 @require_http_methods(["GET", "POST"])
-def public_contact(request: HttpRequest) -> HttpResponse:
+def public_contact(request: PublicRequest) -> HttpResponse:
     if request.method != "POST":
         form = PublicContactForm(initial=_fresh_initial(request))
         return render(request, TEMPLATE, {"form": form, "days": reply_days()})
@@ -100,11 +100,13 @@ def public_contact(request: HttpRequest) -> HttpResponse:
                 ),
                 status=429,
             )
-        try:
-            services.record_public_contact(data=form.service_data(), submission_token=form.token())
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
+        if submit(
+            request,
+            form,
+            lambda: services.record_public_contact(
+                data=form.service_data(), submission_token=form.token()
+            ),
+        ):
             protection.count_ip(address)
             return redirect("contacts:public_contact_sent")
     return render(request, TEMPLATE, {"form": form, "days": reply_days()})
@@ -112,6 +114,6 @@ def public_contact(request: HttpRequest) -> HttpResponse:
 
 @access_rule(PUBLIC)
 @require_http_methods(["GET"])
-def public_contact_sent(request: HttpRequest) -> HttpResponse:
+def public_contact_sent(request: PublicRequest) -> HttpResponse:
     """The receipt: what happens next. Nothing the sender wrote is shown back."""
     return render(request, "contacts/public_contact_sent.html", {"days": reply_days()})

@@ -4,22 +4,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from accounts.models import Role
 from audit.models import AccessLog, Action
+from audit.roles import Role
 from contacts.access import contacts_coordinated_by
 from contacts.models import Contact, Outcome
-from directory.models import Area, Position
+from directory.models import Area
+from directory.selectors import professionals
 from networks.access import coordinator_scope
 from networks.deadlines import DeadlineState, DeadlineStatus, deadline_status
 from networks.models import Meeting, MeetingStatus, Network, NetworkStatus
 from programmes.models import Programme
+
+if TYPE_CHECKING:
+    from accounts.models import Membership, User
 
 
 @dataclass(frozen=True)
@@ -57,7 +60,9 @@ class Queue:
         return [w for w in self.waiting if w.status.state == DeadlineState.OVERDUE]
 
 
-def coordinator_queue(user: Any, area: Any = None, programme: Any = None) -> Queue:
+def coordinator_queue(
+    user: User, area: Area | None = None, programme: Programme | None = None
+) -> Queue:
     """Everything waiting for the coordinator, most urgent first, filtered in the database."""
     contacts = contacts_coordinated_by(user).filter(outcome=Outcome.PENDING)
     networks = Network.objects.filter(coordinator_scope(user))
@@ -120,7 +125,7 @@ def coordinator_queue(user: Any, area: Any = None, programme: Any = None) -> Que
 CONVENE_VIEW = "contacts:convene"
 
 
-def too_many_identity_checks(user: Any) -> bool:
+def too_many_identity_checks(user: User) -> bool:
     """Whether the user has checked more identities for an open network within the last hour
     than ``ARKI_IDENTITY_CHECKS_PER_HOUR``, counting the check being made.
 
@@ -136,7 +141,7 @@ def too_many_identity_checks(user: Any) -> bool:
     return made > settings.ARKI_IDENTITY_CHECKS_PER_HOUR
 
 
-def pending_contact_count(user: Any) -> int:
+def pending_contact_count(user: User) -> int:
     """How many contacts the coordinator may see are waiting for an outcome."""
     return contacts_coordinated_by(user).filter(outcome=Outcome.PENDING).count()
 
@@ -144,11 +149,11 @@ def pending_contact_count(user: Any) -> int:
 # --- the contact form: the coordinator's programmes and areas, and the professional picker ----
 
 
-def _coordinator_memberships(user: Any) -> list[Any]:
+def _coordinator_memberships(user: User) -> list[Membership]:
     return [m for m in user.memberships.all() if m.role == Role.COORDINATOR]
 
 
-def coordinator_programmes(user: Any) -> QuerySet[Programme]:
+def coordinator_programmes(user: User) -> QuerySet[Programme]:
     """The programmes in use that the user coordinates (every one for a role not limited)."""
     memberships = _coordinator_memberships(user)
     programmes = Programme.objects.filter(is_active=True).order_by("order", "code")
@@ -157,7 +162,7 @@ def coordinator_programmes(user: Any) -> QuerySet[Programme]:
     return programmes.filter(pk__in={m.programme_id for m in memberships})
 
 
-def coordinator_areas(user: Any) -> QuerySet[Area]:
+def coordinator_areas(user: User) -> QuerySet[Area]:
     """The areas the user coordinates (every area for a role not limited to one)."""
     memberships = _coordinator_memberships(user)
     areas = Area.objects.order_by("name")
@@ -166,30 +171,12 @@ def coordinator_areas(user: Any) -> QuerySet[Area]:
     return areas.filter(pk__in={m.area_id for m in memberships})
 
 
-def professionals() -> Any:
-    """Active people with a position in a service: the professionals of the directory."""
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, positions__is_active=True)
-        .distinct()
-        .prefetch_related(
-            Prefetch(
-                "positions",
-                queryset=Position.objects.filter(is_active=True)
-                .select_related("service")
-                .order_by("service__name", "title"),
-            )
-        )
-        .order_by("full_name", "pk")
-    )
-
-
 RECENT_CALLERS = 5  # offered before any search
 RECENT_FIRST = 50  # ranked first among the matches of a search
 PICKER_MATCHES = 10
 
 
-def recent_callers(user: Any, limit: int = RECENT_CALLERS) -> list[Any]:
+def recent_callers(user: User, limit: int = RECENT_CALLERS) -> list[User]:
     """The professionals of the coordinator's own latest contacts, the latest first.
 
     Only contacts the coordinator recorded and may still see (their areas and programmes), and
@@ -210,8 +197,8 @@ def recent_callers(user: Any, limit: int = RECENT_CALLERS) -> list[Any]:
 
 
 def search_professionals(
-    user: Any, text: str, limit: int = PICKER_MATCHES, recent: list[Any] | None = None
-) -> list[Any]:
+    user: User, text: str, limit: int = PICKER_MATCHES, recent: list[User] | None = None
+) -> list[User]:
     """Directory professionals whose name, title or service contains every word of ``text``;
     the coordinator's recent callers first (``recent``, when already looked up), then by name."""
     found = professionals()

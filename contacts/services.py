@@ -5,19 +5,33 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from datetime import date, datetime, time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from contacts.models import Channel, Consent, Contact, ContactedBy, Outcome, Source
+from contacts.models import (
+    Channel,
+    Consent,
+    Contact,
+    ContactedBy,
+    MethodDiscussion,
+    Outcome,
+    Source,
+)
+from core.clock import now_or
 from core.errors import StaleEdit, ValidationError
 from indicators.events import record_event
 from indicators.models import EventKind
 from networks import services as network_services
 from networks.models import Network, NetworkStatus
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from directory.models import Area, Service
+    from programmes.models import AgeBand, ConcernCategory, Programme
 
 CONTACT_FIELDS = (
     "channel",
@@ -37,7 +51,7 @@ CONTACT_FIELDS = (
 )
 
 
-def is_about_one_client(programme: Any) -> bool:
+def is_about_one_client(programme: Programme | None) -> bool:
     """A programme about an adult client works with one person; a family programme with a
     family (the programme's ``subject`` in its configuration file)."""
     return bool(programme is not None and not programme.concerns_children)
@@ -81,12 +95,13 @@ def validate_contact(data: dict[str, Any]) -> None:
 
 def record_contact(
     *,
-    recorded_by: Any,
+    recorded_by: User | None,
     source: str,
     data: dict[str, Any],
-    concern_categories: Iterable[Any] = (),
-    age_bands: Iterable[Any] = (),
+    concern_categories: Iterable[ConcernCategory] = (),
+    age_bands: Iterable[AgeBand] = (),
     submission_token: uuid.UUID | None = None,
+    now: datetime | None = None,
 ) -> tuple[Contact, bool]:
     """Record a contact. The same submission token twice (a browser retry) gives the same contact.
 
@@ -106,7 +121,7 @@ def record_contact(
         with transaction.atomic():
             contact = Contact.objects.create(
                 submission_token=token,
-                received_at=timezone.now(),
+                received_at=now_or(now),
                 source=source,
                 recorded_by=recorded_by,
                 **{field: data[field] for field in CONTACT_FIELDS if field in data},
@@ -140,7 +155,10 @@ PUBLIC_FIELDS = (
 
 
 def record_public_contact(
-    *, data: dict[str, Any], submission_token: uuid.UUID | None = None
+    *,
+    data: dict[str, Any],
+    submission_token: uuid.UUID | None = None,
+    now: datetime | None = None,
 ) -> tuple[Contact, bool]:
     """A contact the client or family sent themselves through the public form.
 
@@ -162,17 +180,19 @@ def record_public_contact(
             source=Source.PUBLIC,
             data={**fields, "channel": Channel.WEB, "consent": Consent.NOT_YET},
             submission_token=submission_token,
+            now=now,
         )
         if created:
-            notify_coordinators(contact)
+            notify_coordinators(contact, now=now)
     return contact, created
 
 
-def queue_coordinators(area: Any, programme: Any) -> list[Any]:
+def queue_coordinators(area: Area, programme: Programme) -> list[User]:
     """The active coordinators whose queue holds contacts of this area and programme."""
     from django.contrib.auth import get_user_model
 
-    from accounts.models import Membership, Role
+    from accounts.models import Membership
+    from audit.roles import Role
 
     # One membership must hold all three conditions (not one membership each).
     memberships = Membership.objects.filter(
@@ -183,7 +203,7 @@ def queue_coordinators(area: Any, programme: Any) -> list[Any]:
     return list(get_user_model().objects.filter(is_active=True, pk__in=memberships).order_by("pk"))
 
 
-def notify_coordinators(contact: Contact) -> None:
+def notify_coordinators(contact: Contact, *, now: datetime | None = None) -> None:
     """Tell the queue's coordinators that a contact is waiting: no personal content, ever.
 
     Area and programme are named so a coordinator of several queues knows where to look; the
@@ -205,18 +225,18 @@ def notify_coordinators(contact: Contact) -> None:
                 "A new contact has arrived through the web form (%(area)s, %(programme)s).\n\n"
                 "Sign in to Arki to see it in your queue:\n%(link)s\n"
             ) % {"area": contact.area.name, "programme": contact.programme, "link": link}
-        send_email(to=[coordinator.email], subject=subject, body=body)
+        send_email(to=[coordinator.email], subject=subject, body=body, now=now)
 
 
 @transaction.atomic
 def update_contact(
     *,
     contact: Contact,
-    by: Any,
+    by: User,
     expected_version: int,
     data: dict[str, Any],
-    concern_categories: Iterable[Any],
-    age_bands: Iterable[Any],
+    concern_categories: Iterable[ConcernCategory],
+    age_bands: Iterable[AgeBand],
 ) -> Contact:
     """Save changes unless someone else saved first (optimistic locking)."""
     categories = list(concern_categories)
@@ -229,20 +249,24 @@ def update_contact(
         if field in data:
             setattr(locked, field, data[field])
     locked.version += 1
+    locked.modified_by = by
     locked.save()
     locked.concern_categories.set(categories)
     locked.age_bands.set(bands)
     return locked
 
 
-def _resolve(contact: Contact, expected_version: int, outcome: str) -> Contact:
+def _resolve(
+    contact: Contact, expected_version: int, outcome: str, *, by: User, now: datetime | None
+) -> Contact:
     locked = Contact.objects.select_for_update().get(pk=contact.pk)
     if locked.version != expected_version:
         raise StaleEdit
     if locked.outcome != Outcome.PENDING:
         raise ValidationError(_("The contact has already been handled."))
     locked.outcome = outcome
-    locked.closed_at = timezone.now()
+    locked.closed_at = now_or(now)
+    locked.modified_by = by
     locked.version += 1
     record_event(
         EventKind.CONTACT_RESOLVED,
@@ -256,11 +280,18 @@ def _resolve(contact: Contact, expected_version: int, outcome: str) -> Contact:
 
 
 @transaction.atomic
-def give_advice(*, contact: Contact, by: Any, expected_version: int, advice: str) -> Contact:
+def give_advice(
+    *,
+    contact: Contact,
+    by: User,
+    expected_version: int,
+    advice: str,
+    now: datetime | None = None,
+) -> Contact:
     """Close the contact with advice and consultation only."""
     if not advice.strip():
         raise ValidationError({"advice_given": _("Write down what was advised.")})
-    locked = _resolve(contact, expected_version, Outcome.ADVICE)
+    locked = _resolve(contact, expected_version, Outcome.ADVICE, by=by, now=now)
     locked.advice_given = advice.strip()
     locked.save()
     return locked
@@ -282,12 +313,13 @@ def check_ready_to_convene(contact: Contact, expected_version: int | None = None
 def convene(
     *,
     contact: Contact,
-    by: Any,
+    by: User,
     expected_version: int,
     subject_name: str,
     subject_birth_date: date | None,
     own_worker: Any | None = None,
     family_language: str = "fi",
+    now: datetime | None = None,
 ) -> Network:
     """Open a network for the contact. Refused when the family already has an open network.
 
@@ -301,13 +333,15 @@ def convene(
     check_ready_to_convene(contact)
     if open_networks_matching(subject_name, subject_birth_date).exists():
         raise ValidationError({"subject_name": contact.programme.words.already_open})
-    locked = _resolve(contact, expected_version, Outcome.CONVENE)
+    now = now_or(now)
+    locked = _resolve(contact, expected_version, Outcome.CONVENE, by=by, now=now)
     network = network_services.open_network(
         contact=locked,
         by=by,
         subject_name=subject_name,
         subject_birth_date=subject_birth_date,
         family_language=family_language,
+        now=now,
     )
     locked.network = network
     locked.save()
@@ -319,6 +353,7 @@ def convene(
             role=own_worker_role,
             user=own_worker,
             is_own_worker=True,
+            now=now,
         )
     return network
 
@@ -327,24 +362,36 @@ def convene(
 def join_family_network(
     *,
     contact: Contact,
-    by: Any,
+    by: User,
     expected_version: int,
     network: Network,
     child_name: str,
     child_birth_date: date | None,
+    now: datetime | None = None,
 ) -> Contact:
     """A contact about a sibling of a child with an open network: the child is added to the
     family's network and the contact joins it. One family, one network."""
-    network_services.add_child(network=network, by=by, name=child_name, birth_date=child_birth_date)
-    return join_network(contact=contact, by=by, expected_version=expected_version, network=network)
+    network_services.add_child(
+        network=network, by=by, name=child_name, birth_date=child_birth_date, now=now
+    )
+    return join_network(
+        contact=contact, by=by, expected_version=expected_version, network=network, now=now
+    )
 
 
 @transaction.atomic
-def join_network(*, contact: Contact, by: Any, expected_version: int, network: Network) -> Contact:
+def join_network(
+    *,
+    contact: Contact,
+    by: User,
+    expected_version: int,
+    network: Network,
+    now: datetime | None = None,
+) -> Contact:
     """No turn-taking: a new contact about a family with an open network joins that network."""
     if network.status == NetworkStatus.CLOSED:
         raise ValidationError(_("The network is closed."))
-    locked = _resolve(contact, expected_version, Outcome.JOINED)
+    locked = _resolve(contact, expected_version, Outcome.JOINED, by=by, now=now)
     locked.network = network
     locked.save()
     return locked
@@ -353,19 +400,19 @@ def join_network(*, contact: Contact, by: Any, expected_version: int, network: N
 @transaction.atomic
 def record_discussion(
     *,
-    by: Any,
+    by: User,
     held_on: date,
-    area: Any,
-    programme: Any,
-    service: Any | None,
+    area: Area,
+    programme: Programme,
+    service: Service | None,
     wider_support_needed: bool,
-) -> Any:
-    """Record that an LP discussion was held: anonymous, for the LP-method indicator."""
-    from contacts.models import Discussion
-
-    if held_on > timezone.localdate():
+    now: datetime | None = None,
+) -> MethodDiscussion:
+    """Record a discussion held with the programme's method (the LP discussion, or "Työkyky ja
+    työllistyminen puheeksi"): anonymous, for the method's indicator."""
+    if held_on > timezone.localdate(now_or(now)):
         raise ValidationError({"held_on": _("The discussion cannot be in the future.")})
-    discussion = Discussion.objects.create(
+    discussion = MethodDiscussion.objects.create(
         held_on=held_on,
         area=area,
         programme=programme,

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.models import Role
 from audit.access import SIGNED_IN, HasRole, access_rule, record_or_refuse, require_access
 from audit.policy import ContactAction, NetworkAction
+from audit.roles import Role
 from contacts import services
 from contacts.access import CONTACT, contacts_sent_by
 from contacts.forms import (
@@ -36,7 +37,8 @@ from contacts.selectors import (
     too_many_identity_checks,
 )
 from core.errors import StaleEdit, ValidationError
-from core.forms import apply_errors
+from core.forms import submit
+from core.http import ArkiRequest
 from networks.access import disclose_matches, networks_visible_to
 from networks.models import Network
 from networks.selectors import concerns_children, open_family_networks, open_networks_matching
@@ -44,26 +46,30 @@ from networks.services import role
 from programmes.models import Programme
 from programmes.wording import Words
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 COORDINATOR = HasRole((Role.COORDINATOR,))
+STALE_CONTACT = gettext_lazy(
+    "Someone else saved this contact while you were editing it. Nothing was "
+    "overwritten: open the contact again, and re-enter your changes."
+)
 
 
 @access_rule(COORDINATOR)
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: ArkiRequest) -> HttpResponse:
     form = QueueFilterForm(request.GET or None, user=request.user)
     area = programme = None
     if form.is_valid():
         area, programme = form.cleaned_data["area"], form.cleaned_data["programme"]
     context = {"form": form, "queue": coordinator_queue(request.user, area, programme)}
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return render(request, "contacts/_queue.html", context)
     return render(request, "contacts/queue.html", context)
 
 
-def _initial_for(user: object) -> dict[str, object]:
-    membership = next(
-        (m for m in user.memberships.all() if m.area_id),  # type: ignore[attr-defined]
-        None,
-    )
+def _initial_for(user: User) -> dict[str, object]:
+    membership = next((m for m in user.memberships.all() if m.area_id), None)
     initial: dict[str, object] = {"submission_token": uuid.uuid4()}
     if membership:
         initial["area"] = membership.area_id
@@ -72,13 +78,13 @@ def _initial_for(user: object) -> dict[str, object]:
     return initial
 
 
-def _requested_programme(request: HttpRequest, programmes: QuerySet[Programme]) -> Programme | None:
+def _requested_programme(request: ArkiRequest, programmes: QuerySet[Programme]) -> Programme | None:
     """The programme asked for with ``?programme=`` (its concern categories and age bands)."""
     value = request.GET.get("programme", "")
     return programmes.filter(pk=value).first() if value.isdigit() else None
 
 
-def _coordinator_form_options(request: HttpRequest) -> dict[str, Any]:
+def _coordinator_form_options(request: ArkiRequest) -> dict[str, Any]:
     """The coordinator's own programmes and areas, and the picker's search without JavaScript."""
     programmes = coordinator_programmes(request.user)
     return {
@@ -91,28 +97,27 @@ def _coordinator_form_options(request: HttpRequest) -> dict[str, Any]:
 
 
 @access_rule(COORDINATOR)
-def new_contact(request: HttpRequest) -> HttpResponse:
+def new_contact(request: ArkiRequest) -> HttpResponse:
     form = ContactForm(
         request.POST or None,
         initial={**_initial_for(request.user), "channel": "phone"},
         **_coordinator_form_options(request),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            contact, created = services.record_contact(
-                recorded_by=request.user,
-                source=Source.COORDINATOR,
-                data=form.service_data(),
-                concern_categories=form.cleaned_data["concern_categories"],
-                age_bands=form.cleaned_data["age_bands"],
-                submission_token=form.cleaned_data["submission_token"],
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            if created:
-                messages.success(request, _("The contact was recorded."))
-            return redirect("contacts:detail", pk=contact.pk)
+    recorded = submit(
+        request,
+        form,
+        lambda: services.record_contact(
+            recorded_by=request.user,
+            source=Source.COORDINATOR,
+            data=form.service_data(),
+            concern_categories=form.cleaned_data["concern_categories"],
+            age_bands=form.cleaned_data["age_bands"],
+            submission_token=form.cleaned_data["submission_token"],
+        ),
+        lambda result: _("The contact was recorded.") if result[1] else None,
+    )
+    if recorded:
+        return redirect("contacts:detail", pk=recorded.value[0].pk)
     return render(
         request, "contacts/contact_form.html", {"form": form, "title": _("Record a contact")}
     )
@@ -120,7 +125,7 @@ def new_contact(request: HttpRequest) -> HttpResponse:
 
 @access_rule(COORDINATOR)
 @require_GET
-def professionals(request: HttpRequest) -> HttpResponse:
+def professionals(request: ArkiRequest) -> HttpResponse:
     """The professional picker as the coordinator types: directory professionals matching
     ``q``, the coordinator's recent callers first; the chosen one (``selected``) kept first.
 
@@ -137,7 +142,7 @@ def professionals(request: HttpRequest) -> HttpResponse:
 
 
 @access_rule(SIGNED_IN)
-def start_request(request: HttpRequest) -> HttpResponse:
+def start_request(request: ArkiRequest) -> HttpResponse:
     """Any professional: "start network work" – lands in the coordinator's queue."""
     programmes = Programme.objects.filter(is_active=True)
     form = ProfessionalRequestForm(
@@ -146,24 +151,24 @@ def start_request(request: HttpRequest) -> HttpResponse:
         programmes=programmes,
         programme=_requested_programme(request, programmes),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            _contact, created = services.record_contact(
-                recorded_by=request.user,
-                source=Source.REQUEST,
-                data={**form.service_data(), "channel": "web"},
-                concern_categories=form.cleaned_data["concern_categories"],
-                age_bands=form.cleaned_data["age_bands"],
-                submission_token=form.cleaned_data["submission_token"],
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            if created:
-                messages.success(
-                    request, _("Your request was sent to the coordinator. You can follow it here.")
-                )
-            return redirect("contacts:my_requests")
+    if submit(
+        request,
+        form,
+        lambda: services.record_contact(
+            recorded_by=request.user,
+            source=Source.REQUEST,
+            data={**form.service_data(), "channel": "web"},
+            concern_categories=form.cleaned_data["concern_categories"],
+            age_bands=form.cleaned_data["age_bands"],
+            submission_token=form.cleaned_data["submission_token"],
+        ),
+        lambda result: (
+            _("Your request was sent to the coordinator. You can follow it here.")
+            if result[1]
+            else None
+        ),
+    ):
+        return redirect("contacts:my_requests")
     # The words of the programme the request is about (the family's or the client's matter).
     chosen = form["programme"].value()
     programme = programmes.filter(pk=chosen).first() if str(chosen or "").isdigit() else None
@@ -171,7 +176,7 @@ def start_request(request: HttpRequest) -> HttpResponse:
 
 
 @access_rule(SIGNED_IN)
-def my_requests(request: HttpRequest) -> HttpResponse:
+def my_requests(request: ArkiRequest) -> HttpResponse:
     requests = (
         contacts_sent_by(request.user)
         .filter(source=Source.REQUEST)
@@ -190,7 +195,7 @@ def my_requests(request: HttpRequest) -> HttpResponse:
 
 
 @access_rule(CONTACT, ContactAction.READ)
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: ArkiRequest, pk: int) -> HttpResponse:
     contact = record_or_refuse(
         Contact.objects.select_related(
             "area", "programme", "contact_person", "network"
@@ -209,7 +214,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @access_rule(CONTACT, ContactAction.HANDLE)
-def edit(request: HttpRequest, pk: int) -> HttpResponse:
+def edit(request: ArkiRequest, pk: int) -> HttpResponse:
     contact = record_or_refuse(Contact, pk=pk)
     require_access(request, contact, ContactAction.HANDLE)
     initial = {"submission_token": contact.submission_token, "version": contact.version}
@@ -219,29 +224,21 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         initial=initial,
         **_coordinator_form_options(request),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_contact(
-                contact=contact,
-                by=request.user,
-                expected_version=form.cleaned_data["version"] or 0,
-                data=form.service_data(),
-                concern_categories=form.cleaned_data["concern_categories"],
-                age_bands=form.cleaned_data["age_bands"],
-            )
-        except StaleEdit:
-            form.add_error(
-                None,
-                _(
-                    "Someone else saved this contact while you were editing it. Nothing was "
-                    "overwritten: open the contact again, and re-enter your changes."
-                ),
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("The contact was saved."))
-            return redirect("contacts:detail", pk=contact.pk)
+    if submit(
+        request,
+        form,
+        lambda: services.update_contact(
+            contact=contact,
+            by=request.user,
+            expected_version=form.cleaned_data["version"] or 0,
+            data=form.service_data(),
+            concern_categories=form.cleaned_data["concern_categories"],
+            age_bands=form.cleaned_data["age_bands"],
+        ),
+        _("The contact was saved."),
+        stale=STALE_CONTACT,
+    ):
+        return redirect("contacts:detail", pk=contact.pk)
     return render(
         request,
         "contacts/contact_form.html",
@@ -251,33 +248,30 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @access_rule(CONTACT, ContactAction.HANDLE)
-def advice(request: HttpRequest, pk: int) -> HttpResponse:
+def advice(request: ArkiRequest, pk: int) -> HttpResponse:
     contact = record_or_refuse(Contact, pk=pk)
     require_access(request, contact, ContactAction.HANDLE)
     form = AdviceForm(request.POST)
     if form.is_valid():
-        try:
-            services.give_advice(
+        submit(
+            request,
+            None,
+            lambda: services.give_advice(
                 contact=contact,
                 by=request.user,
                 expected_version=form.cleaned_data["version"],
                 advice=form.cleaned_data["advice_given"],
-            )
-        except StaleEdit:
-            messages.error(
-                request, _("Someone else handled this contact at the same time. Check it again.")
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("The contact was closed with advice and consultation."))
+            ),
+            _("The contact was closed with advice and consultation."),
+            stale=STALE_CONTACT,
+        )
     else:
         messages.error(request, _("Write down what was advised."))
     return redirect("contacts:detail", pk=contact.pk)
 
 
 @access_rule(CONTACT, ContactAction.HANDLE)
-def convene(request: HttpRequest, pk: int) -> HttpResponse:
+def convene(request: ArkiRequest, pk: int) -> HttpResponse:
     """Convene the network: identify the child or client, check for an open network first.
 
     The check names only the open networks the coordinator may see; one outside their need to
@@ -298,7 +292,8 @@ def convene(request: HttpRequest, pk: int) -> HttpResponse:
     matches = family = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+
+        def check_ready() -> None:
             services.check_ready_to_convene(contact, data["version"])
             if too_many_identity_checks(request.user):
                 raise ValidationError(
@@ -307,13 +302,8 @@ def convene(request: HttpRequest, pk: int) -> HttpResponse:
                         "before the next check; if this is urgent, ask another coordinator."
                     )
                 )
-        except StaleEdit:
-            form.add_error(
-                None, _("Someone else handled this contact at the same time. Check it again.")
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
+
+        if submit(request, form, check_ready, stale=STALE_CONTACT):
             matches = disclose_matches(
                 request,
                 open_networks_matching(
@@ -332,8 +322,10 @@ def convene(request: HttpRequest, pk: int) -> HttpResponse:
                 if not family.shown and not family.elsewhere:
                     family = None
             if not matches.shown and not matches.elsewhere and family is None:
-                try:
-                    network = services.convene(
+                network = submit(
+                    request,
+                    form,
+                    lambda: services.convene(
                         contact=contact,
                         by=request.user,
                         expected_version=data["version"],
@@ -341,19 +333,12 @@ def convene(request: HttpRequest, pk: int) -> HttpResponse:
                         subject_birth_date=data["subject_birth_date"],
                         own_worker=data.get("own_worker"),
                         family_language=data["family_language"],
-                    )
-                except StaleEdit:
-                    form.add_error(
-                        None,
-                        _("Someone else handled this contact at the same time. Check it again."),
-                    )
-                except ValidationError as error:
-                    apply_errors(form, error)
-                else:
-                    messages.success(
-                        request, _("The network was opened. Invite the participants next.")
-                    )
-                    return redirect("networks:detail", pk=network.pk)
+                    ),
+                    _("The network was opened. Invite the participants next."),
+                    stale=STALE_CONTACT,
+                )
+                if network:
+                    return redirect("networks:detail", pk=network.value.pk)
     return render(
         request,
         "contacts/convene.html",
@@ -365,7 +350,7 @@ def convene(request: HttpRequest, pk: int) -> HttpResponse:
 @access_rule(
     CONTACT, ContactAction.HANDLE, NetworkAction.JOIN_CONTACT, NetworkAction.MANAGE_PARTICIPANTS
 )
-def join(request: HttpRequest, pk: int) -> HttpResponse:
+def join(request: ArkiRequest, pk: int) -> HttpResponse:
     contact = record_or_refuse(Contact, pk=pk)
     require_access(request, contact, ContactAction.HANDLE)
     form = JoinForm(request.POST)
@@ -388,27 +373,23 @@ def join(request: HttpRequest, pk: int) -> HttpResponse:
             _("The network is not the open network of the child or client you identified."),
         )
         return redirect("contacts:convene", pk=contact.pk)
-    try:
-        services.join_network(
+    submit(
+        request,
+        None,
+        lambda: services.join_network(
             contact=contact,
             by=request.user,
             expected_version=form.cleaned_data["version"],
             network=network,
-        )
-    except StaleEdit:
-        messages.error(
-            request, _("Someone else handled this contact at the same time. Check it again.")
-        )
-        return redirect("contacts:detail", pk=contact.pk)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("contacts:detail", pk=contact.pk)
-    messages.success(request, _("The contact was joined to the open network."))
+        ),
+        _("The contact was joined to the open network."),
+        stale=STALE_CONTACT,
+    )
     return redirect("contacts:detail", pk=contact.pk)
 
 
 def _join_family(
-    request: HttpRequest, contact: Contact, network: Network, data: dict[str, Any]
+    request: ArkiRequest, contact: Contact, network: Network, data: dict[str, Any]
 ) -> HttpResponse:
     """The contact is about a sibling: the child is added to the family's open network (found by
     the guardian's or sibling's name the coordinator entered) and the contact joins it."""
@@ -422,38 +403,36 @@ def _join_family(
         messages.error(request, _("The network is not the open network of the family you named."))
         return redirect("contacts:convene", pk=contact.pk)
     try:
-        services.join_family_network(
-            contact=contact,
-            by=request.user,
-            expected_version=data["version"],
-            network=network,
-            child_name=data["subject_name"],
-            child_birth_date=data["subject_birth_date"],
+        joined = submit(
+            request,
+            None,
+            lambda: services.join_family_network(
+                contact=contact,
+                by=request.user,
+                expected_version=data["version"],
+                network=network,
+                child_name=data["subject_name"],
+                child_birth_date=data["subject_birth_date"],
+            ),
+            _("%(name)s was added to the network and the contact joined it.")
+            % {"name": data["subject_name"]},
         )
     except StaleEdit:
-        messages.error(
-            request, _("Someone else handled this contact at the same time. Check it again.")
-        )
+        messages.error(request, STALE_CONTACT)
         return redirect("contacts:detail", pk=contact.pk)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    if not joined:
         return redirect("contacts:convene", pk=contact.pk)
-    messages.success(
-        request,
-        _("%(name)s was added to the network and the contact joined it.")
-        % {"name": data["subject_name"]},
-    )
     return redirect("networks:detail", pk=network.pk)
 
 
 @access_rule(SIGNED_IN)
-def discussion(request: HttpRequest) -> HttpResponse:
+def discussion(request: ArkiRequest) -> HttpResponse:
     """A professional records a discussion held with the programme's own method – no names.
 
     The programme is the posted one, the one asked for with ``?programme=``, or the user's
     membership's; a user who works in one programme only records its method without choosing.
     """
-    user: Any = request.user
+    user = request.user
     own = {m.programme_id for m in user.memberships.all() if m.programme_id}
     programmes = Programme.objects.filter(is_active=True)
     if programmes.filter(pk__in=own).exists():
@@ -479,18 +458,15 @@ def discussion(request: HttpRequest) -> HttpResponse:
     form = DiscussionForm(request.POST or None, initial=initial, programmes=programmes)
     if request.method == "POST" and form.is_valid():
         method = DiscussionForm.method_of(form.cleaned_data["programme"])
-        try:
-            services.record_discussion(by=user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("The discussion was recorded: %(method)s. Thank you.") % {"method": method},
-            )
+        if submit(
+            request,
+            form,
+            lambda: services.record_discussion(by=user, **form.cleaned_data),
+            _("The discussion was recorded: %(method)s. Thank you.") % {"method": method},
+        ):
             if form.cleaned_data["wider_support_needed"]:
                 return redirect("contacts:request")
-            return redirect("core:home")
+            return redirect("home:home")
     context = {
         "form": form,
         "method": DiscussionForm.method_of(programme) if programme else "",

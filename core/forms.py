@@ -1,11 +1,20 @@
-"""Form helpers shared by the apps."""
+"""Form helpers shared by the apps, and :func:`submit`: the one way a view calls a service."""
 
 from __future__ import annotations
 
-from typing import Any, cast
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.contrib import messages
+from django.http import HttpRequest
+
+from core.errors import StaleEdit, ValidationError
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
+
+T = TypeVar("T")
 
 
 def apply_errors(form: forms.BaseForm, error: ValidationError) -> None:
@@ -17,7 +26,88 @@ def apply_errors(form: forms.BaseForm, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """The form's choice field ``name``, typed as one, to set its choices."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ChoiceField):
+        raise TypeError(f"{name} is not a choice field")
+    return field
+
+
+def choice_pairs(field: forms.ChoiceField) -> list[tuple[Any, Any]]:
+    """A choice field's choices as pairs (Django keeps them normalised to a list once set)."""
+    return list(cast("list[tuple[Any, Any]]", field.choices))
+
+
+def model_choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:
+    """The form's model choice field ``name``, typed as one, to set its queryset."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ModelChoiceField):
+        raise TypeError(f"{name} is not a model choice field")
+    return field
+
+
 def limit_choices(form: forms.BaseForm, name: str, queryset: Any) -> None:
     """Set the queryset of a model choice field, if the form has that field."""
     if name in form.fields:
-        cast(forms.ModelChoiceField, form.fields[name]).queryset = queryset
+        cast(forms.ModelChoiceField[Any], form.fields[name]).queryset = queryset
+
+
+class Submitted(Generic[T]):
+    """What :func:`submit` got: true with the service's ``value``, or false (errors shown)."""
+
+    __slots__ = ("_value", "ok")
+
+    def __init__(self, ok: bool, value: T | None = None) -> None:
+        self.ok = ok
+        self._value = value
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+    @property
+    def value(self) -> T:
+        if not self.ok:
+            raise ValueError("the service refused; there is no value")
+        return cast(T, self._value)
+
+
+def submit(
+    request: HttpRequest,
+    form: forms.BaseForm | None,
+    call: Callable[[], T],
+    success: StrOrPromise | Callable[[T], StrOrPromise | None] | None = None,
+    *,
+    stale: StrOrPromise | None = None,
+) -> Submitted[T]:
+    """The one way a view submits to a service: call it, show what it refused, flash success.
+
+    With a ``form``, the service is called only for a POST whose form is valid. A
+    ``ValidationError`` goes on ``form`` (field errors by field, the rest on top), or without a
+    form into an error message; ``StaleEdit`` shows ``stale`` the same way (without ``stale`` it
+    propagates). On success the ``success`` message (or ``success(value)``, when not None) is
+    flashed. The view redirects when the answer is true and re-renders the form when false.
+    """
+    if form is not None and not (request.method == "POST" and form.is_valid()):
+        return Submitted(False)
+    try:
+        value = call()
+    except StaleEdit:
+        if stale is None:
+            raise
+        _refuse(request, form, ValidationError(stale))
+        return Submitted(False)
+    except ValidationError as error:
+        _refuse(request, form, error)
+        return Submitted(False)
+    message = success(value) if callable(success) else success
+    if message is not None:
+        messages.success(request, message)
+    return Submitted(True, value)
+
+
+def _refuse(request: HttpRequest, form: forms.BaseForm | None, error: ValidationError) -> None:
+    if form is not None:
+        apply_errors(form, error)
+    else:
+        messages.error(request, " ".join(error.messages))

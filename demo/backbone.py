@@ -13,10 +13,10 @@ from typing import Any
 
 from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts.models import User
+from audit.roles import Role
 from backbone import services as backbone
 from backbone.models import ActionPlanTask, EventKind, Method, TaskStatus
-from demo.network_work import at
 from directory.models import Area, Sector
 from programmes.models import Programme
 
@@ -183,33 +183,31 @@ def build_backbone(
         ),
     ]
     for programme, method, title, area, days in trainings:
-        # The moments first: inside at() "today" is the day the event was announced.
+        # The moments first: the services are told the moment (registered when announced).
         announced, begins, ends, marked = (
             _moment(days - 14, 9),
             _moment(days, 9),
             _moment(days, 15),
             _moment(days, 16),
         )
-        with at(announced):
-            event = backbone.create_event(
-                kind=EventKind.TRAINING,
-                title=title,
-                starts_at=begins,
-                ends_at=ends,
-                created_by=developer,
-                description="Menetelmän perusteet, harjoituksia pareittain ja kirjaaminen Arkiin.",
-                place="Oulun kaupungintalo, koulutustila",
-                capacity=20,
-                method=method,
-                areas=[area],
-                programmes=[programme],
-            )
-            people = _staff(programme)
-            for person in people:
-                backbone.register(event, person)
-        with at(marked):
-            # All but one attended: attending completes the method's training.
-            backbone.record_attendance_list(event, people[:-1] or people, developer)
+        event = backbone.create_event(
+            kind=EventKind.TRAINING,
+            title=title,
+            starts_at=begins,
+            ends_at=ends,
+            created_by=developer,
+            description="Menetelmän perusteet, harjoituksia pareittain ja kirjaaminen Arkiin.",
+            place="Oulun kaupungintalo, koulutustila",
+            capacity=20,
+            method=method,
+            areas=[area],
+            programmes=[programme],
+        )
+        people = _staff(programme)
+        for person in people:
+            backbone.register(event, person, now=announced)
+        # All but one attended: attending completes the method's training.
+        backbone.record_attendance_list(event, people[:-1] or people, developer, now=marked)
         made += 1
     seminar = backbone.create_event(
         kind=EventKind.SEMINAR,

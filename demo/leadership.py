@@ -6,7 +6,8 @@ from datetime import time, timedelta
 
 from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts.models import User
+from audit.roles import Role
 from directory.models import Area, Sector
 from leadership import services
 from leadership.models import LeadershipTeam, TeamMeeting, TeamMember

@@ -6,15 +6,13 @@ warning days and overdue. Built once: skipped when the demo areas already have c
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
-from unittest import mock
 
 from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts.models import User
+from audit.roles import Role
 from contacts import services as contacts
 from contacts.models import Consent, Contact, ContactedBy, LegalGround, Source
 from directory.models import Area
@@ -22,14 +20,8 @@ from feedback import services as feedback
 from feedback.models import FeedbackInvitation
 from meetings import services as meetings
 from networks import services as networks
-from programmes.models import Programme
-
-
-@contextmanager
-def at(moment: datetime) -> Iterator[None]:
-    """Run the services as if it were ``moment`` (demo history only)."""
-    with mock.patch("django.utils.timezone.now", return_value=moment):
-        yield
+from networks.models import Network
+from programmes.models import ParticipantKind, Programme
 
 
 def _morning(days_ago: int, hour: int = 9) -> datetime:
@@ -49,7 +41,7 @@ def _coordinator(area: Area, programme: Programme) -> User:
     ).order_by("pk")[0]
 
 
-def _family_kind(programme: Programme, code: str) -> Any:
+def _family_kind(programme: Programme, code: str) -> ParticipantKind:
     return programme.participant_kinds.get(code=code)
 
 
@@ -78,10 +70,13 @@ def build_network_work(areas: dict[str, Area], programmes: dict[str, Programme])
         }
         base.update(data)
         categories = programme.concern_categories.filter(is_active=True).order_by("order")[:1]
-        with at(_morning(days_ago)):
-            created, _new = contacts.record_contact(
-                recorded_by=by, source=Source.COORDINATOR, data=base, concern_categories=categories
-            )
+        created, _new = contacts.record_contact(
+            recorded_by=by,
+            source=Source.COORDINATOR,
+            data=base,
+            concern_categories=categories,
+            now=_morning(days_ago),
+        )
         made += 1
         return created
 
@@ -89,45 +84,45 @@ def build_network_work(areas: dict[str, Area], programmes: dict[str, Programme])
     contact(
         kaakkuri, children, coordinator, 0, concern="Lapsen poissaolot lisääntyneet syksyn aikana."
     )
-    with at(_morning(1, 14)):
-        contacts.record_contact(
-            recorded_by=curator,
-            source=Source.REQUEST,
-            data={
-                "channel": "web",
-                "area": kaakkuri,
-                "programme": children,
-                "concern": "Perheen elämäntilanne muuttunut: vanhempien ero, nuori vetäytyy.",
-                "consent": Consent.AGREES,
-                "lp_discussion": "held",
-            },
-        )
-        made += 1
+    contacts.record_contact(
+        recorded_by=curator,
+        source=Source.REQUEST,
+        data={
+            "channel": "web",
+            "area": kaakkuri,
+            "programme": children,
+            "concern": "Perheen elämäntilanne muuttunut: vanhempien ero, nuori vetäytyy.",
+            "consent": Consent.AGREES,
+            "lp_discussion": "held",
+        },
+        now=_morning(1, 14),
+    )
+    made += 1
     # Advice and consultation only.
     advised = contact(
         kaakkuri, children, coordinator, 6, concern="Vanhempi kysyi tukea arjen rytmiin."
     )
-    with at(_morning(6, 11)):
-        contacts.give_advice(
-            contact=advised,
-            by=coordinator,
-            expected_version=advised.version,
-            advice="Ohjattiin perheneuvolaan ja kerrottiin MLL:n perhekahvilasta.",
-        )
+    contacts.give_advice(
+        contact=advised,
+        by=coordinator,
+        expected_version=advised.version,
+        advice="Ohjattiin perheneuvolaan ja kerrottiin MLL:n perhekahvilasta.",
+        now=_morning(6, 11),
+    )
 
     # Networks at different stages of convening.
-    def convened(days_ago: int, name: str, area: Area = kaakkuri, **data: Any) -> Any:
+    def convened(days_ago: int, name: str, area: Area = kaakkuri, **data: Any) -> Network:
         opened = contact(
             area, children, coordinator, days_ago, concern="Huoli lapsen arjesta.", **data
         )
-        with at(_morning(days_ago, 13)):
-            return contacts.convene(
-                contact=opened,
-                by=coordinator,
-                expected_version=opened.version,
-                subject_name=name,
-                subject_birth_date=None,
-            )
+        return contacts.convene(
+            contact=opened,
+            by=coordinator,
+            expected_version=opened.version,
+            subject_name=name,
+            subject_birth_date=None,
+            now=_morning(days_ago, 13),
+        )
 
     on_time = convened(3, "Eeli Demo")
     networks.add_participant(
@@ -148,14 +143,14 @@ def build_network_work(areas: dict[str, Area], programmes: dict[str, Programme])
         relation="jalkapallovalmentaja",
     )
     starts = _morning(-4, 10)
-    with at(_morning(3, 14)):
-        networks.schedule_meeting(
-            network=on_time,
-            by=coordinator,
-            starts_at=starts,
-            ends_at=starts + timedelta(hours=1, minutes=30),
-            place="Kaakkurin koulu, neuvotteluhuone 2",
-        )
+    networks.schedule_meeting(
+        network=on_time,
+        by=coordinator,
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=1, minutes=30),
+        place="Kaakkurin koulu, neuvotteluhuone 2",
+        now=_morning(3, 14),
+    )
     convened(11, "Aada Demo")
     convened(
         16,
@@ -171,14 +166,14 @@ def build_network_work(areas: dict[str, Area], programmes: dict[str, Programme])
         network=working, by=coordinator, kind=networks.professional_kind(working), user=nurse
     )
     first = _morning(30, 13)
-    with at(_morning(40, 14)):
-        meeting = networks.schedule_meeting(
-            network=working,
-            by=coordinator,
-            starts_at=first,
-            ends_at=first + timedelta(hours=1),
-            place="Tuiran hyvinvointikeskus",
-        )
+    meeting = networks.schedule_meeting(
+        network=working,
+        by=coordinator,
+        starts_at=first,
+        ends_at=first + timedelta(hours=1),
+        place="Tuiran hyvinvointikeskus",
+        now=_morning(40, 14),
+    )
     mother = networks.add_participant(
         network=working,
         by=coordinator,
@@ -187,48 +182,50 @@ def build_network_work(areas: dict[str, Area], programmes: dict[str, Programme])
         relation="äiti",
     )
     nurse_participant = working.participants.get(user=nurse)
-    with at(first + timedelta(hours=2)):
-        meetings.save_meeting_record(
-            meeting=meeting,
-            by=coordinator,
-            expected_version=0,
-            data=meetings.RecordInput(
-                present=list(working.participants.all()),
-                family_view="Iltaisin on vaikea rauhoittua, ja aamuisin väsyttää.",
-                child_views={
-                    child.pk: "Haluaisin nukkua paremmin ja jaksaa harrastaa."
-                    for child in working.children.all()[:1]
-                },
-                common_goal="Venlan toimiva arki kotona, koulussa ja vapaa-ajalla",
-                protective_factors="Läheinen mummo, ratsastusharrastus, hyvä ystävä luokalla",
-                new_goals=[
-                    meetings.NewGoal(
-                        "child", "Nukkumaan klo 21 arkisin", 3, "0 = ei koskaan, 10 = joka ilta"
-                    ),
-                    meetings.NewGoal("parents", "Rauhalliset illat", 4),
-                ],
-                new_promises=[
-                    meetings.NewPromise(
-                        nurse_participant,
-                        "Uniohjaus perheelle kaksi kertaa",
-                        first.date() + timedelta(days=21),
-                    ),
-                    meetings.NewPromise(
-                        mother,
-                        "Iltarutiini ilman ruutuja klo 20 jälkeen",
-                        first.date() + timedelta(days=21),
-                    ),
-                ],
-            ),
-        )
-        follow_up = _morning(-20, 13)
-        networks.schedule_meeting(
-            network=working,
-            by=coordinator,
-            starts_at=follow_up,
-            ends_at=follow_up + timedelta(hours=1),
-            place="Tuiran hyvinvointikeskus",
-        )
+    meetings.save_meeting_record(
+        meeting=meeting,
+        by=coordinator,
+        expected_version=0,
+        data=meetings.RecordInput(
+            present=list(working.participants.all()),
+            family_view="Iltaisin on vaikea rauhoittua, ja aamuisin väsyttää.",
+            child_views={
+                child.pk: "Haluaisin nukkua paremmin ja jaksaa harrastaa."
+                for child in working.children.all()[:1]
+            },
+            common_goal="Venlan toimiva arki kotona, koulussa ja vapaa-ajalla",
+            protective_factors="Läheinen mummo, ratsastusharrastus, hyvä ystävä luokalla",
+            new_goals=[
+                meetings.NewGoal(
+                    "child", "Nukkumaan klo 21 arkisin", 3, "0 = ei koskaan, 10 = joka ilta"
+                ),
+                meetings.NewGoal("parents", "Rauhalliset illat", 4),
+            ],
+            new_promises=[
+                meetings.NewPromise(
+                    nurse_participant,
+                    "Uniohjaus perheelle kaksi kertaa",
+                    first.date() + timedelta(days=21),
+                ),
+                meetings.NewPromise(
+                    mother,
+                    "Iltarutiini ilman ruutuja klo 20 jälkeen",
+                    first.date() + timedelta(days=21),
+                ),
+            ],
+        ),
+        now=first + timedelta(hours=2),
+    )
+    # 20 days after the first meeting (computed on the first meeting's day, as it always was).
+    follow_up = first + timedelta(days=20)
+    networks.schedule_meeting(
+        network=working,
+        by=coordinator,
+        starts_at=follow_up,
+        ends_at=follow_up + timedelta(hours=1),
+        place="Tuiran hyvinvointikeskus",
+        now=first + timedelta(hours=2),
+    )
 
     # Earlier networks in Tuira with held meetings and answered feedback, for the results page.
     tuira_coordinator = _coordinator(tuira, children)
@@ -239,14 +236,14 @@ def build_network_work(areas: dict[str, Area], programmes: dict[str, Programme])
         opened = contact(
             tuira, children, tuira_coordinator, days_ago, concern="Huoli nuoren jaksamisesta."
         )
-        with at(_morning(days_ago, 13)):
-            past = contacts.convene(
-                contact=opened,
-                by=tuira_coordinator,
-                expected_version=opened.version,
-                subject_name=f"Nuori Demo {index + 1}",
-                subject_birth_date=None,
-            )
+        past = contacts.convene(
+            contact=opened,
+            by=tuira_coordinator,
+            expected_version=opened.version,
+            subject_name=f"Nuori Demo {index + 1}",
+            subject_birth_date=None,
+            now=_morning(days_ago, 13),
+        )
         for user in (nurse, social_worker, youth_worker):
             if not past.participants.filter(user=user).exists():
                 networks.add_participant(
@@ -263,38 +260,39 @@ def build_network_work(areas: dict[str, Area], programmes: dict[str, Programme])
             relation="vanhempi",
         )
         held_at = _morning(days_ago - 9, 14)
-        with at(_morning(days_ago, 14)):
-            past_meeting = networks.schedule_meeting(
-                network=past,
-                by=tuira_coordinator,
-                starts_at=held_at,
-                ends_at=held_at + timedelta(hours=1),
-                place="Tuiran hyvinvointikeskus",
+        past_meeting = networks.schedule_meeting(
+            network=past,
+            by=tuira_coordinator,
+            starts_at=held_at,
+            ends_at=held_at + timedelta(hours=1),
+            place="Tuiran hyvinvointikeskus",
+            now=_morning(days_ago, 14),
+        )
+        recorded = held_at + timedelta(hours=2)
+        meetings.save_meeting_record(
+            meeting=past_meeting,
+            by=tuira_coordinator,
+            expected_version=0,
+            data=meetings.RecordInput(
+                present=list(past.participants.all()), common_goal="Nuoren toimiva arki"
+            ),
+            now=recorded,
+        )
+        for invitation in FeedbackInvitation.objects.filter(meeting=past_meeting).select_related(
+            "participant__kind"
+        ):
+            professional = not invitation.participant.kind.is_family
+            answers = (
+                {
+                    "knew_next": 4 + index % 2,
+                    "in_time": 4,
+                    "own_role": 5,
+                    "together": 7 + index % 3,
+                }
+                if professional
+                else {"heard": 5, "helped": 4, "next_steps": 4}
             )
-        with at(held_at + timedelta(hours=2)):
-            meetings.save_meeting_record(
-                meeting=past_meeting,
-                by=tuira_coordinator,
-                expected_version=0,
-                data=meetings.RecordInput(
-                    present=list(past.participants.all()), common_goal="Nuoren toimiva arki"
-                ),
-            )
-            for invitation in FeedbackInvitation.objects.filter(
-                meeting=past_meeting
-            ).select_related("participant__kind"):
-                professional = not invitation.participant.kind.is_family
-                answers = (
-                    {
-                        "knew_next": 4 + index % 2,
-                        "in_time": 4,
-                        "own_role": 5,
-                        "together": 7 + index % 3,
-                    }
-                    if professional
-                    else {"heard": 5, "helped": 4, "next_steps": 4}
-                )
-                feedback.submit(token=feedback.token_for(invitation), answers=answers)
+            feedback.submit(token=feedback.token_for(invitation), answers=answers, now=recorded)
 
     # Working-age: the client in the key role (demo/working_age.py).
     from demo.working_age import build_working_age

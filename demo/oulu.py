@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from accounts.models import Role
+from audit.roles import Role
 
 CHILDREN = "children-families"
 WORKING_AGE = "working-age"

@@ -39,8 +39,8 @@ from feedback.services import load_surveys
 from indicators.catalogue import load_catalogue
 from indicators.models import Indicator
 from networks.deadlines import record_passed_deadlines
+from operations.configuration import load_configuration
 from programmes.models import Programme
-from programmes.services import load_configuration
 
 SEED = 2019  # the year the Kaakkuri pilot was awarded; any fixed number will do
 DOMAIN = "demo.arki.invalid"

@@ -6,7 +6,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts.models import User
+from audit.roles import Role
 from backbone.models import Method, TrainingRecord
 
 # The method each programme's staff are trained in (backbone.models.Method).

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from audit.access import PersonalRecord
-from audit.policy import Basis
+from audit.models import Basis
 from directory import selectors
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpRequest
 
-def directory_person_bases(user: Any, person: Any, request: Any = None) -> frozenset[Basis]:
+    from accounts.models import User
+
+
+def directory_person_bases(
+    user: User | AnonymousUser, person: User, request: HttpRequest | None = None
+) -> frozenset[Basis]:
     """Any signed-in user may see the work contact details of a professional in the directory."""
-    if getattr(user, "is_authenticated", False) and selectors.is_listed_professional(person):
+    if user.is_authenticated and selectors.is_listed_professional(person):
         return frozenset({Basis.WORK_CONTACT})
     return frozenset()
 

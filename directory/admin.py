@@ -4,28 +4,28 @@ from directory.models import Area, ContactPoint, Location, Organisation, Positio
 
 
 @admin.register(Sector)
-class SectorAdmin(admin.ModelAdmin):
+class SectorAdmin(admin.ModelAdmin[Sector]):
     list_display = ["name_fi", "name_sv", "name_en", "code", "order"]
     list_editable = ["order"]
     search_fields = ["code", "name_fi", "name_sv", "name_en"]
 
 
 @admin.register(Area)
-class AreaAdmin(admin.ModelAdmin):
+class AreaAdmin(admin.ModelAdmin[Area]):
     list_display = ["name", "municipality", "code", "population", "child_population"]
     list_filter = ["municipality"]
     search_fields = ["name", "code", "municipality"]
     prepopulated_fields = {"code": ["name"]}
 
 
-class ServiceInline(admin.TabularInline):
+class ServiceInline(admin.TabularInline[Service, Organisation]):
     model = Service
     extra = 0
     fields = ["name", "is_active"]
     show_change_link = True
 
 
-class LocationInline(admin.TabularInline):
+class LocationInline(admin.TabularInline[Location, Organisation]):
     model = Location
     extra = 0
     fields = ["name", "address", "postal_code", "city", "area"]
@@ -33,7 +33,7 @@ class LocationInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(admin.ModelAdmin[Organisation]):
     list_display = ["name", "sector", "email", "phone"]
     list_filter = ["sector"]
     search_fields = ["name", "description", "email"]
@@ -41,14 +41,14 @@ class OrganisationAdmin(admin.ModelAdmin):
     inlines = [ServiceInline, LocationInline]
 
 
-class PositionInline(admin.TabularInline):
+class PositionInline(admin.TabularInline[Position, Service]):
     model = Position
     extra = 0
     autocomplete_fields = ["user"]
 
 
 @admin.register(Service)
-class ServiceAdmin(admin.ModelAdmin):
+class ServiceAdmin(admin.ModelAdmin[Service]):
     list_display = ["name", "organisation", "is_active"]
     list_filter = ["is_active", "organisation__sector", "areas", "programmes"]
     list_select_related = ["organisation"]
@@ -60,7 +60,7 @@ class ServiceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Location)
-class LocationAdmin(admin.ModelAdmin):
+class LocationAdmin(admin.ModelAdmin[Location]):
     list_display = ["name", "organisation", "address", "city", "area"]
     list_filter = ["area", "city"]
     list_select_related = ["organisation", "area"]
@@ -71,7 +71,7 @@ class LocationAdmin(admin.ModelAdmin):
 
 
 @admin.register(ContactPoint)
-class ContactPointAdmin(admin.ModelAdmin):
+class ContactPointAdmin(admin.ModelAdmin[ContactPoint]):
     list_display = ["name", "area", "programme", "phone", "opening_hours"]
     list_filter = ["area", "programme"]
     list_select_related = ["area", "programme"]
@@ -80,7 +80,7 @@ class ContactPointAdmin(admin.ModelAdmin):
 
 
 @admin.register(Position)
-class PositionAdmin(admin.ModelAdmin):
+class PositionAdmin(admin.ModelAdmin[Position]):
     list_display = ["title", "user", "service", "is_active"]
     list_filter = ["is_active", "service__organisation__sector"]
     list_select_related = ["user", "service"]

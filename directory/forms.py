@@ -1,8 +1,9 @@
-"""Forms of the service directory: search filters, the actor map's programme and HSDS import."""
+"""Forms of the service directory: search filters, the actor map's programme, HSDS import and
+the field that picks a professional of the directory."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.template.defaultfilters import filesizeformat
@@ -11,6 +12,20 @@ from django.utils.translation import gettext_lazy as _
 from directory import hsds
 from directory.models import Area, Sector
 from directory.selectors import programmes_in_use
+
+if TYPE_CHECKING:  # a professional is a user account with a position in the directory
+    from accounts.models import User
+
+
+def professional_label(person: User) -> str:
+    """The name, title and service: how a professional is told apart from namesakes."""
+    position = next(iter(person.positions.all()), None)
+    return f"{person.full_name}, {position}" if position else person.full_name
+
+
+class ProfessionalChoiceField(forms.ModelChoiceField["User"]):
+    def label_from_instance(self, obj: User) -> str:
+        return professional_label(obj)
 
 
 class SearchForm(forms.Form):

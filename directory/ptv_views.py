@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from audit.access import access_rule
+from core.http import ArkiRequest
 from directory import ptv
 from directory.views import DIRECTORY_KEEPERS
 
@@ -43,7 +44,7 @@ class PtvApplyForm(PtvImportForm):
             self.fields[name].widget = forms.HiddenInput()
 
 
-def _page(request: HttpRequest, context: dict[str, Any], status: int = 200) -> HttpResponse:
+def _page(request: ArkiRequest, context: dict[str, Any], status: int = 200) -> HttpResponse:
     context.setdefault("form", PtvImportForm())
     context["ptv_url"] = ptv.configured_source().base_url
     return render(request, "directory/ptv_import.html", context, status=status)
@@ -51,7 +52,7 @@ def _page(request: HttpRequest, context: dict[str, Any], status: int = 200) -> H
 
 @access_rule(DIRECTORY_KEEPERS)
 @require_http_methods(["GET", "POST"])
-def ptv_import(request: HttpRequest) -> HttpResponse:
+def ptv_import(request: ArkiRequest) -> HttpResponse:
     """Read an organisation from PTV, see what would change, then apply it all or nothing."""
     if request.method != "POST":
         return _page(request, {})

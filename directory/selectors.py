@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -13,8 +13,11 @@ from audit.access import record_or_refuse
 from directory.models import Area, ContactPoint, Location, Organisation, Position, Sector, Service
 from programmes.models import Programme
 
+if TYPE_CHECKING:
+    from accounts.models import User
 
-def contact_points_for_user(user: Any) -> QuerySet[ContactPoint]:
+
+def contact_points_for_user(user: User) -> QuerySet[ContactPoint]:
     """The coordinating numbers of the user's areas; every number if the user has no area."""
     points = ContactPoint.objects.select_related("area", "programme").order_by(
         "area__name", "programme__order"
@@ -87,7 +90,7 @@ def organisation_for_detail(pk: int) -> Organisation:
     return get_object_or_404(organisations, pk=pk)
 
 
-def person_for_detail(pk: int) -> Any:
+def person_for_detail(pk: int) -> User:
     """A user with the directory positions they hold; 404 if there is no such user."""
     positions = (
         Position.objects.filter(is_active=True)
@@ -101,7 +104,7 @@ def person_for_detail(pk: int) -> Any:
     return record_or_refuse(users, pk=pk)
 
 
-def is_listed_professional(user: Any) -> bool:
+def is_listed_professional(user: User) -> bool:
     """True when the user is active and holds at least one position in use."""
     return bool(user.is_active and user.positions.filter(is_active=True).exists())
 
@@ -149,3 +152,21 @@ def actor_map(area: Area, programme: Programme | None) -> list[SectorOfActors]:
         SectorOfActors(sector=sector, services=by_sector.get(sector.pk, []))
         for sector in Sector.objects.order_by("order", "code")
     ]
+
+
+def professionals() -> QuerySet[User]:
+    """Active people with a position in a service: the professionals of the directory."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, positions__is_active=True)
+        .distinct()
+        .prefetch_related(
+            Prefetch(
+                "positions",
+                queryset=Position.objects.filter(is_active=True)
+                .select_related("service")
+                .order_by("service__name", "title"),
+            )
+        )
+        .order_by("full_name", "pk")
+    )

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from directory import hsds, hsds_validation
-from directory.models import Position
+from directory.models import Position, Sector
+from programmes.services import SECTORS_FILE, Configuration, LoadReport, name_fields, upsert
 
 
 @dataclass(frozen=True)
@@ -87,4 +88,20 @@ def import_hsds(data: bytes, fmt: str) -> ImportReport:
         positions_added=positions_added,
         contacts_skipped=plan.contacts_skipped,
         phones=plan.phones,
+    )
+
+
+def write_sectors(configuration: Configuration, report: LoadReport) -> None:
+    """Bring the sectors in line with ``sectors.toml`` (inside the caller's transaction).
+
+    A sector left out of the file is kept (actors refer to it) and named in the report.
+    """
+    report.versions[SECTORS_FILE] = configuration.sectors_version
+    tally = report.tally("sectors")
+    for sector in configuration.sectors:
+        values = {**name_fields(sector.names), "order": sector.order}
+        upsert(Sector, {"code": sector.code}, values, tally)
+    codes = [sector.code for sector in configuration.sectors]
+    report.sectors_not_in_file = list(
+        Sector.objects.exclude(code__in=codes).order_by("code").values_list("code", flat=True)
     )

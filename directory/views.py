@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
-from django_htmx.middleware import HtmxDetails
 
-from accounts.models import Role
 from audit.access import SIGNED_IN, HasRole, access_rule, require_access
 from audit.policy import DirectoryPersonAction
+from audit.roles import Role
+from core.http import ArkiRequest
 from directory import hsds, selectors, services
 from directory.access import DIRECTORY_PERSON
 from directory.forms import ActorMapForm, ImportForm, SearchForm
@@ -22,15 +22,15 @@ PAGE_SIZE = 25
 DIRECTORY_KEEPERS = HasRole((Role.DEVELOPER_WORKER.value, Role.ADMINISTRATOR.value))
 
 
-def _is_htmx_fragment_request(request: HttpRequest) -> bool:
-    htmx: HtmxDetails = request.htmx  # type: ignore[attr-defined]
+def _is_htmx_fragment_request(request: ArkiRequest) -> bool:
+    htmx = request.htmx
     # A history restore needs the whole page, not the fragment.
     return bool(htmx) and not htmx.history_restore_request
 
 
 @access_rule(SIGNED_IN)
 @require_GET
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: ArkiRequest) -> HttpResponse:
     form = SearchForm(request.GET)
     results = selectors.search_services(**form.filters())
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -49,21 +49,21 @@ def search(request: HttpRequest) -> HttpResponse:
 
 @access_rule(SIGNED_IN)
 @require_GET
-def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def service_detail(request: ArkiRequest, pk: int) -> HttpResponse:
     service = selectors.service_for_detail(pk)
     return render(request, "directory/service_detail.html", {"service": service})
 
 
 @access_rule(SIGNED_IN)
 @require_GET
-def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def organisation_detail(request: ArkiRequest, pk: int) -> HttpResponse:
     organisation = selectors.organisation_for_detail(pk)
     return render(request, "directory/organisation_detail.html", {"organisation": organisation})
 
 
 @access_rule(DIRECTORY_PERSON, DirectoryPersonAction.READ)
 @require_GET
-def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def person_detail(request: ArkiRequest, pk: int) -> HttpResponse:
     person = selectors.person_for_detail(pk)
     require_access(request, person, DirectoryPersonAction.READ)
     return render(request, "directory/person_detail.html", {"person": person})
@@ -71,7 +71,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @access_rule(SIGNED_IN)
 @require_GET
-def area_list(request: HttpRequest) -> HttpResponse:
+def area_list(request: ArkiRequest) -> HttpResponse:
     return render(
         request, "directory/area_list.html", {"areas": selectors.areas_with_service_counts()}
     )
@@ -79,7 +79,7 @@ def area_list(request: HttpRequest) -> HttpResponse:
 
 @access_rule(SIGNED_IN)
 @require_GET
-def actor_map(request: HttpRequest, code: str) -> HttpResponse:
+def actor_map(request: ArkiRequest, code: str) -> HttpResponse:
     area = selectors.area_by_code(code)
     form = ActorMapForm(request.GET)
     programme = form.cleaned_data.get("programme") if form.is_valid() else None
@@ -98,7 +98,7 @@ def actor_map(request: HttpRequest, code: str) -> HttpResponse:
 
 @access_rule(DIRECTORY_KEEPERS)
 @require_GET
-def export_hsds(request: HttpRequest, fmt: str) -> HttpResponse:
+def export_hsds(request: ArkiRequest, fmt: str) -> HttpResponse:
     if fmt not in hsds.FORMATS:
         raise Http404
     export = hsds.export_directory(fmt)
@@ -109,7 +109,7 @@ def export_hsds(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @access_rule(DIRECTORY_KEEPERS)
 @require_http_methods(["GET", "POST"])
-def import_hsds(request: HttpRequest) -> HttpResponse:
+def import_hsds(request: ArkiRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():

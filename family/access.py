@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.http import HttpRequest
 from django.utils import timezone
 
 from audit.access import PersonalRecord
-from audit.policy import Basis
+from audit.models import Basis
 from family.models import FamilyLink
 from family.services import SESSION_MINUTES
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
 
 SESSION_KEY = "family_links"
 
@@ -29,7 +34,9 @@ def is_open_in_session(request: HttpRequest, link: FamilyLink) -> bool:
     return bool(until) and datetime.fromisoformat(until) > timezone.now() and link.is_usable
 
 
-def family_link_bases(user: Any, link: FamilyLink, request: Any = None) -> frozenset[Basis]:
+def family_link_bases(
+    user: User | AnonymousUser, link: FamilyLink, request: HttpRequest | None = None
+) -> frozenset[Basis]:
     """The family member's own link, once its one-time code was verified in this session."""
     if request is not None and is_open_in_session(request, link):
         return frozenset({Basis.FAMILY_LINK})

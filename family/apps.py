@@ -8,10 +8,18 @@ class FamilyConfig(AppConfig):
 
     def ready(self) -> None:
         from audit.policy import Kind, register_bases
+        from family import services
         from family.access import family_link_bases
         from family.models import FamilyLink
+        from networks import extensions
 
         # Opening the plan is logged against the network, so the client's report shows it.
         register_bases(
             Kind.FAMILY_LINK, FamilyLink, family_link_bases, lambda link: link.participant.network
         )
+        # What ends must end everywhere at once: a participant whose access ends loses their
+        # personal links in the same transaction; the network page shows each one's latest link.
+        extensions.participant_access_ended.connect(
+            services.revoke_links_on_access_end, dispatch_uid="family.revoke_links"
+        )
+        extensions.network_page(services.latest_links)

@@ -8,6 +8,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import actor_field
+
 
 class FamilyLink(models.Model):
     """A personal link of a family member or of a professional without an Arki account. Only
@@ -28,6 +30,7 @@ class FamilyLink(models.Model):
     failed_attempts = models.PositiveSmallIntegerField(default=0)
     locked_at = models.DateTimeField(_("locked"), null=True, blank=True)
     last_opened_at = models.DateTimeField(null=True, blank=True)
+    modified_by = actor_field(_("modified by"))
 
     class Meta:
         verbose_name = _("family link")

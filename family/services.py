@@ -12,19 +12,22 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
-from typing import Any
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.clock import now_or
 from core.errors import ValidationError
 from family.models import FamilyLink
 from networks.consent import participant_excluded
-from networks.models import NetworkStatus, Participant
+from networks.models import Network, NetworkStatus, Participant
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 LINK_DAYS = 90
 CODE_HOURS = 24
@@ -48,7 +51,7 @@ def _new_code() -> str:
 
 
 @transaction.atomic
-def create_link(*, participant: Participant, by: Any) -> IssuedLink:
+def create_link(*, participant: Participant, by: User, now: datetime | None = None) -> IssuedLink:
     """A new personal link with its first code. The token and code are shown once, never stored.
 
     For a family member or everyday adult, and for a professional without an Arki account; a
@@ -66,23 +69,25 @@ def create_link(*, participant: Participant, by: Any) -> IssuedLink:
         or participant_excluded(participant)
     ):
         raise ValidationError(_("The participant is no longer in an open network."))
+    now = now_or(now)
     token = secrets.token_urlsafe(32)
     code = _new_code()
     link = FamilyLink.objects.create(
         participant=participant,
         token_hash=hash_token(token),
         created_by=by,
-        expires_at=timezone.now() + timedelta(days=LINK_DAYS),
+        expires_at=now + timedelta(days=LINK_DAYS),
         code_hash=make_password(code),
-        code_expires_at=timezone.now() + timedelta(hours=CODE_HOURS),
+        code_expires_at=now + timedelta(hours=CODE_HOURS),
     )
     return IssuedLink(link, token, code)
 
 
 @transaction.atomic
-def new_code(*, link: FamilyLink, by: Any) -> str:
+def new_code(*, link: FamilyLink, by: User, now: datetime | None = None) -> str:
     """A fresh one-time code; also unlocks a link locked by wrong codes."""
-    if link.revoked_at is not None or link.expires_at <= timezone.now():
+    now = now_or(now)
+    if link.revoked_at is not None or link.expires_at <= now:
         raise ValidationError(_("The link has been revoked or has expired. Create a new link."))
     if not link.participant_may_use:
         raise ValidationError(
@@ -91,21 +96,39 @@ def new_code(*, link: FamilyLink, by: Any) -> str:
     code = _new_code()
     FamilyLink.objects.filter(pk=link.pk).update(
         code_hash=make_password(code),
-        code_expires_at=timezone.now() + timedelta(hours=CODE_HOURS),
+        code_expires_at=now + timedelta(hours=CODE_HOURS),
         failed_attempts=0,
         locked_at=None,
+        modified_by=by,
     )
     return code
 
 
-def revoke(*, link: FamilyLink, by: Any) -> None:
-    FamilyLink.objects.filter(pk=link.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+def revoke(*, link: FamilyLink, by: User, now: datetime | None = None) -> None:
+    FamilyLink.objects.filter(pk=link.pk, revoked_at__isnull=True).update(
+        revoked_at=now_or(now), modified_by=by
+    )
 
 
-def revoke_links_of(participant: Participant) -> int:
+def revoke_links_on_access_end(
+    sender: Any, *, participant: Participant, now: datetime | None = None, **kwargs: Any
+) -> None:
+    """``networks.extensions.participant_access_ended``: the participant's links end too."""
+    revoke_links_of(participant, now=now)
+
+
+def latest_links(network: Network) -> dict[str, Any]:
+    """The network page's ``latest_link``: each participant's latest personal link."""
+    latest: dict[int, FamilyLink] = {}
+    for link in FamilyLink.objects.filter(participant__network=network).order_by("created_at"):
+        latest[link.participant_id] = link
+    return {"latest_link": latest}
+
+
+def revoke_links_of(participant: Participant, *, now: datetime | None = None) -> int:
     """Revoke every link of a participant who was removed or banned; returns how many."""
     return FamilyLink.objects.filter(participant=participant, revoked_at__isnull=True).update(
-        revoked_at=timezone.now()
+        revoked_at=now_or(now)
     )
 
 
@@ -131,19 +154,20 @@ class CodeResult:
 
 
 @transaction.atomic
-def verify_code(link: FamilyLink, code: str) -> str:
+def verify_code(link: FamilyLink, code: str, *, now: datetime | None = None) -> str:
     """Check a one-time code. Five wrong codes lock the link; a right code is used up."""
+    now = now_or(now)
     link = FamilyLink.objects.select_for_update().get(pk=link.pk)
     if not link.is_usable:  # also ends with the participant: removal, a ban, a withdrawal
         return CodeResult.LOCKED if link.locked_at else CodeResult.UNUSABLE
-    fresh = link.code_hash and link.code_expires_at and link.code_expires_at > timezone.now()
+    fresh = link.code_hash and link.code_expires_at and link.code_expires_at > now
     if fresh and check_password(code.strip(), link.code_hash):
         FamilyLink.objects.filter(pk=link.pk).update(
-            code_hash="", failed_attempts=0, last_opened_at=timezone.now()
+            code_hash="", failed_attempts=0, last_opened_at=now
         )
         return CodeResult.OPENED
     FamilyLink.objects.filter(pk=link.pk).update(failed_attempts=F("failed_attempts") + 1)
     if link.failed_attempts + 1 >= MAX_ATTEMPTS:
-        FamilyLink.objects.filter(pk=link.pk).update(locked_at=timezone.now())
+        FamilyLink.objects.filter(pk=link.pk).update(locked_at=now)
         return CodeResult.LOCKED
     return CodeResult.WRONG

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -22,7 +22,8 @@ from audit.access import (
 )
 from audit.models import Action, Basis, DisclosureChannel
 from audit.policy import FamilyLinkAction, NetworkAction
-from core.errors import ValidationError
+from core.forms import submit
+from core.http import ArkiRequest, PublicRequest
 from family import services
 from family.access import FAMILY_LINK, is_open_in_session, open_in_session
 from family.forms import CodeForm
@@ -38,7 +39,7 @@ from networks.timeline import network_timeline
 
 
 @access_rule(FAMILY_LINK, FamilyLinkAction.OPEN_PLAN)
-def plan(request: HttpRequest, token: str) -> HttpResponse:
+def plan(request: PublicRequest, token: str) -> HttpResponse:
     """The personal link: asks the one-time code, then shows the plan and its memos."""
     link = services.find_link(token)
     if link is None:
@@ -110,7 +111,7 @@ def plan(request: HttpRequest, token: str) -> HttpResponse:
         )
 
 
-def _link_ended(request: HttpRequest, link: FamilyLink) -> HttpResponse:
+def _link_ended(request: PublicRequest, link: FamilyLink) -> HttpResponse:
     """A link that no longer opens says so, and shows nothing of the plan."""
     shows_no_personal_data(request)
     result = services.CodeResult.LOCKED if link.locked_at else services.CodeResult.UNUSABLE
@@ -125,7 +126,7 @@ def _memo_meetings(network: Network) -> QuerySet[Meeting]:
 
 
 @access_rule(FAMILY_LINK, FamilyLinkAction.READ_OWN_MEMO)
-def memo(request: HttpRequest, token: str, meeting_pk: int) -> HttpResponse:
+def memo(request: PublicRequest, token: str, meeting_pk: int) -> HttpResponse:
     """The link holder's own copy of a held meeting's memo (PDF), in the network's language.
 
     Without a verified code the link's plan page asks for it first. A meeting that is not a held
@@ -190,7 +191,7 @@ def open_feedback_link(participant: Participant) -> str | None:
     return reverse("feedback:answer", args=[token_for(invitation)]) if invitation else None
 
 
-def _participant(request: HttpRequest, pk: int, participant_pk: int) -> Participant:
+def _participant(request: ArkiRequest, pk: int, participant_pk: int) -> Participant:
     # The network first: an unknown network number is refused as a forbidden one.
     network = record_or_refuse(Network, pk=pk)
     require_access(request, network, NetworkAction.MANAGE_FAMILY_LINKS)
@@ -201,13 +202,14 @@ def _participant(request: HttpRequest, pk: int, participant_pk: int) -> Particip
 
 @require_POST
 @access_rule(NETWORK, NetworkAction.MANAGE_FAMILY_LINKS)
-def create_link(request: HttpRequest, pk: int, participant_pk: int) -> HttpResponse:
+def create_link(request: ArkiRequest, pk: int, participant_pk: int) -> HttpResponse:
     participant = _participant(request, pk, participant_pk)
-    try:
-        issued = services.create_link(participant=participant, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    created = submit(
+        request, None, lambda: services.create_link(participant=participant, by=request.user)
+    )
+    if not created:
         return redirect("networks:detail", pk=pk)
+    issued = created.value
     url = request.build_absolute_uri(f"/family/{issued.token}/")
     return render(
         request,
@@ -218,24 +220,22 @@ def create_link(request: HttpRequest, pk: int, participant_pk: int) -> HttpRespo
 
 @require_POST
 @access_rule(NETWORK, NetworkAction.MANAGE_FAMILY_LINKS)
-def new_code(request: HttpRequest, pk: int, participant_pk: int, link_pk: int) -> HttpResponse:
+def new_code(request: ArkiRequest, pk: int, participant_pk: int, link_pk: int) -> HttpResponse:
     participant = _participant(request, pk, participant_pk)
     link = get_object_or_404(FamilyLink, pk=link_pk, participant=participant)
-    try:
-        code = services.new_code(link=link, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    code = submit(request, None, lambda: services.new_code(link=link, by=request.user))
+    if not code:
         return redirect("networks:detail", pk=pk)
     return render(
         request,
         "family/issued.html",
-        {"participant": participant, "url": None, "code": code, "link": link},
+        {"participant": participant, "url": None, "code": code.value, "link": link},
     )
 
 
 @require_POST
 @access_rule(NETWORK, NetworkAction.MANAGE_FAMILY_LINKS)
-def revoke(request: HttpRequest, pk: int, participant_pk: int, link_pk: int) -> HttpResponse:
+def revoke(request: ArkiRequest, pk: int, participant_pk: int, link_pk: int) -> HttpResponse:
     participant = _participant(request, pk, participant_pk)
     link = get_object_or_404(FamilyLink, pk=link_pk, participant=participant)
     services.revoke(link=link, by=request.user)

@@ -3,7 +3,7 @@ from django.contrib import admin
 from feedback.models import Survey, SurveyVersion
 
 
-class SurveyVersionInline(admin.TabularInline):
+class SurveyVersionInline(admin.TabularInline[SurveyVersion, Survey]):
     model = SurveyVersion
     extra = 0
     readonly_fields = ["number", "questions", "created_at"]
@@ -14,7 +14,7 @@ class SurveyVersionInline(admin.TabularInline):
 
 
 @admin.register(Survey)
-class SurveyAdmin(admin.ModelAdmin):
+class SurveyAdmin(admin.ModelAdmin[Survey]):
     list_display = ["name_fi", "programme", "audience", "is_active"]
     list_filter = ["programme", "audience"]
     inlines = [SurveyVersionInline]

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class FeedbackConfig(AppConfig):
     name = "feedback"
     verbose_name = _("Feedback")
+
+    def ready(self) -> None:
+        from feedback import computations
+
+        computations.register()

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils import timezone
@@ -9,6 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from directory.models import Area
 from indicators.periods import Cadence, parse_period, period_containing
 from programmes.models import Programme
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 class ResultsFilterForm(forms.Form):
@@ -27,7 +30,7 @@ class ResultsFilterForm(forms.Form):
         help_text=_("For example 2026-03, 2026Q1, 2026S1 or 2026."),
     )
 
-    def __init__(self, data: Any = None, user: Any = None) -> None:
+    def __init__(self, data: Any = None, user: User | None = None) -> None:
         """The reader's own programme first (a working-age leader sees working-age feedback);
         a query that names only some of the fields keeps the defaults for the rest."""
         programmes = Programme.objects.filter(is_active=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.translation import TranslatedName
@@ -76,7 +77,7 @@ class FeedbackInvitation(models.Model):
     )
     occasion = models.CharField(max_length=20, choices=Occasion.choices)
     nonce = models.CharField(max_length=32)
-    sent_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(default=timezone.now, editable=False)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Max, Sum
 from django.utils.translation import get_language
@@ -19,6 +19,10 @@ from feedback.models import (
     SurveyVersion,
 )
 from indicators.periods import Period
+
+if TYPE_CHECKING:
+    from directory.models import Area
+    from programmes.models import Programme
 
 MIN_GROUP = 5
 
@@ -51,7 +55,9 @@ class GroupResult:
         return round(100 * self.answered / self.invited, 1) if self.invited else None
 
 
-def feedback_results(*, programme: Any, period: Period, area: Any = None) -> list[GroupResult]:
+def feedback_results(
+    *, programme: Programme, period: Period, area: Area | None = None
+) -> list[GroupResult]:
     """One group per audience of the programme in the period (and area, if given)."""
     months = {"month__gte": period.start, "month__lt": period.end}
     scope: dict[str, Any] = {"programme": programme, **months}
@@ -122,7 +128,7 @@ def feedback_stamp() -> tuple[Any, ...]:
 
 
 def feedback_figures(
-    *, programme: Any, period: Period, area: Any = None
+    *, programme: Programme, period: Period, area: Area | None = None
 ) -> dict[str, float | None]:
     """Averages and response rates for the indicators and the leadership agenda (≥ 5 answers)."""
     figures: dict[str, float | None] = {}
@@ -154,7 +160,7 @@ TallyKey = tuple[int | None, str, str]  # (area id or None for all areas, period
 
 
 def feedback_tallies(
-    *, programme: Any, area_ids: list[int], periods: list[Period], questions: set[str]
+    *, programme: Programme, area_ids: list[int], periods: list[Period], questions: set[str]
 ) -> tuple[dict[str, set[str]], dict[TallyKey, Tally]]:
     """The same figures as :func:`feedback_results`, for many areas and periods in three queries.
 

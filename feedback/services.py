@@ -23,6 +23,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from core.clock import now_or
 from core.errors import ValidationError
 from feedback.models import (
     Answer,
@@ -120,7 +121,7 @@ PRINTABLE = re.compile(r"[\x20-\x7e]*")
 ID_DIGITS = re.compile(r"[0-9]{1,18}")
 
 
-def find_invitation(token: str) -> Lookup:
+def find_invitation(token: str, *, now: datetime | None = None) -> Lookup:
     """The invitation behind a link token, or why it cannot be used.
 
     "malformed": the token cannot be read at all; "forged": it reads but no invitation made it.
@@ -137,21 +138,26 @@ def find_invitation(token: str) -> Lookup:
         return Lookup(None, "forged")
     if invitation.used_at is not None:
         return Lookup(invitation, "used")
-    if invitation.expires_at <= timezone.now():
+    if invitation.expires_at <= now_or(now):
         return Lookup(invitation, "expired")
     return Lookup(invitation, "")
 
 
 @transaction.atomic
 def invite(
-    *, network: Network, occasion: str, meeting: Meeting | None = None
+    *,
+    network: Network,
+    occasion: str,
+    meeting: Meeting | None = None,
+    now: datetime | None = None,
 ) -> list[FeedbackInvitation]:
     """Invite every participant whose audience has a survey; email those with an address."""
     surveys = {
         survey.audience: survey.versions.order_by("-number").first()
         for survey in Survey.objects.filter(programme=network.programme, is_active=True)
     }
-    month = local_date(timezone.now()).replace(day=1)
+    now = now_or(now)
+    month = local_date(now).replace(day=1)
     meeting_kind = meeting.kind if meeting else ""
     created: list[FeedbackInvitation] = []
     from networks.consent import receiving  # removed, banned and withdrawn are not asked
@@ -167,7 +173,8 @@ def invite(
             defaults={
                 "survey_version": version,
                 "nonce": secrets.token_hex(16),
-                "expires_at": timezone.now() + timedelta(days=INVITATION_DAYS),
+                "expires_at": now + timedelta(days=INVITATION_DAYS),
+                "sent_at": now,
             },
         )
         if not new:
@@ -196,6 +203,7 @@ def invite(
                         "The link works once and for %(days)s days."
                     )
                     % {"url": feedback_url(invitation), "days": INVITATION_DAYS},
+                    now=now,
                 )
     return created
 
@@ -214,13 +222,14 @@ def month_start(moment: datetime) -> datetime:
 
 
 @transaction.atomic
-def submit(*, token: str, answers: dict[str, Any]) -> Response:
+def submit(*, token: str, answers: dict[str, Any], now: datetime | None = None) -> Response:
     """Store one anonymous response. A used, expired, forged or malformed link stores nothing.
 
     The response and its answers get random ids, and the invitation records only the month it
     was used in, so no stored order or time pairs an answer with the invitation it came through.
     """
-    lookup = find_invitation(token)
+    now = now_or(now)
+    lookup = find_invitation(token, now=now)
     if lookup.problem or lookup.invitation is None:
         raise ValidationError(lookup.problem or "forged")
     invitation = lookup.invitation
@@ -250,7 +259,7 @@ def submit(*, token: str, answers: dict[str, Any]) -> Response:
     if errors:
         raise ValidationError(errors)
     used = FeedbackInvitation.objects.filter(pk=invitation.pk, used_at__isnull=True).update(
-        used_at=month_start(timezone.now())
+        used_at=month_start(now)
     )
     if not used:
         raise ValidationError("used")

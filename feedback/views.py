@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import io
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
 from audit.access import PUBLIC, HasRole, access_rule
+from audit.roles import Role
 from core import exports
 from core.csv_export import csv_response, delimiter_from
 from core.errors import ValidationError
+from core.http import ArkiRequest, PublicRequest
 from feedback import services
 from feedback.forms import ResultsFilterForm
 from feedback.selectors import MIN_GROUP, feedback_results
@@ -24,7 +25,7 @@ PROBLEM_STATUS = {"malformed": 400, "forged": 404, "used": 410, "expired": 410}
 
 
 @access_rule(PUBLIC)
-def answer(request: HttpRequest, token: str) -> HttpResponse:
+def answer(request: PublicRequest, token: str) -> HttpResponse:
     """The survey behind a feedback link. Shows no one's personal data; the answer is anonymous."""
     lookup = services.find_invitation(token)
     if lookup.problem or lookup.invitation is None:
@@ -68,7 +69,7 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @access_rule(RESULT_READERS)
-def results(request: HttpRequest) -> HttpResponse:
+def results(request: ArkiRequest) -> HttpResponse:
     form = ResultsFilterForm(request.GET, user=request.user)
     values = form.values()
     groups = feedback_results(
@@ -88,7 +89,7 @@ def results(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _rows(request: HttpRequest) -> list[list[object]]:
+def _rows(request: ArkiRequest) -> list[list[object]]:
     values = ResultsFilterForm(request.GET, user=request.user).values()
     rows: list[list[object]] = [
         [
@@ -125,7 +126,7 @@ def _rows(request: HttpRequest) -> list[list[object]]:
 
 
 @access_rule(RESULT_READERS)
-def export(request: HttpRequest, fmt: str) -> HttpResponse:
+def export(request: ArkiRequest, fmt: str) -> HttpResponse:
     """The results table (aggregates, the five-answer rule applied) as CSV or XLSX."""
     rows = _rows(request)
     if fmt == "csv":

@@ -27,6 +27,7 @@ from django.db.models.functions import TruncMonth
 from core.db import report_memory
 from indicators.models import Event, EventKind
 from indicators.periods import Period, period_containing
+from programmes.models import Programme
 
 
 @dataclass(frozen=True)
@@ -36,20 +37,51 @@ class Figure:
 
 
 Key = tuple[int | None, str]
-Computation = Callable[[Any, list[int], list[Period]], dict[Key, Figure]]
+Computation = Callable[[Programme, list[int], list[Period]], dict[Key, Figure]]
 REGISTRY: dict[str, Computation] = {}
-# The computations that read the indicator events (the others read training and feedback).
+# What each computation reads, for the data stamp of the figures cache: "events" (this app's
+# Event rows), a data source another app registered with :func:`register_source`, or None
+# (computed every time).
+SOURCE: dict[str, str | None] = {}
+# The computations that read the indicator events.
 EVENT_BASED: set[str] = set()
+# Computations by tag: e.g. the trained-staff computations whose figures a training register
+# may replace (indicators/training_register.py).
+TAGS: dict[str, set[str]] = {}
+TRAINED_STAFF_TAG = "trained_staff"
+# The data stamp of each source: what changes when figures computed from it can change.
+STAMPS: dict[str, Callable[[], tuple[Any, ...]]] = {}
 
 
-def computation(name: str, *, events: bool = True) -> Callable[[Computation], Computation]:
+def computation(
+    name: str, *, source: str | None = "events", tags: Iterable[str] = ()
+) -> Callable[[Computation], Computation]:
+    """Register a computation under ``name`` (the catalogue's ``computation``).
+
+    The computations over this app's events are registered here; an app whose own data a
+    computation reads registers it from its ``AppConfig.ready`` (``feedback/computations.py``,
+    ``backbone/computations.py``), so this app imports none of them.
+    """
+
     def register(function: Computation) -> Computation:
         REGISTRY[name] = function
-        if events:
+        SOURCE[name] = source
+        if source == "events":
             EVENT_BASED.add(name)
+        for tag in tags:
+            TAGS.setdefault(tag, set()).add(name)
         return function
 
     return register
+
+
+def register_source(name: str, stamp: Callable[[], tuple[Any, ...]]) -> None:
+    """A data source computations may read, with its stamp for the figures cache."""
+    STAMPS[name] = stamp
+
+
+def tagged(tag: str) -> set[str]:
+    return set(TAGS.get(tag, ()))
 
 
 # The event fields a computation may read; a shared tally groups by all of them.
@@ -87,13 +119,13 @@ class EventTally:
     programme_id: int | None = None  # None: every programme
     # (programme id, kind) -> [(area id, first day of the month, *EVENT_FIELDS, how many)]
     _rows: dict[tuple[int, str], list[tuple[Any, ...]]] | None = None
-    # The feedback tallies of every feedback question, per (programme, areas, periods).
-    feedback: dict[tuple[Any, ...], Any] = field(default_factory=dict)
+    # What other apps' computations share within the block (:func:`shared_memo`).
+    memo: dict[tuple[Any, ...], Any] = field(default_factory=dict)
     # The data stamps of the figures cache, read once per block.
     stamps: dict[str, tuple[Any, ...]] = field(default_factory=dict)
 
     def covers(
-        self, programme: Any, lower: datetime, upper: datetime, kinds: Iterable[str]
+        self, programme: Programme, lower: datetime, upper: datetime, kinds: Iterable[str]
     ) -> bool:
         return (
             self.programme_id in (None, programme.pk)
@@ -143,7 +175,9 @@ _SHARED: ContextVar[EventTally | None] = ContextVar("indicator_event_tally", def
 
 
 @contextmanager
-def shared_events(lower: datetime, upper: datetime, programme: Any = None) -> Iterator[EventTally]:
+def shared_events(
+    lower: datetime, upper: datetime, programme: Programme | None = None
+) -> Iterator[EventTally]:
     """Within the block, every event computation over a time range inside [lower, upper) reads
     one tally made by a single grouped query instead of querying on its own. With
     ``programme`` the tally holds only that programme's events.
@@ -160,7 +194,11 @@ def shared_events(lower: datetime, upper: datetime, programme: Any = None) -> It
 
 
 def _events(
-    kinds: Iterable[str], programme: Any, area_ids: list[int], periods: list[Period], *fields: str
+    kinds: Iterable[str],
+    programme: Programme,
+    area_ids: list[int],
+    periods: list[Period],
+    *fields: str,
 ) -> dict[Key, list[tuple[Any, ...]]]:
     """Events grouped by (area, period) and by (None, period) for the total, in Finnish time.
 
@@ -220,29 +258,31 @@ def _events(
     return grouped
 
 
-def _all_keys(area_ids: list[int], periods: list[Period]) -> list[Key]:
+def all_keys(area_ids: list[int], periods: list[Period]) -> list[Key]:
     return [(area, p.code) for p in periods for area in [*area_ids, None]]
 
 
 def _count(
-    kinds: Iterable[str], programme: Any, area_ids: list[int], periods: list[Period]
+    kinds: Iterable[str], programme: Programme, area_ids: list[int], periods: list[Period]
 ) -> dict[Key, Figure]:
     grouped = _events(kinds, programme, area_ids, periods)
     return {
         key: Figure(len(grouped.get(key, [])), len(grouped.get(key, [])))
-        for key in _all_keys(area_ids, periods)
+        for key in all_keys(area_ids, periods)
     }
 
 
 @computation("contacts_received")
 def contacts_received(
-    programme: Any, area_ids: list[int], periods: list[Period]
+    programme: Programme, area_ids: list[int], periods: list[Period]
 ) -> dict[Key, Figure]:
     return _count([EventKind.CONTACT_RECEIVED], programme, area_ids, periods)
 
 
 @computation("lp_method_use")
-def lp_method_use(programme: Any, area_ids: list[int], periods: list[Period]) -> dict[Key, Figure]:
+def lp_method_use(
+    programme: Programme, area_ids: list[int], periods: list[Period]
+) -> dict[Key, Figure]:
     return _count(
         [EventKind.LP_DISCUSSION_HELD, EventKind.MEETING_HELD], programme, area_ids, periods
     )
@@ -250,14 +290,14 @@ def lp_method_use(programme: Any, area_ids: list[int], periods: list[Period]) ->
 
 @computation("networks_opened")
 def networks_opened(
-    programme: Any, area_ids: list[int], periods: list[Period]
+    programme: Programme, area_ids: list[int], periods: list[Period]
 ) -> dict[Key, Figure]:
     return _count([EventKind.NETWORK_OPENED], programme, area_ids, periods)
 
 
 @computation("networks_closed")
 def networks_closed(
-    programme: Any, area_ids: list[int], periods: list[Period]
+    programme: Programme, area_ids: list[int], periods: list[Period]
 ) -> dict[Key, Figure]:
     return _count([EventKind.NETWORK_CLOSED], programme, area_ids, periods)
 
@@ -265,14 +305,14 @@ def networks_closed(
 def _from_values(
     kinds: Iterable[str],
     field: str,
-    programme: Any,
+    programme: Programme,
     area_ids: list[int],
     periods: list[Period],
     reduce: Callable[[list[Any]], float],
 ) -> dict[Key, Figure]:
     grouped = _events(kinds, programme, area_ids, periods, field)
     result = {}
-    for key in _all_keys(area_ids, periods):
+    for key in all_keys(area_ids, periods):
         values = [row[0] for row in grouped.get(key, []) if row[0] is not None]
         result[key] = Figure(round(reduce(values), 1) if values else None, len(values))
     return result
@@ -280,14 +320,14 @@ def _from_values(
 
 @computation("convened_within_deadline")
 def convened_within_deadline(
-    programme: Any, area_ids: list[int], periods: list[Period]
+    programme: Programme, area_ids: list[int], periods: list[Period]
 ) -> dict[Key, Figure]:
     """The share of networks whose convening deadline fell in the period that had their first
     meeting by it. Every network counts in the period of its deadline once the deadline has
     passed: one that has not met by then counts as late, whether or not it meets later."""
     grouped = _events([EventKind.CONVENING_DEADLINE], programme, area_ids, periods, "outcome")
     result = {}
-    for key in _all_keys(area_ids, periods):
+    for key in all_keys(area_ids, periods):
         outcomes = [row[0] for row in grouped.get(key, [])]
         result[key] = Figure(
             round(100 * outcomes.count("in_time") / len(outcomes), 1) if outcomes else None,
@@ -306,14 +346,14 @@ def censored_median(days: list[int | None], censored_at: int) -> float:
 
 @computation("median_days_to_first_meeting")
 def median_days_to_first_meeting(
-    programme: Any, area_ids: list[int], periods: list[Period]
+    programme: Programme, area_ids: list[int], periods: list[Period]
 ) -> dict[Key, Figure]:
     """Over the networks whose deadline fell in the period (as ``convened_within_deadline``),
     with the networks not met by their deadline censored at the deadline + 1 day."""
     over = programme.convening_deadline_days + 1
     grouped = _events([EventKind.CONVENING_DEADLINE], programme, area_ids, periods, "days")
     result = {}
-    for key in _all_keys(area_ids, periods):
+    for key in all_keys(area_ids, periods):
         days = [row[0] for row in grouped.get(key, [])]
         result[key] = Figure(round(censored_median(days, over), 1) if days else None, len(days))
     return result
@@ -321,7 +361,7 @@ def median_days_to_first_meeting(
 
 @computation("sectors_per_network")
 def sectors_per_network(
-    programme: Any, area_ids: list[int], periods: list[Period]
+    programme: Programme, area_ids: list[int], periods: list[Period]
 ) -> dict[Key, Figure]:
     return _from_values(
         [EventKind.NETWORK_CONVENED], "sectors", programme, area_ids, periods, statistics.mean
@@ -329,7 +369,9 @@ def sectors_per_network(
 
 
 @computation("promises_kept")
-def promises_kept(programme: Any, area_ids: list[int], periods: list[Period]) -> dict[Key, Figure]:
+def promises_kept(
+    programme: Programme, area_ids: list[int], periods: list[Period]
+) -> dict[Key, Figure]:
     return _from_values(
         [EventKind.PROMISE_REVIEWED],
         "outcome",
@@ -343,7 +385,7 @@ def promises_kept(programme: Any, area_ids: list[int], periods: list[Period]) ->
 def _share(
     kinds: Iterable[str],
     field: str,
-    programme: Any,
+    programme: Programme,
     area_ids: list[int],
     periods: list[Period],
     counts: Callable[[Any], bool],
@@ -353,7 +395,7 @@ def _share(
     ``known``; the base is the events the share is of."""
     grouped = _events(kinds, programme, area_ids, periods, field)
     result = {}
-    for key in _all_keys(area_ids, periods):
+    for key in all_keys(area_ids, periods):
         values = [row[0] for row in grouped.get(key, []) if known(row[0])]
         result[key] = Figure(
             round(100 * sum(1 for value in values if counts(value)) / len(values), 1)
@@ -366,7 +408,7 @@ def _share(
 
 @computation("contacts_by_client_share")
 def contacts_by_client_share(
-    programme: Any, area_ids: list[int], periods: list[Period]
+    programme: Programme, area_ids: list[int], periods: list[Period]
 ) -> dict[Key, Figure]:
     """The share of contacts the client made themself (``outcome``: who contacted, a
     contacts.models.ContactedBy value). Contacts recorded before who contacted was counted
@@ -384,12 +426,12 @@ def contacts_by_client_share(
 
 @computation("contacts_by_web_form")
 def contacts_by_web_form(
-    programme: Any, area_ids: list[int], periods: list[Period]
+    programme: Programme, area_ids: list[int], periods: list[Period]
 ) -> dict[Key, Figure]:
     """Contacts that came through the public web form (channel "web")."""
     grouped = _events([EventKind.CONTACT_RECEIVED], programme, area_ids, periods, "channel")
     result = {}
-    for key in _all_keys(area_ids, periods):
+    for key in all_keys(area_ids, periods):
         web = sum(1 for row in grouped.get(key, []) if row[0] == "web")
         result[key] = Figure(web, web)
     return result
@@ -397,7 +439,7 @@ def contacts_by_web_form(
 
 @computation("own_worker_named")
 def own_worker_named(
-    programme: Any, area_ids: list[int], periods: list[Period]
+    programme: Programme, area_ids: list[int], periods: list[Period]
 ) -> dict[Key, Figure]:
     """The share of networks convened in the period whose first meeting had a named own worker
     (``outcome`` "own_worker" on the convening event)."""
@@ -415,10 +457,12 @@ def _self_rating(moment: str) -> Computation:
     """The average of the clients' own 0–10 ratings given at ``moment`` ("start" or "close"),
     over the networks closed in the period: both are recorded at closing."""
 
-    def compute(programme: Any, area_ids: list[int], periods: list[Period]) -> dict[Key, Figure]:
+    def compute(
+        programme: Programme, area_ids: list[int], periods: list[Period]
+    ) -> dict[Key, Figure]:
         grouped = _events([EventKind.SELF_RATED], programme, area_ids, periods, "outcome", "count")
         result = {}
-        for key in _all_keys(area_ids, periods):
+        for key in all_keys(area_ids, periods):
             ratings = [
                 rating
                 for outcome, rating in grouped.get(key, [])
@@ -436,7 +480,7 @@ computation("self_rating_at_start")(_self_rating("start"))
 computation("self_rating_at_close")(_self_rating("close"))
 
 
-def progress_outcomes(programme: Any) -> set[str]:
+def progress_outcomes(programme: Programme) -> set[str]:
     """The codes of the programme's outcomes at closing that count as leading onwards."""
     from programmes.models import ClosingOutcome
 
@@ -449,7 +493,7 @@ def progress_outcomes(programme: Any) -> set[str]:
 
 @computation("closing_progress")
 def closing_progress(
-    programme: Any, area_ids: list[int], periods: list[Period]
+    programme: Programme, area_ids: list[int], periods: list[Period]
 ) -> dict[Key, Figure]:
     """The share of closings with an outcome recorded whose outcome leads onwards (work,
     education, rehabilitation…: ``is_progress`` of the programme's ClosingOutcome)."""
@@ -471,143 +515,41 @@ CONFIGURATION: dict[str, Callable[[Any], Any]] = {
 }
 
 
-def _trained_staff(method: str) -> Computation:
-    def compute(programme: Any, area_ids: list[int], periods: list[Period]) -> dict[Key, Figure]:
-        """Staff trained in the method by the end of each period: cumulative, from training
-        records.
-
-        Training is not tied to a programme, so ``programme`` is not used. A person counts in
-        each area of their memberships; the total counts each person once, whether in any of
-        the areas or with no area membership at all (e.g. a developer worker).
-        """
-        from backbone.selectors import trained_people
-
-        if not periods:
-            return {}
-        people = trained_people(method, max(period.end for period in periods))
-        wanted = set(area_ids)
-        result: dict[Key, Figure] = {}
-        for period in periods:
-            trained = [person for person in people if person.completed_on < period.end]
-            for area_id in area_ids:
-                count = sum(1 for person in trained if area_id in person.area_ids)
-                result[(area_id, period.code)] = Figure(count, count)
-            total = sum(1 for person in trained if not person.area_ids or person.area_ids & wanted)
-            result[(None, period.code)] = Figure(total, total)
-        return result
-
-    return compute
-
-
-# Staff trained in each programme's discussion method (backbone.models.Method): the
-# training register import (indicators/training_register.py) writes to these indicators.
-TRAINED_STAFF = {
-    "lp_trained_staff": "lp",
-    "work_ability_trained_staff": "work_ability",
-}
-for _name, _method in TRAINED_STAFF.items():
-    computation(_name, events=False)(_trained_staff(_method))
-lp_trained_staff = REGISTRY["lp_trained_staff"]
-
-
-# The question codes the feedback indicators average (filled in by _question_average).
-FEEDBACK_QUESTIONS: set[str] = set()
-
-
-def _feedback(
-    programme: Any, area_ids: list[int], periods: list[Period], questions: set[str]
-) -> tuple[dict[str, set[str]], dict[Any, Any]]:
-    """Feedback tallies; inside :func:`shared_events` one set of queries (for every feedback
-    question) serves all feedback indicators over the same programme, areas and periods."""
-    from feedback.selectors import feedback_tallies
-
-    shared = _SHARED.get()
-    if shared is None:
-        return feedback_tallies(
-            programme=programme, area_ids=area_ids, periods=periods, questions=questions
-        )
-    key = (programme.pk, tuple(sorted(area_ids)), tuple(p.code for p in periods))
-    if key not in shared.feedback:
-        with report_memory():
-            shared.feedback[key] = feedback_tallies(
-                programme=programme,
-                area_ids=area_ids,
-                periods=periods,
-                questions=FEEDBACK_QUESTIONS | questions,
-            )
-    return shared.feedback[key]
-
-
-def _question_average(audience: str, code: str) -> Computation:
-    """The average answer to one question of one audience; its base is that audience's answers."""
-    FEEDBACK_QUESTIONS.add(code)
-
-    def compute(programme: Any, area_ids: list[int], periods: list[Period]) -> dict[Key, Figure]:
-        surveys, tallies = _feedback(programme, area_ids, periods, {code})
-        result = {}
-        for key in _all_keys(area_ids, periods):
-            if audience not in surveys:
-                result[key] = Figure(None, 0)
-                continue
-            tally = tallies.get((key[0], key[1], audience))
-            if tally is None:
-                result[key] = Figure(None, 0)
-            else:
-                average = tally.average(code) if code in surveys[audience] else None
-                result[key] = Figure(average, tally.answered)
-        return result
-
-    return compute
-
-
-def _response_rate(programme: Any, area_ids: list[int], periods: list[Period]) -> dict[Key, Figure]:
-    """Answers per invitation over every audience that has a survey."""
-    surveys, tallies = _feedback(programme, area_ids, periods, set())
-    result = {}
-    for area_id, code in _all_keys(area_ids, periods):
-        groups = [tallies.get((area_id, code, audience)) for audience in surveys]
-        invited = sum(group.invited for group in groups if group)
-        answered = sum(group.answered for group in groups if group)
-        rate = round(100 * answered / invited, 1) if invited else None
-        result[(area_id, code)] = Figure(rate, answered)
-    return result
-
-
-# The computations that read feedback (for the data stamp of the figures cache).
-FEEDBACK_BASED: set[str] = set()
-for _name, _function in {
-    "feedback_family_heard": _question_average("family", "heard"),
-    "feedback_professional_knew_next": _question_average("professional", "knew_next"),
-    "feedback_response_rate": _response_rate,
-}.items():
-    REGISTRY[_name] = _function
-    FEEDBACK_BASED.add(_name)
-
-# Event and feedback computations are cached under a stamp of the data they read; trained
-# staff is computed every time (one small query).
+# Computations are cached under the stamp of the source they read; one without a source (trained
+# staff, one small query) is computed every time.
 CACHE_PREFIX = "arki:indicator-figures:"
 
 
+def _events_stamp() -> tuple[Any, ...]:
+    return (Event.objects.aggregate(newest=Max("pk"))["newest"],)
+
+
+register_source("events", _events_stamp)
+
+
+def shared_memo() -> dict[tuple[Any, ...], Any] | None:
+    """Inside :func:`shared_events`, a dict where another app's computations keep what they
+    share over the block (e.g. one set of feedback tallies for every feedback indicator);
+    None outside a block."""
+    shared = _SHARED.get()
+    return shared.memo if shared is not None else None
+
+
 def _stamp(source: str) -> tuple[Any, ...]:
-    """What changes when the figures of ``source`` can change: the newest row of each table
-    the computations read (events and feedback are only ever added). Read once per
+    """What changes when the figures of ``source`` can change (e.g. the newest row of each
+    table the computations read: events and feedback are only ever added). Read once per
     :func:`shared_events` block."""
     shared = _SHARED.get()
     if shared is not None and source in shared.stamps:
         return shared.stamps[source]
-    if source == "events":
-        stamp: tuple[Any, ...] = (Event.objects.aggregate(newest=Max("pk"))["newest"],)
-    else:
-        from feedback.selectors import feedback_stamp
-
-        stamp = feedback_stamp()
+    stamp = STAMPS[source]()
     if shared is not None:
         shared.stamps[source] = stamp
     return stamp
 
 
 def compute(
-    name: str, programme: Any, area_ids: list[int], periods: list[Period]
+    name: str, programme: Programme, area_ids: list[int], periods: list[Period]
 ) -> dict[Key, Figure]:
     """The computation's figures, from the cache when nothing they rest on has changed.
 
@@ -618,7 +560,7 @@ def compute(
     """
     function = REGISTRY[name]
     seconds = settings.ARKI_INDICATOR_CACHE_SECONDS
-    source = "events" if name in EVENT_BASED else "feedback" if name in FEEDBACK_BASED else None
+    source = SOURCE.get(name)
     if not seconds or source is None:
         return function(programme, area_ids, periods)
     parts = (

@@ -8,22 +8,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from core.errors import ValidationError
-
-# Reading uploaded tables lives in core.tables (staff and directory imports use it too).
-from core.tables import (  # noqa: F401  (re-exported for the importers here)
+from core.tables import (
     FIRST_DATA_ROW,
-    MAX_FILE_SIZE,
-    MAX_ROWS,
     RowError,
-    read_bytes,
-    read_table,
 )
 from directory.models import Area
 from indicators.models import (
@@ -36,6 +30,9 @@ from indicators.models import (
 )
 from indicators.periods import Period, parse_period
 from programmes.models import Programme
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 COLUMNS = ("indicator", "area", "programme", "period", "value")
 # EnteredValue.value is Decimal(12, 2): ten digits before the decimal point.
@@ -193,7 +190,7 @@ def _period_or_error(code: str) -> Period:
 
 def _write(
     *,
-    by: Any,
+    by: User,
     indicator: Indicator,
     area: Area,
     programme: Programme,
@@ -248,7 +245,7 @@ def _write(
 
 def save_entered_values(
     *,
-    by: Any,
+    by: User,
     area: Area,
     programme: Programme,
     period_code: str,
@@ -312,7 +309,7 @@ def _collector(errors: list[RowError], row: int) -> Callable[[str, str], None]:
     return error
 
 
-def import_values(*, by: Any, rows: list[dict[str, str]], source_name: str = "") -> ImportReport:
+def import_values(*, by: User, rows: list[dict[str, str]], source_name: str = "") -> ImportReport:
     """Import rows (indicator, area, programme, period, value codes) all or nothing.
 
     Row numbers are spreadsheet rows: the header is row 1, the first value row 2. Blank rows

@@ -9,8 +9,8 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.tables import read_bytes, read_table
 from directory.models import Area
-from indicators.entry import read_bytes, read_table
 from indicators.models import EnteredValue, Indicator, Source, Unit
 from indicators.periods import Period, parse_period
 from programmes.models import Programme

@@ -5,18 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.models import Role
 from audit.access import HasRole, access_rule
+from audit.roles import Role
 from core.csv_export import SEMICOLON, csv_response
-from core.errors import ValidationError
-from core.forms import apply_errors
+from core.forms import submit
+from core.http import ArkiRequest
 from directory.models import Area
 from indicators import sotkanet
 from indicators.entry import (
@@ -39,7 +39,7 @@ ENTERERS = HasRole((Role.DEVELOPER_WORKER, Role.LEADERSHIP_MEMBER, Role.ADMINIST
 
 @access_rule(ENTERERS)
 @require_http_methods(["GET", "POST"])
-def entry_form(request: HttpRequest) -> HttpResponse:
+def entry_form(request: ArkiRequest) -> HttpResponse:
     """Choose area, programme and period; then enter or correct that period's figures."""
     selection = SelectionForm(request.GET or None)
     context: dict[str, object] = {"selection": selection}
@@ -50,27 +50,27 @@ def entry_form(request: HttpRequest) -> HttpResponse:
         indicators = entered_indicators(programme, period.cadence)
         current = current_entries(indicators, area, programme, period)
         form = ValuesForm(indicators, current, request.POST if request.method == "POST" else None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                saved = save_entered_values(
-                    by=request.user,
-                    area=area,
-                    programme=programme,
-                    period_code=period.code,
-                    values=form.values(),
-                )
-            except ValidationError as error:
-                apply_errors(form, error)
-            else:
-                if saved:
-                    messages.success(
-                        request,
-                        ngettext("%(count)s value saved.", "%(count)s values saved.", saved)
-                        % {"count": saved},
-                    )
-                else:
-                    messages.info(request, _("Nothing changed."))
-                return redirect(request.get_full_path())
+        saved = submit(
+            request,
+            form,
+            lambda: save_entered_values(
+                by=request.user,
+                area=area,
+                programme=programme,
+                period_code=period.code,
+                values=form.values(),
+            ),
+            lambda count: (
+                ngettext("%(count)s value saved.", "%(count)s values saved.", count)
+                % {"count": count}
+                if count
+                else None
+            ),
+        )
+        if saved:
+            if not saved.value:
+                messages.info(request, _("Nothing changed."))
+            return redirect(request.get_full_path())
         context.update(
             area=area,
             programme=programme,
@@ -83,7 +83,7 @@ def entry_form(request: HttpRequest) -> HttpResponse:
 
 @access_rule(ENTERERS)
 @require_http_methods(["GET", "POST"])
-def import_file(request: HttpRequest) -> HttpResponse:
+def import_file(request: ArkiRequest) -> HttpResponse:
     """Upload Arki's template, a Sotkanet file or a training register; everything is checked
     first and nothing is saved on any error."""
     report: ImportReport | None = None
@@ -127,7 +127,7 @@ def import_file(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _run_import(request: HttpRequest, cleaned: dict[str, Any]) -> ImportReport:
+def _run_import(request: ArkiRequest, cleaned: dict[str, Any]) -> ImportReport:
     """The import the form's kind names; the form has read the file and, for Sotkanet and a
     training register, required the programme."""
     name = str(getattr(cleaned["file"], "name", "") or "")
@@ -145,7 +145,7 @@ def _run_import(request: HttpRequest, cleaned: dict[str, Any]) -> ImportReport:
 
 @access_rule(ENTERERS)
 @require_GET
-def import_template(request: HttpRequest) -> HttpResponse:
+def import_template(request: ArkiRequest) -> HttpResponse:
     """A CSV to fill in: the header row and one example row, semicolon separated for Excel."""
     example = ["child-protection-clients", "kaakkuri", "children-families", "2025", "31"]
     indicators = entered_indicators()

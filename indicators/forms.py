@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import choice_field
 from directory.models import Area
 from programmes.models import Programme
 
@@ -68,9 +69,7 @@ class ChartForm(forms.Form):
         super().__init__(data if data is not None and "show" in data else None)
         self.view = view
         self.keys = {self._key(row): row for row in view.rows}
-        self.fields["show"].choices = [  # type: ignore[attr-defined]
-            (key, row.label) for key, row in self.keys.items()
-        ]
+        choice_field(self, "show").choices = [(key, row.label) for key, row in self.keys.items()]
         self.fields["show"].initial = [self._key(view.scope)]
 
     @staticmethod

@@ -7,7 +7,7 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import numberformat, timezone
 from django.utils.formats import get_format, number_format
@@ -25,6 +25,10 @@ from indicators.models import (
 )
 from indicators.periods import Cadence, Period, period_containing
 from indicators.suppression import Cell, derived_hidden, suppress_table
+
+if TYPE_CHECKING:
+    from directory.models import Area
+    from programmes.models import Programme
 
 HISTORY = {Cadence.MONTHLY: 13, Cadence.QUARTERLY: 5, Cadence.HALF_YEARLY: 3, Cadence.YEARLY: 3}
 HIDDEN = "<5"
@@ -72,7 +76,7 @@ def figure_formatter() -> Callable[..., str]:
 @dataclass
 class Row:
     label: str
-    area: Any
+    area: Area | None
     cells: list[Shown]
 
 
@@ -193,7 +197,7 @@ def latest_with_data(cells: list[Shown], periods: list[Period]) -> int:
 
 
 def figures(
-    indicator: Indicator, programme: Any, areas: list[Any], periods: list[Period]
+    indicator: Indicator, programme: Programme, areas: list[Area], periods: list[Period]
 ) -> dict[tuple[int | None, str], Figure]:
     area_ids = [area.pk for area in areas]
     if indicator.source == Source.COMPUTED:
@@ -213,7 +217,7 @@ def figures(
 
 
 def _entered(
-    indicator: Indicator, programme: Any, area_ids: list[int], periods: list[Period]
+    indicator: Indicator, programme: Programme, area_ids: list[int], periods: list[Period]
 ) -> dict[tuple[int | None, str], Figure]:
     result: dict[tuple[int | None, str], Figure] = {}
     for area_id, period, value in EnteredValue.objects.filter(
@@ -249,7 +253,7 @@ def _add_totals(
 
 
 def provenance(
-    indicator: Indicator, programme: Any, periods: list[Period]
+    indicator: Indicator, programme: Programme, periods: list[Period]
 ) -> dict[tuple[int, str], EnteredValue]:
     """Where each entered figure of the periods came from: (area id, period code) -> value."""
     return {
@@ -262,9 +266,9 @@ def provenance(
 
 def indicator_view(
     indicator: Indicator,
-    programme: Any,
-    areas: list[Any],
-    area: Any = None,
+    programme: Programme,
+    areas: list[Area],
+    area: Area | None = None,
     until: date | None = None,
     context: ViewContext | None = None,
     audience: str = Audience.OUTSIDE,
@@ -348,7 +352,7 @@ class ViewContext:
     notes: dict[int, list[InterpretationNote]]
 
     @classmethod
-    def read(cls, indicators: list[Indicator], area: Any) -> ViewContext:
+    def read(cls, indicators: list[Indicator], area: Area | None) -> ViewContext:
         ids = [indicator.pk for indicator in indicators]
         targets: dict[tuple[int, str], dict[int | None, Decimal]] = {}
         for indicator_id, period, area_id, value in Target.objects.filter(
@@ -383,7 +387,7 @@ def _derived(figure: Figure | None) -> Shown:
     return Shown(figure.value, False)
 
 
-def indicators_for(programme: Any) -> list[Indicator]:
+def indicators_for(programme: Programme) -> list[Indicator]:
     from django.db.models import Q
 
     return list(
@@ -394,8 +398,8 @@ def indicators_for(programme: Any) -> list[Indicator]:
 
 
 def indicator_views(
-    programme: Any,
-    area: Any = None,
+    programme: Programme,
+    area: Area | None = None,
     until: date | None = None,
     code: str | None = None,
     audience: str = Audience.OUTSIDE,
@@ -420,7 +424,7 @@ def indicator_views(
 
 
 def events_for(
-    programme: Any, shown: Sequence[tuple[Indicator, date | None]]
+    programme: Programme, shown: Sequence[tuple[Indicator, date | None]]
 ) -> AbstractContextManager[Any]:
     """One shared tally of the programme's events when several computed indicators will read
     them (each would otherwise query on its own); a single indicator queries only its own.

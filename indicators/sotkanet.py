@@ -37,18 +37,17 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.tables import FIRST_DATA_ROW, RowError
 from directory.models import Area
 from indicators.entry import (
-    FIRST_DATA_ROW,
     ConfigurationError,
     ImportReport,
-    RowError,
     _indicator_problem,
     _value_problem,
     _write,
@@ -57,6 +56,9 @@ from indicators.entry import (
 from indicators.models import Cadence, Indicator, Provenance
 from indicators.periods import Period, parse_period
 from programmes.models import Programme
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "sotkanet.toml"
 VALUE_FIELDS = ("absValue", "value")
@@ -407,7 +409,7 @@ class _Valid:
 
 def import_sotkanet(
     *,
-    by: Any,
+    by: User,
     data: bytes,
     source_name: str,
     programme: Programme,

@@ -6,7 +6,7 @@ Arki account, one a row: ``area``
 (an Arki area code), ``completed`` (2026-03-14 or 14.3.2026) and optionally ``person``,
 ``name`` or ``identifier``, which only tells a person listed twice in one area apart and is
 never stored. Per area, the people trained by the end of each half-year are counted
-cumulatively, as the trained-staff computations (``indicators.computations.TRAINED_STAFF``)
+cumulatively, as the trained-staff computations (``backbone/computations.py``)
 count Arki's own records, and written as entered figures of the programme's trained-staff
 indicator, which replace the computed ones.
 """
@@ -17,26 +17,23 @@ import re
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.tables import FIRST_DATA_ROW, RowError
 from directory.models import Area
-from indicators.computations import TRAINED_STAFF
-from indicators.entry import (
-    FIRST_DATA_ROW,
-    ConfigurationError,
-    ImportReport,
-    RowError,
-    _indicator_problem,
-    _write,
-)
+from indicators.computations import TRAINED_STAFF_TAG, tagged
+from indicators.entry import ConfigurationError, ImportReport, _indicator_problem, _write
 from indicators.models import Cadence, Indicator, Provenance
 from indicators.periods import Period, period_containing
 from programmes.models import Programme
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 COLUMNS = ("area", "completed")
 PERSON_COLUMNS = ("person", "name", "identifier")
@@ -74,7 +71,7 @@ def trained_indicator(programme: Programme) -> Indicator:
     """The programme's trained-staff indicator, if its figures may be entered: the catalogue's
     indicator of the programme (or of every programme) computed from its method's trainings."""
     indicator = (
-        Indicator.objects.filter(is_active=True, computation__in=TRAINED_STAFF)
+        Indicator.objects.filter(is_active=True, computation__in=tagged(TRAINED_STAFF_TAG))
         .filter(Q(programme=programme) | Q(programme__isnull=True))
         .order_by("programme", "order")
         .first()
@@ -96,7 +93,7 @@ def trained_indicator(programme: Programme) -> Indicator:
 
 def import_training_register(
     *,
-    by: Any,
+    by: User,
     rows: list[dict[str, str]],
     programme: Programme,
     source_name: str = "",

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import io
 import json
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.http import Http404, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,10 +15,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import Role, User
 from audit.access import HasRole, access_rule
+from audit.roles import Role
 from core import exports
 from core.csv_export import csv_response, delimiter_from
+from core.http import ArkiRequest
 from directory.models import Area
 from indicators.catalogue import guiding_questions
 from indicators.charts import chart_svg
@@ -31,7 +32,7 @@ READERS = HasRole((Role.LEADERSHIP_MEMBER, Role.DEVELOPER_WORKER, Role.COORDINAT
 
 
 def _views(
-    request: HttpRequest, code: str | None = None, audience: str = Audience.OUTSIDE
+    request: ArkiRequest, code: str | None = None, audience: str = Audience.OUTSIDE
 ) -> tuple[dict[str, Any], list[IndicatorView]]:
     """The indicator tables the request asks for. Only the dashboard page is for the region's
     own staff (``Audience.STAFF``): exports, the API and chart files leave the page."""
@@ -56,7 +57,7 @@ def _filters(values: dict[str, Any], names: tuple[str, ...] = ("programme", "are
 
 
 @access_rule(READERS)
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: ArkiRequest) -> HttpResponse:
     """The overview: one row per indicator of the programme, each opening its own page."""
     values, views = _views(request, audience=Audience.STAFF)
     return render(
@@ -73,7 +74,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @access_rule(READERS)
-def indicator(request: HttpRequest, code: str) -> HttpResponse:
+def indicator(request: ArkiRequest, code: str) -> HttpResponse:
     """One indicator: its chart (only the areas chosen), its table by area (each row opening the
     area's own figures), where entered figures came from, interpretation notes and the guiding
     questions."""
@@ -129,7 +130,7 @@ def _table_rows(views: list[IndicatorView], *, numbers: bool = False) -> list[li
 
 
 @access_rule(READERS)
-def export(request: HttpRequest, fmt: str) -> HttpResponse:
+def export(request: ArkiRequest, fmt: str) -> HttpResponse:
     """The dashboard's tables (small numbers already hidden) as CSV or XLSX."""
     _values, views = _views(request, request.GET.get("indicator") or None)
     rows = _table_rows(views, numbers=fmt == "xlsx")
@@ -157,7 +158,7 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 @access_rule(READERS)
-def chart(request: HttpRequest, code: str) -> HttpResponse:
+def chart(request: ArkiRequest, code: str) -> HttpResponse:
     """The indicator's chart as SVG."""
     _values, views = _views(request, code)
     view = views[0]
@@ -169,7 +170,7 @@ def chart(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_POST
 @access_rule(READERS)
-def add_note(request: HttpRequest, code: str) -> HttpResponse:
+def add_note(request: ArkiRequest, code: str) -> HttpResponse:
     indicator = get_object_or_404(Indicator, code=code)
     form = NoteForm(request.POST)
     if form.is_valid():
@@ -188,7 +189,7 @@ def add_note(request: HttpRequest, code: str) -> HttpResponse:
                 period=period,
                 area=area,
                 text=form.cleaned_data["text"],
-                author=cast(User, request.user),
+                author=request.user,
             )
             messages.success(request, _("The interpretation note was saved."))
     else:
@@ -202,7 +203,7 @@ def add_note(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @access_rule(READERS)
-def api_values(request: HttpRequest) -> HttpResponse:
+def api_values(request: ArkiRequest) -> HttpResponse:
     """Read API: indicator values per area and period, JSON or CSV (see /indicators/api/openapi.json)."""
     form = DashboardForm(request.GET)
     if not form.is_valid():
@@ -333,5 +334,5 @@ OPENAPI: dict[str, Any] = {
 
 
 @access_rule(READERS)
-def api_schema(request: HttpRequest) -> HttpResponse:
+def api_schema(request: ArkiRequest) -> HttpResponse:
     return HttpResponse(json.dumps(OPENAPI, indent=2), content_type="application/json")

@@ -1,14 +1,18 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import limit_choices
+from accounts.models import User
+from core.forms import limit_choices, model_choice_field
 from directory.models import Sector
 from leadership.models import CommitmentStatus, LeadershipTeam
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
 
 REVIEW_CHOICES = [
     (CommitmentStatus.DONE, _("Done")),
@@ -17,8 +21,8 @@ REVIEW_CHOICES = [
 ]
 
 
-class MemberChoice(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
+class MemberChoice(forms.ModelChoiceField[User]):
+    def label_from_instance(self, obj: User) -> str:
         return obj.full_name
 
 
@@ -58,7 +62,7 @@ class ReviewForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=REVIEW_CHOICES, widget=forms.RadioSelect)
 
 
-def _members(team: LeadershipTeam) -> Any:
+def _members(team: LeadershipTeam) -> QuerySet[User]:
     return (
         get_user_model()
         .objects.filter(pk__in=team.members.filter(is_active=True).values("user"))
@@ -83,7 +87,7 @@ WEEKDAY_CHOICES = [
 ]
 
 
-class TeamForm(forms.ModelForm):
+class TeamForm(forms.ModelForm[LeadershipTeam]):
     week_of_month = forms.TypedChoiceField(
         label=_("Week of the month"), choices=WEEK_CHOICES, coerce=int
     )
@@ -115,17 +119,16 @@ class TeamForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        area = self.fields["area"]
-        area.empty_label = _("All areas")  # type: ignore[attr-defined]
+        model_choice_field(self, "area").empty_label = _("All areas")
 
 
-class SectorChoice(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return obj.name
+class SectorChoice(forms.ModelChoiceField[Sector]):
+    def label_from_instance(self, obj: Sector) -> str:
+        return str(obj.name)
 
 
-class CandidateChoice(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
+class CandidateChoice(forms.ModelChoiceField[User]):
+    def label_from_instance(self, obj: User) -> str:
         return f"{obj.full_name} ({obj.email})"
 
 

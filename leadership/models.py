@@ -9,6 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import actor_field
+
 
 class LeadershipTeam(models.Model):
     name = models.CharField(_("name"), max_length=200)
@@ -33,6 +35,8 @@ class LeadershipTeam(models.Model):
     meeting_time = models.TimeField(_("time"), default="14:00")
     duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), default=90)
     place = models.CharField(_("place"), max_length=200, blank=True)
+    created_by = actor_field(_("created by"))
+    modified_by = actor_field(_("modified by"))
 
     class Meta:
         verbose_name = _("leadership team")
@@ -132,6 +136,8 @@ class TeamMeeting(models.Model):
     minutes_published = models.ForeignKey(
         "backbone.Bulletin", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    created_by = actor_field(_("created by"))
+    modified_by = actor_field(_("modified by"))
 
     class Meta:
         verbose_name = _("leadership team meeting")
@@ -161,6 +167,7 @@ class Decision(models.Model):
         help_text=_("Shared decisions go to other regions in the learning-network package."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    created_by = actor_field(_("created by"))
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -196,6 +203,8 @@ class Commitment(models.Model):
     carried_from = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    created_by = actor_field(_("created by"))
+    modified_by = actor_field(_("modified by"))
 
     class Meta:
         ordering = ["meeting", "pk"]

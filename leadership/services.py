@@ -6,17 +6,19 @@ import tomllib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress, vText
 
-from accounts.models import Role, User
+from accounts.models import User
+from audit.roles import Role
+from core.clock import now_or
 from core.errors import ValidationError
 from directory.models import Sector
 from indicators.computations import censored_median
@@ -45,6 +47,9 @@ from leadership.models import (
 from networks.models import Network, NetworkStatus
 from notifications.services import Attachment, send_email
 
+if TYPE_CHECKING:
+    from backbone.models import Bulletin
+
 REQUIRED_SECTORS = Path(__file__).resolve().parent / "data" / "required_sectors.toml"
 WEEKDAY_CODES = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 
@@ -64,13 +69,18 @@ def nth_weekday(year: int, month: int, weekday: int, week: int) -> date:
 
 @transaction.atomic
 def schedule_meetings(
-    *, team: LeadershipTeam, by: Any, months: int = 12, start: date | None = None
+    *,
+    team: LeadershipTeam,
+    by: User | None,
+    months: int = 12,
+    start: date | None = None,
+    now: datetime | None = None,
 ) -> list[TeamMeeting]:
     """Create the team's monthly meetings for the coming months (existing ones are kept)."""
     if not 1 <= team.week_of_month <= 4 or not 0 <= team.weekday <= 6:
         raise ValidationError(_("The meeting rhythm must be the 1st–4th weekday of the month."))
     zone = ZoneInfo(settings.TIME_ZONE)
-    start = start or timezone.localdate()
+    start = start or timezone.localdate(now_or(now))
     created = []
     year, month = start.year, start.month
     for _step in range(months):
@@ -83,6 +93,7 @@ def schedule_meetings(
                 defaults={
                     "ends_at": starts + timedelta(minutes=team.duration_minutes),
                     "place": team.place,
+                    "created_by": by,
                 },
             )
             if new:
@@ -99,7 +110,9 @@ def series_anchor(team: LeadershipTeam) -> TeamMeeting | None:
     return team.meetings.order_by("starts_at", "pk").first()
 
 
-def series_calendar(team: LeadershipTeam, meetings: list[TeamMeeting]) -> str:
+def series_calendar(
+    team: LeadershipTeam, meetings: list[TeamMeeting], *, now: datetime | None = None
+) -> str:
     """One recurring event (RRULE) for the team's monthly meetings, Europe/Helsinki.
 
     Every re-send carries the same UID (from :func:`series_anchor`, not from the first upcoming
@@ -116,7 +129,7 @@ def series_calendar(team: LeadershipTeam, meetings: list[TeamMeeting]) -> str:
     event = Event()
     event.add("uid", f"{team.pk}-series-{anchor.uid}@arki")
     event.add("sequence", anchor.sequence)
-    event.add("dtstamp", timezone.now())
+    event.add("dtstamp", now_or(now))
     event.add("dtstart", first.starts_at.astimezone(zone))
     event.add("dtend", first.ends_at.astimezone(zone))
     event.add("summary", team.name)
@@ -139,17 +152,17 @@ def series_calendar(team: LeadershipTeam, meetings: list[TeamMeeting]) -> str:
         event.add("attendee", attendee, encode=False)
     calendar.add_component(event)
     calendar.add_missing_timezones()
-    return calendar.to_ical().decode()
+    text: str = calendar.to_ical().decode()
+    return text
 
 
-def invite_members(team: LeadershipTeam) -> int:
+def invite_members(team: LeadershipTeam, *, now: datetime | None = None) -> int:
     """Email every active member the recurring meeting series as an .ics invitation."""
-    meetings = list(
-        team.meetings.filter(status=TeamMeetingStatus.PLANNED, starts_at__gte=timezone.now())
-    )
+    now = now_or(now)
+    meetings = list(team.meetings.filter(status=TeamMeetingStatus.PLANNED, starts_at__gte=now))
     if not meetings:
         raise ValidationError(_("Schedule the meetings first."))
-    ics = series_calendar(team, meetings)
+    ics = series_calendar(team, meetings, now=now)
     addresses = [m.user.email for m in team.members.filter(is_active=True).select_related("user")]
     send_email(
         to=addresses,
@@ -161,6 +174,7 @@ def invite_members(team: LeadershipTeam) -> int:
         attachments=[
             Attachment("leadership-team.ics", ics, "text/calendar; method=REQUEST; charset=UTF-8")
         ],
+        now=now,
     )
     # The next re-send (more months scheduled, a new member) must outrank this one.
     anchor = series_anchor(team)
@@ -302,7 +316,7 @@ def build_agenda(meeting: TeamMeeting) -> Agenda:
     )
 
 
-def _member_of(team: LeadershipTeam, user: Any) -> bool:
+def _member_of(team: LeadershipTeam, user: User) -> bool:
     return team.members.filter(user=user, is_active=True).exists()
 
 
@@ -310,10 +324,10 @@ def _member_of(team: LeadershipTeam, user: Any) -> bool:
 def record_decision(
     *,
     meeting: TeamMeeting,
-    by: Any,
+    by: User,
     what: str,
     why: str,
-    who_informs: Any,
+    who_informs: User,
     shareable: bool = False,
 ) -> Decision:
     if not what.strip():
@@ -326,22 +340,25 @@ def record_decision(
         why=why.strip(),
         who_informs=who_informs,
         shareable=shareable,
+        created_by=by,
     )
 
 
 @transaction.atomic
-def record_commitment(*, meeting: TeamMeeting, by: Any, member: Any, text: str) -> Commitment:
+def record_commitment(*, meeting: TeamMeeting, by: User, member: User, text: str) -> Commitment:
     """A member's answer to "What do I promise to do before the next meeting?"."""
     if not text.strip():
         raise ValidationError({"text": _("Write what you promise to do before the next meeting.")})
     if not _member_of(meeting.team, member):
         raise ValidationError({"member": _("Choose a member of the team.")})
-    return Commitment.objects.create(meeting=meeting, member=member, text=text.strip())
+    return Commitment.objects.create(
+        meeting=meeting, member=member, text=text.strip(), created_by=by
+    )
 
 
 @transaction.atomic
 def review_commitment(
-    *, commitment: Commitment, in_meeting: TeamMeeting, by: Any, status: str
+    *, commitment: Commitment, in_meeting: TeamMeeting, by: User, status: str
 ) -> Commitment:
     """The next meeting opens by marking each promise done, not done or carried over."""
     if status not in (
@@ -351,7 +368,7 @@ def review_commitment(
     ):
         raise ValidationError(_("Mark the promise done, not done or carried over."))
     updated = Commitment.objects.filter(pk=commitment.pk, status=CommitmentStatus.OPEN).update(
-        status=status, reviewed_in=in_meeting
+        status=status, reviewed_in=in_meeting, modified_by=by
     )
     if not updated:
         raise ValidationError(_("The promise has already been reviewed."))
@@ -362,15 +379,16 @@ def review_commitment(
             member=commitment.member,
             text=commitment.text,
             carried_from=commitment,
+            created_by=by,
         )
     return commitment
 
 
 @transaction.atomic
-def mark_held(*, meeting: TeamMeeting, by: Any) -> TeamMeeting:
-    if meeting.starts_at > timezone.now():
+def mark_held(*, meeting: TeamMeeting, by: User, now: datetime | None = None) -> TeamMeeting:
+    if meeting.starts_at > now_or(now):
         raise ValidationError(_("The meeting has not started yet."))
-    TeamMeeting.objects.filter(pk=meeting.pk).update(status=TeamMeetingStatus.HELD)
+    TeamMeeting.objects.filter(pk=meeting.pk).update(status=TeamMeetingStatus.HELD, modified_by=by)
     meeting.refresh_from_db()
     return meeting
 
@@ -405,7 +423,7 @@ def render_minutes_pdf(meeting: TeamMeeting) -> bytes:
 
 
 @transaction.atomic
-def publish_minutes(*, meeting: TeamMeeting, by: Any) -> Any:
+def publish_minutes(*, meeting: TeamMeeting, by: User) -> Bulletin:
     """Publish the minutes to staff as a bulletin targeted at the team's area and programme."""
     from django.template.loader import render_to_string
 
@@ -464,27 +482,28 @@ def _check_team(fields: dict[str, Any]) -> None:
 
 
 @transaction.atomic
-def create_team(*, by: Any, **fields: Any) -> LeadershipTeam:
+def create_team(*, by: User, **fields: Any) -> LeadershipTeam:
     """A new leadership team for an area (or all areas) and a programme, with its rhythm."""
     _check_team(fields)
     data = {name: fields[name] for name in TEAM_FIELDS}
     data["name"], data["common_goal"] = data["name"].strip(), data["common_goal"].strip()
-    return LeadershipTeam.objects.create(**data)
+    return LeadershipTeam.objects.create(**data, created_by=by)
 
 
 @transaction.atomic
-def update_team(team: LeadershipTeam, *, by: Any, **fields: Any) -> LeadershipTeam:
+def update_team(team: LeadershipTeam, *, by: User, **fields: Any) -> LeadershipTeam:
     """Change the team's name, area, programme, goal or monthly rhythm (meetings already
     scheduled stay where they are)."""
     _check_team(fields)
     for name in TEAM_FIELDS:
         value = fields[name]
         setattr(team, name, value.strip() if name in ("name", "common_goal") else value)
+    team.modified_by = by
     team.save()
     return team
 
 
-def member_candidates(team: LeadershipTeam) -> Any:
+def member_candidates(team: LeadershipTeam) -> QuerySet[User]:
     """Active users who may open the team's pages and are not yet active members."""
     return (
         User.objects.filter(is_active=True, memberships__role__in=MEMBER_ROLES)
@@ -494,7 +513,7 @@ def member_candidates(team: LeadershipTeam) -> Any:
     )
 
 
-def _make_chair(member: TeamMember, by: Any) -> None:
+def _make_chair(member: TeamMember, by: User) -> None:
     TeamMember.objects.filter(team=member.team, is_chair=True).exclude(pk=member.pk).update(
         is_chair=False
     )
@@ -512,7 +531,7 @@ def _make_chair(member: TeamMember, by: Any) -> None:
 
 @transaction.atomic
 def add_member(
-    *, team: LeadershipTeam, user: Any, sector: Sector | None, by: Any, is_chair: bool = False
+    *, team: LeadershipTeam, user: User, sector: Sector | None, by: User, is_chair: bool = False
 ) -> TeamMember:
     """Add a member with their sector; a removed member comes back on the same row."""
     LeadershipTeam.objects.select_for_update().filter(pk=team.pk).first()
@@ -537,7 +556,7 @@ def add_member(
 
 
 @transaction.atomic
-def make_chair(*, member: TeamMember, by: Any) -> TeamMember:
+def make_chair(*, member: TeamMember, by: User) -> TeamMember:
     if not member.is_active:
         raise ValidationError(_("Only a member of the team can chair it."))
     _make_chair(member, by)
@@ -545,7 +564,7 @@ def make_chair(*, member: TeamMember, by: Any) -> TeamMember:
 
 
 @transaction.atomic
-def remove_member(*, member: TeamMember, by: Any) -> TeamMember:
+def remove_member(*, member: TeamMember, by: User) -> TeamMember:
     """End the membership at once: the team's pages check active membership on every request.
     The row stays (inactive) so earlier decisions and promises keep their member."""
     if not member.is_active:

@@ -2,46 +2,50 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import Role
 from audit.access import HasRole, access_rule
-from core.errors import ValidationError
-from core.forms import apply_errors
+from audit.roles import Role
+from core.forms import submit
+from core.http import ArkiRequest
 from leadership import services
 from leadership.forms import CommitmentForm, DecisionForm, MemberForm, ReviewForm, TeamForm
 from leadership.models import Commitment, LeadershipTeam, TeamMeeting, TeamMember
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 LEADERS = HasRole((Role.LEADERSHIP_MEMBER, Role.DEVELOPER_WORKER))
 # Who keeps the teams: creates them, sets the rhythm, adds and removes members.
 KEEPERS = HasRole((Role.DEVELOPER_WORKER, Role.ADMINISTRATOR))
 
 
-def may_keep_teams(user: object) -> bool:
+def may_keep_teams(user: User) -> bool:
     return bool(KEEPERS.allows_user(user))
 
 
-def teams_for(user: object) -> QuerySet[LeadershipTeam]:
+def teams_for(user: User) -> QuerySet[LeadershipTeam]:
     """Members see their teams; the developer worker (backbone) sees every team."""
     teams = LeadershipTeam.objects.select_related("area", "programme")
-    if Role.DEVELOPER_WORKER in user.roles:  # type: ignore[attr-defined]
+    if Role.DEVELOPER_WORKER in user.roles:
         return teams
     return teams.filter(Q(members__user=user, members__is_active=True)).distinct()
 
 
-def _team(request: HttpRequest, pk: int) -> LeadershipTeam:
+def _team(request: ArkiRequest, pk: int) -> LeadershipTeam:
     return get_object_or_404(teams_for(request.user), pk=pk)
 
 
-def _meeting(request: HttpRequest, pk: int) -> TeamMeeting:
+def _meeting(request: ArkiRequest, pk: int) -> TeamMeeting:
     meeting = get_object_or_404(
         TeamMeeting.objects.select_related("team", "team__programme", "team__area"), pk=pk
     )
@@ -51,7 +55,7 @@ def _meeting(request: HttpRequest, pk: int) -> TeamMeeting:
 
 
 @access_rule(LEADERS)
-def teams(request: HttpRequest) -> HttpResponse:
+def teams(request: ArkiRequest) -> HttpResponse:
     return render(
         request,
         "leadership/teams.html",
@@ -60,7 +64,7 @@ def teams(request: HttpRequest) -> HttpResponse:
 
 
 @access_rule(LEADERS)
-def team(request: HttpRequest, pk: int) -> HttpResponse:
+def team(request: ArkiRequest, pk: int) -> HttpResponse:
     current = _team(request, pk)
     return render(
         request,
@@ -78,24 +82,27 @@ def team(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @access_rule(LEADERS)
-def schedule(request: HttpRequest, pk: int) -> HttpResponse:
+def schedule(request: ArkiRequest, pk: int) -> HttpResponse:
     current = _team(request, pk)
-    try:
+
+    def schedule_and_invite() -> tuple[int, int]:
         created = services.schedule_meetings(team=current, by=request.user)
-        sent = services.invite_members(current)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request,
+        return len(created), services.invite_members(current)
+
+    submit(
+        request,
+        None,
+        schedule_and_invite,
+        lambda counts: (
             _("%(count)s meetings scheduled; the calendar series was sent to %(sent)s members.")
-            % {"count": len(created), "sent": sent},
-        )
+            % {"count": counts[0], "sent": counts[1]}
+        ),
+    )
     return redirect("leadership:team", pk=current.pk)
 
 
 @access_rule(LEADERS)
-def meeting(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting(request: ArkiRequest, pk: int) -> HttpResponse:
     current = _meeting(request, pk)
     agenda = services.build_agenda(current)
     team = current.team
@@ -118,17 +125,16 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @access_rule(LEADERS)
-def add_decision(request: HttpRequest, pk: int) -> HttpResponse:
+def add_decision(request: ArkiRequest, pk: int) -> HttpResponse:
     current = _meeting(request, pk)
     form = DecisionForm(current.team, request.POST)
-    if form.is_valid():
-        try:
-            services.record_decision(meeting=current, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("The decision was recorded."))
-            return redirect("leadership:meeting", pk=current.pk)
+    if submit(
+        request,
+        form,
+        lambda: services.record_decision(meeting=current, by=request.user, **form.cleaned_data),
+        _("The decision was recorded."),
+    ):
+        return redirect("leadership:meeting", pk=current.pk)
     messages.error(
         request,
         _("Check the decision: %(errors)s")
@@ -139,16 +145,18 @@ def add_decision(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @access_rule(LEADERS)
-def add_commitment(request: HttpRequest, pk: int) -> HttpResponse:
+def add_commitment(request: ArkiRequest, pk: int) -> HttpResponse:
     current = _meeting(request, pk)
     form = CommitmentForm(current.team, request.POST)
     if form.is_valid():
-        try:
-            services.record_commitment(meeting=current, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("The promise was recorded."))
+        submit(
+            request,
+            None,
+            lambda: services.record_commitment(
+                meeting=current, by=request.user, **form.cleaned_data
+            ),
+            _("The promise was recorded."),
+        )
     else:
         messages.error(request, _("Write what you promise to do before the next meeting."))
     return redirect("leadership:meeting", pk=current.pk)
@@ -156,20 +164,21 @@ def add_commitment(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @access_rule(LEADERS)
-def review(request: HttpRequest, pk: int, commitment_pk: int) -> HttpResponse:
+def review(request: ArkiRequest, pk: int, commitment_pk: int) -> HttpResponse:
     current = _meeting(request, pk)
     commitment = get_object_or_404(Commitment, pk=commitment_pk, meeting__team=current.team)
     form = ReviewForm(request.POST)
     if form.is_valid():
-        try:
-            services.review_commitment(
+        submit(
+            request,
+            None,
+            lambda: services.review_commitment(
                 commitment=commitment,
                 in_meeting=current,
                 by=request.user,
                 status=form.cleaned_data["status"],
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            ),
+        )
     else:
         messages.error(request, _("Mark the promise done, not done or carried over."))
     return redirect("leadership:meeting", pk=current.pk)
@@ -177,23 +186,20 @@ def review(request: HttpRequest, pk: int, commitment_pk: int) -> HttpResponse:
 
 @require_POST
 @access_rule(LEADERS)
-def held(request: HttpRequest, pk: int) -> HttpResponse:
+def held(request: ArkiRequest, pk: int) -> HttpResponse:
     current = _meeting(request, pk)
-    try:
-        services.mark_held(meeting=current, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    submit(request, None, lambda: services.mark_held(meeting=current, by=request.user))
     return redirect("leadership:meeting", pk=current.pk)
 
 
 @access_rule(LEADERS)
-def minutes(request: HttpRequest, pk: int) -> HttpResponse:
+def minutes(request: ArkiRequest, pk: int) -> HttpResponse:
     current = _meeting(request, pk)
     return render(request, "leadership/minutes.html", services.minutes_context(current))
 
 
 @access_rule(LEADERS)
-def minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def minutes_pdf(request: ArkiRequest, pk: int) -> HttpResponse:
     current = _meeting(request, pk)
     response = HttpResponse(services.render_minutes_pdf(current), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="minutes-{current.pk}.pdf"'
@@ -202,18 +208,18 @@ def minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @access_rule(LEADERS)
-def publish(request: HttpRequest, pk: int) -> HttpResponse:
+def publish(request: ArkiRequest, pk: int) -> HttpResponse:
     current = _meeting(request, pk)
-    try:
-        services.publish_minutes(meeting=current, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The minutes were published to staff as a bulletin."))
+    submit(
+        request,
+        None,
+        lambda: services.publish_minutes(meeting=current, by=request.user),
+        _("The minutes were published to staff as a bulletin."),
+    )
     return redirect("leadership:minutes", pk=current.pk)
 
 
-def _after_keeping(request: HttpRequest, team: LeadershipTeam) -> HttpResponse:
+def _after_keeping(request: ArkiRequest, team: LeadershipTeam) -> HttpResponse:
     """Back to the team page when this user may open it, else to the team's keeping page."""
     if LEADERS.allows_user(request.user) and teams_for(request.user).filter(pk=team.pk).exists():
         return redirect("leadership:team", pk=team.pk)
@@ -221,30 +227,30 @@ def _after_keeping(request: HttpRequest, team: LeadershipTeam) -> HttpResponse:
 
 
 @access_rule(KEEPERS)
-def team_new(request: HttpRequest) -> HttpResponse:
+def team_new(request: ArkiRequest) -> HttpResponse:
     form = TeamForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            created = services.create_team(by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("The leadership team was created. Add its members."))
-            return _after_keeping(request, created)
+    created = submit(
+        request,
+        form,
+        lambda: services.create_team(by=request.user, **form.cleaned_data),
+        _("The leadership team was created. Add its members."),
+    )
+    if created:
+        return _after_keeping(request, created.value)
     return render(request, "leadership/team_form.html", {"form": form, "team": None})
 
 
 @access_rule(KEEPERS)
-def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def team_edit(request: ArkiRequest, pk: int) -> HttpResponse:
     current = get_object_or_404(LeadershipTeam, pk=pk)
     form = TeamForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.update_team(current, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("The leadership team was saved."))
+        if submit(
+            request,
+            form,
+            lambda: services.update_team(current, by=request.user, **form.cleaned_data),
+            _("The leadership team was saved."),
+        ):
             return _after_keeping(request, current)
     else:
         current.refresh_from_db()  # an invalid form must not leave its values on the team
@@ -264,24 +270,20 @@ def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @access_rule(KEEPERS)
-def add_member(request: HttpRequest, pk: int) -> HttpResponse:
+def add_member(request: ArkiRequest, pk: int) -> HttpResponse:
     current = get_object_or_404(LeadershipTeam, pk=pk)
     candidates = services.member_candidates(current)
     initial = {}
     if request.GET.get("sector", "").isdigit():
         initial["sector"] = int(request.GET["sector"])
     form = MemberForm(candidates, request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.add_member(team=current, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("%(name)s was added to the team.") % {"name": form.cleaned_data["user"]},
-            )
-            return _after_keeping(request, current)
+    if submit(
+        request,
+        form,
+        lambda: services.add_member(team=current, by=request.user, **form.cleaned_data),
+        lambda _member: _("%(name)s was added to the team.") % {"name": form.cleaned_data["user"]},
+    ):
+        return _after_keeping(request, current)
     return render(
         request,
         "leadership/member_form.html",
@@ -297,25 +299,25 @@ def _member(pk: int, member_pk: int) -> TeamMember:
 
 @require_POST
 @access_rule(KEEPERS)
-def remove_member(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+def remove_member(request: ArkiRequest, pk: int, member_pk: int) -> HttpResponse:
     member = _member(pk, member_pk)
-    try:
-        services.remove_member(member=member, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("%(name)s was removed from the team.") % {"name": member})
+    submit(
+        request,
+        None,
+        lambda: services.remove_member(member=member, by=request.user),
+        _("%(name)s was removed from the team.") % {"name": member},
+    )
     return redirect("leadership:team_edit", pk=member.team_id)
 
 
 @require_POST
 @access_rule(KEEPERS)
-def make_chair(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+def make_chair(request: ArkiRequest, pk: int, member_pk: int) -> HttpResponse:
     member = _member(pk, member_pk)
-    try:
-        services.make_chair(member=member, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("%(name)s chairs the team.") % {"name": member})
+    submit(
+        request,
+        None,
+        lambda: services.make_chair(member=member, by=request.user),
+        _("%(name)s chairs the team.") % {"name": member},
+    )
     return redirect("leadership:team_edit", pk=member.team_id)

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from backbone.forms import DATETIME_FORMATS, DATETIME_WIDGET
+from core.forms import choice_field
 from directory.models import Area
 from indicators.periods import parse_period
 from learning.models import LearningKind, NetworkMeeting, Region, TrialStatus
@@ -43,8 +44,8 @@ class ComparisonForm(forms.Form):
         self, indicators: list[tuple[str, str]], periods: list[str], *args: object, **kwargs: object
     ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["indicator"].choices = indicators  # type: ignore[attr-defined]
-        self.fields["period"].choices = [  # type: ignore[attr-defined]
+        choice_field(self, "indicator").choices = indicators
+        choice_field(self, "period").choices = [
             (p, parse_period(p).name) for p in reversed(periods)
         ]
 

@@ -8,8 +8,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from feedback.computations import FEEDBACK_BASED
 from feedback.services import KINDS as ANSWER_SCALES
-from indicators.computations import FEEDBACK_BASED
 from indicators.models import Indicator, Unit
 from indicators.periods import parse_period
 from learning.models import Package, PackageFigure, PackageLearning

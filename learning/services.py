@@ -14,7 +14,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from nacl.signing import SigningKey
 
+from core.clock import now_or
 from core.errors import ValidationError
 from directory.models import Area
 from indicators.models import InterpretationNote
@@ -42,10 +43,13 @@ from learning.models import (
 )
 from programmes.models import Programme
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 # --- region side -----------------------------------------------------------------------------
 
 
-def record_learning(*, by: Any, kind: str, text: str, area: Area | None) -> SharedLearning:
+def record_learning(*, by: User, kind: str, text: str, area: Area | None) -> SharedLearning:
     """Write down what works, what does not, or what is essential in our area."""
     if kind not in {LearningKind.WORKS, LearningKind.DOES_NOT_WORK, LearningKind.ESSENTIAL}:
         raise ValidationError({"kind": _("Choose what kind of learning this is.")})
@@ -141,7 +145,7 @@ def build_payload(version: int, until: date | None = None) -> dict[str, Any]:
 
 
 @transaction.atomic
-def export_package(*, by: Any, key: SigningKey | None = None) -> ExportedPackage:
+def export_package(*, by: User | None, key: SigningKey | None = None) -> ExportedPackage:
     """Build, check and sign the next version of this region's package."""
     if not settings.ARKI_REGION_CODE:
         raise ValidationError(_("ARKI_REGION_CODE is not set: the package cannot name its region."))
@@ -162,7 +166,9 @@ def export_package(*, by: Any, key: SigningKey | None = None) -> ExportedPackage
     )
 
 
-def send_to_hub(exported: ExportedPackage, *, timeout: float = 20) -> str:
+def send_to_hub(
+    exported: ExportedPackage, *, timeout: float = 20, now: datetime | None = None
+) -> str:
     """POST the package to LEARNING_HUB_URL with this region's token; returns the hub's answer."""
     if not settings.LEARNING_HUB_URL or not settings.LEARNING_HUB_TOKEN:
         raise ValidationError(_("No hub is configured (LEARNING_HUB_URL, LEARNING_HUB_TOKEN)."))
@@ -182,7 +188,7 @@ def send_to_hub(exported: ExportedPackage, *, timeout: float = 20) -> str:
         result = f"{error.code} {error.read(300).decode(errors='replace')}"
     except (urllib.error.URLError, TimeoutError, OSError) as error:
         result = _("The hub could not be reached: %(error)s") % {"error": error}
-    exported.sent_at = timezone.now()
+    exported.sent_at = now_or(now)
     exported.send_result = result[:300]
     exported.save(update_fields=["sent_at", "send_result"])
     return result
@@ -230,7 +236,7 @@ class Received:
 
 @transaction.atomic
 def receive_package(
-    raw: bytes, *, via: str = Via.UPLOAD, sender: Region | None = None, by: Any = None
+    raw: bytes, *, via: str = Via.UPLOAD, sender: Region | None = None, by: User | None = None
 ) -> Received:
     """Verify and keep a region's package; the newest version becomes the current one.
 
@@ -340,7 +346,7 @@ def _population(
     return value if isinstance(value, int) else None
 
 
-def schedule_meeting(*, starts_at: datetime, topic: str, place: str, by: Any) -> NetworkMeeting:
+def schedule_meeting(*, starts_at: datetime, topic: str, place: str, by: User) -> NetworkMeeting:
     if not topic.strip():
         raise ValidationError({"topic": _("Write the meeting's topic.")})
     return NetworkMeeting.objects.create(
@@ -348,7 +354,7 @@ def schedule_meeting(*, starts_at: datetime, topic: str, place: str, by: Any) ->
     )
 
 
-def save_meeting_notes(meeting: NetworkMeeting, *, notes: str, by: Any) -> NetworkMeeting:
+def save_meeting_notes(meeting: NetworkMeeting, *, notes: str, by: User) -> NetworkMeeting:
     meeting.notes = notes.strip()
     meeting.updated_by = by
     meeting.save(update_fields=["notes", "updated_by"])

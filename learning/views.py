@@ -11,15 +11,16 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from accounts.models import Role
 from audit.access import HasRole, ServiceToken, access_rule
-from core.forms import apply_errors
+from audit.roles import Role
+from core.forms import submit
+from core.http import ArkiRequest, PublicRequest
 from learning import package, selectors, services
 from learning.forms import (
     ComparisonForm,
@@ -48,7 +49,7 @@ HUB_KEEPERS = HasRole((Role.LEARNING_NETWORK, Role.DEVELOPER_WORKER))
 REGION_TOKEN = ServiceToken("region-token")
 
 
-def _keeper(request: HttpRequest) -> bool:
+def _keeper(request: ArkiRequest) -> bool:
     return HUB_KEEPERS.allows_user(request.user)
 
 
@@ -56,17 +57,16 @@ def _keeper(request: HttpRequest) -> bool:
 
 
 @access_rule(SHARERS)
-def learnings(request: HttpRequest) -> HttpResponse:
+def learnings(request: ArkiRequest) -> HttpResponse:
     """This region's shared learnings, and the form to write one."""
     form = LearningForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_learning(by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("The learning was saved."))
-            return redirect("learning:learnings")
+    if submit(
+        request,
+        form,
+        lambda: services.record_learning(by=request.user, **form.cleaned_data),
+        _("The learning was saved."),
+    ):
+        return redirect("learning:learnings")
     return render(
         request,
         "learning/learnings.html",
@@ -79,7 +79,7 @@ def learnings(request: HttpRequest) -> HttpResponse:
 
 @access_rule(SHARERS)
 @require_POST
-def learning_share(request: HttpRequest, pk: int) -> HttpResponse:
+def learning_share(request: ArkiRequest, pk: int) -> HttpResponse:
     learning = get_object_or_404(SharedLearning, pk=pk)
     shared = request.POST.get("shareable") == "1"
     services.set_learning_shared(learning, shared)
@@ -93,7 +93,7 @@ def learning_share(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @access_rule(SHARERS)
-def export(request: HttpRequest) -> HttpResponse:
+def export(request: ArkiRequest) -> HttpResponse:
     """Preview what the package holds; make, download and send signed versions."""
     if request.method == "POST":
         try:
@@ -134,7 +134,7 @@ def export(request: HttpRequest) -> HttpResponse:
 
 
 @access_rule(SHARERS)
-def export_download(request: HttpRequest, version: int) -> HttpResponse:
+def export_download(request: ArkiRequest, version: int) -> HttpResponse:
     exported = get_object_or_404(ExportedPackage, version=version)
     response = HttpResponse(bytes(exported.envelope), content_type="application/json")
     name = f"arki-learning-{settings.ARKI_REGION_CODE}-v{exported.version}.json"
@@ -144,7 +144,7 @@ def export_download(request: HttpRequest, version: int) -> HttpResponse:
 
 @access_rule(SHARERS)
 @require_POST
-def export_send(request: HttpRequest, version: int) -> HttpResponse:
+def export_send(request: ArkiRequest, version: int) -> HttpResponse:
     exported = get_object_or_404(ExportedPackage.objects.defer("envelope"), version=version)
     if not (settings.LEARNING_HUB_URL and settings.LEARNING_HUB_TOKEN):
         messages.error(request, _("No hub is configured (LEARNING_HUB_URL, LEARNING_HUB_TOKEN)."))
@@ -161,7 +161,7 @@ def export_send(request: HttpRequest, version: int) -> HttpResponse:
 
 
 @access_rule(HUB_READERS)
-def compare(request: HttpRequest) -> HttpResponse:
+def compare(request: ArkiRequest) -> HttpResponse:
     """The same indicator across regions and areas, per 1,000 where a denominator exists."""
     indicator = request.GET.get("indicator") or None
     result = selectors.comparison(indicator, request.GET.get("period") or None)
@@ -188,7 +188,7 @@ def compare(request: HttpRequest) -> HttpResponse:
 
 
 @access_rule(HUB_READERS)
-def hub_learnings(request: HttpRequest) -> HttpResponse:
+def hub_learnings(request: ArkiRequest) -> HttpResponse:
     form = LearningFilterForm(request.GET or None)
     kind = form.cleaned_data["kind"] if form.is_valid() else ""
     return render(
@@ -199,7 +199,7 @@ def hub_learnings(request: HttpRequest) -> HttpResponse:
 
 
 @access_rule(HUB_READERS)
-def regions(request: HttpRequest) -> HttpResponse:
+def regions(request: ArkiRequest) -> HttpResponse:
     return render(
         request,
         "learning/regions.html",
@@ -218,7 +218,7 @@ def regions(request: HttpRequest) -> HttpResponse:
 
 
 @access_rule(HUB_READERS)
-def region(request: HttpRequest, code: str) -> HttpResponse:
+def region(request: ArkiRequest, code: str) -> HttpResponse:
     """A region's versions, and which figures changed from the previous one."""
     region = get_object_or_404(Region, code=code)
     versions = list(region.packages.order_by("-version"))
@@ -239,7 +239,7 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @access_rule(HUB_KEEPERS)
-def upload(request: HttpRequest) -> HttpResponse:
+def upload(request: ArkiRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -274,7 +274,7 @@ def _received_message(received: services.Received) -> str:
     )
 
 
-def _body(request: HttpRequest) -> bytes:
+def _body(request: PublicRequest) -> bytes:
     """The request body, read up to one byte over a package's 5 MB: not ``request.body``, whose
     limit (DATA_UPLOAD_MAX_MEMORY_SIZE, 2.5 MB) is below a package's and answers in HTML."""
     try:
@@ -288,7 +288,7 @@ def _body(request: HttpRequest) -> bytes:
 
 @csrf_exempt
 @access_rule(REGION_TOKEN)
-def api_packages(request: HttpRequest) -> HttpResponse:
+def api_packages(request: PublicRequest) -> HttpResponse:
     """POST a signed package with ``Authorization: Bearer <region token>``."""
     if request.method != "POST":
         return JsonResponse({"error": "method not allowed"}, status=405, headers={"Allow": "POST"})
@@ -319,20 +319,21 @@ def api_packages(request: HttpRequest) -> HttpResponse:
 
 
 @access_rule(HUB_READERS)
-def meetings(request: HttpRequest) -> HttpResponse:
+def meetings(request: ArkiRequest) -> HttpResponse:
     """The monthly learning-network meetings and the learnings being tested in practice."""
     form = MeetingForm(request.POST or None)
     if request.method == "POST":
         if not _keeper(request):
             raise PermissionDenied
         if form.is_valid():
-            try:
-                meeting = services.schedule_meeting(by=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                apply_errors(form, error)
-            else:
-                messages.success(request, _("The meeting was scheduled."))
-                return redirect("learning:meeting", pk=meeting.pk)
+            meeting = submit(
+                request,
+                form,
+                lambda: services.schedule_meeting(by=request.user, **form.cleaned_data),
+                _("The meeting was scheduled."),
+            )
+            if meeting:
+                return redirect("learning:meeting", pk=meeting.value.pk)
     return render(
         request,
         "learning/meetings.html",
@@ -347,7 +348,7 @@ def meetings(request: HttpRequest) -> HttpResponse:
 
 
 @access_rule(HUB_READERS)
-def meeting(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting(request: ArkiRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(NetworkMeeting, pk=pk)
     form = NotesForm(request.POST or None, initial={"notes": meeting.notes})
     if request.method == "POST":
@@ -370,7 +371,7 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @access_rule(HUB_KEEPERS)
-def trial(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def trial(request: ArkiRequest, pk: int | None = None) -> HttpResponse:
     """Write down a learning to test in practice, or how its test went."""
     existing = get_object_or_404(Trial, pk=pk) if pk is not None else None
     initial = {}
@@ -385,12 +386,11 @@ def trial(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     elif request.GET.get("meeting", "").isdigit():
         initial = {"meeting": NetworkMeeting.objects.filter(pk=request.GET["meeting"]).first()}
     form = TrialForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_trial(trial=existing, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("The trial was saved."))
-            return redirect("learning:meetings")
+    if submit(
+        request,
+        form,
+        lambda: services.save_trial(trial=existing, **form.cleaned_data),
+        _("The trial was saved."),
+    ):
+        return redirect("learning:meetings")
     return render(request, "learning/trial.html", {"form": form, "trial": existing})

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class MeetingsConfig(AppConfig):
     name = "meetings"
     verbose_name = _("Meeting records and promises")
+
+    def ready(self) -> None:
+        from meetings import services
+        from networks import extensions
+
+        # The network page shows the goals rated in the meetings and their chart.
+        extensions.network_page(services.goal_page_context)

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import choice_field, model_choice_field
 from meetings.models import Goal, GoalOwner, Promise, PromiseStatus
 from meetings.services import NewGoal, NewPromise, RecordInput, Review
 from networks.models import Meeting, Network, Participant
+
+if TYPE_CHECKING:
+    from programmes.models import Programme
 
 NEW_GOAL_ROWS = 3
 NEW_PROMISE_ROWS = 5
@@ -21,8 +25,8 @@ REVIEW_CHOICES = [
 ]
 
 
-class ParticipantChoice(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
+class ParticipantChoice(forms.ModelChoiceField[Participant]):
+    def label_from_instance(self, obj: Participant) -> str:
         role = obj.relation or (obj.role.name if obj.role else "") or obj.kind.name
         return f"{obj.name} ({role})"
 
@@ -64,7 +68,7 @@ class MeetingRecordForm(forms.Form):
         participants = network.participants.filter(removed_at__isnull=True).select_related(
             "kind", "role"
         )
-        self.fields["present"].queryset = participants  # type: ignore[attr-defined]
+        model_choice_field(self, "present").queryset = participants
         about_client = not network.programme.concerns_children
         self.fields["family_view"].label = network.programme.words.view_label
         question = network.programme.self_rating_question
@@ -277,7 +281,7 @@ class CloseNetworkForm(forms.Form):
         max_length=5000,
     )
 
-    def __init__(self, *args: Any, programme: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
         """The programme's own words; its outcomes at closing and own rating where it has them."""
         from networks.models import ClosingReason
 
@@ -287,7 +291,7 @@ class CloseNetworkForm(forms.Form):
             ClosingReason.FAMILY_DECLINED.value: words.declined,
             ClosingReason.MOVED_AWAY.value: words.moved_away,
         }
-        self.fields["reason"].choices = [  # type: ignore[attr-defined]
+        choice_field(self, "reason").choices = [
             (value, said.get(value, str(label))) for value, label in ClosingReason.choices
         ]
         self.fields["summary"].label = words.closing_summary_label

@@ -5,7 +5,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core.models import actor_field
 
 
 class MeetingRecord(models.Model):
@@ -29,7 +32,7 @@ class MeetingRecord(models.Model):
     saved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    saved_at = models.DateTimeField(auto_now=True)
+    saved_at = models.DateTimeField(default=timezone.now, editable=False)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -48,7 +51,7 @@ class MeetingRecordRevision(models.Model):
     saved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    saved_at = models.DateTimeField(auto_now_add=True)
+    saved_at = models.DateTimeField(default=timezone.now, editable=False)
     snapshot = models.JSONField()
 
     class Meta:
@@ -189,6 +192,7 @@ class Promise(models.Model):
         "networks.Meeting", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    modified_by = actor_field(_("modified by"))
 
     class Meta:
         ordering = ["due", "pk"]

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
-from typing import Any
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.clock import now_or
 from core.errors import ValidationError
+from feedback.services import invite
 from indicators.events import record_event
 from indicators.models import EventKind
 from meetings.models import (
@@ -26,7 +28,17 @@ from meetings.models import (
 )
 from networks import services as network_services
 from networks.deadlines import local_date
-from networks.models import Meeting, MeetingStatus, NetworkStatus, Participant
+from networks.models import (
+    ClosingReason,
+    Meeting,
+    MeetingStatus,
+    Network,
+    NetworkStatus,
+    Participant,
+)
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 TEXT_FIELDS = ("family_view", "common_goal", "protective_factors")
 
@@ -100,14 +112,14 @@ def open_promises_before(meeting: Meeting) -> list[Promise]:
     )
 
 
-def _validate(meeting: Meeting, data: RecordInput) -> None:
+def _validate(meeting: Meeting, data: RecordInput, now: datetime) -> None:
     errors: dict[str, list[str]] = {}
     network = meeting.network
     if meeting.status == MeetingStatus.CANCELLED:
         raise ValidationError(_("The meeting was cancelled."))
     if network.status == NetworkStatus.CLOSED:
         raise ValidationError(_("The network is closed."))
-    if meeting.starts_at > timezone.now():
+    if meeting.starts_at > now:
         raise ValidationError(_("The meeting has not started yet."))
     members = set(network.participants.filter(removed_at__isnull=True).values_list("pk", flat=True))
     meeting_day = local_date(meeting.starts_at)
@@ -162,7 +174,12 @@ def _validate(meeting: Meeting, data: RecordInput) -> None:
 
 @transaction.atomic
 def save_meeting_record(
-    *, meeting: Meeting, by: Any, expected_version: int, data: RecordInput
+    *,
+    meeting: Meeting,
+    by: User,
+    expected_version: int,
+    data: RecordInput,
+    now: datetime | None = None,
 ) -> MeetingRecord:
     """Save the meeting's record. Saving the first time marks a planned meeting held.
 
@@ -170,14 +187,15 @@ def save_meeting_record(
     saved in between, :class:`StaleRecord` says who and which parts changed; nothing is written.
     """
     meeting = Meeting.objects.select_for_update().select_related("network").get(pk=meeting.pk)
-    _validate(meeting, data)
+    now = now_or(now)
+    _validate(meeting, data, now)
     record = MeetingRecord.objects.filter(meeting=meeting).first()
     current = record.version if record else 0
     if current != expected_version:
         assert record is not None
         base = record.revisions.filter(version=expected_version).first()
-        now = snapshot(record)
-        changed = [key for key in now if base is None or base.snapshot.get(key) != now[key]]
+        saved = snapshot(record)
+        changed = [key for key in saved if base is None or base.snapshot.get(key) != saved[key]]
         latest = record.revisions.select_related("saved_by").last()
         raise StaleRecord(latest.saved_by.full_name if latest else "", changed)
     if record is None:
@@ -188,22 +206,25 @@ def save_meeting_record(
     for name in TEXT_FIELDS:
         setattr(record, name, getattr(data, name).strip())
     record.self_rating = data.self_rating
+    record.saved_at = now
     record.save()
     record.present.set(data.present)
     _save_life_areas(record, data)
     _save_child_views(record, data)
     _save_goals(meeting, data)
     _save_promises(meeting, data)
-    _save_reviews(meeting, data)
+    _save_reviews(meeting, data, by=by, now=now)
     MeetingRecordRevision.objects.create(
-        record=record, version=record.version, saved_by=by, snapshot=snapshot(record)
+        record=record,
+        version=record.version,
+        saved_by=by,
+        saved_at=now,
+        snapshot=snapshot(record),
     )
     if meeting.status == MeetingStatus.PLANNED:
-        network_services.mark_meeting_held(meeting=meeting, by=by)
+        network_services.mark_meeting_held(meeting=meeting, by=by, now=now)
     if record.version == 1:
-        from feedback.services import invite
-
-        invite(network=meeting.network, occasion="meeting", meeting=meeting)
+        invite(network=meeting.network, occasion="meeting", meeting=meeting, now=now)
     return record
 
 
@@ -302,14 +323,15 @@ def _save_promises(meeting: Meeting, data: RecordInput) -> None:
         )
 
 
-def _save_reviews(meeting: Meeting, data: RecordInput) -> None:
+def _save_reviews(meeting: Meeting, data: RecordInput, *, by: Any, now: datetime) -> None:
     network = meeting.network
     for review in data.reviews:
         updated = Promise.objects.filter(pk=review.promise.pk, status=PromiseStatus.OPEN).update(
             status=review.status,
             review_note=review.note.strip(),
             reviewed_in=meeting,
-            reviewed_at=timezone.now(),
+            reviewed_at=now,
+            modified_by=by,
         )
         if updated:
             record_event(
@@ -321,7 +343,7 @@ def _save_reviews(meeting: Meeting, data: RecordInput) -> None:
             )
 
 
-def goal_progress(network: Any) -> tuple[list[Meeting], list[tuple[Goal, list[int | None]]]]:
+def goal_progress(network: Network) -> tuple[list[Meeting], list[tuple[Goal, list[int | None]]]]:
     """Meetings with ratings (columns) and each goal's rating at each (rows), for chart and table.
     Each child's goals come together, in the order the children were added; the parents' (or
     the client's) goals after them."""
@@ -336,6 +358,16 @@ def goal_progress(network: Any) -> tuple[list[Meeting], list[tuple[Goal, list[in
         by_meeting = {r.meeting_id: r.rating for r in goal.ratings.all()}
         rows.append((goal, [by_meeting.get(m.pk) for m in meetings]))
     return meetings, rows
+
+
+def goal_page_context(network: Network) -> dict[str, Any]:
+    """The network page's goals: the meetings that rated them, the goals and their chart."""
+    rating_meetings, goals = goal_progress(network)
+    return {
+        "rating_meetings": rating_meetings,
+        "goals": goals,
+        "chart": goal_chart(rating_meetings, goals),
+    }
 
 
 def goal_chart(
@@ -374,7 +406,7 @@ def meeting_label(meeting: Meeting, meetings: list[Meeting]) -> str:
 
 
 @transaction.atomic
-def mark_promise_done(*, promise: Promise, by: Any) -> Promise:
+def mark_promise_done(*, promise: Promise, by: User, now: datetime | None = None) -> Promise:
     """The one who promised marks it done when it is done, between meetings: kept, counted for
     the promises-kept indicator now, and shown as kept at the next meeting."""
     from networks.consent import participant_excluded
@@ -390,10 +422,10 @@ def mark_promise_done(*, promise: Promise, by: Any) -> Promise:
         raise ValidationError(_("Your participation in this network has ended."))
     if locked.status != PromiseStatus.OPEN:
         raise ValidationError(_("The promise is no longer open."))
-    now = timezone.now()
+    now = now_or(now)
     locked.status = PromiseStatus.KEPT
-    locked.reviewed_at = now
-    locked.save(update_fields=["status", "reviewed_at"])
+    locked.reviewed_at, locked.modified_by = now, by
+    locked.save(update_fields=["status", "reviewed_at", "modified_by"])
     record_event(
         EventKind.PROMISE_REVIEWED,
         area=locked.network.area,
@@ -404,7 +436,7 @@ def mark_promise_done(*, promise: Promise, by: Any) -> Promise:
     return locked
 
 
-def my_open_promises(user: Any) -> list[Promise]:
+def my_open_promises(user: User) -> list[Promise]:
     """The user's open promises, soonest first, only in networks where their participation still
     stands: a removal, a ban on them or their service, or a withdrawal of the family's consent
     takes the promises off the list at once (the same rule as reminders and invitations)."""
@@ -431,3 +463,92 @@ def promises_due_for_reminder(today: date | None = None) -> tuple[list[Promise],
     soon = list(base.filter(due=today + timedelta(days=2)).exclude(reminders__kind="before_due"))
     overdue = list(base.filter(due__lt=today).exclude(reminders__kind="overdue"))
     return soon, overdue
+
+
+@transaction.atomic
+def close_network(
+    *,
+    network: Network,
+    by: User,
+    reason: str,
+    summary: str,
+    outcome: Any | None = None,
+    self_rating: int | None = None,
+    now: datetime | None = None,
+) -> Network:
+    """Close the work together with the family or the client. Open promises and planned
+    meetings go first. A programme with outcomes at closing asks where the client's path led;
+    one with an own rating question records the client's own rating at the end (optional)."""
+    network = Network.objects.select_for_update().get(pk=network.pk)
+    if network.status == NetworkStatus.CLOSED:
+        raise ValidationError(_("The network is already closed."))
+    programme = network.programme
+    errors: dict[str, str] = {}
+    if reason not in ClosingReason.values:
+        errors["reason"] = _("Choose the reason for closing.")
+    if not summary.strip():
+        errors["summary"] = _("Write a closing summary.")
+    outcomes = programme.closing_outcomes.filter(is_active=True)
+    if outcomes.exists():
+        if outcome is None or not outcomes.filter(pk=outcome.pk).exists():
+            errors["outcome"] = _("Choose where the client's path led.")
+    elif outcome is not None:
+        errors["outcome"] = _("This programme records no outcome at closing.")
+    if self_rating is not None:
+        if not programme.self_rating_question:
+            errors["self_rating"] = _("This programme asks no own rating.")
+        elif not 0 <= self_rating <= 10:
+            errors["self_rating"] = _("The rating is a whole number from 0 to 10.")
+    if Promise.objects.filter(network=network, status=PromiseStatus.OPEN).exists():
+        errors["__all__"] = _("Resolve the open promises first.")
+    elif network.meetings.filter(status=MeetingStatus.PLANNED).exists():
+        errors["__all__"] = _("Cancel or record the planned meeting first.")
+    if errors:
+        raise ValidationError(errors)
+    network.status = NetworkStatus.CLOSED
+    network.closed_at = now_or(now)
+    network.modified_by = by
+    network.closing_reason = reason
+    network.closing_summary = summary.strip()
+    network.closing_outcome = outcome
+    network.self_rating_at_close = self_rating
+    network.version += 1
+    network.save()
+    where: dict[str, Any] = {"area": network.area, "programme": programme, "at": network.closed_at}
+    record_event(
+        EventKind.NETWORK_CLOSED,
+        **where,
+        outcome=reason,
+        days=(local_date(network.closed_at) - local_date(network.first_contact_at)).days,
+    )
+    if outcome is not None:
+        record_event(EventKind.OUTCOME_AT_CLOSING, **where, outcome=outcome.code)
+    if self_rating is not None:
+        # The rating at the start is the first one given in a network meeting: both are
+        # counted only now, once per network, with no link back to it.
+        first = (
+            MeetingRecord.objects.filter(meeting__network=network, self_rating__isnull=False)
+            .order_by("meeting__starts_at", "pk")
+            .values_list("self_rating", flat=True)
+            .first()
+        )
+        if first is not None:
+            record_event(EventKind.SELF_RATED, **where, outcome="start", count=first)
+        record_event(EventKind.SELF_RATED, **where, outcome="close", count=self_rating)
+    invite(network=network, occasion="closing", now=network.closed_at)
+    return network
+
+
+@transaction.atomic
+def resolve_open_promises(
+    *, network: Network, by: User, note: str, now: datetime | None = None
+) -> int:
+    """Before closing: open promises are resolved together, with a note."""
+    if not note.strip():
+        raise ValidationError({"note": _("Write how the open promises were resolved.")})
+    return Promise.objects.filter(network=network, status=PromiseStatus.OPEN).update(
+        status=PromiseStatus.CANCELLED,
+        review_note=note.strip(),
+        reviewed_at=now_or(now),
+        modified_by=by,
+    )

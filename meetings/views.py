@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from typing import cast
-
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import User
 from audit import policy
 from audit.access import (
     SIGNED_IN,
@@ -23,18 +20,17 @@ from audit.access import (
 )
 from audit.models import Action, Basis, DisclosureChannel
 from audit.policy import MeetingAction, NetworkAction, Permission
-from core.errors import ValidationError
-from core.forms import apply_errors
+from core.forms import submit
+from core.http import ArkiRequest
 from meetings import memo, services
 from meetings.forms import CloseNetworkForm, MeetingRecordForm, ResolvePromisesForm
 from meetings.models import MeetingRecord, Promise, PromiseStatus
 from networks import consent
-from networks import services as network_services
 from networks.access import NETWORK
 from networks.models import Meeting, Network
 
 
-def _meeting(request: HttpRequest, meeting_pk: int, action: Permission) -> tuple[Meeting, Basis]:
+def _meeting(request: ArkiRequest, meeting_pk: int, action: Permission) -> tuple[Meeting, Basis]:
     meeting = record_or_refuse(
         Meeting.objects.select_related("network", "network__programme", "network__area"),
         pk=meeting_pk,
@@ -43,7 +39,7 @@ def _meeting(request: HttpRequest, meeting_pk: int, action: Permission) -> tuple
 
 
 @access_rule(NETWORK, MeetingAction.RECORD)
-def record(request: HttpRequest, meeting_pk: int) -> HttpResponse:
+def record(request: ArkiRequest, meeting_pk: int) -> HttpResponse:
     """Write the meeting record: the view, goals, life areas, promises and their review."""
     meeting, _basis = _meeting(request, meeting_pk, MeetingAction.RECORD)
     network = meeting.network
@@ -56,37 +52,36 @@ def record(request: HttpRequest, meeting_pk: int) -> HttpResponse:
         request.POST or None,
         initial=_initial(meeting, existing),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_meeting_record(
+    try:
+        if submit(
+            request,
+            form,
+            lambda: services.save_meeting_record(
                 meeting=meeting,
                 by=request.user,
                 expected_version=form.cleaned_data["version"],
                 data=form.to_input(),
-            )
-        except services.StaleRecord as stale:
-            labels = [
-                str(form.fields[name].label) if name in form.fields else name
-                for name in stale.changed
-            ]
-            # Keep the user's input, now based on the saved version, and say what changed.
-            data = request.POST.copy()
-            data["version"] = str(MeetingRecord.objects.get(meeting=meeting).version)
-            form = MeetingRecordForm(network, meeting, open_promises, data)
-            form.is_valid()
-            form.add_error(
-                None,
-                _(
-                    "%(name)s saved this record while you were writing. Changed: %(parts)s. "
-                    "Your text is kept below: check it against the saved record and save again."
-                )
-                % {"name": stale.saved_by, "parts": ", ".join(labels) or "–"},
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("The meeting record was saved."))
+            ),
+            _("The meeting record was saved."),
+        ):
             return redirect("networks:detail", pk=network.pk)
+    except services.StaleRecord as stale:
+        labels = [
+            str(form.fields[name].label) if name in form.fields else name for name in stale.changed
+        ]
+        # Keep the user's input, now based on the saved version, and say what changed.
+        data = request.POST.copy()
+        data["version"] = str(MeetingRecord.objects.get(meeting=meeting).version)
+        form = MeetingRecordForm(network, meeting, open_promises, data)
+        form.is_valid()
+        form.add_error(
+            None,
+            _(
+                "%(name)s saved this record while you were writing. Changed: %(parts)s. "
+                "Your text is kept below: check it against the saved record and save again."
+            )
+            % {"name": stale.saved_by, "parts": ", ".join(labels) or "–"},
+        )
     return render(
         request,
         "meetings/record.html",
@@ -128,7 +123,7 @@ def _initial(meeting: Meeting, existing: MeetingRecord | None) -> dict[str, obje
 
 
 @access_rule(NETWORK, MeetingAction.READ_MEMO)
-def memo_page(request: HttpRequest, meeting_pk: int) -> HttpResponse:
+def memo_page(request: ArkiRequest, meeting_pk: int) -> HttpResponse:
     meeting, _basis = _meeting(request, meeting_pk, MeetingAction.READ_MEMO)
     language = memo.memo_language(request.GET.get("lang"), meeting)
     # Own copies with a personal feedback link: for those who hand them to the family.
@@ -152,7 +147,7 @@ def memo_page(request: HttpRequest, meeting_pk: int) -> HttpResponse:
 
 
 @access_rule(NETWORK, MeetingAction.PRINT_MEMO)
-def memo_pdf(request: HttpRequest, meeting_pk: int) -> HttpResponse:
+def memo_pdf(request: ArkiRequest, meeting_pk: int) -> HttpResponse:
     """Download the memo as PDF; every download is written to the disclosure log."""
     meeting, basis = _meeting(request, meeting_pk, MeetingAction.PRINT_MEMO)
     if consent.memo_stopped(meeting.network):
@@ -164,7 +159,7 @@ def memo_pdf(request: HttpRequest, meeting_pk: int) -> HttpResponse:
         actor=request.user,
         subject=meeting.network,
         data=f"meeting memo {meeting.pk} ({language})",
-        recipient=request.user.get_full_name() or str(request.user),  # type: ignore[union-attr]
+        recipient=request.user.get_full_name() or str(request.user),
         channel=DisclosureChannel.DOWNLOAD,
         basis=basis,
         request_id=getattr(request, "request_id", ""),
@@ -175,7 +170,7 @@ def memo_pdf(request: HttpRequest, meeting_pk: int) -> HttpResponse:
 
 
 @access_rule(NETWORK, MeetingAction.PRINT_FAMILY_COPY)
-def memo_family_copy(request: HttpRequest, meeting_pk: int, participant_pk: int) -> HttpResponse:
+def memo_family_copy(request: ArkiRequest, meeting_pk: int, participant_pk: int) -> HttpResponse:
     """One family member's own copy of the memo, with a QR code of their own feedback link: for
     the coordinator to hand over, e.g. to a parent without email. Never for a family member
     whose access has ended (removed, banned, consent withdrawn)."""
@@ -207,26 +202,24 @@ def memo_family_copy(request: HttpRequest, meeting_pk: int, participant_pk: int)
 
 @require_POST
 @access_rule(NETWORK, NetworkAction.MARK_OWN_PROMISE_DONE)
-def promise_done(request: HttpRequest, promise_pk: int) -> HttpResponse:
+def promise_done(request: ArkiRequest, promise_pk: int) -> HttpResponse:
     """The one who promised marks it done from "My promises"."""
     promise = record_or_refuse(Promise.objects.select_related("network"), pk=promise_pk)
     require_access(request, promise.network, NetworkAction.MARK_OWN_PROMISE_DONE)
-    try:
-        services.mark_promise_done(promise=promise, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request, _("The promise was marked done. The network sees it at its next meeting.")
-        )
+    submit(
+        request,
+        None,
+        lambda: services.mark_promise_done(promise=promise, by=request.user),
+        _("The promise was marked done. The network sees it at its next meeting."),
+    )
     return redirect("meetings:my_promises")
 
 
 @access_rule(SIGNED_IN)
-def my_promises(request: HttpRequest) -> HttpResponse:
+def my_promises(request: ArkiRequest) -> HttpResponse:
     """Each professional's open promises across networks, soonest first; none where a removal,
     a ban or a withdrawal has ended their participation (so none are logged as listed either)."""
-    promises = services.my_open_promises(cast(User, request.user))
+    promises = services.my_open_promises(request.user)
     for network in {promise.network for promise in promises}:
         # Logged on the basis the user reads the network on (a coordinator who is also a
         # participant keeps their promises after a withdrawal, as the coordinator).
@@ -244,27 +237,26 @@ def my_promises(request: HttpRequest) -> HttpResponse:
 
 
 @access_rule(NETWORK, NetworkAction.CLOSE)
-def close(request: HttpRequest, pk: int) -> HttpResponse:
+def close(request: ArkiRequest, pk: int) -> HttpResponse:
     """Close the work together with the family: open promises are resolved first."""
     network = record_or_refuse(Network, pk=pk)
     require_access(request, network, NetworkAction.CLOSE)
     form = CloseNetworkForm(request.POST or None, programme=network.programme)
     resolve_form = ResolvePromisesForm()
-    if request.method == "POST" and form.is_valid():
-        try:
-            network_services.close_network(
-                network=network,
-                by=request.user,
-                reason=form.cleaned_data["reason"],
-                summary=form.cleaned_data["summary"],
-                outcome=form.cleaned_data.get("outcome"),
-                self_rating=form.cleaned_data.get("self_rating"),
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, network.programme.words.closed_message)
-            return redirect("networks:detail", pk=network.pk)
+    if submit(
+        request,
+        form,
+        lambda: services.close_network(
+            network=network,
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+            summary=form.cleaned_data["summary"],
+            outcome=form.cleaned_data.get("outcome"),
+            self_rating=form.cleaned_data.get("self_rating"),
+        ),
+        network.programme.words.closed_message,
+    ):
+        return redirect("networks:detail", pk=network.pk)
     open_promises = Promise.objects.filter(
         network=network, status=PromiseStatus.OPEN
     ).select_related("participant")
@@ -282,12 +274,12 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @access_rule(NETWORK, NetworkAction.CLOSE)
-def resolve_promises(request: HttpRequest, pk: int) -> HttpResponse:
+def resolve_promises(request: ArkiRequest, pk: int) -> HttpResponse:
     network = record_or_refuse(Network, pk=pk)
     require_access(request, network, NetworkAction.CLOSE)
     form = ResolvePromisesForm(request.POST)
     if form.is_valid():
-        count = network_services.resolve_open_promises(
+        count = services.resolve_open_promises(
             network=network, by=request.user, note=form.cleaned_data["note"]
         )
         messages.success(request, _("%(count)s open promises were resolved.") % {"count": count})

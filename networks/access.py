@@ -4,18 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 
-from accounts.models import Role
 from audit import policy
 from audit.access import PersonalRecord, record_access
-from audit.policy import Basis, Kind, NetworkAction, Permission
+from audit.models import Basis
+from audit.policy import Kind, NetworkAction, Permission
+from audit.roles import Role
 from networks.models import Meeting, Network
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpRequest
 
-def coordinator_scope(user: Any) -> Q:
+    from accounts.models import User
+
+
+def coordinator_scope(user: User) -> Q:
     """Networks (or contacts) in the areas and programmes the user coordinates."""
     scope = Q(pk__in=[])
     for membership in user.memberships.all():
@@ -30,7 +37,7 @@ def coordinator_scope(user: Any) -> Q:
     return scope
 
 
-def is_coordinator_of(user: Any, area_id: int, programme_id: int) -> bool:
+def is_coordinator_of(user: User, area_id: int, programme_id: int) -> bool:
     return any(
         m.role == Role.COORDINATOR
         and m.area_id in (None, area_id)
@@ -39,7 +46,9 @@ def is_coordinator_of(user: Any, area_id: int, programme_id: int) -> bool:
     )
 
 
-def network_bases(user: Any, network: Network, request: Any = None) -> frozenset[Basis]:
+def network_bases(
+    user: User | AnonymousUser, network: Network, request: HttpRequest | None = None
+) -> frozenset[Basis]:
     """The need-to-know bases a user holds on a network.
 
     * ``coordinator``: while the user holds a coordinator role covering the network's area and
@@ -54,7 +63,7 @@ def network_bases(user: Any, network: Network, request: Any = None) -> frozenset
     """
     from networks import consent
 
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return frozenset()
     held: set[Basis] = set()
     if is_coordinator_of(user, network.area_id, network.programme_id):
@@ -73,11 +82,13 @@ def network_bases(user: Any, network: Network, request: Any = None) -> frozenset
     return frozenset(held)
 
 
-def meeting_bases(user: Any, meeting: Meeting, request: Any = None) -> frozenset[Basis]:
+def meeting_bases(
+    user: User | AnonymousUser, meeting: Meeting, request: HttpRequest | None = None
+) -> frozenset[Basis]:
     return network_bases(user, meeting.network, request)
 
 
-def may(user: Any, network: Network, action: Permission) -> bool:
+def may(user: User | AnonymousUser, network: Network, action: Permission) -> bool:
     """Whether the user may perform the action (to show a button), without a log row."""
     return action.allows(network_bases(user, network)) is not None
 
@@ -127,7 +138,7 @@ def disclose_matches(request: Any, networks: Iterable[Network]) -> Matches:
     return Matches(shown, frozenset(joinable), elsewhere)
 
 
-def networks_visible_to(user: Any) -> QuerySet[Network]:
+def networks_visible_to(user: User) -> QuerySet[Network]:
     """The networks the user needs to know about, filtered in the database.
 
     Break-glass access never lists a network: it opens only the one asked for.

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress, vText
 
+from core.clock import now_or
 from networks.models import Meeting
 
 REQUEST = "REQUEST"
@@ -16,7 +17,12 @@ CANCEL = "CANCEL"
 
 
 def meeting_calendar(
-    meeting: Meeting, method: str, attendees: Iterable[tuple[str, str]], summary: str
+    meeting: Meeting,
+    method: str,
+    attendees: Iterable[tuple[str, str]],
+    summary: str,
+    *,
+    now: datetime | None = None,
 ) -> str:
     """The meeting as an iCalendar text. ``attendees`` are (name, email) pairs.
 
@@ -32,7 +38,7 @@ def meeting_calendar(
     event = Event()
     event.add("uid", f"{meeting.uid}@arki")
     event.add("sequence", meeting.sequence)
-    event.add("dtstamp", timezone.now())
+    event.add("dtstamp", now_or(now))
     event.add("dtstart", meeting.starts_at.astimezone(zone))
     event.add("dtend", meeting.ends_at.astimezone(zone))
     event.add("summary", summary)
@@ -59,4 +65,5 @@ def meeting_calendar(
         event.add("attendee", attendee, encode=False)
     calendar.add_component(event)
     calendar.add_missing_timezones()
-    return calendar.to_ical().decode()
+    text: str = calendar.to_ical().decode()
+    return text

@@ -19,17 +19,19 @@ links) asks the one predicate :func:`participant_excluded` (or filters by
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from accounts.models import Role
+from audit.roles import Role
+from core.clock import now_or
 from core.errors import ValidationError
 from directory.models import Position
+from networks.extensions import participant_access_ended
 from networks.models import (
     BreakGlassGrant,
     ConsentRecord,
@@ -39,6 +41,10 @@ from networks.models import (
     Participant,
 )
 from notifications.services import send_email
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from directory.models import Service
 
 BREAK_GLASS_HOURS = 2
 BREAK_GLASS_ROLES = (Role.COORDINATOR, Role.PROFESSIONAL)
@@ -61,19 +67,19 @@ def is_withdrawn(network: Network, scope: str) -> bool:
     return bool(scopes) and all(withdrawn is not None for withdrawn in scopes)
 
 
-def _bans_for(user: Any) -> Any:
+def _bans_for(user: User) -> QuerySet[DisclosureBan]:
     services = user.positions.values("service_id") if hasattr(user, "positions") else []
     return DisclosureBan.objects.filter(lifted_at__isnull=True).filter(
         Q(participant__user=user) | Q(service_id__in=services)
     )
 
 
-def banned_q(user: Any) -> Q:
+def banned_q(user: User) -> Q:
     """Networks in which the client has banned disclosing to this user (or their service)."""
     return Q(Exists(_bans_for(user).filter(network=OuterRef("pk"))))
 
 
-def access_ended(user: Any, network: Network) -> bool:
+def access_ended(user: User, network: Network) -> bool:
     """Has consent withdrawal or a ban ended this user's non-coordinator access?"""
     return (
         is_withdrawn(network, ConsentScope.SHARE)
@@ -115,7 +121,7 @@ def participant_excluded(participant: Participant) -> bool:
     return Participant.objects.filter(pk=participant.pk).filter(excluded_participants_q()).exists()
 
 
-def receiving(participants: Any) -> Any:
+def receiving(participants: QuerySet[Participant]) -> QuerySet[Participant]:
     """The participants of a queryset who may still see and receive their network's data."""
     return participants.filter(~excluded_participants_q())
 
@@ -128,11 +134,18 @@ def memo_stopped(network: Network) -> bool:
 
 
 def record_consent(
-    *, network: Network, by: Any, scope: str, given_by: str, given_how: str, given_at: datetime
+    *,
+    network: Network,
+    by: User,
+    scope: str,
+    given_by: str,
+    given_how: str,
+    given_at: datetime,
+    now: datetime | None = None,
 ) -> ConsentRecord:
     if not given_by.strip():
         raise ValidationError({"given_by": _("Write who gave the consent.")})
-    if given_at > timezone.now():
+    if given_at > now_or(now):
         raise ValidationError({"given_at": _("The consent cannot be given in the future.")})
     return ConsentRecord.objects.create(
         network=network,
@@ -145,14 +158,16 @@ def record_consent(
 
 
 @transaction.atomic
-def withdraw_consent(*, consent: ConsentRecord, by: Any, how: str) -> ConsentRecord:
+def withdraw_consent(
+    *, consent: ConsentRecord, by: User, how: str, now: datetime | None = None
+) -> ConsentRecord:
     """Withdraw at once; tell the participants whose access (or memo) the withdrawal ended."""
     consent = ConsentRecord.objects.select_for_update().get(pk=consent.pk)
     if consent.withdrawn_at is not None:
         raise ValidationError(_("The consent was already withdrawn."))
     network = consent.network
     before = set(receiving(network.participants.all()).values_list("pk", flat=True))
-    consent.withdrawn_at = timezone.now()
+    consent.withdrawn_at = now_or(now)
     consent.withdrawn_how = how
     consent.withdrawn_recorded_by = by
     consent.save(update_fields=["withdrawn_at", "withdrawn_how", "withdrawn_recorded_by"])
@@ -167,7 +182,7 @@ def withdraw_consent(*, consent: ConsentRecord, by: Any, how: str) -> ConsentRec
     return consent
 
 
-def _tell_participants(network: Network, scope: str, by: Any, told: set[int]) -> None:
+def _tell_participants(network: Network, scope: str, by: User, told: set[int]) -> None:
     for participant in network.participants.filter(pk__in=told).select_related("user", "kind"):
         if not participant.email or participant.user_id == by.pk:
             continue
@@ -194,10 +209,10 @@ def _tell_participants(network: Network, scope: str, by: Any, told: set[int]) ->
 def ban_disclosure(
     *,
     network: Network,
-    by: Any,
+    by: User,
     requested_by: str,
     participant: Participant | None = None,
-    service: Any = None,
+    service: Service | None = None,
     reason: str = "",
 ) -> DisclosureBan:
     if participant is None and service is None:
@@ -215,17 +230,15 @@ def ban_disclosure(
         recorded_by=by,
     )
     if participant is not None:
-        from family.services import revoke_links_of
-
         # The ban already ends the link (the link checks its participant every time); revoking
         # it too means lifting the ban later does not bring an old link back.
-        revoke_links_of(participant)
+        participant_access_ended.send(Participant, participant=participant, now=None)
     return ban
 
 
-def lift_ban(*, ban: DisclosureBan, by: Any) -> DisclosureBan:
+def lift_ban(*, ban: DisclosureBan, by: User, now: datetime | None = None) -> DisclosureBan:
     if ban.lifted_at is None:
-        ban.lifted_at, ban.lifted_by = timezone.now(), by
+        ban.lifted_at, ban.lifted_by = now_or(now), by
         ban.save(update_fields=["lifted_at", "lifted_by"])
     return ban
 
@@ -244,12 +257,14 @@ def banned_service_ids(network: Network) -> set[int]:
 BREAK_GLASS_REFUSED = "break-glass-refused"
 
 
-def may_break_glass(user: Any) -> bool:
+def may_break_glass(user: User) -> bool:
     return bool(user.is_authenticated and user.has_any_role(BREAK_GLASS_ROLES))
 
 
 @transaction.atomic
-def grant_break_glass(*, network: Network | None, user: Any, reason: str) -> BreakGlassGrant:
+def grant_break_glass(
+    *, network: Network | None, user: User, reason: str, now: datetime | None = None
+) -> BreakGlassGrant:
     """Open the network for two hours; the data protection officers are told at once.
 
     ``network`` is None when no network has the number asked for. That number is refused with
@@ -274,13 +289,13 @@ def grant_break_glass(*, network: Network | None, user: Any, reason: str) -> Bre
         network=network,
         user=user,
         reason=reason.strip(),
-        expires_at=timezone.now() + timedelta(hours=BREAK_GLASS_HOURS),
+        expires_at=now_or(now) + timedelta(hours=BREAK_GLASS_HOURS),
     )
     _tell_data_protection_officers(grant)
     return grant
 
 
-def data_protection_officers(network: Network) -> list[Any]:
+def data_protection_officers(network: Network) -> list[User]:
     """The officers of the network's area and programme (or of all of them); if the county has
     named none for it, every data protection officer, so no emergency access goes untold."""
     from accounts.models import User
@@ -323,7 +338,7 @@ def _tell_data_protection_officers(grant: BreakGlassGrant) -> None:
         send_email(to=[officer.email], subject=subject, body=body)
 
 
-def tell_officers_of_refused_break_glass(network: Network, user: Any) -> None:
+def tell_officers_of_refused_break_glass(network: Network, user: User) -> None:
     """A person a ban names tried emergency access to that network: the officers are told at
     once (the attempt itself is in the access log as a refusal)."""
     from django.conf import settings
@@ -349,19 +364,21 @@ def tell_officers_of_refused_break_glass(network: Network, user: Any) -> None:
         send_email(to=[officer.email], subject=subject, body=body)
 
 
-def has_break_glass(user: Any, network: Network) -> bool:
+def has_break_glass(user: User, network: Network, *, now: datetime | None = None) -> bool:
     """An unexpired grant, unless a ban has since named the user or their service."""
     return (
         BreakGlassGrant.objects.filter(
-            network=network, user_id=user.pk, expires_at__gt=timezone.now()
+            network=network, user_id=user.pk, expires_at__gt=now_or(now)
         ).exists()
         and not _bans_for(user).filter(network=network).exists()
     )
 
 
-def review_break_glass(*, grant: BreakGlassGrant, by: Any, note: str) -> BreakGlassGrant:
+def review_break_glass(
+    *, grant: BreakGlassGrant, by: User, note: str, now: datetime | None = None
+) -> BreakGlassGrant:
     if grant.user_id == by.pk:
         raise ValidationError(_("Someone else must review your own emergency access."))
-    grant.reviewed_at, grant.reviewed_by, grant.review_note = timezone.now(), by, note.strip()
+    grant.reviewed_at, grant.reviewed_by, grant.review_note = now_or(now), by, note.strip()
     grant.save(update_fields=["reviewed_at", "reviewed_by", "review_note"])
     return grant

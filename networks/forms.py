@@ -7,9 +7,10 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from contacts.forms import ProfessionalChoiceField, professionals
 from core.forms import limit_choices
+from directory.forms import ProfessionalChoiceField
 from directory.models import Service
+from directory.selectors import professionals
 from networks.models import ConsentHow, ConsentScope, Network, Participant
 from programmes.models import ParticipantKind, ProgrammeRole
 from programmes.wording import Words
@@ -51,7 +52,7 @@ class ProfessionalParticipantForm(forms.Form):
         # programme: a coordinator may take part and make promises without a directory position.
         from django.db.models import Q
 
-        from accounts.models import Role
+        from audit.roles import Role
 
         coordinators = get_user_model().objects.filter(
             Q(memberships__area__isnull=True) | Q(memberships__area=network.area_id),
@@ -102,8 +103,8 @@ class FamilyParticipantForm(forms.Form):
         )
 
 
-class ServiceChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
+class ServiceChoiceField(forms.ModelChoiceField[Service]):
+    def label_from_instance(self, obj: Service) -> str:
         return f"{obj.name} ({obj.organisation.name})"
 
 

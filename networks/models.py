@@ -7,7 +7,10 @@ import uuid
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core.models import actor_field
 
 
 class NetworkStatus(models.TextChoices):
@@ -71,8 +74,9 @@ class Network(models.Model):
     family_language = models.CharField(
         _("the family's language"), max_length=2, choices=Language.choices, default="fi"
     )
-    opened_at = models.DateTimeField(_("opened"), auto_now_add=True)
+    opened_at = models.DateTimeField(_("opened"), default=timezone.now, editable=False)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    modified_by = actor_field(_("modified by"))
     closing_reason = models.CharField(
         _("reason for closing"), max_length=20, choices=ClosingReason.choices, blank=True
     )
@@ -131,7 +135,8 @@ class Child(models.Model):
     name = models.CharField(_("the child's name"), max_length=200)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     match_key = models.CharField(max_length=240, db_index=True, editable=False)
-    added_at = models.DateTimeField(auto_now_add=True)
+    added_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = actor_field(_("created by"))
 
     class Meta:
         verbose_name = _("child")
@@ -189,8 +194,10 @@ class Participant(models.Model):
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     is_own_worker = models.BooleanField(_("own worker"), default=False)
-    added_at = models.DateTimeField(auto_now_add=True)
+    added_at = models.DateTimeField(default=timezone.now, editable=False)
     removed_at = models.DateTimeField(null=True, blank=True)
+    created_by = actor_field(_("created by"))
+    modified_by = actor_field(_("modified by"))
 
     class Meta:
         verbose_name = _("participant")
@@ -252,7 +259,8 @@ class Meeting(models.Model):
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     sequence = models.PositiveIntegerField(default=0)
     version = models.PositiveIntegerField(default=1)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    modified_by = actor_field(_("modified by"))
 
     class Meta:
         verbose_name = _("meeting")
@@ -267,7 +275,7 @@ class MeetingChange(models.Model):
     """Every move or cancellation of a meeting, with the reason when one is required."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="changes")
-    changed_at = models.DateTimeField(auto_now_add=True)
+    changed_at = models.DateTimeField(default=timezone.now, editable=False)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -290,7 +298,7 @@ class Invitation(models.Model):
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
     method = models.CharField(max_length=10)  # REQUEST or CANCEL
     sequence = models.PositiveIntegerField()
-    sent_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["sent_at"]

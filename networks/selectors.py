@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 
-from networks.models import Meeting, MeetingStatus, Network, NetworkStatus
+from networks.models import Meeting, MeetingStatus, Network, NetworkStatus, Participant
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from programmes.models import Programme
 
 
 def match_key(name: str, birth_date: date | None) -> str:
@@ -19,7 +23,7 @@ def match_key(name: str, birth_date: date | None) -> str:
     return f"{words}|{birth_date.isoformat() if birth_date else ''}"
 
 
-def concerns_children(programme: Any) -> bool:
+def concerns_children(programme: Programme) -> bool:
     """A family programme's network concerns one or more children; a programme about an adult
     client concerns the client (the programme's ``subject`` in its configuration file)."""
     return bool(programme.concerns_children)
@@ -56,7 +60,7 @@ def open_family_networks(guardian_name: str, sibling_name: str = "") -> QuerySet
     return Network.objects.filter(conditions).exclude(status=NetworkStatus.CLOSED).distinct()
 
 
-def _family_members() -> QuerySet[Any]:
+def _family_members() -> QuerySet[Participant]:
     from networks.models import Participant
 
     return Participant.objects.filter(
@@ -83,7 +87,7 @@ def professional_accounts() -> QuerySet[Any]:
     or coordinator's role (the people the participants page offers from the directory)."""
     from django.contrib.auth import get_user_model
 
-    from accounts.models import Role
+    from audit.roles import Role
 
     return (
         get_user_model()
@@ -96,7 +100,7 @@ def professional_accounts() -> QuerySet[Any]:
     )
 
 
-def matching_account(participant: Any) -> Any | None:
+def matching_account(participant: Participant) -> User | None:
     """The professional account a professional without one can be linked to: the active account
     with the same email address, unless it already takes part in the network."""
     from networks.models import Participant

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.validators import validate_email
 from django.db import transaction
@@ -15,15 +15,14 @@ from django.utils.translation import override
 
 from audit.access import record_disclosure
 from audit.models import Basis, DisclosureChannel
-from contacts.models import Contact
+from core.clock import now_or
 from core.errors import StaleEdit, ValidationError
 from indicators.events import record_event
 from indicators.models import EventKind
-from networks import calendar, consent
+from networks import calendar, consent, extensions
 from networks.deadlines import convening_deadline, local_date, within_deadline
 from networks.models import (
     Child,
-    ClosingReason,
     Invitation,
     Language,
     Meeting,
@@ -38,16 +37,26 @@ from networks.selectors import concerns_children, match_key, professional_accoun
 from notifications.services import Attachment, send_email
 from programmes.models import ParticipantKind, Programme, ProgrammeRole
 
+if TYPE_CHECKING:
+    from accounts.models import User
+    from directory.models import Service
+
+if TYPE_CHECKING:  # a network is opened from a contact; contacts.services calls open_network
+    from contacts.models import Contact
+
 
 @transaction.atomic
-def add_child(*, network: Network, by: Any, name: str, birth_date: date | None) -> Child:
+def add_child(
+    *, network: Network, by: User, name: str, birth_date: date | None, now: datetime | None = None
+) -> Child:
     """Add a sibling to a family's network: one network for the family, each child with their own
     view and goals. Refused for a closed network, a client's network and a child already in it."""
+    now = now_or(now)
     name = name.strip()
     errors: dict[str, str] = {}
     if not name:
         errors["name"] = _("Give the child's name.")
-    if birth_date and birth_date > timezone.localdate():
+    if birth_date and birth_date > timezone.localdate(now):
         errors["birth_date"] = _("The date of birth is in the future.")
     if errors:
         raise ValidationError(errors)
@@ -59,7 +68,14 @@ def add_child(*, network: Network, by: Any, name: str, birth_date: date | None) 
     key = match_key(name, birth_date)
     if network.children.filter(match_key=key).exists():
         raise ValidationError({"name": _("The child is already in this network.")})
-    child = Child.objects.create(network=network, name=name, birth_date=birth_date, match_key=key)
+    child = Child.objects.create(
+        network=network,
+        name=name,
+        birth_date=birth_date,
+        match_key=key,
+        added_at=now,
+        created_by=by,
+    )
     network.version += 1
     network.save(update_fields=["version"])
     return child
@@ -69,17 +85,19 @@ def add_child(*, network: Network, by: Any, name: str, birth_date: date | None) 
 def open_network(
     *,
     contact: Contact,
-    by: Any,
+    by: User,
     subject_name: str,
     subject_birth_date: date | None,
     initiator: Any | None = None,
     family_language: str = "fi",
+    now: datetime | None = None,
 ) -> Network:
     """Open a network from a contact; the contact's time starts the convening deadline."""
+    now = now_or(now)
     subject_name = subject_name.strip()
     if not subject_name:
         raise ValidationError({"subject_name": _("Give the name of the child or client.")})
-    if subject_birth_date and subject_birth_date > timezone.localdate():
+    if subject_birth_date and subject_birth_date > timezone.localdate(now):
         raise ValidationError({"subject_birth_date": _("The date of birth is in the future.")})
     programme = contact.programme
     network = Network.objects.create(
@@ -95,6 +113,7 @@ def open_network(
         coordinator=by,
         initiator=initiator or contact.contact_person,
         family_language=family_language if family_language in Language.values else "fi",
+        opened_at=now,
     )
     if concerns_children(programme):
         Child.objects.create(
@@ -102,6 +121,8 @@ def open_network(
             name=subject_name,
             birth_date=subject_birth_date,
             match_key=network.match_key,
+            added_at=now,
+            created_by=by,
         )
     subject_kind = programme.participant_kinds.filter(is_subject=True, is_active=True).first()
     if subject_kind is not None:
@@ -114,10 +135,10 @@ def open_network(
             name=subject_name,
             email=contact.contact_person_email if themself else "",
             phone=contact.contact_person_phone if themself else "",
+            added_at=now,
+            created_by=by,
         )
-    record_event(
-        EventKind.NETWORK_OPENED, area=network.area, programme=network.programme, at=timezone.now()
-    )
+    record_event(EventKind.NETWORK_OPENED, area=network.area, programme=network.programme, at=now)
     if initiator or contact.contact_person:
         person = initiator or contact.contact_person
         kind = professional_kind(network)
@@ -127,6 +148,7 @@ def open_network(
             kind=kind,
             role=role(network.programme, "initiator"),
             user=person,
+            now=now,
         )
     return network
 
@@ -150,17 +172,18 @@ def role(programme: Programme, code: str) -> ProgrammeRole | None:
 def add_participant(
     *,
     network: Network,
-    by: Any,
+    by: User,
     kind: ParticipantKind,
     role: ProgrammeRole | None = None,
-    user: Any | None = None,
-    service: Any | None = None,
+    user: User | None = None,
+    service: Service | None = None,
     name: str = "",
     relation: str = "",
     email: str = "",
     phone: str = "",
     organisation: str = "",
     is_own_worker: bool = False,
+    now: datetime | None = None,
 ) -> Participant:
     """Add a professional from the directory (``user``) or a family member / everyday adult.
 
@@ -200,6 +223,8 @@ def add_participant(
         phone=phone.strip(),
         organisation=organisation.strip(),
         is_own_worker=is_own_worker,
+        added_at=now_or(now),
+        created_by=by,
     )
 
 
@@ -219,13 +244,14 @@ def valid_phone(phone: str) -> bool:
 def add_outside_professional(
     *,
     network: Network,
-    by: Any,
+    by: User,
     name: str,
     role: ProgrammeRole | None = None,
-    service: Any | None = None,
+    service: Service | None = None,
     organisation: str = "",
     email: str = "",
     phone: str = "",
+    now: datetime | None = None,
 ) -> Participant:
     """Add a professional who has no Arki account (a private therapist, the parish deacon…).
 
@@ -274,19 +300,20 @@ def add_outside_professional(
         name=name,
         email=email,
         phone=phone,
+        now=now,
     )
 
 
 @transaction.atomic
-def link_account(*, participant: Participant, user: Any, by: Any) -> Participant:
+def link_account(
+    *, participant: Participant, user: User, by: User, now: datetime | None = None
+) -> Participant:
     """Turn a professional without an account into a user: the participant row gets the account.
 
     The row stays the same, so every promise, invitation, memo record and log entry about it is
     kept. Their personal links are revoked: from now on they sign in. Refused for a family
     member, a row already linked or removed, an account whose email differs, an account that
     already takes part in the network, and an account whose service the client has banned."""
-    from family.services import revoke_links_of
-
     participant = (
         Participant.objects.select_for_update(of=("self",))
         .select_related("kind", "network")
@@ -315,31 +342,35 @@ def link_account(*, participant: Participant, user: Any, by: Any) -> Participant
         raise ValidationError(
             _("The client has banned disclosing their information to this service.")
         )
-    participant.user = user
-    participant.save(update_fields=["user"])
-    revoke_links_of(participant)
+    participant.user, participant.modified_by = user, by
+    participant.save(update_fields=["user", "modified_by"])
+    extensions.participant_access_ended.send(Participant, participant=participant, now=now)
     return participant
 
 
 @transaction.atomic
-def remove_participant(*, participant: Participant, by: Any) -> None:
+def remove_participant(*, participant: Participant, by: User, now: datetime | None = None) -> None:
     """Remove at once: the participant's pages, lists, emails and family links end together.
 
     Every path checks the participant (``consent.participant_excluded``); the family links are
     revoked as well, so a removal is final even if the participant row were restored."""
-    from family.services import revoke_links_of
-
+    now = now_or(now)
     if participant.removed_at is None:
-        participant.removed_at = timezone.now()
-        participant.save(update_fields=["removed_at"])
-    revoke_links_of(participant)
+        participant.removed_at, participant.modified_by = now, by
+        participant.save(update_fields=["removed_at", "modified_by"])
+    extensions.participant_access_ended.send(Participant, participant=participant, now=now)
 
 
 def _validate_time(
-    network: Network, kind: str, starts_at: datetime, ends_at: datetime, late_reason: str
+    network: Network,
+    kind: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    late_reason: str,
+    now: datetime,
 ) -> None:
     errors: dict[str, str] = {}
-    if starts_at < timezone.now():
+    if starts_at < now:
         errors["starts_at"] = _("The meeting cannot be in the past.")
     elif starts_at < network.first_contact_at:
         errors["starts_at"] = _("The meeting cannot be before the contact.")
@@ -362,14 +393,16 @@ def _validate_time(
 def schedule_meeting(
     *,
     network: Network,
-    by: Any,
+    by: User,
     starts_at: datetime,
     ends_at: datetime,
     place: str = "",
     online_link: str = "",
     late_reason: str = "",
+    now: datetime | None = None,
 ) -> Meeting:
     """Propose the next meeting and invite every participant who has an email address."""
+    now = now_or(now)
     if network.status == NetworkStatus.CLOSED:
         raise ValidationError(_("The network is closed."))
     if not place.strip() and not online_link.strip():
@@ -380,7 +413,7 @@ def schedule_meeting(
     kind = MeetingKind.FOLLOW_UP if has_first.exists() else MeetingKind.FIRST
     if network.meetings.filter(status=MeetingStatus.PLANNED).exists():
         raise ValidationError(_("A meeting is already planned. Move it instead."))
-    _validate_time(network, kind, starts_at, ends_at, late_reason)
+    _validate_time(network, kind, starts_at, ends_at, late_reason, now)
     meeting = Meeting.objects.create(
         network=network,
         kind=kind,
@@ -390,11 +423,16 @@ def schedule_meeting(
         online_link=online_link.strip(),
         late_reason=late_reason.strip(),
         organiser=by,
+        created_at=now,
     )
     MeetingChange.objects.create(
-        meeting=meeting, changed_by=by, new_starts_at=starts_at, reason=late_reason.strip()
+        meeting=meeting,
+        changed_by=by,
+        changed_at=now,
+        new_starts_at=starts_at,
+        reason=late_reason.strip(),
     )
-    send_invitations(meeting, calendar.REQUEST)
+    send_invitations(meeting, calendar.REQUEST, now=now)
     return meeting
 
 
@@ -402,15 +440,17 @@ def schedule_meeting(
 def move_meeting(
     *,
     meeting: Meeting,
-    by: Any,
+    by: User,
     expected_version: int,
     starts_at: datetime,
     ends_at: datetime,
     place: str = "",
     online_link: str = "",
     reason: str = "",
+    now: datetime | None = None,
 ) -> Meeting:
     """Move a planned meeting: everyone gets an updated invitation with a higher SEQUENCE."""
+    now = now_or(now)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.version != expected_version:
         raise StaleEdit
@@ -418,10 +458,11 @@ def move_meeting(
         raise ValidationError(_("Only a planned meeting can be moved."))
     if not place.strip() and not online_link.strip():
         raise ValidationError({"place": _("Give a place or an online meeting link.")})
-    _validate_time(meeting.network, meeting.kind, starts_at, ends_at, reason)
+    _validate_time(meeting.network, meeting.kind, starts_at, ends_at, reason, now)
     MeetingChange.objects.create(
         meeting=meeting,
         changed_by=by,
+        changed_at=now,
         old_starts_at=meeting.starts_at,
         new_starts_at=starts_at,
         reason=reason.strip(),
@@ -433,12 +474,15 @@ def move_meeting(
     meeting.sequence += 1
     meeting.version += 1
     meeting.save()
-    send_invitations(meeting, calendar.REQUEST)
+    send_invitations(meeting, calendar.REQUEST, now=now)
     return meeting
 
 
 @transaction.atomic
-def cancel_meeting(*, meeting: Meeting, by: Any, reason: str) -> Meeting:
+def cancel_meeting(
+    *, meeting: Meeting, by: User, reason: str, now: datetime | None = None
+) -> Meeting:
+    now = now_or(now)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.status != MeetingStatus.PLANNED:
         raise ValidationError(_("Only a planned meeting can be cancelled."))
@@ -447,6 +491,7 @@ def cancel_meeting(*, meeting: Meeting, by: Any, reason: str) -> Meeting:
     MeetingChange.objects.create(
         meeting=meeting,
         changed_by=by,
+        changed_at=now,
         old_starts_at=meeting.starts_at,
         cancelled=True,
         reason=reason.strip(),
@@ -455,21 +500,22 @@ def cancel_meeting(*, meeting: Meeting, by: Any, reason: str) -> Meeting:
     meeting.sequence += 1
     meeting.version += 1
     meeting.save()
-    send_invitations(meeting, calendar.CANCEL)
+    send_invitations(meeting, calendar.CANCEL, now=now)
     return meeting
 
 
 @transaction.atomic
-def mark_meeting_held(*, meeting: Meeting, by: Any) -> Meeting:
+def mark_meeting_held(*, meeting: Meeting, by: User, now: datetime | None = None) -> Meeting:
     """Record that the meeting took place; the first one convenes the network."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.status != MeetingStatus.PLANNED:
         raise ValidationError(_("Only a planned meeting can be marked held."))
-    if meeting.starts_at > timezone.now():
+    if meeting.starts_at > now_or(now):
         raise ValidationError(_("The meeting has not started yet."))
     meeting.status = MeetingStatus.HELD
+    meeting.modified_by = by
     meeting.version += 1
-    meeting.save(update_fields=["status", "version"])
+    meeting.save(update_fields=["status", "modified_by", "version"])
     network = meeting.network
     record_event(
         EventKind.MEETING_HELD,
@@ -509,13 +555,14 @@ def sectors_present(network: Network) -> int:
     )
 
 
-def send_invitations(meeting: Meeting, method: str) -> int:
+def send_invitations(meeting: Meeting, method: str, *, now: datetime | None = None) -> int:
     """Email each participant with an address an invitation (or cancellation) with an .ics file.
 
     Each family member gets their own copy: the calendar lists the professionals (by their work
     addresses, those without an Arki account too) and that family member only, never another
     family member's private address. The organiser is the meeting's coordinator, so that replies
     reach them."""
+    now = now_or(now)
     participants = [
         p
         for p in meeting.network.participants.filter(removed_at__isnull=True).select_related(
@@ -538,13 +585,14 @@ def send_invitations(meeting: Meeting, method: str) -> int:
             subject, body, summary = _invitation_text(
                 meeting, method, family=family, signs_in=participant.user_id is not None
             )
-            ics = calendar.meeting_calendar(meeting, method, attendees, summary)
+            ics = calendar.meeting_calendar(meeting, method, attendees, summary, now=now)
         send_email(
             to=[participant.email],
             subject=subject,
             body=body,
             # The mail library adds the charset itself; naming it here printed it twice.
             attachments=[Attachment("invite.ics", ics, f"text/calendar; method={method}")],
+            now=now,
         )
         record_disclosure(
             actor=None,
@@ -555,7 +603,11 @@ def send_invitations(meeting: Meeting, method: str) -> int:
             basis=Basis.PARTICIPANT,
         )
         Invitation.objects.create(
-            meeting=meeting, participant=participant, method=method, sequence=meeting.sequence
+            meeting=meeting,
+            participant=participant,
+            method=method,
+            sequence=meeting.sequence,
+            sent_at=now,
         )
     return len(participants)
 
@@ -616,91 +668,3 @@ def _invitation_text(
                 "coordinator": coordinator,
             }
     return subject, body, summary
-
-
-@transaction.atomic
-def close_network(
-    *,
-    network: Network,
-    by: Any,
-    reason: str,
-    summary: str,
-    outcome: Any | None = None,
-    self_rating: int | None = None,
-) -> Network:
-    """Close the work together with the family or the client. Open promises and planned
-    meetings go first. A programme with outcomes at closing asks where the client's path led;
-    one with an own rating question records the client's own rating at the end (optional)."""
-    from meetings.models import MeetingRecord, Promise, PromiseStatus
-
-    network = Network.objects.select_for_update().get(pk=network.pk)
-    if network.status == NetworkStatus.CLOSED:
-        raise ValidationError(_("The network is already closed."))
-    programme = network.programme
-    errors: dict[str, str] = {}
-    if reason not in ClosingReason.values:
-        errors["reason"] = _("Choose the reason for closing.")
-    if not summary.strip():
-        errors["summary"] = _("Write a closing summary.")
-    outcomes = programme.closing_outcomes.filter(is_active=True)
-    if outcomes.exists():
-        if outcome is None or not outcomes.filter(pk=outcome.pk).exists():
-            errors["outcome"] = _("Choose where the client's path led.")
-    elif outcome is not None:
-        errors["outcome"] = _("This programme records no outcome at closing.")
-    if self_rating is not None:
-        if not programme.self_rating_question:
-            errors["self_rating"] = _("This programme asks no own rating.")
-        elif not 0 <= self_rating <= 10:
-            errors["self_rating"] = _("The rating is a whole number from 0 to 10.")
-    if Promise.objects.filter(network=network, status=PromiseStatus.OPEN).exists():
-        errors["__all__"] = _("Resolve the open promises first.")
-    elif network.meetings.filter(status=MeetingStatus.PLANNED).exists():
-        errors["__all__"] = _("Cancel or record the planned meeting first.")
-    if errors:
-        raise ValidationError(errors)
-    network.status = NetworkStatus.CLOSED
-    network.closed_at = timezone.now()
-    network.closing_reason = reason
-    network.closing_summary = summary.strip()
-    network.closing_outcome = outcome
-    network.self_rating_at_close = self_rating
-    network.version += 1
-    network.save()
-    where: dict[str, Any] = {"area": network.area, "programme": programme, "at": network.closed_at}
-    record_event(
-        EventKind.NETWORK_CLOSED,
-        **where,
-        outcome=reason,
-        days=(local_date(network.closed_at) - local_date(network.first_contact_at)).days,
-    )
-    if outcome is not None:
-        record_event(EventKind.OUTCOME_AT_CLOSING, **where, outcome=outcome.code)
-    if self_rating is not None:
-        # The rating at the start is the first one given in a network meeting: both are
-        # counted only now, once per network, with no link back to it.
-        first = (
-            MeetingRecord.objects.filter(meeting__network=network, self_rating__isnull=False)
-            .order_by("meeting__starts_at", "pk")
-            .values_list("self_rating", flat=True)
-            .first()
-        )
-        if first is not None:
-            record_event(EventKind.SELF_RATED, **where, outcome="start", count=first)
-        record_event(EventKind.SELF_RATED, **where, outcome="close", count=self_rating)
-    from feedback.services import invite
-
-    invite(network=network, occasion="closing")
-    return network
-
-
-@transaction.atomic
-def resolve_open_promises(*, network: Network, by: Any, note: str) -> int:
-    """Before closing: open promises are resolved together, with a note."""
-    from meetings.models import Promise, PromiseStatus
-
-    if not note.strip():
-        raise ValidationError({"note": _("Write how the open promises were resolved.")})
-    return Promise.objects.filter(network=network, status=PromiseStatus.OPEN).update(
-        status=PromiseStatus.CANCELLED, review_note=note.strip(), reviewed_at=timezone.now()
-    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,13 +22,13 @@ from audit.access import (
 )
 from audit.models import Action, Basis
 from audit.policy import NetworkAction, Permission
-from core.errors import StaleEdit, ValidationError
-from core.forms import apply_errors
+from core.errors import ValidationError
+from core.forms import apply_errors, submit
+from core.http import ArkiRequest
 from core.public_holidays import public_holiday
-from family.models import FamilyLink
-from meetings.services import goal_chart, goal_progress
 from networks import consent, services
 from networks.access import NETWORK, networks_visible_to
+from networks.extensions import network_page_context
 from networks.forms import (
     BanForm,
     BreakGlassForm,
@@ -53,20 +53,20 @@ from networks.selectors import concerns_children, matching_account, next_meeting
 from networks.timeline import network_timeline
 
 
-def _network(request: HttpRequest, pk: int, action: Permission) -> tuple[Network, Basis]:
+def _network(request: ArkiRequest, pk: int, action: Permission) -> tuple[Network, Basis]:
     network = record_or_refuse(
         Network.objects.select_related("area", "programme", "coordinator"), pk=pk
     )
     return network, require_access(request, network, action)
 
 
-def _manage(request: HttpRequest, pk: int, action: Permission) -> Network:
+def _manage(request: ArkiRequest, pk: int, action: Permission) -> Network:
     network, _basis = _network(request, pk, action)
     return network
 
 
 @access_rule(SIGNED_IN)
-def my_networks(request: HttpRequest) -> HttpResponse:
+def my_networks(request: ArkiRequest) -> HttpResponse:
     networks = (
         networks_visible_to(request.user)
         .select_related("area", "programme")
@@ -77,21 +77,17 @@ def my_networks(request: HttpRequest) -> HttpResponse:
 
 
 @access_rule(NETWORK, NetworkAction.READ)
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: ArkiRequest, pk: int) -> HttpResponse:
     network, basis = _network(request, pk, NetworkAction.READ)
     participants = network.participants.filter(removed_at__isnull=True).select_related(
         "kind", "role", "service", "user"
     )
-    rating_meetings, goals = goal_progress(network)
-    latest_link: dict[int, FamilyLink] = {}
-    for link in FamilyLink.objects.filter(participant__network=network).order_by("created_at"):
-        latest_link[link.participant_id] = link
-    context = {
+    # The goals and their chart (meetings), each participant's latest personal link (family).
+    context = network_page_context(network)
+    latest_link = context.pop("latest_link", {})
+    context |= {
         "network": network,
         "basis": basis,
-        "rating_meetings": rating_meetings,
-        "goals": goals,
-        "chart": goal_chart(rating_meetings, goals),
         "promises": network.promises.select_related("participant").order_by("status", "due"),
         "participant_rows": [(p, latest_link.get(p.pk)) for p in participants],
         "now": timezone.now(),
@@ -110,32 +106,29 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @access_rule(NETWORK, NetworkAction.MANAGE_PARTICIPANTS)
-def add_child(request: HttpRequest, pk: int) -> HttpResponse:
+def add_child(request: ArkiRequest, pk: int) -> HttpResponse:
     """Add a sibling: the family keeps one network, each child with their own view and goals."""
     network = _manage(request, pk, NetworkAction.MANAGE_PARTICIPANTS)
     form = ChildForm(request.POST)
     if form.is_valid():
-        try:
-            child = services.add_child(
+        submit(
+            request,
+            None,
+            lambda: services.add_child(
                 network=network,
                 by=request.user,
                 name=form.cleaned_data["name"],
                 birth_date=form.cleaned_data["birth_date"],
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(
-                request,
-                _("%(name)s was added to the family's network.") % {"name": child.name},
-            )
+            ),
+            lambda child: _("%(name)s was added to the family's network.") % {"name": child.name},
+        )
     else:
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     return redirect(f"{reverse('networks:detail', args=[network.pk])}#children-heading")
 
 
 @access_rule(NETWORK, NetworkAction.MANAGE_PARTICIPANTS)
-def add_participant(request: HttpRequest, pk: int) -> HttpResponse:
+def add_participant(request: ArkiRequest, pk: int) -> HttpResponse:
     """The participants: add from the directory, a professional without an account, or a family
     member; link an account-less professional to the Arki account with their email address."""
     network = _manage(request, pk, NetworkAction.MANAGE_PARTICIPANTS)
@@ -158,7 +151,8 @@ def add_participant(request: HttpRequest, pk: int) -> HttpResponse:
         form = bound.get(which, family_form)
         if form.is_valid():
             data = form.cleaned_data
-            try:
+
+            def add() -> None:
                 if which == "professional":
                     services.add_participant(
                         network=network,
@@ -189,10 +183,8 @@ def add_participant(request: HttpRequest, pk: int) -> HttpResponse:
                         email=data["email"],
                         phone=data["phone"],
                     )
-            except ValidationError as error:
-                apply_errors(form, error)
-            else:
-                messages.success(request, _("The participant was added."))
+
+            if submit(request, form, add, _("The participant was added.")):
                 return redirect("networks:add_participant", pk=network.pk)
     participants = network.participants.filter(removed_at__isnull=True).select_related(
         "kind", "role", "service"
@@ -213,7 +205,7 @@ def add_participant(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @access_rule(NETWORK, NetworkAction.MANAGE_PARTICIPANTS)
-def remove_participant(request: HttpRequest, pk: int, participant_pk: int) -> HttpResponse:
+def remove_participant(request: ArkiRequest, pk: int, participant_pk: int) -> HttpResponse:
     network = _manage(request, pk, NetworkAction.MANAGE_PARTICIPANTS)
     participant = get_object_or_404(Participant, pk=participant_pk, network=network)
     services.remove_participant(participant=participant, by=request.user)
@@ -223,7 +215,7 @@ def remove_participant(request: HttpRequest, pk: int, participant_pk: int) -> Ht
 
 @require_POST
 @access_rule(NETWORK, NetworkAction.MANAGE_PARTICIPANTS)
-def link_account(request: HttpRequest, pk: int, participant_pk: int) -> HttpResponse:
+def link_account(request: ArkiRequest, pk: int, participant_pk: int) -> HttpResponse:
     """Join a professional without an account to the Arki account with their email address; the
     account is found again here, never taken from the form."""
     network = _manage(request, pk, NetworkAction.MANAGE_PARTICIPANTS)
@@ -236,44 +228,39 @@ def link_account(request: HttpRequest, pk: int, participant_pk: int) -> HttpResp
             request, _("No Arki account of a professional has this participant's email address.")
         )
         return redirect("networks:add_participant", pk=network.pk)
-    try:
-        services.link_account(participant=participant, user=account, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request,
-            _(
-                "%(name)s now takes part with their Arki account; their promises and history "
-                "were kept. Their personal links were revoked: they sign in from now on."
-            )
-            % {"name": account.full_name},
+    submit(
+        request,
+        None,
+        lambda: services.link_account(participant=participant, user=account, by=request.user),
+        _(
+            "%(name)s now takes part with their Arki account; their promises and history "
+            "were kept. Their personal links were revoked: they sign in from now on."
         )
+        % {"name": account.full_name},
+    )
     return redirect("networks:add_participant", pk=network.pk)
 
 
 @access_rule(NETWORK, NetworkAction.MANAGE_MEETINGS)
-def schedule_meeting(request: HttpRequest, pk: int) -> HttpResponse:
+def schedule_meeting(request: ArkiRequest, pk: int) -> HttpResponse:
     network = _manage(request, pk, NetworkAction.MANAGE_MEETINGS)
     form = MeetingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.schedule_meeting(
-                network=network,
-                by=request.user,
-                starts_at=data["starts_at"],
-                ends_at=data["ends_at"],
-                place=data["place"],
-                online_link=data["online_link"],
-                late_reason=data["late_reason"],
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("The meeting was scheduled and the invitations were sent."))
-            _warn_of_holiday(request, form.cleaned_data["starts_at"])
-            return redirect("networks:detail", pk=network.pk)
+    if submit(
+        request,
+        form,
+        lambda: services.schedule_meeting(
+            network=network,
+            by=request.user,
+            starts_at=form.cleaned_data["starts_at"],
+            ends_at=form.cleaned_data["ends_at"],
+            place=form.cleaned_data["place"],
+            online_link=form.cleaned_data["online_link"],
+            late_reason=form.cleaned_data["late_reason"],
+        ),
+        _("The meeting was scheduled and the invitations were sent."),
+    ):
+        _warn_of_holiday(request, form.cleaned_data["starts_at"])
+        return redirect("networks:detail", pk=network.pk)
     return render(
         request,
         "networks/meeting_form.html",
@@ -281,7 +268,7 @@ def schedule_meeting(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _warn_of_holiday(request: HttpRequest, starts_at: datetime) -> None:
+def _warn_of_holiday(request: ArkiRequest, starts_at: datetime) -> None:
     holiday = public_holiday(timezone.localtime(starts_at).date())
     if holiday:
         messages.warning(
@@ -291,13 +278,13 @@ def _warn_of_holiday(request: HttpRequest, starts_at: datetime) -> None:
         )
 
 
-def _meeting(request: HttpRequest, pk: int, meeting_pk: int) -> Meeting:
+def _meeting(request: ArkiRequest, pk: int, meeting_pk: int) -> Meeting:
     network = _manage(request, pk, NetworkAction.MANAGE_MEETINGS)
     return get_object_or_404(Meeting, pk=meeting_pk, network=network)
 
 
 @access_rule(NETWORK, NetworkAction.MANAGE_MEETINGS)
-def move_meeting(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
+def move_meeting(request: ArkiRequest, pk: int, meeting_pk: int) -> HttpResponse:
     meeting = _meeting(request, pk, meeting_pk)
     initial = {
         "version": meeting.version,
@@ -307,32 +294,27 @@ def move_meeting(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse
         "online_link": meeting.online_link,
     }
     form = MeetingForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.move_meeting(
-                meeting=meeting,
-                by=request.user,
-                expected_version=data["version"] or 0,
-                starts_at=data["starts_at"],
-                ends_at=data["ends_at"],
-                place=data["place"],
-                online_link=data["online_link"],
-                reason=data["late_reason"],
-            )
-        except StaleEdit:
-            form.add_error(
-                None,
-                _(
-                    "Someone else changed this meeting while you were editing it. Nothing was overwritten: check the meeting and try again."
-                ),
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("The meeting was moved and updated invitations were sent."))
-            _warn_of_holiday(request, form.cleaned_data["starts_at"])
-            return redirect("networks:detail", pk=meeting.network_id)
+    if submit(
+        request,
+        form,
+        lambda: services.move_meeting(
+            meeting=meeting,
+            by=request.user,
+            expected_version=form.cleaned_data["version"] or 0,
+            starts_at=form.cleaned_data["starts_at"],
+            ends_at=form.cleaned_data["ends_at"],
+            place=form.cleaned_data["place"],
+            online_link=form.cleaned_data["online_link"],
+            reason=form.cleaned_data["late_reason"],
+        ),
+        _("The meeting was moved and updated invitations were sent."),
+        stale=_(
+            "Someone else changed this meeting while you were editing it. Nothing was "
+            "overwritten: check the meeting and try again."
+        ),
+    ):
+        _warn_of_holiday(request, form.cleaned_data["starts_at"])
+        return redirect("networks:detail", pk=meeting.network_id)
     return render(
         request,
         "networks/meeting_form.html",
@@ -346,39 +328,36 @@ def move_meeting(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse
 
 
 @access_rule(NETWORK, NetworkAction.MANAGE_MEETINGS)
-def cancel_meeting(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
+def cancel_meeting(request: ArkiRequest, pk: int, meeting_pk: int) -> HttpResponse:
     meeting = _meeting(request, pk, meeting_pk)
     form = CancelMeetingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.cancel_meeting(
-                meeting=meeting, by=request.user, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(
-                request, _("The meeting was cancelled and the participants were told.")
-            )
-            return redirect("networks:detail", pk=meeting.network_id)
+    if submit(
+        request,
+        form,
+        lambda: services.cancel_meeting(
+            meeting=meeting, by=request.user, reason=form.cleaned_data["reason"]
+        ),
+        _("The meeting was cancelled and the participants were told."),
+    ):
+        return redirect("networks:detail", pk=meeting.network_id)
     return render(request, "networks/cancel_meeting.html", {"meeting": meeting, "form": form})
 
 
 @require_POST
 @access_rule(NETWORK, NetworkAction.MANAGE_MEETINGS)
-def mark_held(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
+def mark_held(request: ArkiRequest, pk: int, meeting_pk: int) -> HttpResponse:
     meeting = _meeting(request, pk, meeting_pk)
-    try:
-        services.mark_meeting_held(meeting=meeting, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The meeting was recorded as held."))
+    submit(
+        request,
+        None,
+        lambda: services.mark_meeting_held(meeting=meeting, by=request.user),
+        _("The meeting was recorded as held."),
+    )
     return redirect("networks:detail", pk=meeting.network_id)
 
 
 @access_rule(NETWORK, NetworkAction.PRINT)
-def family_invitation(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
+def family_invitation(request: ArkiRequest, pk: int, meeting_pk: int) -> HttpResponse:
     """A printable invitation for the family."""
     network, _basis = _network(request, pk, NetworkAction.PRINT)
     meeting = get_object_or_404(
@@ -395,7 +374,7 @@ def family_invitation(request: HttpRequest, pk: int, meeting_pk: int) -> HttpRes
 
 
 @access_rule(NETWORK, NetworkAction.READ_CONSENTS, NetworkAction.RECORD_CONSENTS)
-def consents(request: HttpRequest, pk: int) -> HttpResponse:
+def consents(request: ArkiRequest, pk: int) -> HttpResponse:
     """The family's consents and bans on disclosure; the coordinator records and withdraws them."""
     posting = request.method == "POST"
     network, basis = _network(
@@ -408,48 +387,54 @@ def consents(request: HttpRequest, pk: int) -> HttpResponse:
     ban_form = BanForm(network)
     if request.method == "POST":
         action = request.POST.get("action")
-        try:
-            if action == "consent":
-                consent_form = ConsentForm(request.POST, words=network.programme.words)
-                if consent_form.is_valid():
-                    consent.record_consent(
-                        network=network, by=request.user, **consent_form.cleaned_data
-                    )
-                    messages.success(request, _("The consent was recorded."))
-                    return redirect("networks:consents", pk=network.pk)
-            elif action == "withdraw":
-                record = get_object_or_404(
-                    ConsentRecord, pk=request.POST.get("consent"), network=network
-                )
-                withdraw_form = WithdrawConsentForm(request.POST)
-                if withdraw_form.is_valid():
-                    consent.withdraw_consent(
-                        consent=record, by=request.user, how=withdraw_form.cleaned_data["how"]
-                    )
-                    messages.success(
-                        request,
-                        _(
-                            "The consent was withdrawn. The other participants' access ended now and they were told."
-                        ),
-                    )
-                    return redirect("networks:consents", pk=network.pk)
-            elif action == "ban":
-                ban_form = BanForm(network, request.POST)
-                if ban_form.is_valid():
-                    consent.ban_disclosure(
-                        network=network, by=request.user, **ban_form.cleaned_data
-                    )
-                    messages.success(
-                        request, _("The ban on disclosure was recorded; it applies at once.")
-                    )
-                    return redirect("networks:consents", pk=network.pk)
-            elif action == "lift":
-                ban = get_object_or_404(DisclosureBan, pk=request.POST.get("ban"), network=network)
-                consent.lift_ban(ban=ban, by=request.user)
-                messages.success(request, _("The ban on disclosure was lifted."))
+        # A refusal is shown on the form it was posted with; a withdrawal's or lift's as a message.
+        if action == "consent":
+            consent_form = ConsentForm(request.POST, words=network.programme.words)
+            if submit(
+                request,
+                consent_form,
+                lambda: consent.record_consent(
+                    network=network, by=request.user, **consent_form.cleaned_data
+                ),
+                _("The consent was recorded."),
+            ):
                 return redirect("networks:consents", pk=network.pk)
-        except ValidationError as error:
-            apply_errors(ban_form if action == "ban" else consent_form, error)
+        elif action == "withdraw":
+            record = get_object_or_404(
+                ConsentRecord, pk=request.POST.get("consent"), network=network
+            )
+            withdraw_form = WithdrawConsentForm(request.POST)
+            if withdraw_form.is_valid() and submit(
+                request,
+                None,
+                lambda: consent.withdraw_consent(
+                    consent=record, by=request.user, how=withdraw_form.cleaned_data["how"]
+                ),
+                _(
+                    "The consent was withdrawn. The other participants' access ended now and they were told."
+                ),
+            ):
+                return redirect("networks:consents", pk=network.pk)
+        elif action == "ban":
+            ban_form = BanForm(network, request.POST)
+            if submit(
+                request,
+                ban_form,
+                lambda: consent.ban_disclosure(
+                    network=network, by=request.user, **ban_form.cleaned_data
+                ),
+                _("The ban on disclosure was recorded; it applies at once."),
+            ):
+                return redirect("networks:consents", pk=network.pk)
+        elif action == "lift":
+            ban = get_object_or_404(DisclosureBan, pk=request.POST.get("ban"), network=network)
+            if submit(
+                request,
+                None,
+                lambda: consent.lift_ban(ban=ban, by=request.user),
+                _("The ban on disclosure was lifted."),
+            ):
+                return redirect("networks:consents", pk=network.pk)
     return render(
         request,
         "networks/consents.html",
@@ -466,7 +451,7 @@ def consents(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @access_rule(HasRole(consent.BREAK_GLASS_ROLES))
-def break_glass(request: HttpRequest, pk: int) -> HttpResponse:
+def break_glass(request: ArkiRequest, pk: int) -> HttpResponse:
     """Emergency access with a reason; shows nothing of the network before the grant.
 
     The form answers every number alike, whether or not a network has it, and refuses an

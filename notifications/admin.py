@@ -1,4 +1,4 @@
-"""The task queue and the outbox in the admin: status and times only, never a message.
+"""The task queue and the outboxes in the admin: status and times only, never a message.
 
 django-tasks-db's own admin shows every task's arguments, return value and traceback; it is
 replaced by a read-only page without them.
@@ -13,10 +13,10 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django_tasks_db.models import DBTaskResult
 
-from notifications.models import OutgoingEmail
+from notifications.models import OutgoingEmail, OutgoingSms
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(admin.ModelAdmin[Any]):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
@@ -50,8 +50,9 @@ class TaskResultAdmin(ReadOnlyAdmin):
     readonly_fields = TASK_FIELDS
 
     @admin.display(description=_("task"))
-    def task_name(self, obj: DBTaskResult) -> str:
-        return obj.task_path.rsplit(".", 1)[-1]
+    def task_name(self, obj: DBTaskResult[Any, Any]) -> str:
+        path: str = obj.task_path
+        return path.rsplit(".", 1)[-1]
 
 
 if admin.site.is_registered(DBTaskResult):
@@ -71,3 +72,38 @@ class OutgoingEmailAdmin(ReadOnlyAdmin):
     date_hierarchy = "created_at"
     fields = EMAIL_FIELDS
     readonly_fields = EMAIL_FIELDS
+
+
+SMS_FIELDS = (
+    "id",
+    "purpose",
+    "status",
+    "recipient_hint",
+    "created_at",
+    "sent_at",
+    "failed_at",
+    "attempts",
+    "error",
+    "gateway_message_id",
+)
+
+
+@admin.register(OutgoingSms)
+class OutgoingSmsAdmin(ReadOnlyAdmin):
+    """The text messages' delivery log: never the number or the text, not even while queued."""
+
+    list_display = [
+        "id",
+        "purpose",
+        "status",
+        "recipient_hint",
+        "created_at",
+        "sent_at",
+        "failed_at",
+        "attempts",
+        "error",
+    ]
+    list_filter = ["status", "purpose"]
+    date_hierarchy = "created_at"
+    fields = SMS_FIELDS
+    readonly_fields = SMS_FIELDS

@@ -13,6 +13,12 @@ def deliver_email(outgoing_email_id: int) -> str:
 
 
 @task()
+def deliver_sms(outgoing_sms_id: int) -> str:
+    """Send one text message of the outbox; the task row holds only its id."""
+    return services.deliver_sms(outgoing_sms_id)
+
+
+@task()
 def prune_outbox_task() -> dict[str, int]:
-    """Periodic: remove delivered and failed emails and finished task rows after a short time."""
+    """Periodic: remove delivered and failed emails and texts and finished task rows (a week)."""
     return services.prune_outbox(now=timezone.now())

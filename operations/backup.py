@@ -95,7 +95,10 @@ def complete(config: dict[str, Any]) -> dict[str, Any]:
     config = {**config, "CONN_MAX_AGE": 0, "CONN_HEALTH_CHECKS": False}
     config.pop("TEST", None)
     try:
-        return ConnectionHandler().configure_settings({"default": config})["default"]
+        settings_: dict[str, Any] = ConnectionHandler().configure_settings({"default": config})[
+            "default"
+        ]
+        return settings_
     except ImproperlyConfigured as error:
         raise BackupError(str(error)) from None
 
@@ -565,7 +568,7 @@ def _backup_postgresql(
     output: Path,
     key: bytes | None = None,
     progress: ProgressCallback | None = None,
-) -> tuple[dict[str, Any], dict]:
+) -> tuple[dict[str, Any], dict[str, Any]]:
     program = pg_program("pg_dump")
     failures: list[BaseException] = []
     with (
@@ -643,7 +646,7 @@ def _sqlite_progress(progress: ProgressCallback | None, phase: str) -> dict[str,
 
 def _backup_sqlite(
     config: dict[str, Any], output: Path, progress: ProgressCallback | None = None
-) -> tuple[dict[str, Any], dict]:
+) -> tuple[dict[str, Any], dict[str, Any]]:
     from django.db import connection
 
     target = sqlite3.connect(output)

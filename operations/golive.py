@@ -88,7 +88,8 @@ def _names(area: object, programme: object) -> dict[str, str]:
 
 
 def _coordinators() -> Check:
-    from accounts.models import Membership, Role
+    from accounts.models import Membership
+    from audit.roles import Role
 
     memberships = Membership.objects.filter(role=Role.COORDINATOR, user__is_active=True)
     missing = [

@@ -63,7 +63,7 @@ def enqueue_due(now: datetime, interval: timedelta) -> list[str] | None:
     return enqueued
 
 
-def record_finished(sender: Any, task_result: TaskResult, **kwargs: Any) -> None:
+def record_finished(sender: Any, task_result: TaskResult[Any], **kwargs: Any) -> None:
     """``task_finished`` receiver: remember when a periodic task last succeeded."""
     if task_result.status != TaskResultStatus.SUCCESSFUL:
         return

@@ -5,14 +5,15 @@ from __future__ import annotations
 import hmac
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from prometheus_client import CONTENT_TYPE_LATEST
 
-from accounts.models import Role
 from audit.access import PUBLIC, HasRole, ServiceToken, access_rule
+from audit.roles import Role
+from core.http import ArkiRequest, PublicRequest
 from operations import metrics
 from operations.golive import READY, go_live_checks
 from operations.readiness import readiness
@@ -23,20 +24,20 @@ ADMINISTRATORS = HasRole((Role.ADMINISTRATOR,))
 
 @access_rule(PUBLIC)
 @never_cache
-def readyz(request: HttpRequest) -> JsonResponse:
+def readyz(request: PublicRequest) -> JsonResponse:
     """200 when Arki can do all its work (database, worker, periodic tasks), 503 otherwise."""
     ready, report = readiness(timezone.now())
     return JsonResponse(report, status=200 if ready else 503)
 
 
-def _bearer_token(request: HttpRequest) -> str:
+def _bearer_token(request: PublicRequest) -> str:
     header = request.headers.get("Authorization", "")
     return header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else ""
 
 
 @access_rule(METRICS_TOKEN)
 @never_cache
-def metrics_view(request: HttpRequest) -> HttpResponse:
+def metrics_view(request: PublicRequest) -> HttpResponse:
     """The Prometheus scrape: ``Authorization: Bearer <ARKI_METRICS_TOKEN>``. Without a token
     configured the endpoint does not exist (404)."""
     expected = settings.ARKI_METRICS_TOKEN
@@ -54,7 +55,7 @@ def metrics_view(request: HttpRequest) -> HttpResponse:
 
 @access_rule(ADMINISTRATORS)
 @never_cache
-def go_live(request: HttpRequest) -> HttpResponse:
+def go_live(request: ArkiRequest) -> HttpResponse:
     """The administrator's readiness page: what the region needs before going live."""
     checks = go_live_checks(timezone.now())
     return render(

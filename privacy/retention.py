@@ -23,6 +23,7 @@ from django.utils import timezone
 from audit.access import record_access
 from audit.models import Action, Basis
 from contacts.models import Contact, Outcome
+from core.clock import now_or
 from family.models import FamilyLink
 from meetings.models import (
     ChildView,
@@ -277,7 +278,7 @@ def _erase_child(row: Child) -> None:
 
 
 @transaction.atomic
-def erase_network(network_id: int) -> dict[str, int] | None:
+def erase_network(network_id: int, *, now: datetime | None = None) -> dict[str, int] | None:
     """Erase one network's personal data; None if it was already erased (or is not closed)."""
     network = Network.objects.select_for_update().get(pk=network_id)
     if network.erased_at is not None or network.status != NetworkStatus.CLOSED:
@@ -374,7 +375,7 @@ def erase_network(network_id: int) -> dict[str, int] | None:
         subject_birth_date=None,
         match_key=f"erased|{network.pk}",
         closing_summary=_text(network.closing_summary),
-        erased_at=timezone.now(),
+        erased_at=now_or(now),
         version=F("version") + 1,
     )
     record_access(

@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
-from accounts.models import Role
 from audit.access import HasRole, access_rule, record_disclosure, record_or_refuse, require_access
 from audit.models import Basis, DisclosureChannel
 from audit.policy import NetworkAction
+from audit.roles import Role
+from core.http import ArkiRequest
 from networks.access import NETWORK
 from networks.models import Network
 from privacy.export import subject_export as build_export
@@ -22,7 +23,7 @@ EXPORT_RECIPIENT = "the data subject (Article 15 request)"
 
 
 @access_rule(NETWORK, NetworkAction.EXPORT)
-def subject_export(request: HttpRequest, pk: int) -> HttpResponse:
+def subject_export(request: ArkiRequest, pk: int) -> HttpResponse:
     """Everything about the network's child or client as JSON, for a right-of-access request."""
     network = record_or_refuse(
         Network.objects.select_related("area", "programme", "coordinator", "initiator"), pk=pk
@@ -46,7 +47,7 @@ def subject_export(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @access_rule(ADMINISTRATORS)
-def retention_report(request: HttpRequest) -> HttpResponse:
+def retention_report(request: ArkiRequest) -> HttpResponse:
     """What a retention run would erase today: counts and network numbers, never names."""
     report = apply_retention(dry_run=True)
     return render(request, "privacy/retention.html", {"report": report})

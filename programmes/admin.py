@@ -7,6 +7,8 @@ configuration releases; lasting changes belong in the files.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
@@ -23,7 +25,7 @@ from programmes.models import (
 NAME_FIELDS: tuple[str, ...] = ("code", "name_fi", "name_sv", "name_en", "order", "is_active")
 
 
-class ItemInline(admin.TabularInline):
+class ItemInline(admin.TabularInline[Any, Programme]):
     extra = 0
     fields = NAME_FIELDS
     ordering = ["order", "code"]
@@ -38,7 +40,7 @@ class ParticipantKindInline(ItemInline):
     fields = (*NAME_FIELDS, "is_family", "is_subject")
 
 
-class ProgrammeRoleInline(admin.StackedInline):
+class ProgrammeRoleInline(admin.StackedInline[ProgrammeRole, Programme]):
     model = ProgrammeRole
     extra = 0
     ordering = ["order", "code"]
@@ -65,7 +67,7 @@ class ClosingOutcomeInline(ItemInline):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(admin.ModelAdmin[Programme]):
     list_display = [
         "code",
         "name_fi",

@@ -24,9 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from django.db import models, transaction
+from django.db import models
 
-from directory.models import Sector
 from programmes.models import (
     AgeBand,
     ClosingOutcome,
@@ -162,7 +161,7 @@ class Tally:
 
 @dataclass
 class LoadReport:
-    """The outcome of :func:`load_configuration`."""
+    """The outcome of ``operations.configuration.load_configuration``."""
 
     versions: dict[str, str] = field(default_factory=dict)
     tallies: dict[str, Tally] = field(default_factory=dict)
@@ -298,7 +297,7 @@ def _parse(path: Path, problems: list[Problem]) -> dict[str, Any] | None:
     return None
 
 
-def _names(values: dict[str, str], prefix: str = "name") -> dict[str, str]:
+def name_fields(values: dict[str, str], prefix: str = "name") -> dict[str, str]:
     return {f"{prefix}_{language}": values[language] for language in LANGUAGES}
 
 
@@ -343,10 +342,10 @@ def _read_programme(path: Path, problems: list[Problem]) -> ProgrammeData | None
     version = reader.text(data["version"], "version", 40) if data["version"] is not None else ""
     for key, max_length in (("name", 200), ("common_goal", 300), ("method_name", 200)):
         if data[key] is not None:
-            values.update(_names(reader.translated(data[key], key, max_length), key))
+            values.update(name_fields(reader.translated(data[key], key, max_length), key))
     if data["description"] is not None:
         values.update(
-            _names(reader.translated(data["description"], "description", 10000), "description")
+            name_fields(reader.translated(data["description"], "description", 10000), "description")
         )
 
     deadline = warning = None
@@ -382,9 +381,9 @@ def _read_programme(path: Path, problems: list[Problem]) -> ProgrammeData | None
     values["subject"] = subject
     if "self_rating_question" in data:
         question = reader.translated(data["self_rating_question"], "self_rating_question", 200)
-        values.update(_names(question, "self_rating_question"))
+        values.update(name_fields(question, "self_rating_question"))
     else:
-        values.update(_names(dict.fromkeys(LANGUAGES, ""), "self_rating_question"))
+        values.update(name_fields(dict.fromkeys(LANGUAGES, ""), "self_rating_question"))
     values["wording"] = _read_wording(reader, data.get("wording", {}))
 
     items: dict[str, list[ItemData]] = {}
@@ -402,14 +401,16 @@ def _read_programme(path: Path, problems: list[Problem]) -> ProgrammeData | None
             )
             item_values: dict[str, Any] = {}
             if "name" in entry:
-                item_values.update(_names(reader.translated(entry["name"], f"{where}.name", 200)))
+                item_values.update(
+                    name_fields(reader.translated(entry["name"], f"{where}.name", 200))
+                )
             if "is_family" in extra_keys and "is_family" in entry:
                 item_values["is_family"] = reader.boolean(entry["is_family"], f"{where}.is_family")
             for flag in flags:
                 item_values[flag] = reader.boolean(entry.get(flag, False), f"{where}.{flag}")
             if "description" in extra_keys and "description" in entry:
                 described = reader.translated(entry["description"], f"{where}.description", 10000)
-                item_values.update(_names(described, "description"))
+                item_values.update(name_fields(described, "description"))
             parsed.append(ItemData(code=item_code, order=number, values=item_values))
         reader.unique([item.code for item in parsed], section)
         items[section] = parsed
@@ -473,7 +474,7 @@ def read_configuration(data_dir: Path | None = None) -> Configuration:
 M = TypeVar("M", bound=models.Model)
 
 
-def _upsert(model: type[M], lookup: dict[str, Any], values: dict[str, Any], tally: Tally) -> M:
+def upsert(model: type[M], lookup: dict[str, Any], values: dict[str, Any], tally: Tally) -> M:
     """Create the row found by ``lookup`` or bring its ``values`` up to date; count which."""
     instance = model._default_manager.filter(**lookup).first()
     if instance is None:
@@ -490,22 +491,13 @@ def _upsert(model: type[M], lookup: dict[str, Any], values: dict[str, Any], tall
     return instance
 
 
-def _write(configuration: Configuration, report: LoadReport) -> None:
-    report.versions[SECTORS_FILE] = configuration.sectors_version
-    sectors = report.tally("sectors")
-    for sector in configuration.sectors:
-        _upsert(
-            Sector, {"code": sector.code}, {**_names(sector.names), "order": sector.order}, sectors
-        )
-    codes = [sector.code for sector in configuration.sectors]
-    report.sectors_not_in_file = list(
-        Sector.objects.exclude(code__in=codes).order_by("code").values_list("code", flat=True)
-    )
-
+def write_programmes(configuration: Configuration, report: LoadReport) -> None:
+    """Bring the programmes and their items in line with the files (inside the caller's
+    transaction; the sectors are written first by ``directory.services.write_sectors``)."""
     programmes = report.tally("programmes")
     for data in configuration.programmes:
         report.versions[data.file] = data.version
-        programme = _upsert(
+        programme = upsert(
             Programme,
             {"code": data.code},
             {**data.values, "config_version": data.version, "is_active": True},
@@ -515,7 +507,7 @@ def _write(configuration: Configuration, report: LoadReport) -> None:
             tally = report.tally(section.replace("_", " "))
             entries = data.items[section]
             for item in entries:
-                _upsert(
+                upsert(
                     model,
                     {"programme": programme, "code": item.code},
                     {**item.values, "order": item.order, "is_active": True},
@@ -534,12 +526,3 @@ def _write(configuration: Configuration, report: LoadReport) -> None:
         .exclude(code__in=[data.code for data in configuration.programmes])
         .update(is_active=False)
     )
-
-
-def load_configuration(data_dir: Path | None = None) -> LoadReport:
-    """Check the configuration files and bring the database in line with them, all or nothing."""
-    configuration = read_configuration(data_dir)
-    report = LoadReport()
-    with transaction.atomic():
-        _write(configuration, report)
-    return report

@@ -222,7 +222,7 @@ TEXTS: dict[str, dict[str, Promise]] = {
         FAMILY: _("Everyday support first: the discussion with the family in your own work."),
         CLIENT: _("Everyday support first: the discussion with the client in your own work."),
     },
-    # The front page (core/templates/core/home.html).
+    # The front page (home/templates/home/home.html).
     "home_lead": {
         FAMILY: _(
             "Arki brings together the important adults and services of a child's and a "

@@ -48,6 +48,10 @@ class TableWriter:
             yield number
             number += 1
 
+    def write_rows(self, row_type: Any, rows: Iterable[tuple[Any, ...]]) -> int:
+        """Write rows of a row type of :mod:`scale.generator.rows`: every field, in its order."""
+        return self.write(row_type.model, row_type._fields, rows)
+
     def write(
         self, model: type[models.Model], names: Sequence[str], rows: Iterable[tuple[Any, ...]]
     ) -> int:

@@ -26,8 +26,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Membership, Role
+from accounts.models import Membership
 from accounts.tests.factories import UserFactory
+from audit.roles import Role
 from contacts import services as contact_services
 from contacts.models import Consent, ContactedBy, Source
 from directory.models import Organisation, Position, Sector, Service
@@ -36,7 +37,14 @@ from feedback import services as feedback_services
 from feedback.models import FeedbackInvitation
 from leadership.models import LeadershipTeam, TeamMember
 from meetings.models import PromiseStatus
-from meetings.services import NewGoal, NewPromise, RecordInput, Review, save_meeting_record
+from meetings.services import (
+    NewGoal,
+    NewPromise,
+    RecordInput,
+    Review,
+    close_network,
+    save_meeting_record,
+)
 from networks import services as network_services
 from networks.models import ClosingReason
 from programmes.models import Programme
@@ -300,7 +308,7 @@ def case(working_age, kaakkuri, settings) -> Case:
             ],
         ),
     )
-    network_services.close_network(
+    close_network(
         network=network,
         by=coordinator,
         reason=ClosingReason.GOAL_REACHED,
@@ -408,8 +416,8 @@ def signed_in(user: Any, language: str) -> Client:
 # Not walked: the public "Ota yhteyttä" form, the one entry point of every programme, where the
 # person first chooses whom the contact is about (a child or family, or an adult themself).
 PAGES: dict[str, tuple[str, Any]] = {
-    "home (customer coordinator)": ("coordinator", lambda c: reverse("core:home")),
-    "home (own worker)": ("own_worker", lambda c: reverse("core:home")),
+    "home (customer coordinator)": ("coordinator", lambda c: reverse("home:home")),
+    "home (own worker)": ("own_worker", lambda c: reverse("home:home")),
     "queue": ("coordinator", lambda c: reverse("contacts:queue")),
     "contact detail (public, convened)": (
         "coordinator",

@@ -13,7 +13,7 @@ EXPECTED = {
 }
 
 
-@pytest.mark.parametrize("url", [reverse("accounts:login"), reverse("core:healthz")])
+@pytest.mark.parametrize("url", [reverse("accounts:login"), reverse("home:healthz")])
 def test_pages_carry_the_security_headers(client, url):
     response = client.get(url)
     for header, value in EXPECTED.items():

@@ -10,12 +10,13 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
-from accounts.models import Role, SecurityEvent, SecurityEventKind, User
+from accounts.models import SecurityEvent, SecurityEventKind, User
 from accounts.oidc import ArkiOIDCBackend
 from accounts.tests.conftest import OIDC_ENV, PROVIDER
 from accounts.tests.factories import UserFactory, user_with_role
 from arki import env
 from audit.matrix import undeclared, walk
+from audit.roles import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -112,7 +113,7 @@ def test_an_oidc_sign_in_counts_as_second_factor_only_when_configured(
     state = parse_qs(urlparse(start["Location"]).query)["state"][0]
     client.get(reverse("accounts:oidc_authentication_callback"), {"code": "c", "state": state})
 
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("home:home"))
 
     assert response.status_code == status
     if status == 302:

@@ -14,16 +14,10 @@ import requests
 from django.urls import reverse
 
 from accounts import oidc as arki_oidc
-from accounts.models import (
-    Membership,
-    MembershipSource,
-    Role,
-    SecurityEvent,
-    SecurityEventKind,
-    User,
-)
+from accounts.models import Membership, MembershipSource, SecurityEvent, SecurityEventKind, User
 from accounts.tests.factories import UserFactory
 from accounts.tests.oidc_provider import LocalProvider
+from audit.roles import Role
 from directory.tests.factories import AreaFactory
 
 pytestmark = pytest.mark.django_db

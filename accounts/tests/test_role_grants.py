@@ -3,8 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from accounts.models import Membership, Role, SecurityEvent, SecurityEventKind
+from accounts.models import Membership, SecurityEvent, SecurityEventKind
 from accounts.tests.factories import UserFactory, user_with_role
+from audit.roles import Role
 
 pytestmark = pytest.mark.django_db
 

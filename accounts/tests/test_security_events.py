@@ -5,10 +5,11 @@ import hashlib
 import pytest
 from django.urls import reverse
 
-from accounts.models import Role, SecurityEvent, SecurityEventKind
+from accounts.models import SecurityEvent, SecurityEventKind
 from accounts.services import record_security_event
 from accounts.tests.factories import PASSWORD, UserFactory, user_with_role
-from audit.models import AppendOnlyError
+from audit.roles import Role
+from core.models import AppendOnlyError
 
 pytestmark = pytest.mark.django_db
 

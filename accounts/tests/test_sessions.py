@@ -7,9 +7,10 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import Role, SecurityEvent, SecurityEventKind, UserSession
+from accounts.models import SecurityEvent, SecurityEventKind, UserSession
 from accounts.services import LAST_ACTIVITY, SIGNED_IN_AT, deactivate_user
 from accounts.tests.factories import PASSWORD, UserFactory, user_with_role
+from audit.roles import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +56,7 @@ def test_an_active_session_stays_signed_in(client):
     user = user_with_role(Role.COORDINATOR)
     sign_in(client, user)
     age_session(client, **{LAST_ACTIVITY: 29 * 60, SIGNED_IN_AT: 7 * 3600})
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("home:home")).status_code == 200
     # The request counted as activity.
     assert time.time() - client.session[LAST_ACTIVITY] < 5
 
@@ -81,7 +82,7 @@ def test_the_message_is_in_the_users_language(client, settings):
     sign_in(client, user_with_role(Role.COORDINATOR))
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     age_session(client, **{LAST_ACTIVITY: 61})
-    response = client.get(reverse("core:home"), follow=True)
+    response = client.get(reverse("home:home"), follow=True)
     assert response.context["LANGUAGE_CODE"] == "en"
     assert "You were signed out after 1 minute without activity." in response.content.decode()
 
@@ -91,7 +92,7 @@ def test_the_absolute_limit_signs_out_an_active_session(client, settings):
     sign_in(client, user)
     age_session(client, **{SIGNED_IN_AT: 8 * 3600 + 5, LAST_ACTIVITY: 10})
 
-    response = client.get(reverse("core:home"), follow=True)
+    response = client.get(reverse("home:home"), follow=True)
 
     assert "_auth_user_id" not in client.session
     assert "8 hours have passed since you signed in" in response.content.decode()
@@ -101,14 +102,14 @@ def test_the_limits_are_settings(client, settings):
     settings.SESSION_IDLE_TIMEOUT = 5 * 60
     sign_in(client, user_with_role(Role.COORDINATOR))
     age_session(client, **{LAST_ACTIVITY: 6 * 60})
-    assert client.get(reverse("core:home")).status_code == 302
+    assert client.get(reverse("home:home")).status_code == 302
     assert "_auth_user_id" not in client.session
 
 
 def test_an_htmx_request_is_sent_to_the_sign_in_page_as_a_whole(client):
     sign_in(client, user_with_role(Role.COORDINATOR))
     age_session(client, **{LAST_ACTIVITY: 31 * 60})
-    response = client.get(reverse("core:home"), headers={"HX-Request": "true"})
+    response = client.get(reverse("home:home"), headers={"HX-Request": "true"})
     assert response["HX-Redirect"] == reverse("accounts:login")
 
 
@@ -124,8 +125,8 @@ def test_deactivating_a_user_ends_all_their_sessions_at_once(client):
 
     assert not Session.objects.filter(session_key__in=keys).exists()
     for browser in (laptop, phone):
-        assert browser.get(reverse("core:home")).status_code == 302
-    assert other.get(reverse("core:home")).status_code == 200
+        assert browser.get(reverse("home:home")).status_code == 302
+    assert other.get(reverse("home:home")).status_code == 200
     user.refresh_from_db()
     assert not user.is_active
     event = SecurityEvent.objects.get(kind=SecurityEventKind.USER_DEACTIVATED)
@@ -149,7 +150,7 @@ def test_the_admin_action_deactivates_and_signs_out(client):
         {"action": "deactivate", "_selected_action": [user.pk]},
     )
 
-    assert browser.get(reverse("core:home")).status_code == 302
+    assert browser.get(reverse("home:home")).status_code == 302
     assert SecurityEvent.objects.filter(user=user, kind=SecurityEventKind.USER_DEACTIVATED).exists()
 
 
@@ -173,7 +174,7 @@ def test_unticking_active_in_the_admin_form_also_signs_out(client):
 
     assert response.status_code == 302, response.content.decode()[:2000]
     assert not Session.objects.filter(session_key=key).exists()
-    assert browser.get(reverse("core:home")).status_code == 302
+    assert browser.get(reverse("home:home")).status_code == 302
 
 
 def test_the_request_of_an_inactive_user_is_anonymous(client):
@@ -181,7 +182,7 @@ def test_the_request_of_an_inactive_user_is_anonymous(client):
     client.force_login(user)
     # Even when the flag is cleared behind the services' back, the session is no longer signed in.
     type(user).objects.filter(pk=user.pk).update(is_active=False)
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("home:home"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
 

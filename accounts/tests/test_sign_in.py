@@ -1,8 +1,9 @@
 import pytest
 from django.urls import reverse
 
-from accounts.models import Role, User
+from accounts.models import User
 from accounts.tests.factories import PASSWORD, UserFactory, user_with_role
+from audit.roles import Role
 
 pytestmark = pytest.mark.django_db
 

@@ -8,9 +8,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
-from accounts.models import Membership, Role, SecurityEvent, SecurityEventKind, StaffImport, User
+from accounts.models import Membership, SecurityEvent, SecurityEventKind, StaffImport, User
 from accounts.staff_import import apply_staff_import, plan_staff_import, read_table
 from accounts.tests.factories import UserFactory, user_with_role
+from audit.roles import Role
 from directory.models import Position
 from directory.tests.factories import (
     AreaFactory,

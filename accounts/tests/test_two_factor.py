@@ -7,8 +7,9 @@ from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import Role, SecurityEvent, SecurityEventKind
+from accounts.models import SecurityEvent, SecurityEventKind
 from accounts.tests.factories import user_with_role
+from audit.roles import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -62,21 +63,21 @@ def kinds(user):
 def test_a_signed_in_user_without_the_second_factor_is_sent_to_set_it_up(
     client, otp_on, coordinator
 ):
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("home:home"))
     assert response.status_code == 302
     assert response["Location"] == TWO_FACTOR + "?next=%2F"
 
 
 def test_no_second_factor_is_asked_when_the_setting_is_off(client, settings, coordinator):
     settings.ARKI_REQUIRE_OTP = False
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("home:home")).status_code == 200
 
 
 def test_pages_without_staff_data_stay_reachable_before_the_second_factor(
     client, otp_on, coordinator
 ):
-    assert client.get(reverse("core:healthz")).status_code == 200
-    assert client.get(reverse("core:accessibility")).status_code == 200
+    assert client.get(reverse("home:healthz")).status_code == 200
+    assert client.get(reverse("home:accessibility")).status_code == 200
     assert client.post(reverse("set_language"), {"language": "sv", "next": "/"}).status_code == 302
     # Everything else, including the admin site, waits for the code.
     assert client.get(reverse("networks:mine"))["Location"].startswith(TWO_FACTOR)
@@ -107,7 +108,7 @@ def test_setting_up_shows_a_qr_code_and_the_secret_and_a_real_code_confirms_it(
     assert response["Location"] == "/networks/mine/"
     device.refresh_from_db()
     assert device.confirmed
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("home:home")).status_code == 200
     assert kinds(coordinator)[-2:] == [
         SecurityEventKind.OTP_DEVICE_CONFIRMED,
         SecurityEventKind.OTP_VERIFIED,
@@ -127,8 +128,8 @@ def test_a_user_with_a_device_is_asked_for_the_code_not_shown_the_secret(
     response = client.post(TWO_FACTOR, {"code": code_for(device)})
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("core:home")
-    assert client.get(reverse("core:home")).status_code == 200
+    assert response["Location"] == reverse("home:home")
+    assert client.get(reverse("home:home")).status_code == 200
     assert kinds(coordinator)[-1] == SecurityEventKind.OTP_VERIFIED
 
 
@@ -139,7 +140,7 @@ def test_a_wrong_code_is_refused_and_logged(client, otp_on, coordinator):
 
     assert response.status_code == 200
     assert "The code is not correct" in response.content.decode()
-    assert client.get(reverse("core:home"))["Location"].startswith(TWO_FACTOR)
+    assert client.get(reverse("home:home"))["Location"].startswith(TWO_FACTOR)
     assert kinds(coordinator)[-1] == SecurityEventKind.OTP_FAILED
     device.refresh_from_db()
     assert device.throttling_failure_count == 1
@@ -162,7 +163,7 @@ def test_django_otp_throttles_guessing(client, otp_on, coordinator):
 
     assert response.status_code == 429
     assert "Too many wrong codes" in response.content.decode()
-    assert client.get(reverse("core:home"))["Location"].startswith(TWO_FACTOR)
+    assert client.get(reverse("home:home"))["Location"].startswith(TWO_FACTOR)
 
 
 def test_a_code_that_is_not_six_digits_is_refused_by_the_form(client, otp_on, coordinator):
@@ -175,7 +176,7 @@ def test_a_code_that_is_not_six_digits_is_refused_by_the_form(client, otp_on, co
 def test_next_cannot_lead_to_another_site(client, otp_on, coordinator):
     device = confirmed_device(coordinator)
     response = client.post(TWO_FACTOR, {"code": code_for(device), "next": "https://evil.example/"})
-    assert response["Location"] == reverse("core:home")
+    assert response["Location"] == reverse("home:home")
 
 
 def test_the_two_factor_page_needs_a_signed_in_user(client, otp_on):

@@ -5,7 +5,6 @@ from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import HttpResponse
 from django.test import RequestFactory
 
-from accounts.models import Role
 from accounts.tests.factories import UserFactory, user_with_role
 from audit import policy
 from audit.access import (
@@ -17,8 +16,10 @@ from audit.access import (
     record_access,
     require_access,
 )
-from audit.models import AccessLog, Action, AppendOnlyError, Basis
+from audit.models import AccessLog, Action, Basis
 from audit.policy import DirectoryPersonAction, Kind, NetworkAction
+from audit.roles import Role
+from core.models import AppendOnlyError
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,8 @@ from django.db import DatabaseError, connection, transaction
 from accounts.tests.factories import UserFactory
 from audit import chain
 from audit.access import record_access, record_disclosure
-from audit.models import AccessLog, Action, AppendOnlyError, DisclosureLog
+from audit.models import AccessLog, Action, DisclosureLog
+from core.models import AppendOnlyError
 
 pytestmark = pytest.mark.django_db
 on_postgresql = pytest.mark.skipif(

@@ -18,11 +18,11 @@ from django.urls import reverse
 from django.utils import timezone
 from nacl.signing import SigningKey, VerifyKey
 
-from accounts.models import Role
 from accounts.tests.factories import UserFactory, user_with_role
 from audit import chain, checkpoints
 from audit.access import record_access
 from audit.models import AccessLog, Action, ChainHead, LogCheckpoint
+from audit.roles import Role
 from audit.tasks import checkpoint_logs
 
 pytestmark = pytest.mark.django_db

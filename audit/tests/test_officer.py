@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Role
 from accounts.tests.factories import user_with_role
 from audit.models import AccessLog
+from audit.roles import Role
 from contacts.tests.helpers import coordinator_of
 from meetings.tests.helpers import network_with_meeting
 from networks import consent

@@ -2,8 +2,8 @@
 
 import pytest
 
-from accounts.models import Role
 from accounts.tests.factories import user_with_role
+from audit.roles import Role
 from backbone.models import EventKind, Method
 from backbone.tests.helpers import make_event, professional
 

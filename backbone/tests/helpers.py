@@ -4,8 +4,9 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from accounts.models import Membership, Role
+from accounts.models import Membership
 from accounts.tests.factories import user_with_role
+from audit.roles import Role
 from backbone.models import EventKind, StaffEvent
 from directory.models import Organisation, Position, Sector, Service
 

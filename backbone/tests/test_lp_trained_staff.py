@@ -4,7 +4,8 @@ from datetime import date
 
 import pytest
 
-from accounts.models import Membership, Role
+from accounts.models import Membership
+from audit.roles import Role
 from backbone import services
 from backbone.models import Method
 from backbone.tests.helpers import professional

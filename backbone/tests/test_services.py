@@ -5,8 +5,9 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from accounts.models import Membership, Role
+from accounts.models import Membership
 from accounts.tests.factories import UserFactory
+from audit.roles import Role
 from backbone import services
 from backbone.models import (
     BulletinRead,

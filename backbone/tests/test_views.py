@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from accounts.models import Role
 from accounts.tests.factories import user_with_role
+from audit.roles import Role
 from backbone import services
 from backbone.models import (
     ActionPlanTask,

@@ -1,27 +1,31 @@
 """Builders for contact and network tests."""
 
-from accounts.models import Membership, Role
-from accounts.tests.factories import UserFactory
+from accounts.tests.factories import MembershipFactory, UserFactory
+from audit.roles import Role
 from contacts.models import Consent, ContactedBy, Source
 from contacts.services import record_contact
-from directory.models import Organisation, Position, Sector, Service
+from directory.models import Organisation, Service
+from directory.tests.factories import PositionFactory, SectorFactory
 
 
 def coordinator_of(area, programme, **fields):
     user = UserFactory(**fields)
-    Membership.objects.create(user=user, role=Role.COORDINATOR, area=area, programme=programme)
+    MembershipFactory(user=user, role=Role.COORDINATOR, area=area, programme=programme)
     return user
 
 
-def professional(title="Koulukuraattori", service_name="Kaakkurin koulu", **fields):
-    user = UserFactory(**fields)
-    Membership.objects.create(user=user, role=Role.PROFESSIONAL)
-    sector = Sector.objects.get_or_create(code="education", defaults={"name_fi": "Sivistys"})[0]
+def workplace(service_name="Kaakkurin koulu"):
+    """A service of the city's education sector, shared by the professionals who work there."""
+    sector = SectorFactory(code="education", name_fi="Sivistys")
     organisation = Organisation.objects.get_or_create(
         name="Oulun kaupunki", defaults={"sector": sector}
     )[0]
-    service = Service.objects.get_or_create(organisation=organisation, name=service_name)[0]
-    Position.objects.create(user=user, service=service, title=title)
+    return Service.objects.get_or_create(organisation=organisation, name=service_name)[0]
+
+
+def professional(title="Koulukuraattori", service_name="Kaakkurin koulu", **fields):
+    user = UserFactory(roles=[Role.PROFESSIONAL], **fields)
+    PositionFactory(user=user, service=workplace(service_name), title=title)
     return user
 
 

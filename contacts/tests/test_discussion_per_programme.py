@@ -5,8 +5,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from accounts.models import Membership, Role
-from contacts.models import Discussion
+from accounts.models import Membership
+from audit.roles import Role
+from contacts.models import MethodDiscussion
 from contacts.tests.helpers import coordinator_of, professional
 from indicators.models import Event, EventKind
 
@@ -43,12 +44,12 @@ def test_a_working_age_coordinator_records_their_own_method(
     assert list(form.fields["programme"].queryset) == [working_age]
 
     response = client.post(URL, answers(kaakkuri, working_age), follow=True)
-    discussion = Discussion.objects.get()
+    discussion = MethodDiscussion.objects.get()
     assert discussion.programme == working_age
     event = Event.objects.get(kind=EventKind.LP_DISCUSSION_HELD)
     assert event.programme == working_age
     assert event.area == kaakkuri
-    assert response.redirect_chain[-1][0] == reverse("core:home")
+    assert response.redirect_chain[-1][0] == reverse("home:home")
     assert "Työkyky ja työllistyminen puheeksi" in " ".join(
         str(m) for m in response.context["messages"]
     )
@@ -85,7 +86,7 @@ def test_a_posted_programme_names_the_method_when_the_form_is_returned(
     response = client.post(URL, answers(kaakkuri, working_age, held_on=""))
     assert response.status_code == 200
     assert response.context["method"] == working_age.method_name
-    assert Discussion.objects.count() == 0
+    assert MethodDiscussion.objects.count() == 0
 
 
 def test_a_programme_outside_ones_own_is_refused(client, kaakkuri, children, working_age):
@@ -95,7 +96,7 @@ def test_a_programme_outside_ones_own_is_refused(client, kaakkuri, children, wor
     response = client.post(URL, answers(kaakkuri, children))
     assert response.status_code == 200
     assert "programme" in response.context["form"].errors
-    assert Discussion.objects.count() == 0
+    assert MethodDiscussion.objects.count() == 0
 
 
 @pytest.mark.parametrize("language", ["sv", "en"])

@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.models import Membership, Role
+from accounts.models import Membership
 from audit.models import AccessLog
+from audit.roles import Role
 from contacts.models import Contact, ContactedBy, summarise
 from contacts.tests.helpers import a_contact, coordinator_of, professional
 
@@ -338,7 +339,7 @@ def test_the_coordinators_front_page_leads_to_the_contact_form(
 ):
     a_contact(kaakkuri, children, coordinator)
     client.force_login(coordinator)
-    html = client.get(reverse("core:home")).content.decode()
+    html = client.get(reverse("home:home")).content.decode()
     assert f'<a class="button" href="{reverse("contacts:new")}">Kirjaa yhteydenotto</a>' in html
     card = html.split('id="coordinator-heading"')[1].split("</section>")[0]
     assert reverse("contacts:queue") in card
@@ -347,7 +348,7 @@ def test_the_coordinators_front_page_leads_to_the_contact_form(
 
 def test_a_professionals_front_page_has_no_contact_log(client, directory):
     client.force_login(directory["kalle"])
-    html = client.get(reverse("core:home")).content.decode()
+    html = client.get(reverse("home:home")).content.decode()
     assert reverse("contacts:new") not in html
 
 

@@ -5,9 +5,9 @@ import uuid
 import pytest
 from django.urls import reverse
 
-from accounts.models import Role
 from accounts.tests.factories import user_with_role
 from audit.models import AccessLog
+from audit.roles import Role
 from contacts.models import Contact, Outcome
 from contacts.tests.helpers import a_contact, coordinator_of, professional
 
@@ -143,7 +143,7 @@ def test_advice_path_closes_the_contact(client, coordinator, kaakkuri, children)
 
 
 def test_professional_records_an_lp_discussion(client, kaakkuri, children):
-    from contacts.models import Discussion
+    from contacts.models import MethodDiscussion
 
     curator = professional()
     client.force_login(curator)
@@ -159,4 +159,4 @@ def test_professional_records_an_lp_discussion(client, kaakkuri, children):
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("contacts:request")
-    assert Discussion.objects.get().recorded_by == curator
+    assert MethodDiscussion.objects.get().recorded_by == curator

@@ -13,8 +13,8 @@ from django.apps import apps
 from django.db import models
 from django.urls import reverse
 
-from accounts.models import Role
 from accounts.tests.factories import user_with_role
+from audit.roles import Role
 from core import exports
 from core.pdf import PdfTimeLimitExceeded, render_pdf
 

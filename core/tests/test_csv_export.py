@@ -12,8 +12,8 @@ import pytest
 from django.test import RequestFactory
 from django.urls import reverse
 
-from accounts.models import Role
 from accounts.tests.factories import user_with_role
+from audit.roles import Role
 from core.csv_export import BOM, COMMA, SEMICOLON, csv_response, csv_text, delimiter_from
 
 ROWS: list[list[Any]] = [

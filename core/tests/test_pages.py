@@ -34,7 +34,7 @@ def test_healthz_reports_a_broken_database(client, monkeypatch):
 )
 def test_accessibility_statement_in_three_languages(client, language, heading):
     client.cookies["django_language"] = language
-    response = client.get(reverse("core:accessibility"))
+    response = client.get(reverse("home:accessibility"))
     assert response.status_code == 200
     html = response.content.decode()
     assert f'<html lang="{language}">' in html
@@ -43,9 +43,9 @@ def test_accessibility_statement_in_three_languages(client, language, heading):
 
 def test_every_page_links_the_accessibility_statement_and_sends_a_strict_csp(client):
     client.force_login(UserFactory())
-    for url in [reverse("core:home"), reverse("accounts:login"), reverse("core:accessibility")]:
+    for url in [reverse("home:home"), reverse("accounts:login"), reverse("home:accessibility")]:
         response = client.get(url, follow=True)
-        assert reverse("core:accessibility") in response.content.decode(), url
+        assert reverse("home:accessibility") in response.content.decode(), url
         policy = response.headers["Content-Security-Policy"]
         assert "default-src 'self'" in policy
         assert "script-src 'self'" in policy
@@ -55,7 +55,7 @@ def test_every_page_links_the_accessibility_statement_and_sends_a_strict_csp(cli
 
 
 def test_home_requires_sign_in(client):
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("home:home"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
 

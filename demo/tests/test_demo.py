@@ -9,7 +9,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 
-from accounts.models import Membership, Role, User
+from accounts.models import Membership, User
+from audit.roles import Role
 from backbone.models import TrainingRecord
 from contacts.models import Contact
 from demo import oulu
@@ -34,8 +35,8 @@ from learning.models import (
     Trial,
 )
 from networks.models import Network
+from operations.configuration import load_configuration
 from programmes.models import Programme
-from programmes.services import load_configuration
 
 pytestmark = pytest.mark.django_db
 
@@ -119,13 +120,13 @@ def test_a_second_load_creates_nothing(local_dir):
 
 def test_the_people_are_the_same_on_every_fresh_load():
     from backbone.models import ActionPlanTask, Bulletin, Instruction, StaffEvent
-    from contacts.models import Discussion
+    from contacts.models import MethodDiscussion
 
     load_demo()
     first = sorted(User.objects.values_list("email", "full_name", "phone"))
     # The demo's network work refers to the users; a fresh load starts without both.
     Contact.objects.all().delete()
-    Discussion.objects.all().delete()
+    MethodDiscussion.objects.all().delete()
     for backbone_model in (ActionPlanTask, Instruction, Bulletin, StaffEvent):
         backbone_model.objects.all().delete()
     Network.objects.all().delete()

@@ -1,11 +1,11 @@
 import pytest
 
-from directory.tests.factories import StaffUserFactory
+from accounts.tests.factories import UserFactory
 
 
 @pytest.fixture
 def professional(db):
-    return StaffUserFactory()
+    return UserFactory()
 
 
 @pytest.fixture

@@ -1,47 +1,20 @@
-"""Factories for the service directory, with Finnish fake data."""
+"""Factories for the service directory, with Finnish fake data.
+
+Users come from ``accounts.tests.factories.UserFactory``; programmes from
+``programmes.tests.factories.ProgrammeFactory`` (re-exported here for the directory tests).
+"""
 
 import factory
-from django.contrib.auth import get_user_model
 from factory.django import DjangoModelFactory
 
-from accounts.models import Membership
+from accounts.tests.factories import UserFactory
 from directory.models import Area, ContactPoint, Location, Organisation, Position, Sector, Service
-from programmes.models import Programme
+from programmes.tests.factories import ProgrammeFactory
 
 LOCALE = "fi_FI"
 
 
-class StaffUserFactory(DjangoModelFactory):
-    """A user account of a professional; ``roles=[...]`` gives it memberships."""
-
-    class Meta:
-        model = get_user_model()
-        django_get_or_create = ("email",)
-        skip_postgeneration_save = True
-
-    email = factory.Sequence(lambda n: f"staff{n}@example.fi")
-    full_name = factory.Faker("name", locale=LOCALE)
-    phone = factory.Faker("phone_number", locale=LOCALE)
-    password = factory.django.Password("correct horse battery staple")
-
-    @factory.post_generation
-    def roles(self, create, extracted, **kwargs):
-        for role in extracted or ():
-            Membership.objects.create(user=self, role=role)
-
-
-class ProgrammeFactory(DjangoModelFactory):
-    class Meta:
-        model = Programme
-        django_get_or_create = ("code",)
-
-    code = factory.Sequence(lambda n: f"programme-{n}")
-    name_fi = factory.Sequence(lambda n: f"Ohjelma {n}")
-    common_goal_fi = "Lapsen toimiva arki"
-    order = factory.Sequence(int)
-
-
-class SectorFactory(DjangoModelFactory):
+class SectorFactory(DjangoModelFactory[Sector]):
     class Meta:
         model = Sector
         django_get_or_create = ("code",)
@@ -51,7 +24,7 @@ class SectorFactory(DjangoModelFactory):
     order = factory.Sequence(int)
 
 
-class AreaFactory(DjangoModelFactory):
+class AreaFactory(DjangoModelFactory[Area]):
     class Meta:
         model = Area
         django_get_or_create = ("code",)
@@ -61,7 +34,7 @@ class AreaFactory(DjangoModelFactory):
     municipality = "Oulu"
 
 
-class OrganisationFactory(DjangoModelFactory):
+class OrganisationFactory(DjangoModelFactory[Organisation]):
     class Meta:
         model = Organisation
 
@@ -71,7 +44,7 @@ class OrganisationFactory(DjangoModelFactory):
     phone = factory.Faker("phone_number", locale=LOCALE)
 
 
-class ServiceFactory(DjangoModelFactory):
+class ServiceFactory(DjangoModelFactory[Service]):
     class Meta:
         model = Service
         skip_postgeneration_save = True
@@ -91,7 +64,7 @@ class ServiceFactory(DjangoModelFactory):
             self.programmes.set(extracted)
 
 
-class LocationFactory(DjangoModelFactory):
+class LocationFactory(DjangoModelFactory[Location]):
     class Meta:
         model = Location
         skip_postgeneration_save = True
@@ -108,7 +81,7 @@ class LocationFactory(DjangoModelFactory):
             self.services.set(extracted)
 
 
-class ContactPointFactory(DjangoModelFactory):
+class ContactPointFactory(DjangoModelFactory[ContactPoint]):
     class Meta:
         model = ContactPoint
 
@@ -118,10 +91,10 @@ class ContactPointFactory(DjangoModelFactory):
     phone = factory.Faker("phone_number", locale=LOCALE)
 
 
-class PositionFactory(DjangoModelFactory):
+class PositionFactory(DjangoModelFactory[Position]):
     class Meta:
         model = Position
 
-    user = factory.SubFactory(StaffUserFactory)
+    user = factory.SubFactory(UserFactory, phone=factory.Faker("phone_number", locale=LOCALE))
     service = factory.SubFactory(ServiceFactory)
     title = "Koulukuraattori"

@@ -7,10 +7,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from accounts.models import Role
+from accounts.tests.factories import UserFactory
+from audit.roles import Role
 from directory import hsds
 from directory.models import Organisation
-from directory.tests.factories import OrganisationFactory, SectorFactory, StaffUserFactory
+from directory.tests.factories import OrganisationFactory, SectorFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -19,13 +20,13 @@ IMPORT = reverse("directory:import_hsds")
 
 @pytest.fixture
 def developer_worker(client):
-    client.force_login(StaffUserFactory(roles=[Role.DEVELOPER_WORKER]))
+    client.force_login(UserFactory(roles=[Role.DEVELOPER_WORKER]))
     return client
 
 
 @pytest.mark.parametrize("role", [None, Role.PROFESSIONAL, Role.COORDINATOR])
 def test_export_and_import_are_refused_to_other_roles(client, role):
-    client.force_login(StaffUserFactory(roles=[role] if role else []))
+    client.force_login(UserFactory(roles=[role] if role else []))
     assert client.get(reverse("directory:export_hsds", args=["json"])).status_code == 403
     assert client.get(IMPORT).status_code == 403
     upload = SimpleUploadedFile("d.json", b"{}", content_type="application/json")
@@ -33,9 +34,9 @@ def test_export_and_import_are_refused_to_other_roles(client, role):
 
 
 def test_search_page_links_import_and_export_only_for_those_who_may_use_them(client):
-    client.force_login(StaffUserFactory(roles=[Role.PROFESSIONAL]))
+    client.force_login(UserFactory(roles=[Role.PROFESSIONAL]))
     assert IMPORT not in client.get(reverse("directory:search")).content.decode()
-    client.force_login(StaffUserFactory(roles=[Role.ADMINISTRATOR]))
+    client.force_login(UserFactory(roles=[Role.ADMINISTRATOR]))
     assert IMPORT in client.get(reverse("directory:search")).content.decode()
 
 

@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
+from accounts.tests.factories import UserFactory
 from directory import hsds
 from directory.models import Location, Organisation, Position, Service
 from directory.services import import_hsds
@@ -23,7 +24,6 @@ from directory.tests.factories import (
     ProgrammeFactory,
     SectorFactory,
     ServiceFactory,
-    StaffUserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -261,7 +261,7 @@ def test_import_updates_a_record_by_its_id_and_leaves_left_out_columns_alone(dir
 def test_contacts_never_create_accounts():
     SectorFactory(code="ngo")
     organisation_id, service_id = str(uuid.uuid4()), str(uuid.uuid4())
-    known = StaffUserFactory(email="known@example.fi")
+    known = UserFactory(email="known@example.fi")
     document = {
         "organizations": [{"id": organisation_id, "name": "Järjestö", "x_sector": "ngo"}],
         "services": [{"id": service_id, "organization_id": organisation_id, "name": "Kerho"}],

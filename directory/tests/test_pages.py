@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from accounts.tests.factories import UserFactory
 from audit.models import AccessLog
 from directory.tests.factories import (
     AreaFactory,
@@ -12,7 +13,6 @@ from directory.tests.factories import (
     ProgrammeFactory,
     SectorFactory,
     ServiceFactory,
-    StaffUserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -112,7 +112,7 @@ def test_person_page_shows_work_contact_details_and_writes_the_access_log(signed
 @pytest.mark.parametrize(
     "make_person",
     [
-        lambda: StaffUserFactory(),
+        lambda: UserFactory(),
         lambda: PositionFactory(is_active=False).user,
         lambda: PositionFactory(user__is_active=False).user,
     ],

@@ -20,7 +20,8 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import translation
 
-from accounts.models import Role
+from accounts.tests.factories import UserFactory
+from audit.roles import Role
 from directory import ptv
 from directory.models import Area, ContactPoint, Location, Organisation, Service
 from directory.tests.factories import (
@@ -29,7 +30,6 @@ from directory.tests.factories import (
     ProgrammeFactory,
     SectorFactory,
     ServiceFactory,
-    StaffUserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -354,7 +354,7 @@ def test_the_shipped_mapping_reads():
 
 @pytest.fixture
 def keeper(client, in_english):
-    client.force_login(StaffUserFactory(roles=[Role.DEVELOPER_WORKER]))
+    client.force_login(UserFactory(roles=[Role.DEVELOPER_WORKER]))
     return client
 
 
@@ -422,7 +422,7 @@ def test_the_page_refuses_a_wrong_id(fake_ptv, keeper):
 
 @pytest.mark.parametrize("role", [None, Role.PROFESSIONAL, Role.COORDINATOR])
 def test_the_page_is_refused_to_others(client, fake_ptv, role):
-    client.force_login(StaffUserFactory(roles=[role] if role else []))
+    client.force_login(UserFactory(roles=[role] if role else []))
     assert client.get(PAGE).status_code == 403
     assert client.post(PAGE, {"organisation": ORG}).status_code == 403
     assert fake_ptv.requests == []

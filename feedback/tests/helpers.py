@@ -2,31 +2,22 @@
 
 from django.core import mail
 
+from contacts.tests.helpers import professional
 from feedback import services
 from feedback.models import FeedbackInvitation
 from meetings.services import RecordInput, save_meeting_record
 from meetings.tests.helpers import network_with_meeting
-from networks import services as network_services
+from networks.tests.factories import ParticipantFactory, ProfessionalParticipantFactory
 
 
 def held_meeting(area, programme):
     network, meeting, coordinator = network_with_meeting(area, programme)
-    family = network.programme.participant_kinds.get(code="parent")
-    network_services.add_participant(
-        network=network,
-        by=coordinator,
-        kind=family,
-        name="Pekka Virtanen",
-        relation="isä",
-        email="pekka@example.fi",
+    ParticipantFactory(
+        network=network, name="Pekka Virtanen", relation="isä", email="pekka@example.fi"
     )
     for n in range(2):
-        from contacts.tests.helpers import professional
-
-        network_services.add_participant(
+        ProfessionalParticipantFactory(
             network=network,
-            by=coordinator,
-            kind=network_services.professional_kind(network),
             user=professional(email=f"pro{n}@example.fi", full_name=f"Ammattilainen {n}"),
         )
     mail.outbox.clear()

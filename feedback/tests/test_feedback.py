@@ -8,15 +8,15 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Role
 from accounts.tests.factories import user_with_role
+from audit.roles import Role
 from core.errors import ValidationError
 from feedback import services
 from feedback.models import Answer, FeedbackInvitation, Response, Survey
 from feedback.selectors import feedback_figures, feedback_results
 from feedback.tests.helpers import tokens
 from indicators.periods import Cadence, period_containing
-from meetings.services import RecordInput, save_meeting_record
+from meetings.services import RecordInput, close_network, save_meeting_record
 from meetings.tests.helpers import network_with_meeting
 from networks import services as network_services
 
@@ -190,9 +190,7 @@ def test_a_broken_survey_file_is_refused_whole(configuration, tmp_path):
 
 def test_closing_sends_a_final_feedback_request(held):
     network, meeting, coordinator = held
-    network_services.close_network(
-        network=network, by=coordinator, reason="goal_reached", summary="Valmis"
-    )
+    close_network(network=network, by=coordinator, reason="goal_reached", summary="Valmis")
     assert FeedbackInvitation.objects.filter(occasion="closing").count() == 5
 
 

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
 from indicators.selectors import IndicatorView, figure_formatter
 
+if TYPE_CHECKING:
+    from directory.models import Area
+
 register = template.Library()
 
 
 @register.simple_tag
-def indicator_rows(view: IndicatorView, query: str, area: Any, sources: Any = None) -> SafeString:
+def indicator_rows(
+    view: IndicatorView, query: str, area: Area | None, sources: Any = None
+) -> SafeString:
     """The table body of one indicator: a row per area (linked to the area's own view when all
     areas are shown: ``query`` is the page's other filters) and a cell per period. ``sources`` ((area id, period code) -> entered
     value, :func:`indicators.selectors.provenance`) names where an entered figure came from,

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
-from accounts.models import Role
 from accounts.tests.factories import user_with_role
+from audit.roles import Role
 from indicators.catalogue import load_catalogue
 from indicators.models import Audience, Disclosure, Event, EventKind, Indicator, Unit
 from indicators.selectors import indicator_view

@@ -12,16 +12,11 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import Workbook
 
-from accounts.models import Role
 from accounts.tests.factories import user_with_role
+from audit.roles import Role
+from core.tables import RowError, read_table
 from indicators.catalogue import load_catalogue
-from indicators.entry import (
-    RowError,
-    entered_indicators,
-    import_values,
-    read_table,
-    save_entered_values,
-)
+from indicators.entry import entered_indicators, import_values, save_entered_values
 from indicators.models import EnteredValue, EnteredValueChange, Indicator, Provenance, Source
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Role
 from accounts.tests.factories import user_with_role
+from audit.roles import Role
 from indicators.catalogue import load_catalogue
 from indicators.charts import axis_ticks, chart_svg, sparkline_svg
 from indicators.forms import ChartForm

@@ -78,8 +78,8 @@ def test_periods_are_named_as_people_read_them(code, fi, sv, en):
 def test_the_dashboard_names_its_periods_in_finnish(client, configuration, kaakkuri):
     from django.urls import reverse
 
-    from accounts.models import Role
     from accounts.tests.factories import user_with_role
+    from audit.roles import Role
     from indicators.catalogue import load_catalogue
 
     load_catalogue()

@@ -12,12 +12,13 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import translation
 
-from accounts.models import Role
 from accounts.tests.factories import user_with_role
+from audit.roles import Role
+from core.tables import RowError
 from directory.models import Area
 from indicators import sotkanet
 from indicators.catalogue import load_catalogue
-from indicators.entry import ConfigurationError, RowError
+from indicators.entry import ConfigurationError
 from indicators.models import EnteredValue, EnteredValueChange, Indicator, Provenance
 from indicators.sotkanet import import_sotkanet, load_configuration, read_figures
 

@@ -11,10 +11,11 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import Workbook
 
-from accounts.models import Role
 from accounts.tests.factories import user_with_role
+from audit.roles import Role
+from core.tables import RowError, read_table
 from indicators.catalogue import load_catalogue
-from indicators.entry import ConfigurationError, RowError, read_table
+from indicators.entry import ConfigurationError
 from indicators.models import EnteredValue, EnteredValueChange, Indicator, Provenance
 from indicators.training_register import half_years, import_training_register, parse_date
 

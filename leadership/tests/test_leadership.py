@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from accounts.models import Role
 from accounts.tests.factories import user_with_role
+from audit.roles import Role
 from core.errors import ValidationError
 from core.tests.test_pdf import assert_archive_ready
 from directory.models import Sector

@@ -5,8 +5,8 @@ from datetime import time
 import pytest
 from django.urls import reverse
 
-from accounts.models import Role
 from accounts.tests.factories import user_with_role
+from audit.roles import Role
 from directory.models import Sector
 from leadership import services
 from leadership.models import (

@@ -11,8 +11,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from accounts.models import Role
 from accounts.tests.factories import user_with_role
+from audit.roles import Role
 from learning import package, services
 from learning.models import Package, PackageFigure
 from learning.tests.test_packages import REGION_KEY, api, figure, payload, sealed

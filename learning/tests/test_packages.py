@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from nacl.signing import SigningKey
 
-from accounts.models import Role
 from accounts.tests.factories import user_with_role
+from audit.roles import Role
 from indicators.catalogue import load_catalogue
 from indicators.models import Event, EventKind
 from leadership.models import LeadershipTeam, TeamMeeting

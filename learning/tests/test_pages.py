@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from nacl.signing import SigningKey
 
-from accounts.models import Role
 from accounts.tests.factories import user_with_role
+from audit.roles import Role
 from learning import package, services
 from learning.models import ExportedPackage, NetworkMeeting, Package, SharedLearning, Trial
 from learning.tests.test_packages import figure, payload

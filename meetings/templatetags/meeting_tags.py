@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import template
 
 from meetings.services import meeting_label as label_of
 
+if TYPE_CHECKING:
+    from networks.models import Meeting
+
 register = template.Library()
 
 
 @register.filter
-def meeting_label(meeting: Any, meetings: Any) -> str:
+def meeting_label(meeting: Meeting, meetings: Any) -> str:
     return label_of(meeting, list(meetings))
 
 

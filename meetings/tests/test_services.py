@@ -12,7 +12,6 @@ from meetings import reminders, services
 from meetings.models import GoalOwner, Promise, PromiseReminder, PromiseStatus
 from meetings.services import NewGoal, NewPromise, RecordInput, Review
 from meetings.tests.helpers import later_meeting, network_with_meeting, participants
-from networks import services as network_services
 from networks.models import MeetingStatus, NetworkStatus
 
 pytestmark = pytest.mark.django_db
@@ -192,22 +191,20 @@ def test_closing_needs_open_promises_resolved_first(setup):
     network, meeting, coordinator = setup
     first_record(network, meeting, coordinator)
     with pytest.raises(ValidationError) as error:
-        network_services.close_network(
+        services.close_network(
             network=network, by=coordinator, reason="goal_reached", summary="Arki sujuu."
         )
     assert "__all__" in error.value.message_dict
     with pytest.raises(ValidationError):
-        network_services.resolve_open_promises(network=network, by=coordinator, note=" ")
+        services.resolve_open_promises(network=network, by=coordinator, note=" ")
     assert (
-        network_services.resolve_open_promises(
-            network=network, by=coordinator, note="Sovittiin yhdessä"
-        )
+        services.resolve_open_promises(network=network, by=coordinator, note="Sovittiin yhdessä")
         == 3
     )
     with pytest.raises(ValidationError) as error:
-        network_services.close_network(network=network, by=coordinator, reason="bored", summary="")
+        services.close_network(network=network, by=coordinator, reason="bored", summary="")
     assert set(error.value.message_dict) >= {"reason", "summary"}
-    network_services.close_network(
+    services.close_network(
         network=network, by=coordinator, reason="goal_reached", summary="Arki sujuu."
     )
     network.refresh_from_db()

@@ -10,8 +10,8 @@ from django.core import mail
 from django.utils import timezone
 from icalendar import Calendar
 
-from accounts.models import Role
 from accounts.tests.factories import user_with_role
+from audit.roles import Role
 from directory.models import Sector
 from leadership import services as leadership
 from leadership.models import LeadershipTeam, TeamMeeting, TeamMember

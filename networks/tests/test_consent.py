@@ -7,9 +7,9 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Role
 from accounts.tests.factories import user_with_role
 from audit.models import AccessLog, DisclosureLog
+from audit.roles import Role
 from contacts.tests.helpers import coordinator_of, professional
 from core.errors import ValidationError
 from meetings.tests.helpers import network_with_meeting, participants

@@ -177,7 +177,7 @@ def test_two_meetings_on_one_day_are_told_apart_by_their_time():
 def test_a_coordinator_without_a_directory_position_can_take_part_and_promise(
     client, network, coordinator
 ):
-    from accounts.models import Role
+    from audit.roles import Role
     from networks.forms import ProfessionalParticipantForm
 
     assert not coordinator.positions.exists()

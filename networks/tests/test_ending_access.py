@@ -11,8 +11,9 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Membership, Role
+from accounts.models import Membership
 from accounts.tests.factories import UserFactory
+from audit.roles import Role
 from contacts.tests.helpers import professional
 from core.errors import ValidationError
 from directory.models import Position, Service

@@ -487,8 +487,8 @@ def test_once_linked_they_are_invited_as_a_user_who_signs_in(settings, linked_wo
 
 
 def test_an_account_that_is_not_a_professionals_is_not_offered_or_linked(client, world):
-    from accounts.models import Role
     from accounts.tests.factories import user_with_role
+    from audit.roles import Role
 
     network, meeting, coordinator = world
     therapist = add_therapist(network, coordinator)

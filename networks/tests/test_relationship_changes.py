@@ -10,8 +10,9 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Membership, Role
+from accounts.models import Membership
 from audit.models import AccessLog, Basis
+from audit.roles import Role
 from contacts.selectors import coordinator_queue
 from contacts.tests.helpers import a_contact, coordinator_of, professional
 from meetings.models import Promise

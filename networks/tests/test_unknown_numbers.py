@@ -11,8 +11,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from accounts.models import Role
 from accounts.tests.factories import user_with_role
+from audit.roles import Role
 from contacts.tests.helpers import a_contact, coordinator_of, professional
 from meetings.tests.helpers import network_with_meeting, participants
 from networks import consent

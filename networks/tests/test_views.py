@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from accounts.models import Role
 from accounts.tests.factories import user_with_role
 from audit.models import AccessLog
+from audit.roles import Role
 from contacts import services as contact_services
 from contacts.tests.helpers import a_contact, coordinator_of, professional
 from networks import services

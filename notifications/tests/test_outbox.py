@@ -125,17 +125,17 @@ def test_prune_removes_old_outbox_and_finished_task_rows(database_queue):
     OutgoingEmail.objects.filter(status="sent").update(created_at=old, sent_at=old)
     DBTaskResult.objects.filter(status="SUCCESSFUL").update(enqueued_at=old, finished_at=old)
 
-    assert prune_outbox(now=now) == {"emails": 2, "task_results": 2}
+    assert prune_outbox(now=now) == {"emails": 2, "texts": 0, "task_results": 2}
 
     assert list(OutgoingEmail.objects.values_list("status", flat=True)) == ["queued"]
     assert list(DBTaskResult.objects.values_list("status", flat=True)) == ["READY"]
-    assert prune_outbox(now=now) == {"emails": 0, "task_results": 0}
+    assert prune_outbox(now=now) == {"emails": 0, "texts": 0, "task_results": 0}
 
 
 def test_recent_rows_are_kept_for_operations(database_queue):
     send_one()
     run_worker()
-    assert prune_outbox(now=timezone.now()) == {"emails": 0, "task_results": 0}
+    assert prune_outbox(now=timezone.now()) == {"emails": 0, "texts": 0, "task_results": 0}
     assert OutgoingEmail.objects.count() == 2
 
 

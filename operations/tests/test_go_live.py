@@ -9,8 +9,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from accounts.models import Membership, Role
+from accounts.models import Membership
 from accounts.tests.factories import UserFactory, user_with_role
+from audit.roles import Role
 from directory.models import ContactPoint, Organisation, Sector
 from leadership.models import LeadershipTeam, TeamMember
 from notifications.models import OutgoingEmail

@@ -43,14 +43,14 @@ def test_a_signed_in_users_page_is_one_line_with_ids_and_no_name_email_or_query(
     user = UserFactory(full_name="Maija Meikäläinen", email="maija.meikalainen@example.fi")
     client.force_login(user)
 
-    response = client.get(reverse("core:home"), {"q": "Meikäläinen", "hetu": "010101-123N"})
+    response = client.get(reverse("home:home"), {"q": "Meikäläinen", "hetu": "010101-123N"})
 
     assert response.status_code == 200
     [line] = request_lines()
     assert set(line) >= FIELDS
     assert line["request_id"] == response["X-Request-ID"]
     assert line["user_id"] == user.pk
-    assert (line["route"], line["method"], line["status"]) == ("core:home", "GET", 200)
+    assert (line["route"], line["method"], line["status"]) == ("home:home", "GET", 200)
     assert line["level"] == "info"
     assert isinstance(line["duration_ms"], float) and line["duration_ms"] >= 0
     text = json.dumps(line, ensure_ascii=False)
@@ -86,7 +86,7 @@ def test_an_unknown_address_is_logged_without_its_path(client, request_lines):
 
 @pytest.mark.django_db
 def test_a_proxys_request_id_is_the_lines_id(client, request_lines):
-    client.get(reverse("core:healthz"), HTTP_X_REQUEST_ID="0123456789abcdef0123")
+    client.get(reverse("home:healthz"), HTTP_X_REQUEST_ID="0123456789abcdef0123")
 
     [line] = request_lines()
     assert line["request_id"] == "0123456789abcdef0123"

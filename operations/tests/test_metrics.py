@@ -72,8 +72,8 @@ def test_the_scrape_has_request_task_schedule_and_sealing_series(client, token, 
     before = scrape(client)
     user = UserFactory(full_name="Maija Meikäläinen")
     client.force_login(user)
-    client.get(reverse("core:home"))
-    client.get(reverse("core:home"))
+    client.get(reverse("home:home"))
+    client.get(reverse("home:home"))
     client.get("/networks/424242/")  # someone else's or no network: the label is the route name
     client.get(reverse("operations:readyz"))  # the test world has run no periodic task: 503
     record_access(actor=user, subject=user, action="view", basis="", success=True)
@@ -87,13 +87,13 @@ def test_the_scrape_has_request_task_schedule_and_sealing_series(client, token, 
         key = (name, frozenset(labels.items()))
         return series[key] - before.get(key, 0.0) == by
 
-    assert grew("arki_http_request_duration_seconds_count", 2, route="core:home", method="GET")
-    assert grew("arki_http_responses_total", 2, route="core:home", method="GET", status="200")
+    assert grew("arki_http_request_duration_seconds_count", 2, route="home:home", method="GET")
+    assert grew("arki_http_responses_total", 2, route="home:home", method="GET", status="200")
     assert grew(
         "arki_http_responses_total", 1, route="operations:readyz", method="GET", status="503"
     )
     assert (
-        value(series, "arki_http_request_duration_seconds_sum", route="core:home", method="GET") > 0
+        value(series, "arki_http_request_duration_seconds_sum", route="home:home", method="GET") > 0
     )
     routes = {dict(labels)["route"] for _name, labels in series if "route" in dict(labels)}
     assert "networks:detail" in routes
@@ -138,8 +138,8 @@ def test_multiprocess_mode_adds_up_every_workers_counts(tmp_path: Path, monkeypa
     worker = (
         "import django; django.setup()\n"
         "from operations.metrics import observe_request\n"
-        "observe_request('core:home', 'GET', 200, 0.2)\n"
-        "observe_request('core:home', 'GET', 500, 0.3)\n"
+        "observe_request('home:home', 'GET', 200, 0.2)\n"
+        "observe_request('home:home', 'GET', 500, 0.3)\n"
     )
     environment = {
         "PATH": "/usr/bin:/bin",
@@ -159,7 +159,7 @@ def test_multiprocess_mode_adds_up_every_workers_counts(tmp_path: Path, monkeypa
 
     series = samples(metrics.scrape().decode())
 
-    get = {"route": "core:home", "method": "GET"}
+    get = {"route": "home:home", "method": "GET"}
     assert value(series, "arki_http_request_duration_seconds_count", **get) == 4
     assert value(series, "arki_http_responses_total", status="500", **get) == 2
     assert value(series, "arki_database_up") == 1

@@ -59,15 +59,15 @@ def test_a_scrape_after_real_work_has_the_key_series(settings, tmp_path: Path, m
     user = UserFactory()
     client.force_login(user)
     for _ in range(3):
-        assert client.get(reverse("core:home")).status_code == 200
+        assert client.get(reverse("home:home")).status_code == 200
     assert client.get("/no-such-page/").status_code == 404
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("a bug in a view")
 
     with monkeypatch.context() as patch:
-        patch.setattr("core.views._programmes_of", broken)
-        assert client.get(reverse("core:home")).status_code == 500
+        patch.setattr("home.views._programmes_of", broken)
+        assert client.get(reverse("home:home")).status_code == 500
 
     # The scheduler once, a worker until the queue is empty: every periodic task has succeeded.
     record_access(actor=user, subject=user, action="view", basis="", success=True)
@@ -86,7 +86,7 @@ def test_a_scrape_after_real_work_has_the_key_series(settings, tmp_path: Path, m
 
     # Request latency by route: a histogram with buckets, count and sum.
     assert types["arki_http_request_duration_seconds"] == "histogram"
-    home = {"route": "core:home", "method": "GET"}
+    home = {"route": "home:home", "method": "GET"}
     assert grew("arki_http_request_duration_seconds_count", **home) == 4
     assert grew("arki_http_request_duration_seconds_sum", **home) > 0
     assert grew("arki_http_request_duration_seconds_bucket", le="+Inf", **home) == 4

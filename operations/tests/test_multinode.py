@@ -60,7 +60,8 @@ TASKS = DBTaskResult._meta.db_table
 SETUP = """
 import itertools
 import json
-from accounts.models import Membership, Role, User
+from accounts.models import Membership, User
+from audit.roles import Role
 from directory.models import Area
 from programmes.models import Programme
 area = Area.objects.create(code="pohjoinen", name="Pohjoinen", municipality="Oulu")

@@ -59,7 +59,7 @@ def test_an_outage_under_the_session_and_user_middleware_is_a_503():
     client = no_raise_client(HTTP_ACCEPT_LANGUAGE="en")
     client.force_login(user)
     with database_down():
-        response = client.get(reverse("core:home"))
+        response = client.get(reverse("home:home"))
     page = assert_friendly_503(response)
     assert FRIENDLY in page
     assert "Traceback" not in page
@@ -67,7 +67,7 @@ def test_an_outage_under_the_session_and_user_middleware_is_a_503():
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["X-Request-ID"]
     # The database is back: the same session works again on the next request.
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("home:home")).status_code == 200
 
 
 @pytest.mark.django_db

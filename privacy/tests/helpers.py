@@ -1,4 +1,9 @@
-"""A closed network with something in every personal field, built through the services."""
+"""A closed network with something in every personal field.
+
+The network, its contact and participants come from the factories; the meeting, its record,
+the personal link and the closing go through the services, so that every row they leave behind
+(meeting changes, invitations, revisions, feedback invitations, events) is there to be erased.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +13,19 @@ from typing import Any
 
 from django.utils import timezone
 
-from contacts import services as contact_services
-from contacts.tests.helpers import a_contact, coordinator_of, professional
+from contacts.tests.helpers import coordinator_of, professional
 from family import services as family_services
 from meetings import services as meeting_services
 from meetings.models import GoalOwner
 from meetings.services import NewGoal, NewPromise, RecordInput
 from networks import services as network_services
 from networks.models import Meeting, Network, Participant
+from networks.tests.factories import (
+    NetworkFactory,
+    OutsideProfessionalFactory,
+    ParticipantFactory,
+    ProfessionalParticipantFactory,
+)
 
 # Every text the builder stores; none may survive erasure anywhere.
 SECRETS = {
@@ -68,43 +78,30 @@ def a_network(
 ) -> Built:
     """A network with a held meeting, a record, goals, promises and a personal link; closed."""
     coordinator = coordinator or coordinator_of(area, programme)
-    contact = a_contact(
-        area,
-        programme,
-        coordinator,
-        contact_person_name=SECRETS["caller"],
-        contact_person_service=SECRETS["caller_service"],
-        contact_person_phone=SECRETS["caller_phone"],
-        contact_person_email=SECRETS["caller_email"],
-        concern=SECRETS["concern"],
-    )
-    network = contact_services.convene(
-        contact=contact,
-        by=coordinator,
-        expected_version=1,
+    network = NetworkFactory.create(
+        area=area,
+        programme=programme,
+        coordinator=coordinator,
         subject_name=name,
         subject_birth_date=BIRTH_DATE,
+        contact__contact_person_name=SECRETS["caller"],
+        contact__contact_person_service=SECRETS["caller_service"],
+        contact__contact_person_phone=SECRETS["caller_phone"],
+        contact__contact_person_email=SECRETS["caller_email"],
+        contact__concern=SECRETS["concern"],
     )
     teacher = professional(full_name=SECRETS["teacher"], service_name="Kaakkurin koulu")
-    network_services.add_participant(
+    teacher_participant = ProfessionalParticipantFactory.create(network=network, user=teacher)
+    mother = ParticipantFactory.create(
         network=network,
-        by=coordinator,
-        kind=network_services.professional_kind(network),
-        user=teacher,
-    )
-    mother = network_services.add_participant(
-        network=network,
-        by=coordinator,
-        kind=programme.participant_kinds.get(code="parent"),
         name=SECRETS["mother"],
         relation=SECRETS["relation"],
         email=SECRETS["mother_email"],
         phone=SECRETS["mother_phone"],
     )
     # A professional without an Arki account, with a free-text organisation.
-    network_services.add_outside_professional(
+    OutsideProfessionalFactory(
         network=network,
-        by=coordinator,
         name=SECRETS["deacon"],
         organisation=SECRETS["deacon_organisation"],
         phone=SECRETS["deacon_phone"],
@@ -121,7 +118,6 @@ def a_network(
         starts_at=timezone.now() - timedelta(hours=1), ends_at=timezone.now()
     )
     meeting.refresh_from_db()
-    teacher_participant = network.participants.get(user=teacher)
     life_area = programme.life_areas.order_by("order").first()
     meeting_services.save_meeting_record(
         meeting=meeting,
@@ -146,10 +142,10 @@ def a_network(
     )
     family_services.create_link(participant=mother, by=coordinator)
     if close:
-        network_services.resolve_open_promises(
+        meeting_services.resolve_open_promises(
             network=network, by=coordinator, note=SECRETS["review_note"]
         )
-        network_services.close_network(
+        meeting_services.close_network(
             network=network,
             by=coordinator,
             reason="goal_reached",

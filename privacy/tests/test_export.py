@@ -7,10 +7,10 @@ import json
 import pytest
 from django.urls import reverse
 
-from accounts.models import Role
 from accounts.tests.factories import user_with_role
 from audit.access import record_disclosure
 from audit.models import AccessLog, Basis, DisclosureLog
+from audit.roles import Role
 from contacts.tests.helpers import coordinator_of
 from family.models import FamilyLink
 from privacy.export import subject_export

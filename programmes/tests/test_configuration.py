@@ -7,8 +7,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from accounts.models import Membership, Role, User
+from accounts.models import Membership, User
+from audit.roles import Role
 from directory.models import Sector
+from operations.configuration import load_configuration
 from programmes.models import (
     AgeBand,
     ConcernCategory,
@@ -17,7 +19,7 @@ from programmes.models import (
     Programme,
     ProgrammeRole,
 )
-from programmes.services import DATA_DIR, ConfigurationError, load_configuration
+from programmes.services import DATA_DIR, ConfigurationError
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from accounts.models import Membership, Role, StaffImport, User
+from accounts.models import Membership, StaffImport, User
 from accounts.tests.factories import user_with_role
+from audit.roles import Role
 from directory.models import ContactPoint, Organisation, Sector, Service
 from directory.tests.factories import OrganisationFactory
 from directory.tests.test_ptv import INITIAL, MAPPING, ORG, FakePtv, Handler

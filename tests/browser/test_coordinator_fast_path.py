@@ -236,7 +236,8 @@ def test_the_legal_ground_fields_are_there_without_javascript(browser, live_serv
 def test_a_coordinator_of_both_programmes_switches_without_losing_the_concern(
     page, accessible, kaakkuri, children, working_age
 ):
-    from accounts.models import Membership, Role
+    from accounts.models import Membership
+    from audit.roles import Role
 
     coordinator = coordinator_of(kaakkuri, children, email="molemmat@example.fi")
     Membership.objects.create(

@@ -5,8 +5,8 @@ log, reviews it and prints the client's report. Every page passes the accessibil
 import pytest
 from playwright.sync_api import expect
 
-from accounts.models import Role
 from accounts.tests.factories import user_with_role
+from audit.roles import Role
 from contacts.tests.helpers import coordinator_of
 from meetings.tests.helpers import network_with_meeting, participants
 from tests.browser.test_one_contact_journey import sign_in

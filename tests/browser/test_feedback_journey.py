@@ -7,8 +7,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from accounts.models import Role
 from accounts.tests.factories import user_with_role
+from audit.roles import Role
 from contacts.tests.helpers import professional
 from feedback import services
 from indicators.periods import Cadence, period_containing

@@ -9,10 +9,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
-from accounts.models import Role
 from accounts.tests.factories import user_with_role
+from audit.roles import Role
+from core.tables import read_table
 from indicators.catalogue import load_catalogue
-from indicators.entry import import_values, read_table
+from indicators.entry import import_values
 from indicators.models import EnteredValue, EnteredValueChange
 from tests.browser.test_one_contact_journey import sign_in
 

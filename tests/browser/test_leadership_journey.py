@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from accounts.models import Role
 from accounts.tests.factories import user_with_role
+from audit.roles import Role
 from directory.models import Sector
 from indicators.catalogue import load_catalogue
 from indicators.models import Event, EventKind

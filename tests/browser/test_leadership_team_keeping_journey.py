@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from accounts.models import Role
 from accounts.tests.factories import user_with_role
+from audit.roles import Role
 from directory.models import Sector
 from leadership.models import LeadershipTeam
 from tests.browser.test_one_contact_journey import sign_in

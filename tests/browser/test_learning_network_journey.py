@@ -7,8 +7,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from accounts.models import Role
 from accounts.tests.factories import user_with_role
+from audit.roles import Role
 from demo.learning import OTHER_REGIONS, demo_key, synthetic_payload
 from directory.models import Area
 from indicators.catalogue import load_catalogue

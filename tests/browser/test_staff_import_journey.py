@@ -7,8 +7,9 @@ leaver. Elements are found by id and structure, so the journey holds whatever th
 
 import pytest
 
-from accounts.models import Membership, Role, StaffImport, User
+from accounts.models import Membership, StaffImport, User
 from accounts.tests.factories import UserFactory, user_with_role
+from audit.roles import Role
 from directory.tests.factories import OrganisationFactory, ServiceFactory
 from tests.browser.test_one_contact_journey import sign_in
 

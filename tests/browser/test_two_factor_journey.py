@@ -6,9 +6,9 @@ import pytest
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import Role
 from accounts.tests.conftest import oidc  # noqa: F401  (fixture)
 from accounts.tests.factories import PASSWORD, user_with_role
+from audit.roles import Role
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -14,8 +14,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from accounts.models import Membership, Role
+from accounts.models import Membership
 from accounts.tests.factories import UserFactory
+from audit.roles import Role
 from contacts.models import Contact, ContactedBy, Source
 from directory.models import Organisation, Position, Sector, Service
 from meetings.models import MeetingRecord

@@ -175,14 +175,14 @@ def post_only(rule: str, personal: bool = False) -> Expect:
 OWN = (200, 403)  # the user's own record answers, someone else's is refused
 
 EXPECTATIONS: dict[str, Expect] = {
-    "core:home": signed_in(),
-    "core:accessibility": everyone(PUBLIC, 200),
-    "core:healthz": everyone(PUBLIC, 200),
+    "home:home": signed_in(),
+    "home:accessibility": everyone(PUBLIC, 200),
+    "home:healthz": everyone(PUBLIC, 200),
     # Readiness: the test world has run no periodic task and has no worker, so it is not ready.
     "operations:readyz": everyone(PUBLIC, 503),
     # Prometheus with a bearer token (own tests); without ARKI_METRICS_TOKEN the endpoint is 404.
     "operations:metrics": everyone(METRICS_TOKEN, 404),
-    "core:ping": signed_in(),  # the benchmark's floor view
+    "home:ping": signed_in(),  # the benchmark's floor view
     # A signed-in user on the sign-in page goes on to the front page.
     "accounts:login": expect(PUBLIC, default=REDIRECT, anonymous=200),
     "accounts:logout": everyone(PUBLIC, 405),  # signing out is a POST

@@ -73,6 +73,6 @@ def test_the_family_plan_is_not_stored(world, clients, db):
 def test_a_page_without_personal_data_may_be_stored(world, clients, db):
     from django.urls import reverse
 
-    response = clients["anonymous"].get(reverse("core:accessibility"))
+    response = clients["anonymous"].get(reverse("home:accessibility"))
     assert response.status_code == 200
     assert not no_store(response)

@@ -96,7 +96,7 @@ def test_admin_site_is_for_administrators_only(world, clients, db):
 
 
 def test_the_walk_covers_every_role_and_both_sides():
-    from accounts.models import Role
+    from audit.roles import Role
 
     # A new role must be walked too: every role of the product, and the anonymous visitor.
     assert set(ALL_ROLES) == {*Role.values, "anonymous"}

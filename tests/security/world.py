@@ -1,4 +1,9 @@
-"""The fixture world of the security suite, built with the real services.
+"""The fixture world of the security suite.
+
+The setting comes from the factories (people and their roles, the directory, networks with their
+contacts and participants, leadership teams); what happens in it goes through the real services
+(meetings and their records, personal links, feedback invitations, backbone and learning-network
+items), so every route finds the rows those leave behind.
 
 Two sides of one Oulu installation, programme children-families:
 
@@ -12,7 +17,7 @@ Every route parameter of the URL walk is filled from one side or the other.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, time, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.core import mail
@@ -20,21 +25,39 @@ from django.core.management import call_command
 from django.utils import timezone
 from nacl.signing import SigningKey
 
-from accounts.models import Membership, Role, User
+from accounts.models import User
+from accounts.tests.factories import MembershipFactory, UserFactory
+from audit.roles import Role
 from backbone import services as backbone_services
 from backbone.models import EventKind
-from contacts import services as contact_services
-from contacts.models import Consent, ContactedBy, Source
-from directory.models import Area, Organisation, Position, Sector, Service
+from contacts.models import ContactedBy, Source
+from contacts.tests.factories import ContactFactory
+from directory.models import Area, Position, Sector, Service
+from directory.tests.factories import (
+    AreaFactory,
+    OrganisationFactory,
+    PositionFactory,
+    ServiceFactory,
+)
 from family import services as family_services
 from feedback import services as feedback_services
 from feedback.models import FeedbackInvitation
-from leadership.models import Commitment, LeadershipTeam, TeamMeeting, TeamMember
+from leadership.tests.factories import (
+    CommitmentFactory,
+    LeadershipTeamFactory,
+    TeamMeetingFactory,
+    TeamMemberFactory,
+)
 from learning import package
 from learning import services as learning_services
 from learning.models import ExportedPackage
 from meetings.services import NewGoal, NewPromise, RecordInput, save_meeting_record
 from networks import services as network_services
+from networks.tests.factories import (
+    NetworkFactory,
+    ParticipantFactory,
+    ProfessionalParticipantFactory,
+)
 from programmes.models import Programme
 
 ROLES = (
@@ -101,29 +124,14 @@ class World:
 
 
 def user(email: str, full_name: str, role: str | None = None, **membership: Any) -> User:
-    created = User.objects.create_user(email=email, password=None, full_name=full_name)
+    created = UserFactory.create(email=email, full_name=full_name, password=None)
     if role:
-        Membership.objects.create(user=created, role=role, **membership)
+        MembershipFactory(user=created, role=role, **membership)
     return created
 
 
 def position(person: User, service: Service, title: str = "Koulukuraattori") -> Position:
-    return Position.objects.create(user=person, service=service, title=title)
-
-
-def contact_data(area: Area, programme: Programme, **overrides: Any) -> dict[str, Any]:
-    data = {
-        "channel": "phone",
-        "area": area,
-        "programme": programme,
-        "contacted_by": ContactedBy.OTHER,
-        "contact_person_name": "Opettaja Aino",
-        "contact_person_service": "Koulu",
-        "concern": "Poissaoloja koulusta, perheen tilanne muuttunut.",
-        "consent": Consent.AGREES,
-    }
-    data.update(overrides)
-    return data
+    return PositionFactory.create(user=person, service=service, title=title)
 
 
 def network_for(
@@ -135,29 +143,17 @@ def network_for(
     mother: str,
     mother_email: str,
 ) -> tuple[Any, Any, Any, Any, Any]:
-    contact, _ = contact_services.record_contact(
-        recorded_by=coordinator, source=Source.COORDINATOR, data=contact_data(area, programme)
-    )
-    network = contact_services.convene(
-        contact=contact,
-        by=coordinator,
-        expected_version=contact.version,
+    network = NetworkFactory.create(
+        area=area,
+        programme=programme,
+        coordinator=coordinator,
         subject_name=child,
         subject_birth_date=date(2015, 5, 4),
+        contact__contact_person_service="Koulu",
     )
-    pro = network_services.add_participant(
-        network=network,
-        by=coordinator,
-        kind=network_services.professional_kind(network),
-        user=professional,
-    )
-    parent = network_services.add_participant(
-        network=network,
-        by=coordinator,
-        kind=programme.participant_kinds.get(code="parent"),
-        name=mother,
-        relation="äiti",
-        email=mother_email,
+    pro = ProfessionalParticipantFactory.create(network=network, user=professional)
+    parent = ParticipantFactory.create(
+        network=network, name=mother, relation="äiti", email=mother_email
     )
     starts = timezone.now() + timedelta(days=1)
     held = network_services.schedule_meeting(
@@ -202,19 +198,17 @@ def build_world() -> World:
     """Everything the suite needs; about a second with sqlite."""
     call_command("load_configuration", verbosity=0)
     programme = Programme.objects.get(code="children-families")
-    kaakkuri = Area.objects.get_or_create(
-        code="kaakkuri", defaults={"name": "Kaakkuri", "municipality": "Oulu"}
-    )[0]
-    tuira = Area.objects.get_or_create(
-        code="tuira", defaults={"name": "Tuira", "municipality": "Oulu"}
-    )[0]
+    kaakkuri = AreaFactory.create(code="kaakkuri", name="Kaakkuri", municipality="Oulu")
+    tuira = AreaFactory.create(code="tuira", name="Tuira", municipality="Oulu")
     education = Sector.objects.get(code="education-culture")
     social = Sector.objects.get(code="social-health")
-    organisation = Organisation.objects.create(name="Oulun kaupunki", sector=education)
-    school_a = Service.objects.create(organisation=organisation, name="Kaakkurin koulu")
-    school_b = Service.objects.create(organisation=organisation, name="Tuiran koulu")
-    school_a.areas.set([kaakkuri])
-    school_b.areas.set([tuira])
+    organisation = OrganisationFactory(name="Oulun kaupunki", sector=education, email="", phone="")
+    school_a = ServiceFactory(
+        organisation=organisation, name="Kaakkurin koulu", basic_task="", areas=[kaakkuri]
+    )
+    school_b = ServiceFactory(
+        organisation=organisation, name="Tuiran koulu", basic_task="", areas=[tuira]
+    )
 
     users = {
         "professional": user(
@@ -319,34 +313,26 @@ def build_world() -> World:
         ),
     ]
     for name, area, coordinator, professional, child, mother, email, leader, hub_region in sides:
-        request, _ = contact_services.record_contact(
-            recorded_by=professional,
+        # The professional's request, waiting in the coordinator's queue.
+        request = ContactFactory(
+            area=area,
+            programme=programme,
             source=Source.REQUEST,
-            data=contact_data(area, programme, channel="web"),
+            channel="web",
+            contacted_by=ContactedBy.PROFESSIONAL,
+            contact_person=professional,
+            contact_person_service="Koulu",
+            recorded_by=professional,
         )
         network, held, planned, pro, parent = network_for(
             area, programme, coordinator, professional, child, mother, email
         )
         issued = family_services.create_link(participant=parent, by=coordinator)
         invitation = FeedbackInvitation.objects.filter(participant=parent).first()
-        team = LeadershipTeam.objects.create(
-            name=f"{area.name}n johtotiimi",
-            area=area,
-            programme=programme,
-            common_goal="Lasten toimiva arki",
-            week_of_month=1,
-            weekday=1,
-            meeting_time=time(14),
-            place="Koulu",
-        )
-        TeamMember.objects.create(team=team, user=leader, sector=social)
-        when = timezone.now() + timedelta(days=3)
-        team_meeting = TeamMeeting.objects.create(
-            team=team, starts_at=when, ends_at=when + timedelta(hours=1)
-        )
-        commitment = Commitment.objects.create(
-            meeting=team_meeting, member=leader, text="Kerron tiimille"
-        )
+        team = LeadershipTeamFactory(area=area, programme=programme)
+        TeamMemberFactory(team=team, user=leader, sector=social)
+        team_meeting = TeamMeetingFactory(team=team)
+        commitment = CommitmentFactory(meeting=team_meeting, member=leader)
         developer = users["developer_worker"]
         task = backbone_services.create_task(
             title=f"Tehtävä {area.name}",

@@ -157,7 +157,8 @@ class Command(BaseCommand):
         )
         if done.returncode != 0:
             raise CommandError(f"probe {mode} failed:\n{done.stderr[-3000:]}")
-        return json.loads(done.stdout.strip().splitlines()[-1])
+        result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+        return result
 
     def _probe(self, options: dict[str, Any]) -> None:
         from benchmarks import probe

@@ -10,7 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from core.progress import BYTES, Progress, describe
-from indicators.entry import ConfigurationError, read_table
+from core.tables import read_table
+from indicators.entry import ConfigurationError
 from indicators.management.commands._imports import (
     add_common_arguments,
     user_and_programme,

@@ -13,13 +13,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from core.progress import Progress
-from demo.services import demo_password
-from scale.generator import ScaleError, load_scale
+from demo.services import PASSWORD_FILE, demo_password
+from scale.generator import STEPS, ScaleError, load_scale
 from scale.plan import PUBLIC_SCALES, SCALES
-
-PASSWORD_FILE = "demo_password"  # noqa: S105 - the name of the file, not a password
-# The generator's top-level steps, in the order it logs them (scale/generator.py, run()).
-STEPS = ("Reset: emptying the loaded tables", "Directory and staff", "Network work", "Leadership")
 
 
 class Command(BaseCommand):

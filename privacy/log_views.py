@@ -13,20 +13,23 @@ from typing import Any
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import Role
 from audit import checkpoints
 from audit.access import HasRole, PersonalRecord, access_rule, record_or_refuse, require_access
 from audit.chain import verify_all
-from audit.forms import LogSearchForm, ReportForm, ReviewForm
 from audit.models import AccessLog, Basis, ChainHead, DisclosureLog
 from audit.policy import NetworkAction
-from core.errors import ValidationError
+from audit.roles import Role
+from core.forms import submit
+from core.http import ArkiRequest
+from networks import consent
+from networks.models import BreakGlassGrant, Network
+from privacy.log_forms import LogSearchForm, ReportForm, ReviewForm
 
 OFFICERS = HasRole((Role.DATA_PROTECTION_OFFICER,))
 REPORT_YEARS = 2
@@ -41,7 +44,7 @@ def _start(day: date) -> datetime:
 
 
 @access_rule(OFFICERS)
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: ArkiRequest) -> HttpResponse:
     """Search the access log: by user, network, time, action, basis, refusals."""
     form = LogSearchForm(request.GET or None)
     rows: QuerySet[AccessLog] = AccessLog.objects.select_related("actor")
@@ -78,7 +81,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 @access_rule(OFFICERS)
-def verify(request: HttpRequest) -> HttpResponse:
+def verify(request: ArkiRequest) -> HttpResponse:
     """Check the logs' hash chains and the signed checkpoints now (the periodic tasks seal new
     rows and write a checkpoint a day)."""
     found = checkpoints.verify_checkpoints()
@@ -107,10 +110,8 @@ def _network_subjects(network: Any) -> Q:
 
 
 @access_rule(CLIENT_REPORT, NetworkAction.CLIENT_REPORT)
-def client_report(request: HttpRequest, pk: int) -> HttpResponse:
+def client_report(request: ArkiRequest, pk: int) -> HttpResponse:
     """A report for the client: who processed their data and when (default the last two years)."""
-    from networks.models import Network
-
     network = record_or_refuse(Network, pk=pk)
     require_access(request, network, NetworkAction.CLIENT_REPORT)
     form = ReportForm(request.GET or None)
@@ -150,13 +151,11 @@ def client_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _grants() -> Any:
-    from networks.models import BreakGlassGrant
-
     return BreakGlassGrant.objects.select_related("user", "reviewed_by")
 
 
 @access_rule(OFFICERS)
-def break_glass(request: HttpRequest) -> HttpResponse:
+def break_glass(request: ArkiRequest) -> HttpResponse:
     """Every emergency access, unreviewed first, with what was opened during it."""
     grants = list(_grants().order_by("reviewed_at", "-granted_at")[:200])
     for grant in grants:
@@ -173,18 +172,18 @@ def break_glass(request: HttpRequest) -> HttpResponse:
 
 @access_rule(OFFICERS)
 @require_POST
-def review(request: HttpRequest, pk: int) -> HttpResponse:
-    from networks import consent
-
+def review(request: ArkiRequest, pk: int) -> HttpResponse:
     grant = get_object_or_404(_grants(), pk=pk)
     form = ReviewForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Write a review note."))
         return redirect("audit:break_glass")
-    try:
-        consent.review_break_glass(grant=grant, by=request.user, note=form.cleaned_data["note"])
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The emergency access was reviewed."))
+    submit(
+        request,
+        None,
+        lambda: consent.review_break_glass(
+            grant=grant, by=request.user, note=form.cleaned_data["note"]
+        ),
+        _("The emergency access was reviewed."),
+    )
     return redirect("audit:break_glass")

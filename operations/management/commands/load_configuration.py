@@ -1,4 +1,5 @@
-"""manage.py load_configuration: sectors and programmes from programmes/data/*.toml."""
+"""manage.py load_configuration: sectors and programmes from programmes/data/*.toml, then the
+feedback surveys and the indicator catalogue (operations/configuration.py)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from feedback.services import load_surveys
-from indicators.catalogue import load_catalogue
-from programmes.services import ConfigurationError, load_configuration
+from operations.configuration import load_configuration, load_surveys_and_catalogue
+from programmes.services import ConfigurationError
 
 
 class Command(BaseCommand):
@@ -35,7 +35,7 @@ class Command(BaseCommand):
         for line in report.summary_lines():
             self.stdout.write(line)
         try:
-            for line in [*load_surveys(), *load_catalogue()]:
+            for line in load_surveys_and_catalogue():
                 self.stdout.write(line)
         except ValueError as error:
             raise CommandError(str(error)) from error

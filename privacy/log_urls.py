@@ -1,6 +1,6 @@
 from django.urls import path
 
-from audit import views
+from privacy import log_views as views
 
 app_name = "audit"
 urlpatterns = [

@@ -7,8 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils.html import strip_tags
 
-from accounts.models import Membership, Role
+from accounts.models import Membership
 from accounts.tests.factories import UserFactory
+from audit.roles import Role
 from contacts.tests.helpers import coordinator_of, professional
 from directory.models import ContactPoint
 
@@ -23,7 +24,7 @@ CHILDRENS_TERMS = {
 
 
 def page_text(client, language):
-    response = client.get(reverse("core:home"), HTTP_ACCEPT_LANGUAGE=language)
+    response = client.get(reverse("home:home"), HTTP_ACCEPT_LANGUAGE=language)
     assert response.status_code == 200
     assert response["Content-Language"] == language
     html = response.content.decode()
@@ -48,7 +49,7 @@ def test_a_working_age_worker_sees_their_own_method_and_no_childrens_words(
     Membership.objects.create(user=user, role=role, area=kaakkuri, programme=working_age)
     client.force_login(user)
     text = page_text(client, language)
-    with_language = client.get(reverse("core:home"), HTTP_ACCEPT_LANGUAGE=language)
+    with_language = client.get(reverse("home:home"), HTTP_ACCEPT_LANGUAGE=language)
     cards = with_language.context["discussion_cards"]
     assert [card["programme"] for card in cards] == [working_age]
     assert working_age.method_name.lower() in text
@@ -61,7 +62,7 @@ def test_a_working_age_worker_sees_their_own_method_and_no_childrens_words(
 
 def test_a_childrens_coordinator_sees_the_lp_card(client, kaakkuri, children, working_age):
     client.force_login(coordinator_of(kaakkuri, children))
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("home:home"))
     html = response.content.decode()
     assert [card["programme"] for card in response.context["discussion_cards"]] == [children]
     assert "Lapset puheeksi (LP)" in html
@@ -74,7 +75,7 @@ def test_a_user_without_a_programme_sees_every_active_programme(
     client, kaakkuri, children, working_age
 ):
     client.force_login(professional())
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("home:home"))
     html = response.content.decode()
     programmes = [card["programme"] for card in response.context["discussion_cards"]]
     assert programmes == [children, working_age]
@@ -89,5 +90,5 @@ def test_a_programme_no_longer_in_use_has_no_card(client, kaakkuri, children, wo
     working_age.is_active = False
     working_age.save()
     client.force_login(professional())
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("home:home"))
     assert [card["programme"] for card in response.context["discussion_cards"]] == [children]

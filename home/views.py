@@ -2,13 +2,14 @@ from typing import Any
 
 from django.db import connection
 from django.db.utils import DatabaseError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
 from audit.access import PUBLIC, SIGNED_IN, access_rule
+from audit.roles import Role
 from contacts.selectors import pending_contact_count
+from core.http import ArkiRequest, PublicRequest
 from directory.selectors import contact_points_for_user
 from programmes.models import Programme
 
@@ -31,7 +32,7 @@ def _shared(texts: list[str]) -> str | None:
 
 
 @access_rule(SIGNED_IN)
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: ArkiRequest) -> HttpResponse:
     programmes, limited = _programmes_of(request.user)
     points = contact_points_for_user(request.user)
     if limited:
@@ -52,23 +53,23 @@ def home(request: HttpRequest) -> HttpResponse:
         "lead": _shared([programme.words.home_lead for programme in programmes]),
         "directory_text": _shared([programme.words.directory_card for programme in programmes]),
     }
-    if request.user.has_any_role((Role.COORDINATOR,)):  # type: ignore[union-attr]
+    if request.user.has_any_role((Role.COORDINATOR,)):
         # The coordinator's day starts here: record a call, see what waits.
         context["pending_contacts"] = pending_contact_count(request.user)
-    return render(request, "core/home.html", context)
+    return render(request, "home/home.html", context)
 
 
 @access_rule(PUBLIC)
-def accessibility_statement(request: HttpRequest) -> HttpResponse:
+def accessibility_statement(request: PublicRequest) -> HttpResponse:
     return render(
         request,
-        "core/accessibility.html",
+        "home/accessibility.html",
         {"statement_date": _("Statement drawn up on 22 November 2026.")},
     )
 
 
 @access_rule(PUBLIC)
-def healthz(request: HttpRequest) -> JsonResponse:
+def healthz(request: PublicRequest) -> JsonResponse:
     """Liveness and database check for load balancers and monitoring."""
     try:
         with connection.cursor() as cursor:
@@ -80,6 +81,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 @access_rule(SIGNED_IN)
-def ping(request: HttpRequest) -> HttpResponse:
+def ping(request: ArkiRequest) -> HttpResponse:
     """The floor of the load benchmark: the whole middleware stack and sign-in, no page work."""
     return HttpResponse("ok\n", content_type="text/plain; charset=utf-8")
