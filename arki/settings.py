@@ -368,6 +368,12 @@ ARKI_INDICATOR_CACHE_SECONDS = env.get_int("ARKI_INDICATOR_CACHE_SECONDS", 3600)
 ARKI_INSTALLATION_NAME = os.environ.get("ARKI_INSTALLATION_NAME", "Arki")
 # Identities a coordinator may check for an open network in an hour (contacts.selectors).
 ARKI_IDENTITY_CHECKS_PER_HOUR = env.get_int("ARKI_IDENTITY_CHECKS_PER_HOUR", 10)
+# The key of the keyed hash (HMAC-SHA-256) under which family members' personal identity codes
+# are kept for strong identification (networks.identity); the codes themselves are never stored.
+# Changing it unmatches every recorded code. Outside production it is derived from SECRET_KEY.
+ARKI_IDENTITY_CODE_KEY = os.environ.get("ARKI_IDENTITY_CODE_KEY", "").strip()
+if PRODUCTION and ARKI_IDENTITY_CODE_KEY and len(ARKI_IDENTITY_CODE_KEY) < 32:
+    raise ImproperlyConfigured("ARKI_IDENTITY_CODE_KEY: at least 32 characters")
 # Seconds a PDF (memo, minutes) may take before its render is stopped (core.pdf).
 ARKI_PDF_TIME_LIMIT = env.get_int("ARKI_PDF_TIME_LIMIT", 20)
 # Enqueued by `manage.py scheduler` (started by `make run`) for the background worker.

@@ -81,6 +81,10 @@ class Basis(models.TextChoices):
     BREAK_GLASS = "break-glass", _("emergency access")
     SENDER = "sender", _("professional who sent or recorded the contact")
     FAMILY_LINK = "family-link", _("family member's own link")
+    STRONG_IDENTIFICATION = (
+        "strong-identification",
+        _("family member identified strongly (Suomi.fi)"),
+    )
     WORK_CONTACT = "work-contact", _("work contact details in the directory")
     DATA_PROTECTION_OFFICER = "data-protection-officer", _("data protection officer")
     DATA_SUBJECT_REQUEST = "data-subject-request", _("the data subject's request (GDPR art. 15)")

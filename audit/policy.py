@@ -45,8 +45,8 @@ KIND_TITLES: dict[Kind, Promise] = {
     Kind.NETWORK: _("a network: its participants, meetings, promises, consents"),
     Kind.MEETING: _("a meeting of a network: its record and memo"),
     Kind.FAMILY_LINK: _(
-        "a personal link to the family's plan: a family member's, or a professional's without "
-        "an Arki account"
+        "a family member's own plan page (or a professional's without an Arki account), opened "
+        "with a personal link and code or with strong identification"
     ),
     Kind.DIRECTORY_PERSON: _("a professional's work contact details"),
 }
@@ -203,15 +203,35 @@ class MeetingAction:
 
 
 class FamilyLinkAction:
+    """A family member's own pages. The record is their participation in the network; the
+    personal link with its code, or strong identification (Suomi.fi), opens it."""
+
     OPEN_PLAN = Permission(
-        Kind.FAMILY_LINK, "open-plan", _("open the family's plan"), (Basis.FAMILY_LINK,)
+        Kind.FAMILY_LINK,
+        "open-plan",
+        _("open the family's plan"),
+        (Basis.STRONG_IDENTIFICATION, Basis.FAMILY_LINK),
     )
     READ_OWN_MEMO = Permission(
         Kind.FAMILY_LINK,
         "read-own-memo",
         _("download one's own copy of a held meeting's memo (PDF) while still receiving it"),
-        (Basis.FAMILY_LINK,),
+        (Basis.STRONG_IDENTIFICATION, Basis.FAMILY_LINK),
         Action.PRINT,
+    )
+    PREPARE_MEETING = Permission(
+        Kind.FAMILY_LINK,
+        "prepare-meeting",
+        _("tell in one's own words, before a meeting starts, what goes well, worries and wishes"),
+        (Basis.STRONG_IDENTIFICATION, Basis.FAMILY_LINK),
+        changes=True,
+    )
+    REPORT_PROMISE_DONE = Permission(
+        Kind.FAMILY_LINK,
+        "report-promise-done",
+        _("tell that one's own promise is done"),
+        (Basis.STRONG_IDENTIFICATION, Basis.FAMILY_LINK),
+        changes=True,
     )
 
 

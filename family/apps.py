@@ -9,13 +9,16 @@ class FamilyConfig(AppConfig):
     def ready(self) -> None:
         from audit.policy import Kind, register_bases
         from family import services
-        from family.access import family_link_bases
-        from family.models import FamilyLink
+        from family.access import family_member_bases
         from networks import extensions
+        from networks.models import Participant
 
         # Opening the plan is logged against the network, so the client's report shows it.
         register_bases(
-            Kind.FAMILY_LINK, FamilyLink, family_link_bases, lambda link: link.participant.network
+            Kind.FAMILY_LINK,
+            Participant,
+            family_member_bases,
+            lambda participant: participant.network,
         )
         # What ends must end everywhere at once: a participant whose access ends loses their
         # personal links in the same transaction; the network page shows each one's latest link.

@@ -55,14 +55,10 @@ class FamilyLink(models.Model):
     def participant_may_use(self) -> bool:
         """The participant is still in an open network and no ban or withdrawal has ended them;
         a professional whose participation was linked to an Arki account signs in instead."""
-        from networks.consent import participant_excluded
-        from networks.models import NetworkStatus, Participant
+        from family.services import participant_may_use
+        from networks.models import Participant
 
         participant = Participant.objects.select_related("network", "kind").get(
             pk=self.participant_id
         )
-        return (
-            participant.network.status != NetworkStatus.CLOSED
-            and (participant.kind.is_family or participant.user_id is None)
-            and not participant_excluded(participant)
-        )
+        return participant_may_use(participant)

@@ -132,6 +132,17 @@ def revoke_links_of(participant: Participant, *, now: datetime | None = None) ->
     )
 
 
+def participant_may_use(participant: Participant) -> bool:
+    """The participant is still in an open network and no removal, ban or withdrawal has ended
+    them; a professional whose participation was linked to an Arki account signs in instead."""
+    return (
+        participant.removed_at is None
+        and participant.network.status != NetworkStatus.CLOSED
+        and (participant.kind.is_family or participant.user_id is None)
+        and not participant_excluded(participant)
+    )
+
+
 def holder_label(participant: Participant) -> str:
     """How the access log names the holder of a personal link, who has no account."""
     who = "family-member" if participant.kind.is_family else "outside-professional"

@@ -1,9 +1,14 @@
-from django.urls import path
+from django.urls import include, path
 
 from family import views
 
 app_name = "family"
 urlpatterns = [
+    # Strong identification (Suomi.fi): the identified person's plans. Before "<token>/".
+    path("me/", views.mine, name="mine"),
+    path("me/<int:participant_pk>/", views.me_plan, name="me_plan"),
+    path("me/<int:participant_pk>/memos/<int:meeting_pk>/", views.me_memo, name="me_memo"),
+    path("suomifi/", include("family.suomifi.urls")),
     path("<str:token>/", views.plan, name="plan"),
     path("<str:token>/memos/<int:meeting_pk>/", views.memo, name="memo"),
     path(

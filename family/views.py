@@ -25,7 +25,14 @@ from audit.policy import FamilyLinkAction, NetworkAction
 from core.forms import submit
 from core.http import ArkiRequest, PublicRequest
 from family import services
-from family.access import FAMILY_LINK, is_open_in_session, open_in_session
+from family.access import (
+    FAMILY_LINK,
+    Door,
+    identified_participants,
+    identity_in_session,
+    is_open_in_session,
+    open_in_session,
+)
 from family.forms import CodeForm
 from family.models import FamilyLink
 from meetings.memo import render_memo_pdf
@@ -85,7 +92,70 @@ def plan(request: PublicRequest, token: str) -> HttpResponse:
     if not is_open_in_session(request, link):
         shows_no_personal_data(request)
         return render(request, "family/code.html", {"form": CodeForm(), "result": None})
-    require_access(request, link, FamilyLinkAction.OPEN_PLAN, actor_label=label)
+    return _show_plan(request, Door(participant, token=token, link=link))
+
+
+@access_rule(FAMILY_LINK, FamilyLinkAction.OPEN_PLAN)
+def me_plan(request: PublicRequest, participant_pk: int) -> HttpResponse:
+    """The plan of a strongly identified family member."""
+    door = enter(request, None, participant_pk)
+    if isinstance(door, HttpResponse):
+        return door
+    return _show_plan(request, door)
+
+
+def enter(
+    request: PublicRequest, token: str | None, participant_pk: int | None
+) -> Door | HttpResponse:
+    """The door a family page was reached by, or the response that refuses or asks first.
+
+    By a personal link: an unknown link is 404, an ended one says so, an unverified one asks
+    its code. By strong identification: without it in this session the sign-in page; a
+    participation that is not the identified person's is refused (403) and logged."""
+    if token is not None:
+        link = services.find_link(token)
+        if link is None:
+            raise Http404
+        if not link.is_usable:  # removed, banned, consent withdrawn, revoked, expired, locked
+            return _link_ended(request, link)
+        if not is_open_in_session(request, link):
+            shows_no_personal_data(request)
+            return redirect("family:plan", token=token)
+        return Door(link.participant, token=token, link=link)
+    if identity_in_session(request) is None:
+        shows_no_personal_data(request)
+        return redirect("family:mine")
+    participant = (
+        Participant.objects.select_related("network", "network__programme", "kind")
+        .filter(pk=participant_pk)
+        .first()
+    )
+    if participant is None or participant not in identified_participants(request):
+        shows_no_personal_data(request)
+        if participant is not None:
+            record_access(
+                actor=None,
+                subject=participant.network,
+                action=Action.VIEW,
+                basis=Basis.STRONG_IDENTIFICATION,
+                success=False,
+                request_id=getattr(request, "request_id", ""),
+                view_name=str(getattr(request.resolver_match, "view_name", "")),
+                actor_label="strongly-identified",
+            )
+        raise PermissionDenied
+    return Door(participant)
+
+
+def _show_plan(request: PublicRequest, door: Door) -> HttpResponse:
+    participant = door.participant
+    network = participant.network
+    require_access(
+        request,
+        participant,
+        FamilyLinkAction.OPEN_PLAN,
+        actor_label=services.holder_label(participant),
+    )
     memo_stopped = consent.memo_stopped(network)
     meetings, goals = goal_progress(network)
     with translation.override(network.family_language):
@@ -93,6 +163,7 @@ def plan(request: PublicRequest, token: str) -> HttpResponse:
             request,
             "family/plan.html",
             {
+                "door": door,
                 "network": network,
                 "participant": participant,
                 "goals": goals,
@@ -105,10 +176,31 @@ def plan(request: PublicRequest, token: str) -> HttpResponse:
                 "timeline": network_timeline(network, family_view=True),
                 "feedback": open_feedback_link(participant),
                 "memo_stopped": memo_stopped,
-                "memos": [] if memo_stopped else list(_memo_meetings(network)),
-                "token": token,
+                "memos": []
+                if memo_stopped
+                else [
+                    (meeting, door.url("memo", meeting.pk)) for meeting in _memo_meetings(network)
+                ],
             },
         )
+
+
+@access_rule(FAMILY_LINK, FamilyLinkAction.OPEN_PLAN)
+def mine(request: PublicRequest) -> HttpResponse:
+    """A strongly identified family member's plans: every network they are part of. Without
+    identification, the sign-in page (Suomi.fi, or the personal link the coordinator sent)."""
+    shows_no_personal_data(request)
+    identity = identity_in_session(request)
+    if identity is None:
+        return render(request, "family/sign_in.html", {})
+    participants = identified_participants(request)
+    if len(participants) == 1:
+        return redirect("family:me_plan", participant_pk=participants[0].pk)
+    return render(
+        request,
+        "family/mine.html",
+        {"participants": participants, "name": identity.get("name", "")},
+    )
 
 
 def _link_ended(request: PublicRequest, link: FamilyLink) -> HttpResponse:
@@ -127,20 +219,23 @@ def _memo_meetings(network: Network) -> QuerySet[Meeting]:
 
 @access_rule(FAMILY_LINK, FamilyLinkAction.READ_OWN_MEMO)
 def memo(request: PublicRequest, token: str, meeting_pk: int) -> HttpResponse:
-    """The link holder's own copy of a held meeting's memo (PDF), in the network's language.
+    return _memo(request, enter(request, token, None), meeting_pk)
+
+
+@access_rule(FAMILY_LINK, FamilyLinkAction.READ_OWN_MEMO)
+def me_memo(request: PublicRequest, participant_pk: int, meeting_pk: int) -> HttpResponse:
+    return _memo(request, enter(request, None, participant_pk), meeting_pk)
+
+
+def _memo(request: PublicRequest, door: Door | HttpResponse, meeting_pk: int) -> HttpResponse:
+    """The family member's own copy of a held meeting's memo (PDF), in the network's language.
 
     Without a verified code the link's plan page asks for it first. A meeting that is not a held
-    meeting of this link's network, unknown or someone else's alike, is refused (403) and the
-    refusal is logged; so is a memo whose distribution the family's withdrawal stopped."""
-    link = services.find_link(token)
-    if link is None:
-        raise Http404
-    if not link.is_usable:  # removed, banned, consent withdrawn, revoked, expired, locked
-        return _link_ended(request, link)
-    if not is_open_in_session(request, link):
-        shows_no_personal_data(request)
-        return redirect("family:plan", token=token)
-    participant = link.participant
+    meeting of this participant's network, unknown or someone else's alike, is refused (403) and
+    the refusal is logged; so is a memo whose distribution the family's withdrawal stopped."""
+    if isinstance(door, HttpResponse):
+        return door
+    participant = door.participant
     network = participant.network
     label = services.holder_label(participant)
     meeting = _memo_meetings(network).filter(pk=meeting_pk).first()
@@ -149,14 +244,14 @@ def memo(request: PublicRequest, token: str, meeting_pk: int) -> HttpResponse:
             actor=None,
             subject=network,
             action=FamilyLinkAction.READ_OWN_MEMO.logged_as,
-            basis=Basis.FAMILY_LINK,
+            basis=Basis.STRONG_IDENTIFICATION if door.identified else Basis.FAMILY_LINK,
             success=False,
             request_id=getattr(request, "request_id", ""),
             view_name="family:memo",
             actor_label=label,
         )
         raise PermissionDenied
-    basis = require_access(request, link, FamilyLinkAction.READ_OWN_MEMO, actor_label=label)
+    basis = require_access(request, participant, FamilyLinkAction.READ_OWN_MEMO, actor_label=label)
     language = network.family_language
     pdf = render_memo_pdf(meeting, language, recipient=participant)
     record_disclosure(

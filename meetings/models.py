@@ -192,6 +192,9 @@ class Promise(models.Model):
         "networks.Meeting", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    # The family member who made the promise told through their plan page that it is done; the
+    # network confirms it ("kept") at the next meeting.
+    reported_done_at = models.DateTimeField(_("reported done"), null=True, blank=True)
     modified_by = actor_field(_("modified by"))
 
     class Meta:
@@ -221,3 +224,37 @@ class PromiseReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.promise_id} {self.kind}"
+
+
+class FamilyPreparation(models.Model):
+    """A family member's own words before a meeting, written through their plan page: what goes
+    well, what worries them, what they wish from the meeting, whom they want there, and the
+    child's or young person's own view. Editable by them until the meeting starts; the
+    coordinator sees it, and the meeting record shows it marked as the family's own words."""
+
+    meeting = models.ForeignKey(
+        "networks.Meeting", on_delete=models.CASCADE, related_name="family_preparations"
+    )
+    participant = models.ForeignKey(
+        "networks.Participant", on_delete=models.CASCADE, related_name="preparations"
+    )
+    goes_well = models.TextField(_("what goes well"), max_length=2000, blank=True)
+    worries = models.TextField(_("what worries"), max_length=2000, blank=True)
+    wishes = models.TextField(_("what they wish from the meeting"), max_length=2000, blank=True)
+    who_to_invite = models.TextField(_("whom they want there"), max_length=1000, blank=True)
+    child_view = models.TextField(_("the child's own view"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("family's preparation")
+        verbose_name_plural = _("family's preparations")
+        ordering = ["meeting", "created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "participant"], name="one_preparation_per_member"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id}/{self.participant_id}"

@@ -11,7 +11,7 @@ from core.forms import limit_choices
 from directory.forms import ProfessionalChoiceField
 from directory.models import Service
 from directory.selectors import professionals
-from networks.models import ConsentHow, ConsentScope, Network, Participant
+from networks.models import Channel, ConsentHow, ConsentScope, Network, Participant
 from programmes.models import ParticipantKind, ProgrammeRole
 from programmes.wording import Words
 
@@ -91,6 +91,21 @@ class FamilyParticipantForm(forms.Form):
     )
     email = forms.EmailField(label=_("Email"), required=False)
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    channel = forms.ChoiceField(
+        label=_("How they want invitations, codes and reminders"),
+        choices=Channel.choices,
+        initial=Channel.EMAIL,
+        required=False,  # not chosen: by email if an address is given, otherwise on paper
+    )
+    identity_code = forms.CharField(
+        label=_("Personal identity code (for signing in with Suomi.fi)"),
+        max_length=20,
+        required=False,
+        help_text=_(
+            "Optional. Arki keeps only a protected check value of it, never the code, and uses "
+            "it to let the family member sign in with strong identification."
+        ),
+    )
 
     def __init__(self, network: Network, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

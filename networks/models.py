@@ -158,6 +158,14 @@ class Child(models.Model):
         return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
+class Channel(models.TextChoices):
+    """How a family member or everyday adult wants invitations, codes and reminders."""
+
+    EMAIL = "email", _("Email")
+    SMS = "sms", _("Text message")
+    PAPER = "paper", _("On paper (the coordinator hands or posts it)")
+
+
 class Participant(models.Model):
     """Someone in the network: a family member, an everyday adult or a professional."""
 
@@ -194,6 +202,13 @@ class Participant(models.Model):
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     is_own_worker = models.BooleanField(_("own worker"), default=False)
+    # How a family member or everyday adult is reached; professionals are reached by email.
+    channel = models.CharField(
+        _("how they are reached"), max_length=10, choices=Channel.choices, default=Channel.EMAIL
+    )
+    # A keyed hash (HMAC-SHA-256) of the personal identity code, for strong identification
+    # (Suomi.fi); the code itself is never stored. See networks.identity.
+    identity_code_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     added_at = models.DateTimeField(default=timezone.now, editable=False)
     removed_at = models.DateTimeField(null=True, blank=True)
     created_by = actor_field(_("created by"))

@@ -6,6 +6,7 @@ import re
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import F
@@ -21,7 +22,9 @@ from indicators.events import record_event
 from indicators.models import EventKind
 from networks import calendar, consent, extensions
 from networks.deadlines import convening_deadline, local_date, within_deadline
+from networks.identity import hash_identity_code
 from networks.models import (
+    Channel,
     Child,
     Invitation,
     Language,
@@ -34,6 +37,7 @@ from networks.models import (
     Participant,
 )
 from networks.selectors import concerns_children, match_key, professional_accounts
+from notifications.phone import normalise_phone
 from notifications.services import Attachment, send_email
 from programmes.models import ParticipantKind, Programme, ProgrammeRole
 
@@ -183,9 +187,14 @@ def add_participant(
     phone: str = "",
     organisation: str = "",
     is_own_worker: bool = False,
+    channel: str | None = None,
+    identity_code: str = "",
     now: datetime | None = None,
 ) -> Participant:
     """Add a professional from the directory (``user``) or a family member / everyday adult.
+
+    A family member's ``channel`` (email, text message, paper) needs the matching address; their
+    personal ``identity_code``, if given, is kept only as a keyed hash (``networks.identity``).
 
     A professional without an Arki account goes through :func:`add_outside_professional`."""
     if network.status == NetworkStatus.CLOSED:
@@ -209,6 +218,11 @@ def add_participant(
         raise ValidationError(
             _("The client has banned disclosing their information to this service.")
         )
+    if channel is None:  # professionals, and callers that do not ask: by email if there is one
+        channel = Channel.EMAIL if email.strip() or not kind.is_family else Channel.PAPER
+    else:
+        channel, phone = _checked_channel(channel, email.strip(), phone.strip())
+    identity_code_hash = hash_identity_code(identity_code) if identity_code.strip() else ""
     if is_own_worker:
         network.participants.filter(is_own_worker=True).update(is_own_worker=False)
     return Participant.objects.create(
@@ -223,9 +237,59 @@ def add_participant(
         phone=phone.strip(),
         organisation=organisation.strip(),
         is_own_worker=is_own_worker,
+        channel=channel,
+        identity_code_hash=identity_code_hash,
         added_at=now_or(now),
         created_by=by,
     )
+
+
+def _checked_channel(channel: str, email: str, phone: str) -> tuple[str, str]:
+    """The channel and the phone number (normalised to +358… when text messages are chosen);
+    ``ValidationError`` on the field that is missing for the chosen channel."""
+    if channel not in Channel.values:
+        raise ValidationError({"channel": _("Choose email, text message or paper.")})
+    if channel == Channel.EMAIL and not email:
+        raise ValidationError({"email": _("Give an email address, or choose another way.")})
+    if channel == Channel.SMS:
+        if not phone:
+            raise ValidationError(
+                {"phone": _("Give a mobile phone number, or choose another way.")}
+            )
+        try:
+            phone = normalise_phone(phone)
+        except DjangoValidationError as error:
+            raise ValidationError({"phone": error.messages}) from None
+    return channel, phone
+
+
+@transaction.atomic
+def set_reaching(
+    participant: Participant,
+    *,
+    by: User,
+    channel: str,
+    email: str,
+    phone: str,
+    identity_code: str = "",
+    forget_identity_code: bool = False,
+) -> Participant:
+    """Change how a family member is reached, and record or forget their identity code."""
+    if not participant.kind.is_family:
+        raise ValidationError(_("Only a family member's or everyday adult's ways can be changed."))
+    if participant.removed_at is not None or participant.network.status == NetworkStatus.CLOSED:
+        raise ValidationError(_("The participant is no longer in an open network."))
+    channel, phone = _checked_channel(channel, email.strip(), phone.strip())
+    participant.channel, participant.email, participant.phone = channel, email.strip(), phone
+    if identity_code.strip():
+        participant.identity_code_hash = hash_identity_code(identity_code)
+    elif forget_identity_code:
+        participant.identity_code_hash = ""
+    participant.modified_by = by
+    participant.save(
+        update_fields=["channel", "email", "phone", "identity_code_hash", "modified_by"]
+    )
+    return participant
 
 
 # A phone number as people write it: an optional +, digits, spaces, hyphens and brackets. The

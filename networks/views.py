@@ -182,6 +182,8 @@ def add_participant(request: ArkiRequest, pk: int) -> HttpResponse:
                         relation=data["relation"],
                         email=data["email"],
                         phone=data["phone"],
+                        channel=data["channel"] or None,
+                        identity_code=data["identity_code"],
                     )
 
             if submit(request, form, add, _("The participant was added.")):

@@ -101,7 +101,7 @@ def test_the_plan_opens_with_the_code_and_lists_the_memos(settings, world):
     page = browser.get(plan_url(issued))
     text = page.content.decode()
     assert "Eeli Virtanen" in text and "your family" not in text
-    assert page.context["memos"] == [meeting]
+    assert [shown for shown, _url in page.context["memos"]] == [meeting]
     assert memo_url(issued, meeting) in text
     row = AccessLog.objects.filter(success=True, view_name="family:plan").last()
     assert (row.basis, row.actor, row.actor_label) == (

@@ -257,6 +257,16 @@ EXPECTATIONS: dict[str, Expect] = {
     # A memo copy without a verified code sends to the code prompt: nobody's data, no log row.
     # The verified download has its own tests (family/tests/test_outside_professionals.py).
     "family:memo": everyone(FAMILY, REDIRECT, personal=True, logs=0),
+    # Without strong identification in the session: the sign-in page; the identified person's
+    # plans have their own tests (family/tests/test_identified.py).
+    "family:mine": everyone(FAMILY, 200, personal=True, logs=0),
+    "family:me_plan": everyone(FAMILY, REDIRECT, personal=True, logs=0),
+    "family:me_memo": everyone(FAMILY, REDIRECT, personal=True, logs=0),
+    # Suomi.fi (SAML 2.0) endpoints: family/tests/test_suomifi.py signs in end to end.
+    "family:suomifi_login": everyone(PUBLIC, 404),
+    "family:suomifi_acs": everyone(PUBLIC, 404),
+    "family:suomifi_metadata": everyone(PUBLIC, 404),
+    "family:suomifi_logout": everyone(PUBLIC, 404),
     "family:create_link": post_only(NETWORK, personal=True),
     "family:new_code": post_only(NETWORK, personal=True),
     "family:revoke": post_only(NETWORK, personal=True),

@@ -60,6 +60,8 @@ PARAMS: dict[str, Callable[[World, Side], dict[str, Any]]] = {
     "meetings:resolve_promises": lambda w, s: {"pk": s.network.pk},
     "family:plan": lambda w, s: {"token": s.family_token},
     "family:memo": lambda w, s: {"token": s.family_token, "meeting_pk": s.held_meeting.pk},
+    "family:me_plan": lambda w, s: {"participant_pk": s.mother.pk},
+    "family:me_memo": lambda w, s: {"participant_pk": s.mother.pk, "meeting_pk": s.held_meeting.pk},
     "family:create_link": lambda w, s: {"pk": s.network.pk, "participant_pk": s.mother.pk},
     "family:new_code": lambda w, s: {
         "pk": s.network.pk,
