@@ -49,6 +49,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("email address"), unique=True)
     full_name = models.CharField(_("name"), max_length=200)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    # When families and partners can reach them by phone, as the family's plan page shows it.
+    phone_hours = models.CharField(
+        _("phone hours"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example: Mon–Fri 9–11. Shown to the families you coordinate."),
+    )
     preferred_language = models.CharField(
         _("language"),
         max_length=2,
@@ -193,6 +200,9 @@ class SecurityEventKind(models.TextChoices):
     USER_DEACTIVATED = "user_deactivated", _("user deactivated")
     MEMBERSHIP_GRANTED = "membership_granted", _("role granted")
     MEMBERSHIP_REMOVED = "membership_removed", _("role removed")
+    FAMILY_SIGNED_IN = "family_signed_in", _("family member signed in with Suomi.fi")
+    FAMILY_SIGN_IN_REFUSED = "family_sign_in_refused", _("family member's Suomi.fi sign-in refused")
+    FAMILY_SIGNED_OUT = "family_signed_out", _("family member signed out")
 
 
 class SecurityEvent(AppendOnlyModel):
@@ -224,6 +234,8 @@ class SecurityEvent(AppendOnlyModel):
     # A granted role and its scope (area / programme / organisation) as they were named then.
     role = models.CharField(_("role"), max_length=30, choices=Role.choices, blank=True)
     scope = models.CharField(_("scope"), max_length=300, blank=True)
+    # Why a sign-in was refused (e.g. "expired", "wrong-audience"), as a code; never personal data.
+    reason = models.CharField(_("reason"), max_length=60, blank=True)
 
     class Meta:
         verbose_name = _("security event")
