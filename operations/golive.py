@@ -249,6 +249,39 @@ def _email(now: datetime) -> Check:
     )
 
 
+def _text_messages(now: datetime) -> Check:
+    """Text messages are optional, until a family member has chosen them: then they must go."""
+    from networks.models import Channel, NetworkStatus, Participant
+    from notifications.models import OutgoingSms
+    from notifications.sms import sms_available
+
+    missing = []
+    waiting = Participant.objects.filter(
+        channel=Channel.SMS, removed_at__isnull=True, kind__is_family=True
+    ).exclude(network__status=NetworkStatus.CLOSED)
+    if not sms_available():
+        chosen = waiting.count()
+        missing.append(_("Text messages are off (ARKI_SMS_BACKEND)."))
+        if chosen:
+            missing.append(
+                _("%(count)s family members chose text messages and get nothing.")
+                % {"count": chosen}
+            )
+    failed = OutgoingSms.objects.filter(
+        status=OutgoingSms.Status.FAILED, failed_at__gte=now - EMAIL_WINDOW
+    ).count()
+    if failed:
+        missing.append(_("%(count)s text messages failed in the last 7 days.") % {"count": failed})
+    urgent = failed or (not sms_available() and waiting.exists())
+    return Check(
+        "sms",
+        _("Text messages"),
+        READY if not missing else TODO if urgent else OPTIONAL,
+        _("Codes, invitations and reminders reach families who chose text messages."),
+        missing,
+    )
+
+
 def _latest_backup() -> datetime | None:
     directory = Path(os.environ.get("ARKI_BACKUP_DIR", settings.LOCAL_DIR / "backups"))
     manifests = sorted(directory.glob("*.manifest.json")) if directory.is_dir() else []
@@ -309,6 +342,7 @@ def go_live_checks(now: datetime) -> list[Check]:
         _sign_in(),
         _second_factor(),
         _email(now),
+        _text_messages(now),
         _backups(now),
         _scheduled(now),
     ]

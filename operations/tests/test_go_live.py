@@ -117,3 +117,31 @@ def test_the_page_names_no_person(admin_client, configuration, kaakkuri, childre
     assert "Valmiina käyttöönottoon?" in page
     assert "Salainen" not in page and "sanna@" not in page
     assert 'id="check-numbers"' in page and 'id="check-scheduled"' in page
+
+
+def test_text_messages_are_recommended_until_a_family_member_chooses_them(settings, db):
+    from networks.models import Channel
+    from networks.tests.factories import ParticipantFactory
+
+    settings.ARKI_SMS_BACKEND = "off"
+    assert checks()["sms"].state == "optional"
+    ParticipantFactory(channel=Channel.SMS, phone="+358401234567")
+    check = checks()["sms"]
+    assert check.state == TODO
+    assert "1 family members chose text messages and get nothing." in check.missing
+    settings.ARKI_SMS_BACKEND = "locmem"
+    assert checks()["sms"].state == READY
+
+
+def test_failed_text_messages_are_to_do(settings, db):
+    from notifications.models import OutgoingSms
+
+    settings.ARKI_SMS_BACKEND = "locmem"
+    OutgoingSms.objects.create(
+        purpose=OutgoingSms.Purpose.CODE,
+        status=OutgoingSms.Status.FAILED,
+        failed_at=timezone.now(),
+        recipient_hint="+358 …67",
+    )
+    check = checks()["sms"]
+    assert check.state == TODO and "1 text messages failed in the last 7 days." in check.missing
