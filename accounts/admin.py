@@ -29,7 +29,7 @@ class UserAdmin(DjangoUserAdmin[Any]):  # Arki's User is not an AbstractUser (em
     actions = ["deactivate", "reset_two_factor"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        (_("Person"), {"fields": ("full_name", "phone", "preferred_language")}),
+        (_("Person"), {"fields": ("full_name", "phone", "phone_hours", "preferred_language")}),
         (_("Status"), {"fields": ("is_active", "last_login", "date_joined")}),
     )
     add_fieldsets = (

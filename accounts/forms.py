@@ -61,3 +61,20 @@ class StaffApplyForm(forms.Form):
         required=False,
         help_text=_("They are signed out at once and can no longer sign in."),
     )
+
+
+class OwnDetailsForm(forms.Form):
+    """The user's own contact details: the families they coordinate see these on their plan."""
+
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+    phone_hours = forms.CharField(
+        label=_("Phone hours"),
+        max_length=200,
+        required=False,
+        help_text=_("For example: Mon–Fri 9–11. Shown to the families you coordinate."),
+    )

@@ -215,3 +215,11 @@ def verify_code(request: HttpRequest, device: TOTPDevice, code: str) -> bool | N
     django_otp.login(request, locked)
     record_security_event(SecurityEventKind.OTP_VERIFIED, request=request, user=user)
     return True
+
+
+def update_own_details(*, user: User, phone: str, phone_hours: str) -> User:
+    """The user's own phone number and the hours they answer it (shown on the plans of the
+    families they coordinate)."""
+    user.phone, user.phone_hours = phone.strip(), phone_hours.strip()
+    user.save(update_fields=["phone", "phone_hours"])
+    return user

@@ -37,6 +37,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("logout/", views.logout, name="logout"),
     path("locked/", views.locked_out, name="locked_out"),
     path("two-factor/", views.two_factor, name="two_factor"),
+    path("details/", views.own_details, name="own_details"),
     path("role-grants/", views.role_grants, name="role_grants"),
     path("staff-import/", views.staff_import, name="staff_import"),
     path("staff-import/template.csv", views.staff_import_template, name="staff_import_template"),

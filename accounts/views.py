@@ -20,6 +20,7 @@ from accounts import selectors, services
 from accounts import staff_import as staff
 from accounts.forms import (
     EmailAuthenticationForm,
+    OwnDetailsForm,
     RoleGrantFilterForm,
     StaffApplyForm,
     StaffUploadForm,
@@ -29,6 +30,7 @@ from accounts.middleware import counts_as_verified
 from accounts.models import StaffImport, User
 from audit.access import PUBLIC, SIGNED_IN, HasRole, access_rule
 from audit.roles import Role
+from core.forms import submit
 from core.http import ArkiRequest, PublicRequest
 
 
@@ -116,6 +118,29 @@ def two_factor(request: ArkiRequest) -> HttpResponseBase:
         context.update(qr_code=_qr_code(device), secret=_secret_text(device))
     template = "accounts/two_factor_setup.html" if setting_up else "accounts/two_factor.html"
     return render(request, template, context, status=status)
+
+
+@access_rule(SIGNED_IN)
+@require_http_methods(["GET", "POST"])
+def own_details(request: ArkiRequest) -> HttpResponse:
+    """The user's own phone number and phone hours, as the families they coordinate see them."""
+    user = request.user
+    assert user.is_authenticated
+    form = OwnDetailsForm(
+        request.POST or None, initial={"phone": user.phone, "phone_hours": user.phone_hours}
+    )
+    if submit(
+        request,
+        form,
+        lambda: services.update_own_details(
+            user=user,
+            phone=form.cleaned_data["phone"],
+            phone_hours=form.cleaned_data["phone_hours"],
+        ),
+        _("Your details were saved."),
+    ):
+        return redirect("accounts:own_details")
+    return render(request, "accounts/own_details.html", {"form": form})
 
 
 @access_rule(HasRole((Role.DATA_PROTECTION_OFFICER,)))

@@ -348,6 +348,9 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # pysaml2 logs assertions' contents (identity codes) below WARNING; never in Arki's logs.
+        "saml2": {"level": "WARNING"},
+        "xmlschema": {"level": "WARNING"},
     },
 }
 
@@ -374,6 +377,48 @@ ARKI_IDENTITY_CHECKS_PER_HOUR = env.get_int("ARKI_IDENTITY_CHECKS_PER_HOUR", 10)
 ARKI_IDENTITY_CODE_KEY = os.environ.get("ARKI_IDENTITY_CODE_KEY", "").strip()
 if PRODUCTION and ARKI_IDENTITY_CODE_KEY and len(ARKI_IDENTITY_CODE_KEY) < 32:
     raise ImproperlyConfigured("ARKI_IDENTITY_CODE_KEY: at least 32 characters")
+# Strong identification of family members through Suomi.fi e-Identification (SAML 2.0,
+# family/suomifi, docs/suomifi.md). Off while ARKI_SUOMIFI_IDP_METADATA (the identity provider's
+# metadata XML file) is empty; the service provider's entity id defaults to its metadata address.
+ARKI_SUOMIFI_IDP_METADATA = os.environ.get("ARKI_SUOMIFI_IDP_METADATA", "").strip()
+ARKI_SUOMIFI_SP_ENTITY_ID = os.environ.get("ARKI_SUOMIFI_SP_ENTITY_ID", "").strip()
+ARKI_SUOMIFI_SP_KEY_FILE = os.environ.get("ARKI_SUOMIFI_SP_KEY_FILE", "").strip()
+ARKI_SUOMIFI_SP_CERT_FILE = os.environ.get("ARKI_SUOMIFI_SP_CERT_FILE", "").strip()
+# The level of assurance asked for; an assertion of a weaker one is refused.
+ARKI_SUOMIFI_AUTHN_CONTEXTS = env.get_list(
+    "ARKI_SUOMIFI_AUTHN_CONTEXTS",
+    ["http://ftn.ficora.fi/2017/loa3", "http://ftn.ficora.fi/2017/loa2"],
+)
+# Suomi.fi's attribute names: nationalIdentificationNumber, givenName (the name one is called
+# by) and sn (surname).
+ARKI_SUOMIFI_ATTRIBUTE_IDENTITY_CODE = os.environ.get(
+    "ARKI_SUOMIFI_ATTRIBUTE_IDENTITY_CODE", "urn:oid:1.2.246.21"
+).strip()
+ARKI_SUOMIFI_ATTRIBUTE_GIVEN_NAME = os.environ.get(
+    "ARKI_SUOMIFI_ATTRIBUTE_GIVEN_NAME", "urn:oid:2.5.4.42"
+).strip()
+ARKI_SUOMIFI_ATTRIBUTE_SURNAME = os.environ.get(
+    "ARKI_SUOMIFI_ATTRIBUTE_SURNAME", "urn:oid:2.5.4.4"
+).strip()
+if ARKI_SUOMIFI_IDP_METADATA:
+    for _name, _saml_file in (
+        ("ARKI_SUOMIFI_IDP_METADATA", ARKI_SUOMIFI_IDP_METADATA),
+        ("ARKI_SUOMIFI_SP_KEY_FILE", ARKI_SUOMIFI_SP_KEY_FILE),
+        ("ARKI_SUOMIFI_SP_CERT_FILE", ARKI_SUOMIFI_SP_CERT_FILE),
+    ):
+        if PRODUCTION and not (_saml_file and Path(_saml_file).is_file()):
+            raise ImproperlyConfigured(f"{_name}: a readable file is required in production")
+    _saml_base = os.environ.get("ARKI_BASE_URL", "")
+    if PRODUCTION and not _saml_base.startswith("https://"):
+        raise ImproperlyConfigured("ARKI_BASE_URL: must be https:// when Suomi.fi is in use")
+    if PRODUCTION and ARKI_SUOMIFI_SP_ENTITY_ID.startswith("http://"):
+        raise ImproperlyConfigured("ARKI_SUOMIFI_SP_ENTITY_ID: must not be http:// in production")
+    if PRODUCTION and not ARKI_IDENTITY_CODE_KEY:
+        raise ImproperlyConfigured(
+            "ARKI_IDENTITY_CODE_KEY: required in production when ARKI_SUOMIFI_IDP_METADATA is set"
+        )
+    if not ARKI_SUOMIFI_ATTRIBUTE_IDENTITY_CODE:
+        raise ImproperlyConfigured("ARKI_SUOMIFI_ATTRIBUTE_IDENTITY_CODE: must not be empty")
 # Seconds a PDF (memo, minutes) may take before its render is stopped (core.pdf).
 ARKI_PDF_TIME_LIMIT = env.get_int("ARKI_PDF_TIME_LIMIT", 20)
 # Enqueued by `manage.py scheduler` (started by `make run`) for the background worker.

@@ -157,6 +157,7 @@ class DisclosureChannel(models.TextChoices):
     PRINT = "print", _("printed")
     DOWNLOAD = "download", _("downloaded")
     EMAIL = "email", _("emailed")
+    SMS = "sms", _("sent by text message")
     EXPORT = "export", _("exported")
 
 

@@ -72,8 +72,14 @@ def identified_participants(request: HttpRequest) -> list[Participant]:
     identity = identity_in_session(request)
     if identity is None or not identity["hash"]:
         return []
+    return participations_of(identity["hash"])
+
+
+def participations_of(code_hash: str) -> list[Participant]:
+    """The participations whose recorded identity code has this keyed hash and which may still
+    be used (also asked at sign-in, before the session opens: an unknown person is refused)."""
     candidates = Participant.objects.filter(
-        identity_code_hash=identity["hash"], removed_at__isnull=True, kind__is_family=True
+        identity_code_hash=code_hash, removed_at__isnull=True, kind__is_family=True
     ).select_related("network", "network__programme", "kind")
     return [participant for participant in candidates if participant_may_use(participant)]
 

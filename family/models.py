@@ -62,3 +62,18 @@ class FamilyLink(models.Model):
             pk=self.participant_id
         )
         return participant_may_use(participant)
+
+
+class UsedAssertion(models.Model):
+    """A Suomi.fi assertion (or response) already used to sign in, kept until it expires so that
+    the same one posted again is refused, whichever worker receives it. Only a hash of its id."""
+
+    id_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("used Suomi.fi assertion")
+        verbose_name_plural = _("used Suomi.fi assertions")
+
+    def __str__(self) -> str:
+        return self.id_hash[:12]

@@ -1,8 +1,10 @@
 """Personal links for family members and for professionals without an Arki account: unguessable,
 expiring, revocable, opened with a one-time code.
 
-The code is the second factor and is delivered separately from the link (the coordinator tells
-it by phone, or it goes by email when the link went on paper). ``verify_code`` is the one place
+The code is the second factor and is delivered separately from the link: the coordinator tells
+it by phone, or Arki sends it by text message to the holder's mobile number (``code_by_sms``).
+A text message carries the code and its expiry only, never the link: the coordinator gives the
+link on paper or by email, so that a lost phone alone does not open the plan. ``verify_code`` is the one place
 that decides whether a link opens; a strong identification (Suomi.fi) can replace it by
 implementing the same check against the participant's verified identity.
 """
@@ -18,13 +20,19 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from core.clock import now_or
 from core.errors import ValidationError
 from family.models import FamilyLink
 from networks.consent import participant_excluded
 from networks.models import Network, NetworkStatus, Participant
+from notifications.models import OutgoingSms
+from notifications.services import send_sms
+from notifications.sms import sms_available
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -51,11 +59,18 @@ def _new_code() -> str:
 
 
 @transaction.atomic
-def create_link(*, participant: Participant, by: User, now: datetime | None = None) -> IssuedLink:
+def create_link(
+    *,
+    participant: Participant,
+    by: User,
+    code_by_sms: bool = False,
+    now: datetime | None = None,
+) -> IssuedLink:
     """A new personal link with its first code. The token and code are shown once, never stored.
 
     For a family member or everyday adult, and for a professional without an Arki account; a
-    professional with an account signs in instead."""
+    professional with an account signs in instead. With ``code_by_sms`` the code goes by text
+    message (:func:`send_code_by_sms`) and the coordinator gives only the link."""
     if not (participant.kind.is_family or participant.user_id is None):
         raise ValidationError(
             _(
@@ -80,12 +95,17 @@ def create_link(*, participant: Participant, by: User, now: datetime | None = No
         code_hash=make_password(code),
         code_expires_at=now + timedelta(hours=CODE_HOURS),
     )
+    if code_by_sms:
+        send_code_by_sms(participant=participant, code=code, now=now)
     return IssuedLink(link, token, code)
 
 
 @transaction.atomic
-def new_code(*, link: FamilyLink, by: User, now: datetime | None = None) -> str:
-    """A fresh one-time code; also unlocks a link locked by wrong codes."""
+def new_code(
+    *, link: FamilyLink, by: User, code_by_sms: bool = False, now: datetime | None = None
+) -> str:
+    """A fresh one-time code; also unlocks a link locked by wrong codes. With ``code_by_sms``
+    it goes by text message to the holder's mobile number (:func:`send_code_by_sms`)."""
     now = now_or(now)
     if link.revoked_at is not None or link.expires_at <= now:
         raise ValidationError(_("The link has been revoked or has expired. Create a new link."))
@@ -101,7 +121,32 @@ def new_code(*, link: FamilyLink, by: User, now: datetime | None = None) -> str:
         locked_at=None,
         modified_by=by,
     )
+    if code_by_sms:
+        send_code_by_sms(participant=link.participant, code=code, now=now)
     return code
+
+
+def send_code_by_sms(*, participant: Participant, code: str, now: datetime) -> None:
+    """Send a one-time code to the participant's mobile number, in the network's language.
+
+    The text has the code and its expiry only: no name, no topic and not the link (the code is
+    the second factor; the link goes on paper or by email). A code is no personal data, so
+    nothing is written to the disclosure log; the outbox keeps the delivery. Refused when the
+    participant has no mobile number or the installation sends no text messages."""
+    number = participant.mobile_number
+    if not number:
+        raise ValidationError(
+            _("The participant has no mobile phone number. Tell them the code by phone.")
+        )
+    if not sms_available():
+        raise ValidationError(_("Arki sends no text messages here. Tell them the code by phone."))
+    expires = timezone.localtime(now + timedelta(hours=CODE_HOURS))
+    with override(participant.network.family_language or "fi"):
+        text = _(
+            "Arki: your one-time code is %(code)s. It is valid until %(expires)s. Do not give "
+            "it to anyone."
+        ) % {"code": code, "expires": date_format(expires, "SHORT_DATETIME_FORMAT")}
+    send_sms(number, text, purpose=OutgoingSms.Purpose.CODE, now=now)
 
 
 def revoke(*, link: FamilyLink, by: User, now: datetime | None = None) -> None:

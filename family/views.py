@@ -3,6 +3,8 @@ or a professional without an Arki account, and the coordinator's link management
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -35,9 +37,10 @@ from family.access import (
 )
 from family.forms import CodeForm
 from family.models import FamilyLink
+from family.prepare import plan_context
 from meetings.memo import render_memo_pdf
-from meetings.models import Promise, PromiseStatus
-from meetings.services import goal_chart, goal_progress
+from meetings.models import Goal, GoalOwner, Promise, PromiseStatus
+from meetings.services import goal_progress
 from networks import consent
 from networks.access import NETWORK
 from networks.models import Meeting, MeetingStatus, Network, Participant
@@ -122,6 +125,8 @@ def enter(
             shows_no_personal_data(request)
             return redirect("family:plan", token=token)
         return Door(link.participant, token=token, link=link)
+    if participant_pk is None:  # neither door named: no page answers that
+        raise Http404
     if identity_in_session(request) is None:
         shows_no_personal_data(request)
         return redirect("family:mine")
@@ -157,7 +162,13 @@ def _show_plan(request: PublicRequest, door: Door) -> HttpResponse:
         actor_label=services.holder_label(participant),
     )
     memo_stopped = consent.memo_stopped(network)
-    meetings, goals = goal_progress(network)
+    _, goals = goal_progress(network)
+    coming = next_meeting(network)
+    open_promises = list(
+        Promise.objects.filter(network=network, status=PromiseStatus.OPEN)
+        .select_related("participant")
+        .order_by("due", "pk")
+    )
     with translation.override(network.family_language):
         return render(
             request,
@@ -166,13 +177,17 @@ def _show_plan(request: PublicRequest, door: Door) -> HttpResponse:
                 "door": door,
                 "network": network,
                 "participant": participant,
-                "goals": goals,
-                "rating_meetings": meetings,
-                "chart": goal_chart(meetings, goals),
-                "promises": Promise.objects.filter(network=network, status=PromiseStatus.OPEN)
-                .select_related("participant")
-                .order_by("due"),
-                "next_meeting": next_meeting(network),
+                "coordinator": network.coordinator,
+                "goal_groups": family_goal_groups(goals),
+                "own_promises": [
+                    (promise, door.url("promise_done", promise.pk))
+                    for promise in open_promises
+                    if promise.participant_id == participant.pk
+                ],
+                "others_promises": [
+                    promise for promise in open_promises if promise.participant_id != participant.pk
+                ],
+                "next_meeting": coming,
                 "timeline": network_timeline(network, family_view=True),
                 "feedback": open_feedback_link(participant),
                 "memo_stopped": memo_stopped,
@@ -181,8 +196,40 @@ def _show_plan(request: PublicRequest, door: Door) -> HttpResponse:
                 else [
                     (meeting, door.url("memo", meeting.pk)) for meeting in _memo_meetings(network)
                 ],
+                **plan_context(door, coming),
             },
         )
+
+
+@dataclass(frozen=True)
+class FamilyGoal:
+    """A goal as the family's plan shows it: the latest rating and the ratings so far."""
+
+    goal: Goal
+    latest: int | None
+    history: list[int]
+
+
+def family_goal_groups(
+    rows: list[tuple[Goal, list[int | None]]],
+) -> list[tuple[str, list[FamilyGoal]]]:
+    """Each child's own goals under the child's name, in the order the children were added,
+    then the parents' (or the client's) goals: a list a parent reads on a phone, no table."""
+    groups: dict[object, tuple[str, list[FamilyGoal]]] = {}
+    for goal, ratings in rows:
+        if goal.child is not None:
+            key: object = goal.child_id
+            heading = goal.child.name
+        elif goal.owner == GoalOwner.PARENTS:
+            key, heading = GoalOwner.PARENTS, _("The parents' goals")
+        elif goal.owner == GoalOwner.CLIENT:
+            key, heading = GoalOwner.CLIENT, _("Your goals")
+        else:
+            key, heading = GoalOwner.CHILD, _("The child's goals")
+        history = [rating for rating in ratings if rating is not None]
+        item = FamilyGoal(goal, history[-1] if history else None, history)
+        groups.setdefault(key, (heading, []))[1].append(item)
+    return list(groups.values())
 
 
 @access_rule(FAMILY_LINK, FamilyLinkAction.OPEN_PLAN)
@@ -298,9 +345,14 @@ def _participant(request: ArkiRequest, pk: int, participant_pk: int) -> Particip
 @require_POST
 @access_rule(NETWORK, NetworkAction.MANAGE_FAMILY_LINKS)
 def create_link(request: ArkiRequest, pk: int, participant_pk: int) -> HttpResponse:
+    """A new personal link; the code is shown here once, or sent by text message when the
+    coordinator chose that button (``code=sms``): then only the link is shown."""
     participant = _participant(request, pk, participant_pk)
+    by_sms = request.POST.get("code") == "sms"
     created = submit(
-        request, None, lambda: services.create_link(participant=participant, by=request.user)
+        request,
+        None,
+        lambda: services.create_link(participant=participant, by=request.user, code_by_sms=by_sms),
     )
     if not created:
         return redirect("networks:detail", pk=pk)
@@ -309,7 +361,13 @@ def create_link(request: ArkiRequest, pk: int, participant_pk: int) -> HttpRespo
     return render(
         request,
         "family/issued.html",
-        {"participant": participant, "url": url, "code": issued.code, "link": issued.link},
+        {
+            "participant": participant,
+            "url": url,
+            "code": None if by_sms else issued.code,
+            "sent_to": participant.mobile_hint if by_sms else "",
+            "link": issued.link,
+        },
     )
 
 
@@ -318,13 +376,24 @@ def create_link(request: ArkiRequest, pk: int, participant_pk: int) -> HttpRespo
 def new_code(request: ArkiRequest, pk: int, participant_pk: int, link_pk: int) -> HttpResponse:
     participant = _participant(request, pk, participant_pk)
     link = get_object_or_404(FamilyLink, pk=link_pk, participant=participant)
-    code = submit(request, None, lambda: services.new_code(link=link, by=request.user))
+    by_sms = request.POST.get("code") == "sms"
+    code = submit(
+        request,
+        None,
+        lambda: services.new_code(link=link, by=request.user, code_by_sms=by_sms),
+    )
     if not code:
         return redirect("networks:detail", pk=pk)
     return render(
         request,
         "family/issued.html",
-        {"participant": participant, "url": None, "code": code.value, "link": link},
+        {
+            "participant": participant,
+            "url": None,
+            "code": None if by_sms else code.value,
+            "sent_to": participant.mobile_hint if by_sms else "",
+            "link": link,
+        },
     )
 
 

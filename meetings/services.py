@@ -436,6 +436,33 @@ def mark_promise_done(*, promise: Promise, by: User, now: datetime | None = None
     return locked
 
 
+@transaction.atomic
+def report_promise_done(
+    *, promise: Promise, participant: Participant, now: datetime | None = None
+) -> Promise:
+    """A family member (or an outside professional with a personal link) tells through their
+    plan page that their own promise is done. The promise stays open: the network confirms it
+    ("kept") at its next meeting. Telling it again changes nothing (idempotent)."""
+    from networks.consent import participant_excluded
+
+    locked = (
+        Promise.objects.select_for_update()
+        .select_related("participant", "network")
+        .get(pk=promise.pk)
+    )
+    if locked.participant_id != participant.pk:
+        raise ValidationError(_("Only the one who promised can tell that the promise is done."))
+    if locked.participant.removed_at is not None or participant_excluded(locked.participant):
+        raise ValidationError(_("Your participation in this network has ended."))
+    if locked.status != PromiseStatus.OPEN:
+        raise ValidationError(_("The promise is no longer open."))
+    if locked.reported_done_at is not None:
+        return locked
+    locked.reported_done_at = now_or(now)
+    locked.save(update_fields=["reported_done_at"])
+    return locked
+
+
 def my_open_promises(user: User) -> list[Promise]:
     """The user's open promises, soonest first, only in networks where their participation still
     stands: a removal, a ban on them or their service, or a withdrawal of the family's consent

@@ -22,7 +22,7 @@ from audit.models import Action, Basis, DisclosureChannel
 from audit.policy import MeetingAction, NetworkAction, Permission
 from core.forms import submit
 from core.http import ArkiRequest
-from meetings import memo, services
+from meetings import memo, preparation, services
 from meetings.forms import CloseNetworkForm, MeetingRecordForm, ResolvePromisesForm
 from meetings.models import MeetingRecord, Promise, PromiseStatus
 from networks import consent
@@ -85,7 +85,14 @@ def record(request: ArkiRequest, meeting_pk: int) -> HttpResponse:
     return render(
         request,
         "meetings/record.html",
-        {"network": network, "meeting": meeting, "form": form, "record": existing},
+        {
+            "network": network,
+            "meeting": meeting,
+            "form": form,
+            "record": existing,
+            # Read-only, the family's own words; never copied into the memo.
+            "family_preparations": preparation.preparations_for(meeting),
+        },
     )
 
 

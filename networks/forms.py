@@ -118,6 +118,32 @@ class FamilyParticipantForm(forms.Form):
         )
 
 
+class ReachingForm(forms.Form):
+    """How a family member is reached; the identity code is written here, never shown."""
+
+    channel = forms.ChoiceField(
+        label=_("How they want invitations, codes and reminders"), choices=Channel.choices
+    )
+    email = forms.EmailField(label=_("Email"), required=False)
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=40,
+        required=False,
+        help_text=_("A mobile number for text messages, for example 040 123 4567."),
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
+    identity_code = forms.CharField(
+        label=_("New personal identity code (for signing in with Suomi.fi)"),
+        max_length=20,
+        required=False,
+        help_text=_("Leave empty to keep the recorded one. Arki never shows a recorded code."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    forget_identity_code = forms.BooleanField(
+        label=_("Forget the recorded personal identity code"), required=False
+    )
+
+
 class ServiceChoiceField(forms.ModelChoiceField[Service]):
     def label_from_instance(self, obj: Service) -> str:
         return f"{obj.name} ({obj.organisation.name})"

@@ -10,7 +10,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import ValidationError
 from core.models import actor_field
+from notifications.phone import normalise_phone, recipient_hint
 
 
 class NetworkStatus(models.TextChoices):
@@ -238,6 +240,20 @@ class Participant(models.Model):
     def is_outside_professional(self) -> bool:
         """A professional without an Arki account: reached by email, phone and a personal link."""
         return self.user_id is None and not self.kind.is_family
+
+    @property
+    def mobile_number(self) -> str:
+        """The phone as E.164 if a text message can reach it (a mobile number), otherwise ""."""
+        try:
+            return normalise_phone(self.phone) if self.phone.strip() else ""
+        except ValidationError:
+            return ""
+
+    @property
+    def mobile_hint(self) -> str:
+        """The mobile number as the coordinator may see it on a button: "+358 …67"."""
+        number = self.mobile_number
+        return recipient_hint(number) if number else ""
 
 
 class MeetingKind(models.TextChoices):

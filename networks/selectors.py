@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 
-from networks.models import Meeting, MeetingStatus, Network, NetworkStatus, Participant
+from networks.models import (
+    Channel,
+    Meeting,
+    MeetingStatus,
+    Network,
+    NetworkStatus,
+    Participant,
+)
+from notifications.sms import sms_available
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -116,3 +124,28 @@ def matching_account(participant: Participant) -> User | None:
         .exclude(pk__in=taking_part)
         .first()
     )
+
+
+def reached_by(participant: Participant) -> str:
+    """How Arki's invitations and reminders reach a participant: ``Channel.EMAIL``,
+    ``Channel.SMS`` or ``Channel.PAPER`` (nothing is sent; the coordinator hands or posts it).
+
+    A family member gets what they chose, if the address for it is there: a text message only
+    while this installation sends them (otherwise email, if they have an address). A
+    professional is reached by email."""
+    if participant.kind.is_family:
+        if participant.channel == Channel.PAPER:
+            return Channel.PAPER
+        if participant.channel == Channel.SMS and sms_available() and participant.mobile_number:
+            return Channel.SMS
+    return Channel.EMAIL if participant.email else Channel.PAPER
+
+
+def on_paper(network: Network) -> list[Participant]:
+    """The participants still in the network whom the coordinator invites on paper."""
+    from networks.consent import receiving
+
+    participants = receiving(
+        network.participants.filter(removed_at__isnull=True).select_related("kind")
+    )
+    return [p for p in participants if reached_by(p) == Channel.PAPER]

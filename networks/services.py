@@ -36,9 +36,10 @@ from networks.models import (
     NetworkStatus,
     Participant,
 )
-from networks.selectors import concerns_children, match_key, professional_accounts
+from networks.selectors import concerns_children, match_key, professional_accounts, reached_by
+from notifications.models import OutgoingSms
 from notifications.phone import normalise_phone
-from notifications.services import Attachment, send_email
+from notifications.services import Attachment, send_email, send_sms
 from programmes.models import ParticipantKind, Programme, ProgrammeRole
 
 if TYPE_CHECKING:
@@ -280,11 +281,14 @@ def set_reaching(
     if participant.removed_at is not None or participant.network.status == NetworkStatus.CLOSED:
         raise ValidationError(_("The participant is no longer in an open network."))
     channel, phone = _checked_channel(channel, email.strip(), phone.strip())
-    participant.channel, participant.email, participant.phone = channel, email.strip(), phone
     if identity_code.strip():
-        participant.identity_code_hash = hash_identity_code(identity_code)
+        try:
+            participant.identity_code_hash = hash_identity_code(identity_code)
+        except DjangoValidationError as error:
+            raise ValidationError({"identity_code": error.messages}) from None
     elif forget_identity_code:
         participant.identity_code_hash = ""
+    participant.channel, participant.email, participant.phone = channel, email.strip(), phone
     participant.modified_by = by
     participant.save(
         update_fields=["channel", "email", "phone", "identity_code_hash", "modified_by"]
@@ -465,7 +469,7 @@ def schedule_meeting(
     late_reason: str = "",
     now: datetime | None = None,
 ) -> Meeting:
-    """Propose the next meeting and invite every participant who has an email address."""
+    """Propose the next meeting and invite every participant the way they are reached."""
     now = now_or(now)
     if network.status == NetworkStatus.CLOSED:
         raise ValidationError(_("The network is closed."))
@@ -620,52 +624,38 @@ def sectors_present(network: Network) -> int:
 
 
 def send_invitations(meeting: Meeting, method: str, *, now: datetime | None = None) -> int:
-    """Email each participant with an address an invitation (or cancellation) with an .ics file.
+    """Send each participant the invitation (or update, or cancellation) the way they are reached
+    (``selectors.reached_by``); returns how many were sent.
 
-    Each family member gets their own copy: the calendar lists the professionals (by their work
-    addresses, those without an Arki account too) and that family member only, never another
-    family member's private address. The organiser is the meeting's coordinator, so that replies
-    reach them."""
+    By email, with an .ics file: each family member gets their own copy: the calendar lists the
+    professionals (by their work addresses, those without an Arki account too) and that family
+    member only, never another family member's private address. The organiser is the meeting's
+    coordinator, so that replies reach them. By text message (a family member who chose it): the
+    time and place only, in the network's family language, since a phone's lock screen shows it.
+    On paper: nothing is sent; the network page lists them with the printable invitation."""
     now = now_or(now)
     participants = [
         p
         for p in meeting.network.participants.filter(removed_at__isnull=True).select_related(
             "kind", "user", "network"
         )
-        if p.email and not consent.participant_excluded(p)
+        if not consent.participant_excluded(p)
     ]
-    professionals = [(p.name, p.email) for p in participants if not p.kind.is_family]
+    channels = {p.pk: reached_by(p) for p in participants}
+    professionals = [
+        (p.name, p.email)
+        for p in participants
+        if not p.kind.is_family and channels[p.pk] == Channel.EMAIL
+    ]
+    sent = 0
     for participant in participants:
-        family = participant.kind.is_family
-        attendees = (
-            [*professionals, (participant.name, participant.email)] if family else (professionals)
-        )
-        language = (
-            participant.user.preferred_language
-            if participant.user
-            else meeting.network.family_language or "fi"
-        )
-        with override(language):
-            subject, body, summary = _invitation_text(
-                meeting, method, family=family, signs_in=participant.user_id is not None
-            )
-            ics = calendar.meeting_calendar(meeting, method, attendees, summary, now=now)
-        send_email(
-            to=[participant.email],
-            subject=subject,
-            body=body,
-            # The mail library adds the charset itself; naming it here printed it twice.
-            attachments=[Attachment("invite.ics", ics, f"text/calendar; method={method}")],
-            now=now,
-        )
-        record_disclosure(
-            actor=None,
-            subject=meeting.network,
-            data=f"meeting {meeting.pk} invitation: time, place, participants' names",
-            recipient=f"participant {participant.pk}",
-            channel=DisclosureChannel.EMAIL,
-            basis=Basis.PARTICIPANT,
-        )
+        channel = channels[participant.pk]
+        if channel == Channel.SMS:
+            _send_invitation_sms(meeting, method, participant, now=now)
+        elif channel == Channel.EMAIL:
+            _send_invitation_email(meeting, method, participant, professionals, now=now)
+        else:
+            continue
         Invitation.objects.create(
             meeting=meeting,
             participant=participant,
@@ -673,7 +663,88 @@ def send_invitations(meeting: Meeting, method: str, *, now: datetime | None = No
             sequence=meeting.sequence,
             sent_at=now,
         )
-    return len(participants)
+        sent += 1
+    return sent
+
+
+def _send_invitation_email(
+    meeting: Meeting,
+    method: str,
+    participant: Participant,
+    professionals: list[tuple[str, str]],
+    *,
+    now: datetime,
+) -> None:
+    family = participant.kind.is_family
+    attendees = [*professionals, (participant.name, participant.email)] if family else professionals
+    language = (
+        participant.user.preferred_language
+        if participant.user
+        else meeting.network.family_language or "fi"
+    )
+    with override(language):
+        subject, body, summary = _invitation_text(
+            meeting, method, family=family, signs_in=participant.user_id is not None
+        )
+        ics = calendar.meeting_calendar(meeting, method, attendees, summary, now=now)
+    send_email(
+        to=[participant.email],
+        subject=subject,
+        body=body,
+        # The mail library adds the charset itself; naming it here printed it twice.
+        attachments=[Attachment("invite.ics", ics, f"text/calendar; method={method}")],
+        now=now,
+    )
+    record_disclosure(
+        actor=None,
+        subject=meeting.network,
+        data=f"meeting {meeting.pk} invitation: time, place, participants' names",
+        recipient=f"participant {participant.pk}",
+        channel=DisclosureChannel.EMAIL,
+        basis=Basis.PARTICIPANT,
+    )
+
+
+def _send_invitation_sms(
+    meeting: Meeting, method: str, participant: Participant, *, now: datetime
+) -> None:
+    with override(meeting.network.family_language or "fi"):
+        text = invitation_sms_text(meeting, method)
+    send_sms(participant.mobile_number, text, purpose=OutgoingSms.Purpose.INVITATION, now=now)
+    record_disclosure(
+        actor=None,
+        subject=meeting.network,
+        data=f"meeting {meeting.pk} invitation by text message: time and place",
+        recipient=f"participant {participant.pk}",
+        channel=DisclosureChannel.SMS,
+        basis=Basis.PARTICIPANT,
+    )
+
+
+# Room for the time and the words around the place in one text message.
+SMS_PLACE_LENGTH = 300
+
+
+def invitation_sms_text(meeting: Meeting, method: str) -> str:
+    """The text message of an invitation, update or cancellation, in the active language: the
+    time and the place only; no names, no topic, no kind of meeting (a lock screen shows it)."""
+    from django.utils.formats import date_format
+
+    when = date_format(timezone.localtime(meeting.starts_at), "DATETIME_FORMAT")
+    where = (meeting.place or meeting.online_link)[:SMS_PLACE_LENGTH]
+    if method == calendar.CANCEL:
+        return _(
+            "Arki: the meeting on %(when)s has been cancelled. The coordinator will be in touch."
+        ) % {"when": when}
+    if meeting.sequence == 0:
+        return _(
+            "Arki: you are invited to a meeting on %(when)s, %(where)s. If the time does not "
+            "suit you, contact the coordinator."
+        ) % {"when": when, "where": where}
+    return _(
+        "Arki: the meeting was moved. New time: %(when)s, %(where)s. If the time does not suit "
+        "you, contact the coordinator."
+    ) % {"when": when, "where": where}
 
 
 def _invitation_text(

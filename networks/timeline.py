@@ -36,18 +36,27 @@ def network_timeline(network: Network, *, family_view: bool = False) -> list[Ste
         who = contact.contact_person or contact.recorded_by
         # A contact sent through the public form has nobody signed in behind it.
         by = who.full_name if who is not None else _("Through the public web form")
-        steps.append(Step(_("Contact to the coordinating number"), by, contact.received_at, "done"))
+        title = (
+            _("First contact with the coordinator")
+            if family_view
+            else _("Contact to the coordinating number")
+        )
+        steps.append(Step(title, by, contact.received_at, "done"))
     held_first = next(
         (m for m in meetings if m.kind == MeetingKind.FIRST and m.status == MeetingStatus.HELD),
         None,
     )
     if held_first:
-        steps.append(Step(_("Network convened"), coordinator, held_first.starts_at, "done"))
+        # The family's view says it in everyday words ("Verkosto kutsuttu koolle" is jargon).
+        title = _("First meeting held") if family_view else _("Network convened")
+        steps.append(Step(title, coordinator, held_first.starts_at, "done"))
     else:
         state = "overdue" if today > network.convening_deadline else "current"
         steps.append(
             Step(
-                _("Convene the network (first meeting at the latest)"),
+                _("The first meeting together")
+                if family_view
+                else _("Convene the network (first meeting at the latest)"),
                 coordinator,
                 network.convening_deadline,
                 state,
@@ -110,7 +119,12 @@ def network_timeline(network: Network, *, family_view: bool = False) -> list[Ste
         and not any(m.status == MeetingStatus.PLANNED for m in meetings)
         and network.status != NetworkStatus.CLOSED
     ):
-        steps.append(Step(_("Schedule the next follow-up meeting"), coordinator, None, "current"))
+        title = (
+            _("The next meeting is agreed")
+            if family_view
+            else _("Schedule the next follow-up meeting")
+        )
+        steps.append(Step(title, coordinator, None, "current"))
     if network.status == NetworkStatus.CLOSED:
         steps.append(
             Step(network.programme.words.closed_step, coordinator, network.closed_at, "done")

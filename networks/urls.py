@@ -16,6 +16,11 @@ urlpatterns = [
         name="remove_participant",
     ),
     path(
+        "<int:pk>/participants/<int:participant_pk>/reaching/",
+        views.reaching,
+        name="reaching",
+    ),
+    path(
         "<int:pk>/participants/<int:participant_pk>/link-account/",
         views.link_account,
         name="link_account",

@@ -39,6 +39,7 @@ from networks.forms import (
     MeetingForm,
     OutsideProfessionalForm,
     ProfessionalParticipantForm,
+    ReachingForm,
     WithdrawConsentForm,
 )
 from networks.models import (
@@ -47,10 +48,12 @@ from networks.models import (
     Meeting,
     MeetingStatus,
     Network,
+    NetworkStatus,
     Participant,
 )
-from networks.selectors import concerns_children, matching_account, next_meeting
+from networks.selectors import concerns_children, matching_account, next_meeting, on_paper
 from networks.timeline import network_timeline
+from notifications.sms import sms_available
 
 
 def _network(request: ArkiRequest, pk: int, action: Permission) -> tuple[Network, Basis]:
@@ -95,6 +98,9 @@ def detail(request: ArkiRequest, pk: int) -> HttpResponse:
         "participants": participants,
         "meetings": network.meetings.select_related("organiser").order_by("starts_at"),
         "next_meeting": next_meeting(network),
+        # Who gets no email or text message: the coordinator invites them on paper.
+        "on_paper": on_paper(network) if network.status != NetworkStatus.CLOSED else [],
+        "sms_on": sms_available(),
         "timeline": network_timeline(network),
         "contacts": network.contacts.order_by("received_at"),
         "children": list(network.children.all()),
@@ -213,6 +219,46 @@ def remove_participant(request: ArkiRequest, pk: int, participant_pk: int) -> Ht
     services.remove_participant(participant=participant, by=request.user)
     messages.success(request, _("The participant was removed from the network."))
     return redirect("networks:add_participant", pk=network.pk)
+
+
+@access_rule(NETWORK, NetworkAction.MANAGE_PARTICIPANTS)
+def reaching(request: ArkiRequest, pk: int, participant_pk: int) -> HttpResponse:
+    """How a family member or everyday adult is reached (email, text message or paper), and their
+    identity code for Suomi.fi: written here, never shown; only whether one is recorded."""
+    network = _manage(request, pk, NetworkAction.MANAGE_PARTICIPANTS)
+    participant = get_object_or_404(
+        Participant.objects.select_related("kind", "network"),
+        pk=participant_pk,
+        network=network,
+        removed_at__isnull=True,
+        kind__is_family=True,
+    )
+    initial = {
+        "channel": participant.channel,
+        "email": participant.email,
+        "phone": participant.phone,
+    }
+    form = ReachingForm(request.POST or None, initial=initial)
+    if submit(
+        request,
+        form,
+        lambda: services.set_reaching(
+            participant,
+            by=request.user,
+            channel=form.cleaned_data["channel"],
+            email=form.cleaned_data["email"],
+            phone=form.cleaned_data["phone"],
+            identity_code=form.cleaned_data["identity_code"],
+            forget_identity_code=form.cleaned_data["forget_identity_code"],
+        ),
+        _("The ways to reach %(name)s were saved.") % {"name": participant.name},
+    ):
+        return redirect("networks:add_participant", pk=network.pk)
+    return render(
+        request,
+        "networks/reaching.html",
+        {"network": network, "participant": participant, "form": form, "sms_on": sms_available()},
+    )
 
 
 @require_POST

@@ -19,7 +19,7 @@ from audit.models import AccessLog, DisclosureLog
 from contacts.models import Contact
 from family.models import FamilyLink
 from feedback.models import FeedbackInvitation
-from meetings.models import Goal, MeetingRecord, Promise
+from meetings.models import FamilyPreparation, Goal, MeetingRecord, Promise
 from networks.models import Meeting, Network, Participant
 
 EXPORT_FORMAT = "arki-subject-export"
@@ -76,6 +76,19 @@ def _record(record: MeetingRecord) -> dict[str, Any]:
     }
 
 
+def _preparation(preparation: FamilyPreparation) -> dict[str, Any]:
+    return {
+        "by": preparation.participant.name,
+        "goes_well": preparation.goes_well,
+        "worries": preparation.worries,
+        "wishes": preparation.wishes,
+        "who_to_invite": preparation.who_to_invite,
+        "child_view": preparation.child_view,
+        "created_at": _when(preparation.created_at),
+        "updated_at": _when(preparation.updated_at),
+    }
+
+
 def _meeting(meeting: Meeting) -> dict[str, Any]:
     record = MeetingRecord.objects.filter(meeting=meeting).first()
     return {
@@ -109,6 +122,12 @@ def _meeting(meeting: Meeting) -> dict[str, Any]:
             )
         ],
         "record": _record(record) if record is not None else None,
+        "family_preparations": [
+            _preparation(preparation)
+            for preparation in meeting.family_preparations.select_related("participant").order_by(
+                "created_at", "pk"
+            )
+        ],
     }
 
 

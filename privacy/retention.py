@@ -27,6 +27,7 @@ from core.clock import now_or
 from family.models import FamilyLink
 from meetings.models import (
     ChildView,
+    FamilyPreparation,
     Goal,
     LifeAreaNote,
     MeetingRecord,
@@ -317,6 +318,11 @@ def erase_network(network_id: int, *, now: datetime | None = None) -> dict[str, 
     counts["meeting records"] = _save_each(
         MeetingRecord.objects.filter(meeting__network=network), record_fields, record
     )
+
+    # The family's own words before a meeting are not part of the kept record: deleted.
+    counts["family preparations"] = FamilyPreparation.objects.filter(
+        meeting__network=network
+    ).delete()[0]
 
     counts["children's views"] = ChildView.objects.filter(record__meeting__network=network).update(
         text=MARKER

@@ -15,7 +15,8 @@ case "$purpose" in
   *) echo "usage: scripts/bootstrap.sh run|test|bench" >&2; exit 2 ;;
 esac
 
-system_packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-dejavu-core)
+# xmlsec1 signs and checks Suomi.fi's SAML messages (pysaml2 calls the binary; docs/suomifi.md).
+system_packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-dejavu-core xmlsec1)
 if [ "$purpose" = test ]; then
   # Debian's Chromium for the browser journeys; gettext for the catalogue check; poppler for PDF text.
   system_packages+=(chromium gettext poppler-utils)

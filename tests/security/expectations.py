@@ -189,6 +189,7 @@ EXPECTATIONS: dict[str, Expect] = {
     "accounts:locked_out": everyone(PUBLIC, 429),
     # The second factor's setup or code prompt (required in production; here it is optional).
     "accounts:two_factor": signed_in(),
+    "accounts:own_details": signed_in(),  # one's own phone and phone hours
     "directory:search": signed_in(),
     "directory:service_detail": signed_in(),
     "directory:organisation_detail": signed_in(),
@@ -220,6 +221,7 @@ EXPECTATIONS: dict[str, Expect] = {
     "networks:add_child": post_only(NETWORK, personal=True),
     "networks:remove_participant": post_only(NETWORK, personal=True),
     "networks:link_account": post_only(NETWORK, personal=True),
+    "networks:reaching": catalogue(NETWORK),
     "networks:schedule_meeting": catalogue(NETWORK),
     "networks:move_meeting": catalogue(NETWORK),
     "networks:cancel_meeting": catalogue(NETWORK),
@@ -262,11 +264,20 @@ EXPECTATIONS: dict[str, Expect] = {
     "family:mine": everyone(FAMILY, 200, personal=True, logs=0),
     "family:me_plan": everyone(FAMILY, REDIRECT, personal=True, logs=0),
     "family:me_memo": everyone(FAMILY, REDIRECT, personal=True, logs=0),
-    # Suomi.fi (SAML 2.0) endpoints: family/tests/test_suomifi.py signs in end to end.
+    # Preparing a meeting without a verified code or identification: the code prompt or the
+    # sign-in page, nobody's data, no log row. family/tests/test_prepare.py opens it.
+    "family:prepare": everyone(FAMILY, REDIRECT, personal=True, logs=0),
+    "family:me_prepare": everyone(FAMILY, REDIRECT, personal=True, logs=0),
+    # The family member's "Done" button (family/tests/test_plan_page.py): a GET is refused first.
+    "family:promise_done": post_only(FAMILY, personal=True),
+    "family:me_promise_done": post_only(FAMILY, personal=True),
+    # Suomi.fi (SAML 2.0) endpoints: family/tests/test_suomifi.py signs in end to end against a
+    # local identity provider. The test world has no identity provider configured, so signing
+    # in and the metadata answer "not in use" (404); the answer and signing out are POSTs.
     "family:suomifi_login": everyone(PUBLIC, 404),
-    "family:suomifi_acs": everyone(PUBLIC, 404),
+    "family:suomifi_acs": post_only(PUBLIC),
     "family:suomifi_metadata": everyone(PUBLIC, 404),
-    "family:suomifi_logout": everyone(PUBLIC, 404),
+    "family:suomifi_logout": post_only(PUBLIC),
     "family:create_link": post_only(NETWORK, personal=True),
     "family:new_code": post_only(NETWORK, personal=True),
     "family:revoke": post_only(NETWORK, personal=True),

@@ -37,6 +37,7 @@ PARAMS: dict[str, Callable[[World, Side], dict[str, Any]]] = {
         "pk": s.network.pk,
         "participant_pk": s.professional_participant.pk,
     },
+    "networks:reaching": lambda w, s: {"pk": s.network.pk, "participant_pk": s.mother.pk},
     "networks:schedule_meeting": lambda w, s: {"pk": s.network.pk},
     "networks:move_meeting": lambda w, s: {"pk": s.network.pk, "meeting_pk": s.planned_meeting.pk},
     "networks:cancel_meeting": lambda w, s: {
@@ -62,6 +63,16 @@ PARAMS: dict[str, Callable[[World, Side], dict[str, Any]]] = {
     "family:memo": lambda w, s: {"token": s.family_token, "meeting_pk": s.held_meeting.pk},
     "family:me_plan": lambda w, s: {"participant_pk": s.mother.pk},
     "family:me_memo": lambda w, s: {"participant_pk": s.mother.pk, "meeting_pk": s.held_meeting.pk},
+    "family:prepare": lambda w, s: {"token": s.family_token, "meeting_pk": s.planned_meeting.pk},
+    "family:me_prepare": lambda w, s: {
+        "participant_pk": s.mother.pk,
+        "meeting_pk": s.planned_meeting.pk,
+    },
+    "family:promise_done": lambda w, s: {"token": s.family_token, "promise_pk": s.promise.pk},
+    "family:me_promise_done": lambda w, s: {
+        "participant_pk": s.mother.pk,
+        "promise_pk": s.promise.pk,
+    },
     "family:create_link": lambda w, s: {"pk": s.network.pk, "participant_pk": s.mother.pk},
     "family:new_code": lambda w, s: {
         "pk": s.network.pk,
