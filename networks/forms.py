@@ -102,8 +102,8 @@ class FamilyParticipantForm(forms.Form):
         max_length=20,
         required=False,
         help_text=_(
-            "Optional. Arki keeps only a protected check value of it, never the code, and uses "
-            "it to let the family member sign in with strong identification."
+            "Optional. Arki keeps only a protected check value of it, never the code. With it "
+            "they can sign in with strong identification."
         ),
     )
 

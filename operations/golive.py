@@ -215,6 +215,19 @@ def _sign_in() -> Check:
     )
 
 
+def _family_identification() -> Check:
+    from family.suomifi.config import is_enabled
+
+    missing = [] if is_enabled() else [_("Family members open their plan with a link and code.")]
+    return Check(
+        "suomifi",
+        _("Families' strong identification"),
+        OPTIONAL if missing else READY,
+        _("Family members sign in with Suomi.fi to see every plan they are part of."),
+        missing,
+    )
+
+
 def _second_factor() -> Check:
     missing = [] if settings.ARKI_REQUIRE_OTP else [_("ARKI_REQUIRE_OTP is off.")]
     return Check(
@@ -341,6 +354,7 @@ def go_live_checks(now: datetime) -> list[Check]:
         _learning(),
         _sign_in(),
         _second_factor(),
+        _family_identification(),
         _email(now),
         _text_messages(now),
         _backups(now),

@@ -237,6 +237,50 @@ TEXTS: dict[str, dict[str, Promise]] = {
         FAMILY: _("Who acts around the family and the child."),
         CLIENT: _("Who acts around the client."),
     },
+    # The family's (or the client's) own pages.
+    "own_plan_heading": {
+        FAMILY: _("Your family's plan"),
+        CLIENT: _("Your plan"),
+    },
+    "prepare_card": {
+        FAMILY: _(
+            "Prepare for the meeting: tell in your own words what goes well, what worries you "
+            "and what you wish from the meeting. The child or young person can tell their own "
+            "view too."
+        ),
+        CLIENT: _(
+            "Prepare for the meeting: tell in your own words what goes well, what worries you "
+            "and what you wish from the meeting."
+        ),
+    },
+    "prepare_intro": {
+        FAMILY: _(
+            "Tell in your own words how things are before the meeting. Your answers go to the "
+            "coordinator and are shown in the meeting record as the family's own words. They "
+            "are not put in the memo. You can leave any question empty, and change your answers "
+            "until the meeting starts."
+        ),
+        CLIENT: _(
+            "Tell in your own words how things are before the meeting. Your answers go to the "
+            "coordinator and are shown in the meeting record as your own words. They are not "
+            "put in the memo. You can leave any question empty, and change your answers until "
+            "the meeting starts."
+        ),
+    },
+    "own_words_heading": {
+        FAMILY: _("In the family's own words"),
+        CLIENT: _("In the client's own words"),
+    },
+    "own_words_lead": {
+        FAMILY: _(
+            "What the family told through their plan page before the meeting, as they wrote "
+            "it. It is not put in the memo."
+        ),
+        CLIENT: _(
+            "What the client told through their plan page before the meeting, as they wrote "
+            "it. It is not put in the memo."
+        ),
+    },
 }
 
 

@@ -4,7 +4,6 @@ plan afterwards is in the access log (family.views.me_plan)."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core import signing
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -45,7 +44,9 @@ def login(request: PublicRequest) -> HttpResponse:
         salt=REQUEST_COOKIE_SALT,
         max_age=REQUEST_MAX_AGE,
         path="/family/suomifi/",
-        secure=request.is_secure() or settings.PRODUCTION,
+        # SameSite=None cookies must be Secure, or browsers drop them; browsers keep Secure
+        # cookies from http://localhost and 127.0.0.1 too, so local runs work as well.
+        secure=True,
         httponly=True,
         samesite="None",
     )

@@ -145,3 +145,12 @@ def test_failed_text_messages_are_to_do(settings, db):
     )
     check = checks()["sms"]
     assert check.state == TODO and "1 text messages failed in the last 7 days." in check.missing
+
+
+def test_families_strong_identification_is_recommended_until_configured(settings, db):
+    settings.ARKI_SUOMIFI_IDP_METADATA = ""
+    check = checks()["suomifi"]
+    assert check.state == "optional"
+    assert check.missing == ["Family members open their plan with a link and code."]
+    settings.ARKI_SUOMIFI_IDP_METADATA = "/etc/arki/suomifi-metadata.xml"
+    assert checks()["suomifi"].state == READY
