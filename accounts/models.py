@@ -203,6 +203,11 @@ class SecurityEventKind(models.TextChoices):
     FAMILY_SIGNED_IN = "family_signed_in", _("family member signed in with Suomi.fi")
     FAMILY_SIGN_IN_REFUSED = "family_sign_in_refused", _("family member's Suomi.fi sign-in refused")
     FAMILY_SIGNED_OUT = "family_signed_out", _("family member signed out")
+    IDENTITY_CODE_RECORDED = "identity_code_recorded", _("family member's identity code recorded")
+    IDENTITY_CODE_FORGOTTEN = (
+        "identity_code_forgotten",
+        _("family member's identity code forgotten"),
+    )
 
 
 class SecurityEvent(AppendOnlyModel):

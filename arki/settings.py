@@ -419,6 +419,10 @@ if ARKI_SUOMIFI_IDP_METADATA:
         )
     if not ARKI_SUOMIFI_ATTRIBUTE_IDENTITY_CODE:
         raise ImproperlyConfigured("ARKI_SUOMIFI_ATTRIBUTE_IDENTITY_CODE: must not be empty")
+    if PRODUCTION and not ARKI_SUOMIFI_AUTHN_CONTEXTS:
+        raise ImproperlyConfigured(
+            "ARKI_SUOMIFI_AUTHN_CONTEXTS: name the accepted levels of assurance in production"
+        )
 # Seconds a PDF (memo, minutes) may take before its render is stopped (core.pdf).
 ARKI_PDF_TIME_LIMIT = env.get_int("ARKI_PDF_TIME_LIMIT", 20)
 # Enqueued by `manage.py scheduler` (started by `make run`) for the background worker.

@@ -235,7 +235,10 @@ def family_goal_groups(
 @access_rule(FAMILY_LINK, FamilyLinkAction.OPEN_PLAN)
 def mine(request: PublicRequest) -> HttpResponse:
     """A strongly identified family member's plans: every network they are part of. Without
-    identification, the sign-in page (Suomi.fi, or the personal link the coordinator sent)."""
+    identification, the sign-in page (Suomi.fi, or the personal link the coordinator sent).
+
+    The list names each network (the children's names): each listed one is asked of the policy
+    and writes its access-log row, as opening it would."""
     shows_no_personal_data(request)
     identity = identity_in_session(request)
     if identity is None:
@@ -243,6 +246,13 @@ def mine(request: PublicRequest) -> HttpResponse:
     participants = identified_participants(request)
     if len(participants) == 1:
         return redirect("family:me_plan", participant_pk=participants[0].pk)
+    for participant in participants:
+        require_access(
+            request,
+            participant,
+            FamilyLinkAction.OPEN_PLAN,
+            actor_label=services.holder_label(participant),
+        )
     return render(
         request,
         "family/mine.html",
@@ -294,7 +304,7 @@ def _memo(request: PublicRequest, door: Door | HttpResponse, meeting_pk: int) ->
             basis=Basis.STRONG_IDENTIFICATION if door.identified else Basis.FAMILY_LINK,
             success=False,
             request_id=getattr(request, "request_id", ""),
-            view_name="family:memo",
+            view_name="family:me_memo" if door.identified else "family:memo",
             actor_label=label,
         )
         raise PermissionDenied

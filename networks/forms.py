@@ -101,6 +101,8 @@ class FamilyParticipantForm(forms.Form):
         label=_("Personal identity code (for signing in with Suomi.fi)"),
         max_length=20,
         required=False,
+        # Never sent back to the browser, also when another field needs correcting.
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
         help_text=_(
             "Optional. Arki keeps only a protected check value of it, never the code. With it "
             "they can sign in with strong identification."
@@ -136,8 +138,8 @@ class ReachingForm(forms.Form):
         label=_("New personal identity code (for signing in with Suomi.fi)"),
         max_length=20,
         required=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
         help_text=_("Leave empty to keep the recorded one. Arki never shows a recorded code."),
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     forget_identity_code = forms.BooleanField(
         label=_("Forget the recorded personal identity code"), required=False

@@ -226,7 +226,7 @@ def add_participant(
     identity_code_hash = hash_identity_code(identity_code) if identity_code.strip() else ""
     if is_own_worker:
         network.participants.filter(is_own_worker=True).update(is_own_worker=False)
-    return Participant.objects.create(
+    added = Participant.objects.create(
         network=network,
         kind=kind,
         role=role,
@@ -243,6 +243,9 @@ def add_participant(
         added_at=now_or(now),
         created_by=by,
     )
+    if identity_code_hash:
+        _identity_code_event(added, by, recorded=True)
+    return added
 
 
 def _checked_channel(channel: str, email: str, phone: str) -> tuple[str, str]:
@@ -264,6 +267,22 @@ def _checked_channel(channel: str, email: str, phone: str) -> tuple[str, str]:
     return channel, phone
 
 
+def _identity_code_event(participant: Participant, by: User, *, recorded: bool) -> None:
+    """Who recorded or forgot a family member's identity code, and where: it decides who may
+    sign in to the plan, so the data protection officer sees it in the security log (never the
+    code or its hash)."""
+    from accounts.models import SecurityEventKind
+    from accounts.services import record_security_event
+
+    record_security_event(
+        SecurityEventKind.IDENTITY_CODE_RECORDED
+        if recorded
+        else SecurityEventKind.IDENTITY_CODE_FORGOTTEN,
+        actor=by,
+        details={"scope": f"network {participant.network_id}, participant {participant.pk}"},
+    )
+
+
 @transaction.atomic
 def set_reaching(
     participant: Participant,
@@ -281,15 +300,20 @@ def set_reaching(
     if participant.removed_at is not None or participant.network.status == NetworkStatus.CLOSED:
         raise ValidationError(_("The participant is no longer in an open network."))
     channel, phone = _checked_channel(channel, email.strip(), phone.strip())
+    recorded: bool | None = None
     if identity_code.strip():
         try:
             participant.identity_code_hash = hash_identity_code(identity_code)
         except DjangoValidationError as error:
             raise ValidationError({"identity_code": error.messages}) from None
-    elif forget_identity_code:
+        recorded = True
+    elif forget_identity_code and participant.identity_code_hash:
         participant.identity_code_hash = ""
+        recorded = False
     participant.channel, participant.email, participant.phone = channel, email.strip(), phone
     participant.modified_by = by
+    if recorded is not None:
+        _identity_code_event(participant, by, recorded=recorded)
     participant.save(
         update_fields=["channel", "email", "phone", "identity_code_hash", "modified_by"]
     )

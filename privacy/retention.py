@@ -289,10 +289,11 @@ def erase_network(network_id: int, *, now: datetime | None = None) -> dict[str, 
     def participant(row: Participant) -> None:
         row.name = participant_pseudonym(row.pk)
         row.relation = row.email = row.phone = row.organisation = ""
+        row.identity_code_hash = ""
 
     counts["participants"] = _save_each(
         Participant.objects.filter(network=network),
-        ["name", "relation", "email", "phone", "organisation"],
+        ["name", "relation", "email", "phone", "organisation", "identity_code_hash"],
         participant,
     )
     counts["family links"] = FamilyLink.objects.filter(participant__network=network).delete()[0]

@@ -154,12 +154,30 @@ def _verified(saml_response: str, request_ids: list[str]) -> AuthnResponse:
         raise SignInRefused(Reason.MALFORMED) from None
     if response is None or response.assertion is None:
         raise SignInRefused(Reason.INVALID)
+    _check_bound_to_request(response, request_ids)
     return response
+
+
+def _check_bound_to_request(response: AuthnResponse, request_ids: list[str]) -> None:
+    """The signed assertion itself must answer this browser's request.
+
+    pysaml2 compares the outer ``Response/@InResponseTo`` with the outstanding requests, but the
+    outer response need not be signed when the assertion is (Suomi.fi encrypts and signs the
+    assertion): someone holding an unused answer issued to another browser could rewrite the
+    outer attribute. The bearer confirmation inside the signed assertion names the request too;
+    it must be one of this browser's."""
+    confirmed = [
+        confirmation.subject_confirmation_data.in_response_to
+        for confirmation in (response.assertion.subject.subject_confirmation or [])
+        if confirmation.subject_confirmation_data is not None
+    ]
+    if not confirmed or any(value not in request_ids for value in confirmed):
+        raise SignInRefused(Reason.UNSOLICITED)
 
 
 def _check_level(response: AuthnResponse) -> None:
     accepted = set(settings.ARKI_SUOMIFI_AUTHN_CONTEXTS)
-    if not accepted:
+    if not accepted and not settings.PRODUCTION:
         return
     asserted = {
         statement.authn_context.authn_context_class_ref.text.strip()

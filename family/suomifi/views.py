@@ -77,12 +77,17 @@ def acs(request: PublicRequest) -> HttpResponse:
             details={"reason": refusal.reason},
         )
         status = 400 if refusal.reason == service.Reason.MALFORMED else 403
-        return render(
+        refused = render(
             request, "family/suomifi_refused.html", {"reason": refusal.reason}, status=status
         )
+        refused.delete_cookie(REQUEST_COOKIE, path="/family/suomifi/", samesite="None")
+        return refused
     open_identity(request, identified.code_hash, identified.name)
     record_security_event(SecurityEventKind.FAMILY_SIGNED_IN, request=request)
-    return redirect("family:mine")
+    signed_in = redirect("family:mine")
+    # The request is answered: its id no longer opens anything.
+    signed_in.delete_cookie(REQUEST_COOKIE, path="/family/suomifi/", samesite="None")
+    return signed_in
 
 
 @access_rule(PUBLIC)

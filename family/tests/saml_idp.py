@@ -133,6 +133,7 @@ class LocalIdentityProvider:
         level: str = LOA3,
         audience: str | None = None,
         sign: bool = True,
+        sign_response: bool | None = None,
         encrypt_to: Path | None = None,
         in_response_to: str | None = "",
     ) -> str:
@@ -158,7 +159,7 @@ class LocalIdentityProvider:
                 name_id=NameID(format=NAMEID_FORMAT_TRANSIENT, text="transient-1"),
                 authn={"class_ref": level, "authn_auth": IDP_ENTITY_ID},
                 sign_assertion=sign,
-                sign_response=sign,
+                sign_response=sign if sign_response is None else sign_response,
                 # As Suomi.fi does: the assertion encrypted to the service provider's certificate.
                 encrypt_assertion=encrypt_to is not None,
                 encrypt_cert_assertion=encrypt_to.read_text() if encrypt_to else None,

@@ -122,6 +122,11 @@ def test_a_signed_in_parent_sees_both_plans_and_nothing_else(client, idp, famili
     assert reverse("family:me_plan", args=[in_second.pk]) in text
     assert reverse("family:me_plan", args=[stranger.pk]) not in text
     assert "Maija Meikäläinen" in text
+    # The list names both networks: each is in the access log, as opening it would be.
+    listed = AccessLog.objects.filter(basis=Basis.STRONG_IDENTIFICATION, success=True)
+    assert sorted(listed.values_list("subject_id", flat=True)) == sorted(
+        [str(in_first.network.pk), str(in_second.network.pk)]
+    )
 
     assert client.get(reverse("family:me_plan", args=[in_first.pk])).status_code == 200
     opened = AccessLog.objects.filter(subject_id=str(in_first.network.pk), success=True).last()
@@ -139,6 +144,32 @@ def test_an_encrypted_assertion_is_decrypted_with_arki_s_key(client, idp, famili
     assert b"EncryptedAssertion" in base64.b64decode(answer)
     assert post(client, answer).status_code == 302
     assert client.get(reverse("family:mine")).status_code == 200
+
+
+def test_an_answer_to_another_browser_cannot_be_rebound_by_its_unsigned_envelope(
+    client, idp, families, settings
+):
+    """An unused answer issued to another browser's request, its assertion signed and encrypted
+    as Suomi.fi sends it, with the unsigned outer InResponseTo rewritten to this browser's
+    request: refused, because the signed assertion names the other request."""
+    from django.test import Client
+
+    elsewhere = start(Client(), idp)
+    mine = start(client, idp)
+    answer = idp.answer(
+        elsewhere,
+        identity_code=MOTHER,
+        sign_response=False,
+        encrypt_to=Path(settings.ARKI_SUOMIFI_SP_CERT_FILE),
+    )
+    document = base64.b64decode(answer).decode()
+    assert document.count(f'InResponseTo="{elsewhere.message.id}"') == 1  # the outer one
+    forged = document.replace(
+        f'InResponseTo="{elsewhere.message.id}"', f'InResponseTo="{mine.message.id}"'
+    )
+    response = post(client, base64.b64encode(forged.encode()).decode())
+    assert_refused(response, "unsolicited")
+    assert client.get(reverse("family:mine")).templates[0].name == "family/sign_in.html"
 
 
 def test_the_code_is_never_stored_or_logged(client, idp, families):
@@ -173,7 +204,12 @@ def test_an_expired_assertion_is_refused(client, idp, families):
 def test_a_replayed_answer_is_refused(client, idp, families):
     request = start(client, idp)
     answer = idp.answer(request, identity_code=MOTHER)
+    waiting = client.cookies["arki-suomifi-request"].value
     assert post(client, answer).status_code == 302
+    # Signing in ends the request's cookie: posted again, the answer belongs to no request.
+    assert_refused(post(client, answer), "unsolicited")
+    # Someone who copied the cookie too is refused because the answer was used.
+    client.cookies["arki-suomifi-request"] = waiting
     assert_refused(post(client, answer), "replayed")
 
 

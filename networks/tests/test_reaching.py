@@ -261,3 +261,62 @@ def test_a_professional_of_the_network_may_not_change_it(client, network, family
     assert response.status_code == 403
     family["email"].refresh_from_db()
     assert family["email"].channel == Channel.EMAIL
+
+
+def test_recording_and_forgetting_an_identity_code_is_in_the_security_log(
+    client, network, coordinator, family
+):
+    """Who recorded or forgot a code, and where; never the code or its hash."""
+    from accounts.models import SecurityEvent, SecurityEventKind
+
+    member = family["paper"]
+    client.force_login(coordinator)
+    url = reaching_url(network, member)
+    client.post(url, {"channel": Channel.PAPER, "identity_code": IDENTITY_CODE})
+    client.post(url, {"channel": Channel.PAPER, "forget_identity_code": "on"})
+    events = list(
+        SecurityEvent.objects.filter(
+            kind__in=[
+                SecurityEventKind.IDENTITY_CODE_RECORDED,
+                SecurityEventKind.IDENTITY_CODE_FORGOTTEN,
+            ]
+        ).order_by("pk")
+    )
+    assert [event.kind for event in events] == ["identity_code_recorded", "identity_code_forgotten"]
+    for event in events:
+        assert event.actor == coordinator
+        assert event.scope == f"network {network.pk}, participant {member.pk}"
+        assert IDENTITY_CODE not in str(vars(event))
+        assert hash_identity_code(IDENTITY_CODE) not in str(vars(event))
+
+
+def test_a_typed_identity_code_is_not_sent_back_when_another_field_is_wrong(
+    client, network, coordinator, family
+):
+    member = family["paper"]
+    client.force_login(coordinator)
+    response = client.post(
+        reaching_url(network, member),
+        {"channel": Channel.SMS, "phone": "12", "identity_code": IDENTITY_CODE},
+    )
+    assert response.status_code == 200 and "field--error" in response.content.decode()
+    assert IDENTITY_CODE not in response.content.decode()
+
+
+def test_erasing_the_network_forgets_the_identity_code(network, coordinator, family):
+    from privacy.retention import erase_network
+
+    member = family["paper"]
+    services.set_reaching(
+        member,
+        by=coordinator,
+        channel=Channel.PAPER,
+        email="",
+        phone="",
+        identity_code=IDENTITY_CODE,
+    )
+    network.status = "closed"
+    network.save(update_fields=["status"])
+    erase_network(network.pk)
+    member.refresh_from_db()
+    assert member.identity_code_hash == ""

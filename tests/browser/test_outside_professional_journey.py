@@ -46,7 +46,8 @@ def test_an_outside_professional_gets_the_plan_and_the_memo(
     page.goto(f"/networks/{network.pk}/")
     accessible(page)
     page.locator(
-        f"form[action='/family/networks/{network.pk}/participants/{therapist.pk}/link/'] button"
+        f"form[action='/family/networks/{network.pk}/participants/{therapist.pk}/link/']"
+        ":not(:has(input[value='sms'])) button"
     ).click()
     page.wait_for_url(re.compile(r"/link/$"))
     accessible(page)
