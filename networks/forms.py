@@ -224,7 +224,15 @@ class MeetingForm(forms.Form):
     ends_at = RecentDateTimeField(
         label=_("Ends"), widget=DATETIME_WIDGET, input_formats=DATETIME_FORMATS
     )
-    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    place = forms.CharField(
+        label=_("Place"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "A text message to the family shows the place: write an address or a room, not the "
+            "name of a service that tells why they meet."
+        ),
+    )
     online_link = forms.URLField(
         label=_("Online meeting link"), required=False, assume_scheme="https"
     )

@@ -5,7 +5,10 @@
    she opens the plan with the code on her phone, prepares the meeting in her own words and her
    child's, and the coordinator sees them in the meeting record as the family's own words.
 2. A parent signs in with strong identification through a local SAML identity provider standing
-   in for Suomi.fi, and sees both children's goals on the family's plan.
+   in for Suomi.fi, sees her plans listed (her two children's network and a half-sibling's), and
+   both children's goals on the family's plan; she signs out.
+3. The other pages a family member meets: the feedback form, an ended link, the preparation
+   after the meeting started, Suomi.fi not in use, a refused sign-in.
 
 Every family page is scanned with axe at phone size (390 × 844) and must not be wider than it.
 """
@@ -133,9 +136,8 @@ def test_text_messages_bring_the_invitation_and_the_code_and_the_family_prepares
         assert said in words.inner_text()
 
 
-def test_a_parent_signs_in_with_suomifi_and_sees_both_childrens_goals(
-    browser, live_server, accessible, settings, tmp_path, kaakkuri, children
-):
+def local_suomifi(settings, tmp_path, live_server) -> saml_idp.LocalIdentityProvider:
+    """Arki configured to trust a local identity provider standing in for Suomi.fi."""
     from saml2.metadata import create_metadata_string
 
     from family.suomifi.config import sp_config
@@ -147,6 +149,13 @@ def test_a_parent_signs_in_with_suomifi_and_sees_both_childrens_goals(
     settings.ARKI_SUOMIFI_SP_KEY_FILE = str(sp_key)
     settings.ARKI_SUOMIFI_SP_CERT_FILE = str(sp_cert)
     provider.trust(create_metadata_string(None, config=sp_config(), valid=24))
+    return provider
+
+
+def test_a_parent_signs_in_with_suomifi_and_sees_both_childrens_goals(
+    browser, live_server, accessible, settings, tmp_path, kaakkuri, children
+):
+    provider = local_suomifi(settings, tmp_path, live_server)
 
     network = NetworkFactory(area=kaakkuri, programme=children, subject_name="Eeli Virtanen")
     network.children.all().delete()
@@ -156,6 +165,11 @@ def test_a_parent_signs_in_with_suomifi_and_sees_both_childrens_goals(
     GoalFactory(network=network, child=aino, text="Kaverin kanssa ulos", rating=7)
     ParticipantFactory(
         network=network, name="Maija Virtanen", identity_code_hash=hash_identity_code(MOTHER_CODE)
+    )
+    # A half-sibling's network in another area: the mother is part of it too.
+    other = NetworkFactory(programme=children, subject_name="Oona Laine")
+    ParticipantFactory(
+        network=other, name="Maija Virtanen", identity_code_hash=hash_identity_code(MOTHER_CODE)
     )
 
     def identify(route):
@@ -182,6 +196,11 @@ def test_a_parent_signs_in_with_suomifi_and_sees_both_childrens_goals(
         fits_the_phone(phone)
         phone.get_by_role("link", name="Kirjaudu Suomi.fi-tunnistuksella").click()
         phone.get_by_role("button", name="Jatka palveluun").click()
+        phone.get_by_role("heading", name="Suunnitelmasi").wait_for()  # both plans listed
+        accessible(phone)
+        fits_the_phone(phone)
+        assert "Oona Laine" in phone.locator("main").inner_text()
+        phone.get_by_role("link", name="Eeli Virtanen").click()
         phone.wait_for_url(re.compile(r"/family/me/\d+/$"))
         phone.locator("#own-promises-heading").wait_for()
         accessible(phone)
@@ -192,5 +211,69 @@ def test_a_parent_signs_in_with_suomifi_and_sees_both_childrens_goals(
         phone.get_by_role("button", name="Kirjaudu ulos").click()
         phone.get_by_role("link", name="Kirjaudu Suomi.fi-tunnistuksella").wait_for()
         accessible(phone)
+    finally:
+        context.close()
+
+
+def test_the_other_family_pages_pass_axe_on_a_phone(
+    browser, live_server, accessible, settings, tmp_path, kaakkuri, children
+):
+    """The pages a family member meets besides the plan: the feedback form, an ended link, the
+    preparation after the meeting started, Suomi.fi not in use, and a refused sign-in."""
+    from family import services as family_services
+    from family.tests.factories import FamilyLinkFactory
+    from feedback.models import FeedbackInvitation
+    from feedback.services import token_for
+    from feedback.tests.helpers import held_meeting
+    from networks.tests.factories import MeetingFactory
+
+    network, _meeting, coordinator = held_meeting(kaakkuri, children)
+    invitation = FeedbackInvitation.objects.filter(
+        participant__network=network, participant__kind__is_family=True
+    ).first()
+    mother = invitation.participant
+    ended = FamilyLinkFactory(participant=mother)
+    family_services.revoke(link=ended, by=coordinator)
+    started = MeetingFactory(network=network, past=True)
+    link = FamilyLinkFactory(participant=mother)
+
+    context, phone = phone_page(browser, live_server)
+    try:
+        for path, status in (
+            (f"/feedback/{token_for(invitation)}/", 200),
+            (f"/family/{ended.token}/", 403),
+            ("/family/suomifi/login/", 404),
+        ):
+            response = phone.goto(path)
+            assert response is not None and response.status == status, path
+            accessible(phone)
+            fits_the_phone(phone)
+
+        phone.goto(f"/family/{link.token}/")
+        phone.locator("#id_code").fill(link.code)
+        phone.locator("main form button[type='submit']").click()
+        phone.locator("#own-promises-heading").wait_for()
+        phone.goto(f"/family/{link.token}/prepare/{started.pk}/")
+        assert phone.locator("textarea").count() == 0  # closed: the meeting has started
+        accessible(phone)
+        fits_the_phone(phone)
+
+        local_suomifi(settings, tmp_path, live_server)
+        phone.goto("/family/me/")
+        phone.evaluate(
+            """() => {
+                const form = document.createElement("form");
+                form.method = "post";
+                form.action = "/family/suomifi/acs/";
+                const field = document.createElement("input");
+                field.type = "hidden"; field.name = "SAMLResponse"; field.value = "bm90IFNBTUw=";
+                form.append(field);
+                document.body.append(form);
+                form.submit();
+            }"""
+        )
+        phone.get_by_role("heading", name="Kirjautuminen ei onnistunut").wait_for()
+        accessible(phone)
+        fits_the_phone(phone)
     finally:
         context.close()
