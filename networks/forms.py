@@ -229,8 +229,8 @@ class MeetingForm(forms.Form):
         max_length=200,
         required=False,
         help_text=_(
-            "A text message to the family shows the place: write an address or a room, not the "
-            "name of a service that tells why they meet."
+            "Text messages show the place: write an address or a room, not the name of a "
+            "service that tells why the meeting is held."
         ),
     )
     online_link = forms.URLField(
