@@ -43,9 +43,22 @@ PATHS = {
     "indicators": "/indicators/",
     "leadership": "/leadership/meetings/{leadership_meeting}/",
     "directory": "/directory/?q={search}",
+    "my_promises": "/meetings/promises/",
+    "family_plan": "/family/{token}/",
 }
 LEADER_PAGES = {"leadership"}
-MIXED = ["ping", "queue", "network", "record_save", "indicators", "leadership", "directory"]
+PROFESSIONAL_PAGES = {"my_promises"}
+FAMILY_PAGES = {"family_plan"}
+MIXED = [
+    "ping",
+    "queue",
+    "network",
+    "record_save",
+    "indicators",
+    "leadership",
+    "directory",
+    "my_promises",
+]
 
 
 def https_cookies(client: Any) -> Any:
@@ -119,10 +132,18 @@ class ArkiUser(FastHttpUser):
         start = self.number % len(self.pages)
         self.page_cycle = itertools.cycle(self.pages[start:] + self.pages[:start])
         role = "leader" if PAGE in LEADER_PAGES else "coordinator"
+        if PAGE in PROFESSIONAL_PAGES:
+            role = "professional"
         if PAGE == "mixed":
             role = "coordinator"
-        self.sign_in(TARGETS["users"][role])
+        self.family_token = ""
+        if PAGE in FAMILY_PAGES:
+            links = TARGETS["family_links"]
+            self.open_family_link(links[self.number % len(links)])
+        else:
+            self.sign_in(TARGETS["users"][role])
         if PAGE == "mixed":
+            self.professional = self.other_client(TARGETS["users"]["professional"])
             self.leader = type(self.client)(
                 base_url=self.host,
                 request_event=self.environment.events.request,
@@ -134,6 +155,36 @@ class ArkiUser(FastHttpUser):
         self.meeting = meetings[self.number % len(meetings)] if meetings else None
         self.form: list[tuple[str, str]] | None = None
         self.saves = 0
+
+    def other_client(self, who: dict[str, str]) -> Any:
+        """A second browser of this simulated user, signed in as another staff member."""
+        client = type(self.client)(
+            base_url=self.host,
+            request_event=self.environment.events.request,
+            user=self,
+            headers=self.default_headers,
+        )
+        self.sign_in(who, client)
+        return client
+
+    def open_family_link(self, link: dict[str, str]) -> None:
+        """A family member opens their personal link and enters its one-time code (counted as
+        a sign-in: not measured)."""
+        self.family_token = link["token"]
+        url = f"/family/{link['token']}/"
+        page = https_cookies(self.client).get(url, name="sign-in form")
+        fields = replace(form_fields(page.text, "code"), "code", link["code"])
+        with https_cookies(self.client).post(
+            url,
+            data=form_body(fields),
+            name="sign-in",
+            headers={**FORM, "Referer": self.origin + url},
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code != 302:
+                response.failure(f"code refused: {response.status_code}")
+                raise RuntimeError(f"family code refused: {response.status_code}")
 
     def sign_in(self, who: dict[str, str], client: Any = None) -> None:
         client = client or self.client
@@ -159,8 +210,12 @@ class ArkiUser(FastHttpUser):
         if page == "record_save":
             self.save_record()
             return
-        client = self.leader if PAGE == "mixed" and page in LEADER_PAGES else self.client
-        path = PATHS[page].format(**TARGETS)
+        client = self.client
+        if PAGE == "mixed" and page in LEADER_PAGES:
+            client = self.leader
+        elif PAGE == "mixed" and page in PROFESSIONAL_PAGES:
+            client = self.professional
+        path = PATHS[page].format(**TARGETS, token=self.family_token)
         with https_cookies(client).get(
             path, name=page, allow_redirects=False, catch_response=True
         ) as response:

@@ -25,6 +25,7 @@ from benchmarks.formdata import form_fields, replace
 
 COORDINATORS = ("coordinator@scale.arki.invalid", "coordinator@demo.arki.invalid")
 LEADERS = ("leader@scale.arki.invalid", "leader@demo.arki.invalid")
+PROFESSIONALS = ("professional@scale.arki.invalid", "professional@demo.arki.invalid")
 
 
 def _first_user(emails: tuple[str, ...], given: str | None) -> Any:
@@ -37,6 +38,39 @@ def _first_user(emails: tuple[str, ...], given: str | None) -> Any:
     raise LookupError(f"no active user among {', '.join([given] if given else emails)}")
 
 
+def family_links(coordinator: Any, users: int) -> list[dict[str, str]]:
+    """Personal links (token and one-time code) for family members of the coordinator's open
+    networks, one per simulated user: each opens its own link as a parent on a phone does.
+
+    The links are created here (the benchmark writes to the database it measures)."""
+    from family.services import create_link
+
+    members = _family_members(coordinator, users)
+    links = []
+    for member in members:
+        issued = create_link(participant=member, by=coordinator)
+        links.append({"token": issued.token, "code": issued.code})
+    if not links:
+        raise LookupError(f"{coordinator.email} coordinates no open network with a family member")
+    return links
+
+
+def _family_members(coordinator: Any, users: int) -> list[Any]:
+    from networks.consent import receiving
+    from networks.models import NetworkStatus, Participant
+
+    return list(
+        receiving(
+            Participant.objects.filter(
+                network__coordinator=coordinator,
+                kind__is_family=True,
+                user__isnull=True,
+                network__status__in=[NetworkStatus.CONVENING, NetworkStatus.ACTIVE],
+            )
+        ).order_by("network_id", "pk")[:users]
+    )
+
+
 def find_targets(
     *, coordinator: str | None, leader: str | None, search: str, users: int
 ) -> dict[str, Any]:
@@ -47,6 +81,7 @@ def find_targets(
 
     coordinator_user = _first_user(COORDINATORS, coordinator)
     leader_user = _first_user(LEADERS, leader)
+    professional_user = _first_user(PROFESSIONALS, None)
     open_networks = Network.objects.filter(coordinator=coordinator_user).exclude(
         status=NetworkStatus.CLOSED
     )
@@ -75,7 +110,10 @@ def find_targets(
         "users": {
             "coordinator": {"email": coordinator_user.email},
             "leader": {"email": leader_user.email},
+            "professional": {"email": professional_user.email},
         },
+        # One more than users: the query count opens the last one.
+        "family_links": family_links(coordinator_user, users + 1),
         "network": network,
         "meetings": meetings,
         "leadership_meeting": leadership_meeting.pk,
@@ -95,6 +133,14 @@ def count_queries(targets: dict[str, Any]) -> dict[str, int]:
     coordinator.force_login(User.objects.get(email=targets["users"]["coordinator"]["email"]))
     leader = Client(HTTP_ACCEPT_LANGUAGE="fi", HTTP_HOST="127.0.0.1")
     leader.force_login(User.objects.get(email=targets["users"]["leader"]["email"]))
+    professional = Client(HTTP_ACCEPT_LANGUAGE="fi", HTTP_HOST="127.0.0.1")
+    professional.force_login(User.objects.get(email=targets["users"]["professional"]["email"]))
+    family = Client(HTTP_ACCEPT_LANGUAGE="fi", HTTP_HOST="127.0.0.1")
+    link = targets["family_links"].pop()
+    opened = family.post(f"/family/{link['token']}/", {"code": link["code"]})
+    if opened.status_code != 302:
+        raise RuntimeError(f"family_plan: the code was refused ({opened.status_code})")
+    clients = {"leadership": leader, "my_promises": professional, "family_plan": family}
     paths = {
         "ping": "/ping/",
         "queue": "/contacts/queue/",
@@ -102,10 +148,12 @@ def count_queries(targets: dict[str, Any]) -> dict[str, int]:
         "indicators": "/indicators/",
         "leadership": f"/leadership/meetings/{targets['leadership_meeting']}/",
         "directory": f"/directory/?q={targets['search']}",
+        "my_promises": "/meetings/promises/",
+        "family_plan": f"/family/{link['token']}/",
     }
     counts: dict[str, int] = {}
     for page, path in paths.items():
-        client = leader if page == "leadership" else coordinator
+        client = clients.get(page, coordinator)
         for _round in range(2):
             with CaptureQueriesContext(connection) as captured:
                 response = client.get(path)

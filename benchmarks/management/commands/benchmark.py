@@ -31,7 +31,17 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from benchmarks import stats
 from benchmarks.stats import Check, PageResult, Sample
 
-PAGES = ["ping", "queue", "network", "record_save", "indicators", "leadership", "directory"]
+PAGES = [
+    "ping",
+    "queue",
+    "network",
+    "record_save",
+    "indicators",
+    "leadership",
+    "directory",
+    "my_promises",
+    "family_plan",
+]
 SIGN_IN = {"sign-in form", "sign-in"}
 BASE = Path(settings.BASE_DIR)
 VENV_BIN = Path(sys.executable).parent
