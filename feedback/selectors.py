@@ -15,6 +15,7 @@ from feedback.models import (
     FeedbackInvitation,
     InvitationCount,
     Response,
+    ResponseTally,
     Survey,
     SurveyVersion,
 )
@@ -119,9 +120,9 @@ def feedback_results(
 
 def feedback_stamp() -> tuple[Any, ...]:
     """A value that changes whenever the feedback figures can: a new answer, invitation or survey
-    version. Answers have random ids, so they are counted (they are only ever added)."""
+    version. Answers have random ids, so their tally is read (``ResponseTally``)."""
     return (
-        Response.objects.count(),
+        ResponseTally.current(),
         FeedbackInvitation.objects.aggregate(newest=Max("pk"))["newest"],
         SurveyVersion.objects.aggregate(newest=Max("pk"))["newest"],
     )

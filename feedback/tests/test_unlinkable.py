@@ -123,3 +123,18 @@ def test_a_null_character_in_a_comment_is_a_form_error(client, held):
     assert comment["error"]
     assert Response.objects.count() == 0
     assert not FeedbackInvitation.objects.filter(used_at__isnull=False).exists()
+
+
+def test_the_tally_of_answers_follows_every_answer_and_a_recount(held):
+    """The figures cache's stamp reads the tally, not a count of the rows: each answer adds one
+    in its own transaction, and a bulk load (the scale generator) recounts."""
+    from feedback.models import ResponseTally
+
+    network, meeting, coordinator = held
+    answer_all(network)
+    given = Response.objects.count()
+    assert given >= 2 and ResponseTally.current() == given
+    ResponseTally.objects.all().delete()
+    assert ResponseTally.current() == 0
+    ResponseTally.recount()
+    assert ResponseTally.current() == given

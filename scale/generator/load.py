@@ -17,7 +17,14 @@ from accounts.models import Membership, User
 from audit.models import AccessLog, ChainHead
 from contacts.models import Contact, MethodDiscussion
 from directory.models import Area, ContactPoint, Organisation, Position, Sector, Service
-from feedback.models import Answer, FeedbackInvitation, InvitationCount, Response, SurveyVersion
+from feedback.models import (
+    Answer,
+    FeedbackInvitation,
+    InvitationCount,
+    Response,
+    ResponseTally,
+    SurveyVersion,
+)
 from indicators.models import Event, Indicator
 from leadership.models import Commitment, Decision, LeadershipTeam, TeamMeeting, TeamMember
 from meetings.models import (
@@ -69,6 +76,7 @@ def run(region: Region) -> Counter[str]:
     write_access_log(region)
     region.log(LEADERSHIP)
     build_leadership(region)
+    ResponseTally.recount()  # the answers were written directly, not through the service
     region.writer.reset_sequences()
     region.writer.analyze()
     return region.writer.counts
@@ -93,7 +101,8 @@ def reset() -> None:
     """Empty everything the loader writes (and what points at it); the configuration stays."""
     models: list[Any] = [
         AccessLog, ChainHead, Event, Commitment, Decision, TeamMeeting, TeamMember,
-        LeadershipTeam, InvitationCount, FeedbackInvitation, Answer, Response, Promise,
+        LeadershipTeam, InvitationCount, FeedbackInvitation, Answer, Response, ResponseTally,
+        Promise,
         GoalRating, Goal, LifeAreaNote, MeetingRecord.present.through, MeetingRecordRevision,
         MeetingRecord, MeetingChange, Meeting, ConsentRecord, Participant,
         Contact.concern_categories.through, Contact.age_bands.through, Contact, MethodDiscussion,
