@@ -40,9 +40,11 @@ def open_in_session(request: HttpRequest, link: FamilyLink) -> None:
     request.session.cycle_key()
 
 
-def is_open_in_session(request: HttpRequest, link: FamilyLink) -> bool:
+def opened_in_session(request: HttpRequest, link: FamilyLink) -> bool:
+    """Whether this session verified the link's code and has not timed out; says nothing about
+    whether the link is still usable (check :attr:`FamilyLink.is_usable` too)."""
     until = request.session.get(SESSION_KEY, {}).get(str(link.pk))
-    return bool(until) and datetime.fromisoformat(until) > timezone.now() and link.is_usable
+    return bool(until) and datetime.fromisoformat(until) > timezone.now()
 
 
 def open_identity(request: HttpRequest, code_hash: str, name: str = "") -> None:
@@ -103,7 +105,9 @@ def family_member_bases(
     opened = [int(pk) for pk in request.session.get(SESSION_KEY, {})]
     if opened:
         links = FamilyLink.objects.filter(pk__in=opened, participant=participant)
-        if any(is_open_in_session(request, link) for link in links):
+        # The participant may still use their links (checked above, once): each link itself
+        # must be live and opened in this session.
+        if any(link.is_live and opened_in_session(request, link) for link in links):
             held.add(Basis.FAMILY_LINK)
     return frozenset(held)
 

@@ -44,11 +44,14 @@ class FamilyLink(models.Model):
     def is_usable(self) -> bool:
         """Checked on every use, so an ended participant's link ends at once: in a session that
         already verified its code and for a code already issued."""
+        return self.is_live and self.participant_may_use
+
+    @property
+    def is_live(self) -> bool:
+        """The link itself: not revoked, locked or expired (no query; whether its participant
+        may still use it is :attr:`participant_may_use`)."""
         return (
-            self.revoked_at is None
-            and self.locked_at is None
-            and self.expires_at > timezone.now()
-            and self.participant_may_use
+            self.revoked_at is None and self.locked_at is None and self.expires_at > timezone.now()
         )
 
     @property

@@ -32,8 +32,8 @@ from family.access import (
     Door,
     identified_participants,
     identity_in_session,
-    is_open_in_session,
     open_in_session,
+    opened_in_session,
 )
 from family.forms import CodeForm
 from family.models import FamilyLink
@@ -44,7 +44,7 @@ from meetings.services import goal_progress
 from networks import consent
 from networks.access import NETWORK
 from networks.models import Meeting, MeetingStatus, Network, Participant
-from networks.selectors import next_meeting
+from networks.selectors import next_meeting, preload
 from networks.timeline import network_timeline
 
 
@@ -92,7 +92,7 @@ def plan(request: PublicRequest, token: str) -> HttpResponse:
         )
     if not link.is_usable:
         return _link_ended(request, link)
-    if not is_open_in_session(request, link):
+    if not opened_in_session(request, link):  # usable: checked just above
         shows_no_personal_data(request)
         return render(request, "family/code.html", {"form": CodeForm(), "result": None})
     return _show_plan(request, Door(participant, token=token, link=link))
@@ -121,7 +121,7 @@ def enter(
             raise Http404
         if not link.is_usable:  # removed, banned, consent withdrawn, revoked, expired, locked
             return _link_ended(request, link)
-        if not is_open_in_session(request, link):
+        if not opened_in_session(request, link):  # usable: checked just above
             shows_no_personal_data(request)
             return redirect("family:plan", token=token)
         return Door(link.participant, token=token, link=link)
@@ -161,6 +161,7 @@ def _show_plan(request: PublicRequest, door: Door) -> HttpResponse:
         FamilyLinkAction.OPEN_PLAN,
         actor_label=services.holder_label(participant),
     )
+    preload(network)  # the meetings, contacts and children: read once, shown in several places
     memo_stopped = consent.memo_stopped(network)
     _, goals = goal_progress(network)
     coming = next_meeting(network)

@@ -78,15 +78,50 @@ def _family_members() -> QuerySet[Participant]:
     )
 
 
+def preload(network: Network) -> Network:
+    """Read once the rows that the network page, the family's plan and the timeline each show:
+    the meetings (with their organisers), the contacts (with who made them) and the children.
+    Afterwards ``network.meetings.all()`` and the others answer from memory, so a page that
+    shows the same meetings in three places asks the database once (a network's rows are few:
+    they grow with its own history, not with the region's data)."""
+    from django.db.models import Prefetch, prefetch_related_objects
+
+    contact = Network._meta.get_field("contacts").related_model
+    prefetch_related_objects(
+        [network],
+        Prefetch(
+            "meetings",
+            queryset=Meeting.objects.select_related("organiser").order_by("starts_at", "pk"),
+        ),
+        Prefetch(
+            "contacts",
+            queryset=contact.objects.select_related(  # type: ignore[union-attr]
+                "contact_person", "recorded_by"
+            ).order_by("received_at", "pk"),
+        ),
+        "children",
+    )
+    return network
+
+
+def meetings_in_order(network: Network) -> list[Meeting]:
+    """The network's meetings by start time (from :func:`preload`'s memory when read there)."""
+    return sorted(network.meetings.all(), key=lambda m: (m.starts_at, m.pk))
+
+
 def next_meeting(network: Network) -> Meeting | None:
     """The next planned meeting that has not ended: a past one waiting for its record is not
     "the next meeting" for a family reading their plan."""
     from django.utils import timezone
 
-    return (
-        network.meetings.filter(status=MeetingStatus.PLANNED, ends_at__gte=timezone.now())
-        .order_by("starts_at")
-        .first()
+    now = timezone.now()
+    return next(
+        (
+            meeting
+            for meeting in meetings_in_order(network)
+            if meeting.status == MeetingStatus.PLANNED and meeting.ends_at >= now
+        ),
+        None,
     )
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from networks.deadlines import local_date
 from networks.models import MeetingKind, MeetingStatus, Network, NetworkStatus
+from networks.selectors import meetings_in_order
 
 
 @dataclass(frozen=True)
@@ -26,10 +27,9 @@ def network_timeline(network: Network, *, family_view: bool = False) -> list[Ste
     personal link) a family member's own promise past its date reads "not done yet", not as a
     failure; the coordinator's and the professionals' pages keep it overdue."""
     today = timezone.localdate()
-    contacts = list(
-        network.contacts.select_related("contact_person", "recorded_by").order_by("received_at")
-    )
-    meetings = list(network.meetings.select_related("organiser").order_by("starts_at"))
+    # From memory when the page preloaded the network (networks.selectors.preload).
+    contacts = sorted(network.contacts.all(), key=lambda c: (c.received_at, c.pk))
+    meetings = meetings_in_order(network)
     coordinator = network.coordinator.full_name
     steps: list[Step] = []
     for contact in contacts:
