@@ -6,6 +6,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Max, Sum
 from django.utils.translation import get_language
 
@@ -116,6 +118,36 @@ def feedback_results(
             )
         )
     return groups
+
+
+RESULTS_CACHE_PREFIX = "arki:feedback-results:"
+
+
+def cached_feedback_results(
+    *, programme: Programme, period: Period, area: Area | None = None
+) -> list[GroupResult]:
+    """:func:`feedback_results`, kept in the cache under :func:`feedback_stamp` (three one-row
+    reads) like the indicator figures: the same for every leader who opens the agenda, computed
+    afresh after any new answer, invitation or survey version. ``ARKI_INDICATOR_CACHE_SECONDS``
+    bounds the memory (0 turns the cache off)."""
+    seconds = settings.ARKI_INDICATOR_CACHE_SECONDS
+    if not seconds:
+        return feedback_results(programme=programme, period=period, area=area)
+    key = RESULTS_CACHE_PREFIX + ":".join(
+        str(part)
+        for part in (
+            programme.pk,
+            period.code,
+            area.pk if area is not None else "-",
+            (get_language() or "fi")[:2],
+            "-".join(str(value) for value in feedback_stamp()),
+        )
+    )
+    found: list[GroupResult] | None = cache.get(key)
+    if found is None:
+        found = feedback_results(programme=programme, period=period, area=area)
+        cache.set(key, found, seconds)
+    return found
 
 
 def feedback_stamp() -> tuple[Any, ...]:

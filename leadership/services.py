@@ -287,7 +287,7 @@ def indicators_due(team: LeadershipTeam, since: date, until: date) -> list[Indic
 def build_agenda(meeting: TeamMeeting) -> Agenda:
     """(1) last meeting's promises, (2) indicators due, (3) feedback, (4) deadline and promise
     figures, (5) decisions, (6) the round "what do I promise to do before the next meeting?"."""
-    from feedback.selectors import feedback_results
+    from feedback.selectors import cached_feedback_results
 
     team = meeting.team
     previous = previous_meeting(meeting)
@@ -308,7 +308,9 @@ def build_agenda(meeting: TeamMeeting) -> Agenda:
         indicators=indicators_due(
             team, timezone.localtime(since).date(), timezone.localtime(meeting.starts_at).date()
         ),
-        feedback=feedback_results(programme=team.programme, period=feedback_period, area=team.area),
+        feedback=cached_feedback_results(
+            programme=team.programme, period=feedback_period, area=team.area
+        ),
         feedback_period=feedback_period,
         statistics=work_statistics(team, since, meeting.starts_at),
         decisions=list(meeting.decisions.select_related("who_informs")),

@@ -138,3 +138,29 @@ def test_the_tally_of_answers_follows_every_answer_and_a_recount(held):
     assert ResponseTally.current() == 0
     ResponseTally.recount()
     assert ResponseTally.current() == given
+
+
+def test_cached_results_are_read_again_after_a_new_answer(
+    held, settings, django_assert_max_num_queries
+):
+    """The leadership agenda's feedback comes from the cache under the figures stamp: three
+    one-row reads while nothing changed, computed afresh after any new answer."""
+    from django.core.cache import cache
+
+    from feedback.selectors import cached_feedback_results
+
+    settings.ARKI_INDICATOR_CACHE_SECONDS = 600
+    cache.clear()
+    network, meeting, coordinator = held
+    period = period_containing(timezone.localdate(), Cadence.QUARTERLY)
+    tokens_given = tokens(network, "professional")
+
+    def answered():
+        results = cached_feedback_results(programme=network.programme, period=period)
+        return next(g for g in results if g.audience == "professional").answered
+
+    assert answered() == 0
+    with django_assert_max_num_queries(3):
+        assert answered() == 0
+    services.submit(token=tokens_given[0], answers={"knew_next": "4"})
+    assert answered() == 1
