@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -23,6 +24,8 @@ from programmes.models import Programme
 
 if TYPE_CHECKING:
     from accounts.models import Membership, User
+
+NEW_CONTACTS_PER_PAGE = 50
 
 
 @dataclass(frozen=True)
@@ -46,10 +49,15 @@ class NewContact:
 
 @dataclass(frozen=True)
 class Queue:
-    new: list[NewContact]
+    new: list[NewContact]  # those on the page shown
+    new_page: Page[Contact]  # the page of new contacts: its number, the others, the total
     waiting: list[WaitingNetwork]
     upcoming: list[Meeting]
     overdue_meetings: list[Meeting]
+
+    @property
+    def new_total(self) -> int:
+        return self.new_page.paginator.count
 
     @property
     def new_contacts(self) -> list[Contact]:
@@ -61,9 +69,16 @@ class Queue:
 
 
 def coordinator_queue(
-    user: User, area: Area | None = None, programme: Programme | None = None
+    user: User,
+    area: Area | None = None,
+    programme: Programme | None = None,
+    *,
+    page: str | int | None = None,
 ) -> Queue:
-    """Everything waiting for the coordinator, most urgent first, filtered in the database."""
+    """Everything waiting for the coordinator, most urgent first, filtered in the database.
+
+    The new contacts come a page at a time, the oldest first; ``page`` is the number asked for
+    (none or not a number: the first page; past the end: the last)."""
     contacts = contacts_coordinated_by(user).filter(outcome=Outcome.PENDING)
     networks = Network.objects.filter(coordinator_scope(user))
     if area is not None:
@@ -98,7 +113,8 @@ def coordinator_queue(
     meetings = Meeting.objects.filter(
         network__in=networks.exclude(status=NetworkStatus.CLOSED), status=MeetingStatus.PLANNED
     ).select_related("network", "network__area", "network__programme", "organiser")
-    pending = contacts.select_related("area", "programme").order_by("received_at")[:100]
+    pending = contacts.select_related("area", "programme").order_by("received_at", "pk")
+    new_page = Paginator(pending, NEW_CONTACTS_PER_PAGE).get_page(page)
     return Queue(
         new=[
             NewContact(
@@ -110,8 +126,9 @@ def coordinator_queue(
                     today,
                 ),
             )
-            for contact in pending
+            for contact in new_page
         ],
+        new_page=new_page,
         waiting=waiting,
         upcoming=list(
             meetings.filter(starts_at__gte=now, starts_at__lt=now + timedelta(days=14)).order_by(

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -62,10 +63,20 @@ def queue(request: ArkiRequest) -> HttpResponse:
     area = programme = None
     if form.is_valid():
         area, programme = form.cleaned_data["area"], form.cleaned_data["programme"]
-    context = {"form": form, "queue": coordinator_queue(request.user, area, programme)}
-    if request.htmx:
-        return render(request, "contacts/_queue.html", context)
-    return render(request, "contacts/queue.html", context)
+    others = request.GET.copy()  # the filters, kept in the page links
+    others.pop("page", None)
+    context = {
+        "form": form,
+        "queue": coordinator_queue(request.user, area, programme, page=request.GET.get("page")),
+        "query": others.urlencode(),
+    }
+    # A history restore needs the whole page, not the fragment.
+    if request.htmx and not request.htmx.history_restore_request:
+        response = render(request, "contacts/_queue.html", context)
+    else:
+        response = render(request, "contacts/queue.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def _initial_for(user: User) -> dict[str, object]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
@@ -26,8 +27,10 @@ from meetings import memo, preparation, services
 from meetings.forms import CloseNetworkForm, MeetingRecordForm, ResolvePromisesForm
 from meetings.models import MeetingRecord, Promise, PromiseStatus
 from networks import consent
-from networks.access import NETWORK
+from networks.access import NETWORK, preload_network_bases
 from networks.models import Meeting, Network
+
+PAGE_SIZE = 50
 
 
 def _meeting(request: ArkiRequest, meeting_pk: int, action: Permission) -> tuple[Meeting, Basis]:
@@ -45,12 +48,13 @@ def record(request: ArkiRequest, meeting_pk: int) -> HttpResponse:
     network = meeting.network
     existing = MeetingRecord.objects.filter(meeting=meeting).first()
     open_promises = services.open_promises_before(meeting)
+    # A POST is bound to what was sent; the saved values fill only the form shown by a GET.
     form = MeetingRecordForm(
         network,
         meeting,
         open_promises,
         request.POST or None,
-        initial=_initial(meeting, existing),
+        initial=_initial(meeting, existing) if request.method != "POST" else None,
     )
     try:
         if submit(
@@ -224,10 +228,16 @@ def promise_done(request: ArkiRequest, promise_pk: int) -> HttpResponse:
 
 @access_rule(SIGNED_IN)
 def my_promises(request: ArkiRequest) -> HttpResponse:
-    """Each professional's open promises across networks, soonest first; none where a removal,
-    a ban or a withdrawal has ended their participation (so none are logged as listed either)."""
-    promises = services.my_open_promises(request.user)
-    for network in {promise.network for promise in promises}:
+    """Each professional's open promises across networks, soonest first, a page at a time; none
+    where a removal, a ban or a withdrawal has ended their participation (so none are logged as
+    listed either). Each network on the page shown is logged as listed."""
+    page = Paginator(services.my_open_promises(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    # Every network listed on this page, each once; decided on without a query per network.
+    networks = list({promise.network_id: promise.network for promise in page}.values())
+    preload_network_bases(request.user, networks)
+    for network in networks:
         # Logged on the basis the user reads the network on (a coordinator who is also a
         # participant keeps their promises after a withdrawal, as the coordinator).
         decision = policy.decide(request.user, network, NetworkAction.READ, request)
@@ -240,7 +250,9 @@ def my_promises(request: ArkiRequest) -> HttpResponse:
             request_id=getattr(request, "request_id", ""),
             view_name="meetings:my_promises",
         )
-    return render(request, "meetings/my_promises.html", {"promises": promises})
+    return render(
+        request, "meetings/my_promises.html", {"page": page, "promises": page.object_list}
+    )
 
 
 @access_rule(NETWORK, NetworkAction.CLOSE)

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from django.db.models import Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    prefetch_related_objects,
+)
 
 from audit import policy
 from audit.access import PersonalRecord, record_access
@@ -16,6 +24,8 @@ from audit.roles import Role
 from networks.models import Meeting, Network
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from django.contrib.auth.models import AnonymousUser
     from django.http import HttpRequest
 
@@ -60,26 +70,128 @@ def network_bases(
       only while they are still an active participant: removing them ends it.
     * ``break-glass``: a current emergency access, for someone with no other basis.
     * ``data-protection-officer``: the officer's role (only the client's report needs it).
-    """
-    from networks import consent
 
+    What the database is asked comes from :func:`preload_network_bases` when a list preloaded it.
+    """
     if not user.is_authenticated:
         return frozenset()
+    facts = _facts(user, network)
     held: set[Basis] = set()
     if is_coordinator_of(user, network.area_id, network.programme_id):
         held.add(Basis.COORDINATOR)
-    if (
-        not consent.access_ended(user, network)
-        and network.participants.filter(user=user, removed_at__isnull=True).exists()
-    ):
+    if not facts.access_ended() and facts.participating():
         held.add(Basis.PARTICIPANT)
         if network.initiator_id == user.pk:
             held.add(Basis.INITIATOR)
-    if not held and consent.has_break_glass(user, network):
+    if not held and facts.break_glass():
         held.add(Basis.BREAK_GLASS)
     if user.has_any_role((Role.DATA_PROTECTION_OFFICER,)):
         held.add(Basis.DATA_PROTECTION_OFFICER)
     return frozenset(held)
+
+
+class _Facts(Protocol):
+    """What :func:`network_bases` needs to know about one user on one network."""
+
+    def access_ended(self) -> bool: ...  # the consent to share withdrawn, or a ban names them
+    def participating(self) -> bool: ...  # an active (not removed) participant
+    def break_glass(self) -> bool: ...  # an unexpired emergency access no ban has overtaken
+
+
+@dataclass(frozen=True)
+class _Asked:
+    """The facts asked of the database one at a time, only when the rule needs them."""
+
+    user: User
+    network: Network
+
+    def access_ended(self) -> bool:
+        from networks import consent
+
+        return consent.access_ended(self.user, self.network)
+
+    def participating(self) -> bool:
+        return self.network.participants.filter(user=self.user, removed_at__isnull=True).exists()
+
+    def break_glass(self) -> bool:
+        from networks import consent
+
+        return consent.has_break_glass(self.user, self.network)
+
+
+@dataclass(frozen=True)
+class _Preloaded:
+    """The same facts for one user, answered for many networks at once by
+    :func:`preload_network_bases` and kept on the network."""
+
+    user_pk: int
+    ended: bool
+    participant: bool
+    emergency: bool
+
+    def access_ended(self) -> bool:
+        return self.ended
+
+    def participating(self) -> bool:
+        return self.participant
+
+    def break_glass(self) -> bool:
+        return self.emergency
+
+
+PRELOADED_FACTS = "_preloaded_access_facts"
+
+
+def _facts(user: User, network: Network) -> _Facts:
+    preloaded = getattr(network, PRELOADED_FACTS, None)
+    if isinstance(preloaded, _Preloaded) and preloaded.user_pk == user.pk:
+        return preloaded
+    return _Asked(user, network)
+
+
+def preload_network_bases(
+    user: User, networks: Iterable[Network], *, now: datetime | None = None
+) -> None:
+    """Load in one query what :func:`network_bases` would ask per network, and keep it on each
+    network: a page that decides on and logs every network it lists then makes no query per
+    network. The rule is unchanged: the same facts, with the set forms of the same filters
+    (``withdrawn_q`` and ``banned_q`` are what ``access_ended`` asks of one network). For the
+    reads of one request: a change made after the preload is not seen.
+    """
+    from core.clock import now_or
+    from networks import consent
+    from networks.models import BreakGlassGrant, ConsentScope, Participant
+
+    networks = list(networks)
+    if not user.is_authenticated or not networks:
+        return
+    prefetch_related_objects([user], "memberships")  # is_coordinator_of reads them per network
+    banned = consent.banned_q(user)
+    participating = Participant.objects.filter(
+        network=OuterRef("pk"), user=user, removed_at__isnull=True
+    )
+    grants = BreakGlassGrant.objects.filter(
+        network=OuterRef("pk"), user_id=user.pk, expires_at__gt=now_or(now)
+    )
+    facts = {
+        pk: _Preloaded(user.pk, ended, participant, emergency)
+        for pk, ended, participant, emergency in Network.objects.filter(
+            pk__in={network.pk for network in networks}
+        )
+        .annotate(
+            facts_ended=ExpressionWrapper(
+                consent.withdrawn_q(ConsentScope.SHARE) | banned, output_field=BooleanField()
+            ),
+            facts_participant=Exists(participating),
+            facts_emergency=ExpressionWrapper(
+                Q(Exists(grants)) & ~banned, output_field=BooleanField()
+            ),
+        )
+        .values_list("pk", "facts_ended", "facts_participant", "facts_emergency")
+    }
+    for network in networks:
+        if network.pk in facts:  # one deleted meanwhile is asked about as before
+            setattr(network, PRELOADED_FACTS, facts[network.pk])
 
 
 def meeting_bases(

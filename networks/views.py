@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -51,9 +52,18 @@ from networks.models import (
     NetworkStatus,
     Participant,
 )
-from networks.selectors import concerns_children, matching_account, next_meeting, on_paper
+from networks.selectors import (
+    concerns_children,
+    matching_account,
+    meetings_in_order,
+    next_meeting,
+    on_paper,
+    preload,
+)
 from networks.timeline import network_timeline
 from notifications.sms import sms_available
+
+PAGE_SIZE = 50
 
 
 def _network(request: ArkiRequest, pk: int, action: Permission) -> tuple[Network, Basis]:
@@ -73,17 +83,22 @@ def my_networks(request: ArkiRequest) -> HttpResponse:
     networks = (
         networks_visible_to(request.user)
         .select_related("area", "programme")
-        .prefetch_related("meetings")
-        .order_by("status", "convening_deadline")
+        .order_by("status", "convening_deadline", "pk")
     )
-    return render(request, "networks/my_networks.html", {"networks": networks})
+    page = Paginator(networks, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request, "networks/my_networks.html", {"page": page, "networks": page.object_list}
+    )
 
 
 @access_rule(NETWORK, NetworkAction.READ)
 def detail(request: ArkiRequest, pk: int) -> HttpResponse:
     network, basis = _network(request, pk, NetworkAction.READ)
-    participants = network.participants.filter(removed_at__isnull=True).select_related(
-        "kind", "role", "service", "user"
+    preload(network)  # the meetings, contacts and children: read once, shown in several places
+    participants = list(
+        network.participants.filter(removed_at__isnull=True).select_related(
+            "kind", "role", "service", "user"
+        )
     )
     # The goals and their chart (meetings), each participant's latest personal link (family).
     context = network_page_context(network)
@@ -96,13 +111,13 @@ def detail(request: ArkiRequest, pk: int) -> HttpResponse:
         "now": timezone.now(),
         "can_manage": basis in NetworkAction.MANAGE_MEETINGS.bases,
         "participants": participants,
-        "meetings": network.meetings.select_related("organiser").order_by("starts_at"),
+        "meetings": meetings_in_order(network),
         "next_meeting": next_meeting(network),
         # Who gets no email or text message: the coordinator invites them on paper.
         "on_paper": on_paper(network) if network.status != NetworkStatus.CLOSED else [],
         "sms_on": sms_available(),
         "timeline": network_timeline(network),
-        "contacts": network.contacts.order_by("received_at"),
+        "contacts": sorted(network.contacts.all(), key=lambda c: (c.received_at, c.pk)),
         "children": list(network.children.all()),
         "concerns_children": concerns_children(network.programme),
         "child_form": ChildForm(),

@@ -341,7 +341,7 @@ def linked_world(world):
 def test_linking_keeps_the_history_and_revokes_the_links(linked_world):
     network, meeting, coordinator, therapist, promise, issued, account = linked_world
     assert network not in networks_visible_to(account)
-    assert my_open_promises(account) == []
+    assert list(my_open_promises(account)) == []
     invitations = Invitation.objects.filter(participant=therapist).count()
     assert invitations  # the first meeting's invitation was sent to them
     services.link_account(participant=therapist, user=account, by=coordinator)
