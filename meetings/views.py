@@ -13,8 +13,9 @@ from django.views.decorators.http import require_POST
 from audit import policy
 from audit.access import (
     SIGNED_IN,
+    Listed,
     access_rule,
-    record_access,
+    record_accesses,
     record_disclosure,
     record_or_refuse,
     require_access,
@@ -237,19 +238,23 @@ def my_promises(request: ArkiRequest) -> HttpResponse:
     # Every network listed on this page, each once; decided on without a query per network.
     networks = list({promise.network_id: promise.network for promise in page}.values())
     preload_network_bases(request.user, networks)
-    for network in networks:
-        # Logged on the basis the user reads the network on (a coordinator who is also a
-        # participant keeps their promises after a withdrawal, as the coordinator).
-        decision = policy.decide(request.user, network, NetworkAction.READ, request)
-        record_access(
-            actor=request.user,
-            subject=network,
-            action=Action.LIST,
-            basis=decision.logged_basis,
-            success=decision.granted,
-            request_id=getattr(request, "request_id", ""),
-            view_name="meetings:my_promises",
-        )
+    # Logged on the basis the user reads each network on (a coordinator who is also a
+    # participant keeps their promises after a withdrawal, as the coordinator): one row per
+    # network, written together.
+    decisions = [
+        (network, policy.decide(request.user, network, NetworkAction.READ, request))
+        for network in networks
+    ]
+    record_accesses(
+        actor=request.user,
+        listed=[
+            Listed(network, decision.logged_basis, decision.granted)
+            for network, decision in decisions
+        ],
+        action=Action.LIST,
+        request_id=getattr(request, "request_id", ""),
+        view_name="meetings:my_promises",
+    )
     return render(
         request, "meetings/my_promises.html", {"page": page, "promises": page.object_list}
     )
