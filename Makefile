@@ -17,8 +17,14 @@ run: install
 ## The whole test suite: lint, types, translations, unit tests and browser journeys.
 test: install-test lint typecheck pytest
 
-## Load benchmark (docs/benchmarks.md): gunicorn in production mode driven by locust. Not part of
-## `make test`. BENCH_ARGS e.g. "--database-url pilot=postgres://... --duration 30".
+## Load benchmark (docs/benchmarks.md): gunicorn in production mode driven by locust; prints every
+## target as met or MISSED. Not part of `make test`. BENCH_ARGS e.g.
+##   "--database-url pilot=postgres://…/arki_pilot --database-url county=postgres://…/arki_county
+##    --duration 30"                                  (pages: 1 user, then 16 without pauses)
+##   "--scenario day --database-url county=postgres://…/arki_county"       (300 staff, think time)
+##   "--scenario capacity --database-url county=postgres://…/arki_county"  (300, 600, 1200, … staff)
+##   "--database-url sqlite:////tmp/arki_pilot.sqlite3"       (the embedded default: 4 users)
+##   "--scenario soak|outage --database-url …", "--indicators --database-url …"
 BENCH_ARGS ?=
 bench: install-bench
 	$(PY) manage.py benchmark $(BENCH_ARGS)

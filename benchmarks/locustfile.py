@@ -2,9 +2,18 @@
 
 Configured by the command through the environment:
 
-* ``ARKI_BENCH_PAGE``: one page name (every simulated user requests only it) or ``mixed``;
-* ``ARKI_BENCH_TARGETS``: JSON with the sign-ins and the records to request;
+* ``ARKI_BENCH_PAGE``: one page name (every simulated user requests only it), ``mixed`` (every
+  page in turn, no pause) or ``day`` (the county's working day, ``benchmarks/day.py``: each
+  user one staff member of its own, a page every 10–30 s);
+* ``ARKI_BENCH_TARGETS_FILE``: a JSON file with the sign-ins and the records to request;
+* ``ARKI_BENCH_PLAN``: JSON ``{"steps": [users, …], "spawn_rate", "warmup", "duration",
+  "p95_limit"}``: the controller below waits until every user of a step has signed in, lets
+  ``warmup`` seconds pass, measures ``duration`` seconds (a ``__window__`` line in the samples)
+  and then starts the next step (more users, the ones running stay) or stops. With
+  ``p95_limit`` it stops after the first step that does not hold (``stats.holds``);
 * ``ARKI_BENCH_SAMPLES``: where to write one JSON line per request when the run stops.
+
+Sign-ins (Argon2) happen while the users are spawned and are never inside a window.
 
 The server runs with ``ARKI_ENV=production`` on plain-http loopback. A deployment sits behind a
 TLS-terminating proxy that sends ``X-Forwarded-Proto: https`` (``SECURE_PROXY_SSL_HEADER``);
@@ -18,23 +27,33 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import random
 import sys
 import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from locust import events, task
+import gevent
+from locust import between, constant, events, task
 from locust.contrib.fasthttp import FastHttpUser
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks import day, stats
 from benchmarks.formdata import form_fields, replace, value_of
 
 PAGE = os.environ.get("ARKI_BENCH_PAGE", "ping")
-TARGETS: dict[str, Any] = json.loads(os.environ.get("ARKI_BENCH_TARGETS", "{}"))
+_targets_file = os.environ.get("ARKI_BENCH_TARGETS_FILE")
+TARGETS: dict[str, Any] = (
+    json.loads(Path(_targets_file).read_text(encoding="utf-8")) if _targets_file else {}
+)
+PLAN: dict[str, Any] = json.loads(os.environ.get("ARKI_BENCH_PLAN", "{}"))
 SAMPLES: list[dict[str, Any]] = []
+WINDOWS: list[dict[str, Any]] = []
+READY = [0]  # users whose sign-in is over (succeeded or not)
 _numbers = itertools.count()
+_controller: list[Any] = []
 
 PATHS = {
     "ping": "/ping/",
@@ -111,21 +130,95 @@ def _write(environment: Any, **kwargs: Any) -> None:
             handle.write(
                 json.dumps({"name": "__stop__", "start": time.time(), "ms": 0, "ok": True}) + "\n"
             )
+            for window in WINDOWS:
+                handle.write(json.dumps(window) + "\n")
             for sample in SAMPLES:
                 handle.write(json.dumps(sample) + "\n")
 
 
+@events.test_start.add_listener
+def _start_controller(environment: Any, **kwargs: Any) -> None:
+    if PLAN and not _controller:
+        _controller.append(gevent.spawn(_control, environment))
+
+
+def _control(environment: Any) -> None:
+    """Step through the plan's user counts; measure one window per step after its sign-ins."""
+    steps: list[int] = PLAN["steps"]
+    spawn_rate = float(PLAN["spawn_rate"])
+    warmup, duration = float(PLAN["warmup"]), float(PLAN["duration"])
+    limit = PLAN.get("p95_limit")
+    previous = 0
+    for index, users in enumerate(steps):
+        if index:
+            environment.runner.start(users, spawn_rate)
+        # Sign-ins are slow on purpose (Argon2) and slower still on a loaded machine.
+        deadline = time.time() + (users - previous) / spawn_rate * 3 + 60
+        while READY[0] < users and time.time() < deadline:
+            gevent.sleep(0.2)
+        ready = READY[0] >= users
+        begin = time.time() + warmup
+        if ready:
+            gevent.sleep(warmup + duration)
+        end = time.time() if ready else begin
+        WINDOWS.append(
+            {
+                "name": "__window__",
+                "start": begin,
+                "end": end,
+                "ms": 0,
+                "ok": ready,
+                "users": users,
+                "signed_in": READY[0],
+            }
+        )
+        previous = users
+        if not ready:
+            break
+        if limit is not None:
+            chosen = [stats.Sample.from_dict(s) for s in SAMPLES if begin <= s["start"] < end]
+            if not stats.holds(stats.summarise_mix(chosen, (begin, end), users), float(limit)):
+                break
+    environment.runner.quit()
+
+
 class ArkiUser(FastHttpUser):
-    """A signed-in staff member requesting one page (or a mix) without pause.
+    """A signed-in staff member requesting one page (or a mix) without pause, or on the county's
+    working day a page every 10–30 s.
 
     FastHttpUser (geventhttpclient) rather than HttpUser (requests): the load generator shares
     the two cores with the server, and the fast client spends several times less CPU per request.
     """
 
     default_headers = {"X-Forwarded-Proto": "https", "Accept-Language": "fi"}
+    wait_time = between(*day.THINK_TIME_S) if PAGE == "day" else constant(0)
+    form: list[tuple[str, str]] | None = None  # the record form's fields, for the next save
+    meeting: int | None = None  # the meeting whose record this user saves
 
     def on_start(self) -> None:
         self.number = next(_numbers)
+        try:
+            if PAGE == "day":
+                self.start_day()
+            else:
+                self.start_pages()
+        finally:
+            READY[0] += 1
+
+    def start_day(self) -> None:
+        """One staff member of its own (``day.py``), with its own records, signed in once."""
+        self.origin = (self.host or "").replace("http://", "https://", 1)
+        personas = TARGETS["personas"]
+        self.persona: dict[str, Any] = personas[self.number % len(personas)]
+        mix = day.mix_for(self.persona)
+        self.day_pages, self.day_weights = list(mix), list(mix.values())
+        self.random = random.Random(self.number)  # noqa: S311 - load mix, not security
+        self.meeting = self.persona.get("meeting") or None
+        self.form = None
+        self.saves = 0
+        self.sign_in({"email": self.persona["email"], "password": TARGETS["password"]})
+
+    def start_pages(self) -> None:
         self.origin = (self.host or "").replace("http://", "https://", 1)
         self.pages = MIXED if PAGE == "mixed" else [PAGE]
         # Each user starts at another page of the cycle and then requests every page in turn.
@@ -153,7 +246,7 @@ class ArkiUser(FastHttpUser):
             self.sign_in(TARGETS["users"]["leader"], self.leader)
         meetings = TARGETS.get("meetings") or []
         self.meeting = meetings[self.number % len(meetings)] if meetings else None
-        self.form: list[tuple[str, str]] | None = None
+        self.form = None
         self.saves = 0
 
     def other_client(self, who: dict[str, str]) -> Any:
@@ -206,6 +299,9 @@ class ArkiUser(FastHttpUser):
 
     @task
     def request_page(self) -> None:
+        if PAGE == "day":
+            self.day_page()
+            return
         page = next(self.page_cycle)
         if page == "record_save":
             self.save_record()
@@ -222,11 +318,25 @@ class ArkiUser(FastHttpUser):
             if response.status_code != 200:
                 response.failure(f"HTTP {response.status_code}")
 
-    def load_form(self) -> None:
-        url = f"/meetings/{self.meeting}/record/"
+    def day_page(self) -> None:
+        page = self.random.choices(self.day_pages, self.day_weights)[0]
+        if page == "record":
+            self.load_form()
+            return
+        if page == "record_save":
+            self.save_record()
+            return
+        path = day.PATHS[page].format(**{"search": TARGETS.get("search", ""), **self.persona})
         with https_cookies(self.client).get(
-            url, name="record form", catch_response=True
+            path, name=page, allow_redirects=False, catch_response=True
         ) as response:
+            if response.status_code != 200:
+                response.failure(f"HTTP {response.status_code}")
+
+    def load_form(self) -> None:
+        """The meeting-record form (``record``); a save posts what it offers."""
+        url = f"/meetings/{self.meeting}/record/"
+        with https_cookies(self.client).get(url, name="record", catch_response=True) as response:
             if response.status_code != 200:
                 response.failure(f"HTTP {response.status_code}")
                 self.form = None

@@ -2,6 +2,8 @@
 
 * :func:`find_targets`: which records the simulated users request (a network the coordinator
   coordinates, meetings with a record to save, a leadership meeting, a search word);
+* :func:`find_day_targets`: one staff account and its own records per simulated user of the
+  county's working day (``benchmarks/day.py``), checked to be pages its role may open;
 * :func:`count_queries`: SQL queries per page, through Django's test client and
   ``CaptureQueriesContext`` on the same database;
 * :func:`time_indicators`: all computed indicators for all areas and periods against one
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import statistics
 import time
+from collections import deque
 from typing import Any
 
 from django.db import connection
@@ -119,6 +122,216 @@ def find_targets(
         "leadership_meeting": leadership_meeting.pk,
         "search": search,
     }
+
+
+def _open_networks() -> Any:
+    from networks.models import Network, NetworkStatus
+
+    return Network.objects.exclude(status=NetworkStatus.CLOSED)
+
+
+def _coordinator_meetings(now: Any) -> dict[Any, list[tuple[int, int]]]:
+    """Coordinator → (meeting, network) of past meetings with a record in the open networks it
+    is named coordinator of and may record (its area and programme), oldest meeting first."""
+    from accounts.models import User
+    from audit.policy import MeetingAction
+    from audit.roles import Role
+    from meetings.models import MeetingRecord
+    from networks.access import may
+    from networks.models import MeetingStatus
+
+    pools: dict[Any, list[tuple[int, int]]] = {}
+    coordinators = (
+        User.objects.filter(is_active=True, memberships__role=Role.COORDINATOR)
+        .distinct()
+        .order_by("email")
+        .prefetch_related("memberships")
+    )
+    for user in coordinators:
+        rows = (
+            MeetingRecord.objects.filter(
+                meeting__network__in=_open_networks().filter(coordinator=user),
+                meeting__starts_at__lte=now,
+            )
+            .exclude(meeting__status=MeetingStatus.CANCELLED)
+            .order_by("meeting_id")
+            .values_list("meeting_id", "meeting__network_id")
+        )
+        allowed: dict[int, bool] = {}
+        pool = []
+        for meeting, network_id in rows:
+            if network_id not in allowed:
+                network = _open_networks().get(pk=network_id)
+                allowed[network_id] = may(user, network, MeetingAction.RECORD)
+            if allowed[network_id]:
+                pool.append((meeting, network_id))
+        if pool:
+            pools[user] = pool
+    return pools
+
+
+def _professional_networks(wanted: int) -> list[tuple[Any, int]]:
+    """Up to ``wanted`` professionals, each with an open network it participates in and may read
+    (consent standing, no ban naming it)."""
+    from accounts.models import User
+    from audit.policy import NetworkAction
+    from audit.roles import Role
+    from networks.access import may
+    from networks.models import Participant
+
+    rows = (
+        Participant.objects.filter(
+            user__is_active=True,
+            user__memberships__role=Role.PROFESSIONAL,
+            removed_at__isnull=True,
+            network__in=_open_networks(),
+        )
+        .order_by("user_id", "network_id")
+        .values_list("user_id", "network_id")
+        .distinct()
+    )
+    found: list[tuple[Any, int]] = []
+    done: set[int] = set()
+    for user_id, network_id in rows:
+        if len(found) >= wanted:
+            break
+        if user_id in done:
+            continue
+        user = User.objects.prefetch_related("memberships").get(pk=user_id)
+        if may(user, _open_networks().get(pk=network_id), NetworkAction.READ):
+            found.append((user, network_id))
+            done.add(user_id)
+    return found
+
+
+def _leaders(now: Any) -> list[tuple[Any, int]]:
+    """Leadership members in a team, each with its team's latest past meeting (else the next)."""
+    from accounts.models import User
+    from audit.roles import Role
+    from leadership.models import TeamMeeting, TeamMember
+    from leadership.views import teams_for
+
+    found = []
+    leaders = User.objects.filter(
+        is_active=True,
+        memberships__role=Role.LEADERSHIP_MEMBER,
+        pk__in=TeamMember.objects.filter(is_active=True).values("user_id"),
+    )
+    for user in leaders.distinct().order_by("email"):
+        meetings = TeamMeeting.objects.filter(team__in=teams_for(user))
+        meeting = (
+            meetings.filter(starts_at__lte=now).order_by("-starts_at").first()
+            or meetings.order_by("starts_at").first()
+        )
+        if meeting is not None:
+            found.append((user, meeting.pk))
+    return found
+
+
+def find_day_targets(*, users: int, search: str) -> dict[str, Any]:
+    """One simulated staff member per user of the county's working day (``benchmarks/day.py``).
+
+    Different users are different accounts as far as the data has them (then the accounts are
+    used again, round). Every coordinator user gets a meeting of its own to save, from the open
+    networks its account coordinates, so no two users ever save the same record (an
+    optimistic-lock conflict would be a failure); when the data has fewer such meetings than
+    coordinator users, the rest open no record form. Roles the data lacks are played by
+    coordinators. The first user of each role opens each of its pages once here through
+    Django's test client (each must answer 200); the queries of those requests are counted.
+    """
+    from benchmarks import day
+
+    now = timezone.now()
+    roles = day.roles_for(users)
+    pools = _coordinator_meetings(now)
+    if not pools:
+        raise LookupError("no coordinator has an open network with a meeting record")
+    professionals = _professional_networks(roles.count(day.PROFESSIONAL))
+    leaders = _leaders(now)
+    coordinators = list(pools)
+    first_network = {account: pool[0][1] for account, pool in pools.items()}
+    waiting = deque(coordinators)
+    used = {day.COORDINATOR: 0, day.PROFESSIONAL: 0, day.LEADER: 0}
+    personas: list[dict[str, Any]] = []
+    accounts: dict[str, set[str]] = {role: set() for role in used}
+    for role in roles:
+        if role == day.PROFESSIONAL and not professionals:
+            role = day.COORDINATOR
+        if role == day.LEADER and not leaders:
+            role = day.COORDINATOR
+        turn = used[role]
+        used[role] += 1
+        persona: dict[str, Any] = {"role": role, "meeting": None}
+        if role == day.COORDINATOR:
+            # The next coordinator in turn that still has a meeting nobody else saves; when
+            # none has, coordinators in turn without a record of their own.
+            if waiting:
+                account = waiting.popleft()
+                meeting, network = pools[account].pop(0)
+                persona.update(meeting=meeting, network=network)
+                if pools[account]:
+                    waiting.append(account)
+            else:
+                account = coordinators[turn % len(coordinators)]
+                persona["network"] = first_network[account]
+        elif role == day.PROFESSIONAL:
+            account, network = professionals[turn % len(professionals)]
+            persona["network"] = network
+        else:
+            account, leadership_meeting = leaders[turn % len(leaders)]
+            persona["leadership_meeting"] = leadership_meeting
+        persona["email"] = account.email
+        accounts[role].add(account.email)
+        personas.append(persona)
+    checked = _check_day_pages(personas, search)
+    return {
+        "personas": personas,
+        "search": search,
+        "accounts": {role: len(emails) for role, emails in accounts.items()},
+        "users_by_role": {role: sum(1 for p in personas if p["role"] == role) for role in accounts},
+        "savers": sum(1 for p in personas if p["meeting"]),
+        "queries": checked,
+    }
+
+
+def _check_day_pages(personas: list[dict[str, Any]], search: str) -> dict[str, int]:
+    """The first simulated user of each role opens each page of its mix (and saves its record)
+    once through the test client; every page must answer 200 (the save 302). Returns the SQL
+    queries of each page's request (role: page)."""
+    from accounts.models import User
+    from benchmarks import day
+
+    counts: dict[str, int] = {}
+    for role in (day.COORDINATOR, day.PROFESSIONAL, day.LEADER):
+        persona = next((p for p in personas if p["role"] == role), None)
+        if persona is None:
+            continue
+        client = Client(HTTP_ACCEPT_LANGUAGE="fi", HTTP_HOST="127.0.0.1")
+        client.force_login(User.objects.get(email=persona["email"]))
+        for page in day.mix_for(persona):
+            if page == "record_save":
+                continue
+            path = day.PATHS[page].format(**{"search": search, **persona})
+            with CaptureQueriesContext(connection) as captured:
+                response = client.get(path)
+            if response.status_code != 200:
+                raise RuntimeError(
+                    f"{role} {persona['email']}: {page} {path} answered {response.status_code}"
+                )
+            counts[f"{role}: {page}"] = len(captured)
+            if page == "record":
+                fields = form_fields(response.content.decode(), "version")
+                data: dict[str, list[str]] = {}
+                for name, value in replace(fields, "family_view", "benchmark: day check"):
+                    data.setdefault(name, []).append(value)
+                with CaptureQueriesContext(connection) as captured:
+                    saved = client.post(path, data)
+                if saved.status_code != 302:
+                    raise RuntimeError(
+                        f"{persona['email']}: saving {path} answered {saved.status_code}"
+                    )
+                counts[f"{role}: record_save"] = len(captured)
+    return counts
 
 
 def count_queries(targets: dict[str, Any]) -> dict[str, int]:

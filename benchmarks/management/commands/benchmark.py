@@ -28,7 +28,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from benchmarks import stats
+from benchmarks import day, stats
 from benchmarks.stats import Check, PageResult, Sample
 
 PAGES = [
@@ -42,7 +42,7 @@ PAGES = [
     "my_promises",
     "family_plan",
 ]
-SIGN_IN = {"sign-in form", "sign-in"}
+SQLITE_USERS = 4  # the embedded default is checked with 4 users (issue #21)
 BASE = Path(settings.BASE_DIR)
 VENV_BIN = Path(sys.executable).parent
 
@@ -63,15 +63,38 @@ class Command(BaseCommand):
             "pilot=postgres://postgres@127.0.0.1:5432/arki_pilot; default: DATABASE_URL",
         )
         parser.add_argument(
-            "--duration", type=float, help="seconds per page (default 60; soak 600)"
+            "--duration",
+            type=float,
+            help="seconds measured per page (pages, default 60), in all (day 120, soak 600, "
+            "outage 60) or per step (capacity, 60)",
         )
-        parser.add_argument("--users", type=int, default=16, help="concurrent users (16)")
+        parser.add_argument(
+            "--users",
+            type=int,
+            help="concurrent users: pages 16 without pauses (4 on SQLite), after a pass at 1 "
+            "user; day 300 staff with think time; soak and outage 16",
+        )
         parser.add_argument(
             "--pages", default=",".join(PAGES), help=f"comma-separated ({','.join(PAGES)})"
         )
         parser.add_argument("--output", default="docs/benchmarks/latest.json")
         parser.add_argument(
-            "--scenario", choices=["pages", "soak", "outage"], default="pages", help="(pages)"
+            "--scenario",
+            choices=["pages", "day", "capacity", "soak", "outage"],
+            default="pages",
+            help="(pages)",
+        )
+        parser.add_argument(
+            "--steps",
+            default="300,600,1200,2400,4800",
+            help="capacity: the user counts to step through, stopping after the first step "
+            "whose p95 passes 200 ms or that has errors (300,600,1200,2400,4800)",
+        )
+        parser.add_argument(
+            "--spawn-rate",
+            type=float,
+            help="users started (and signed in) per second (pages: all at once; day and "
+            "capacity: 10)",
         )
         parser.add_argument(
             "--indicators",
@@ -79,7 +102,11 @@ class Command(BaseCommand):
             help="time the indicator recomputation against one SQL aggregate instead",
         )
         parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (3)")
-        parser.add_argument("--warmup", type=float, default=3.0, help="seconds not measured (3)")
+        parser.add_argument(
+            "--warmup",
+            type=float,
+            help="seconds not measured after the last sign-in (3; day and capacity 10)",
+        )
         parser.add_argument("--coordinator", help="coordinator's email (default: well-known)")
         parser.add_argument("--leader", help="leadership member's email (default: well-known)")
         parser.add_argument(
@@ -99,7 +126,9 @@ class Command(BaseCommand):
             help="how the outage scenario restarts PostgreSQL",
         )
         # Internal: the per-database probe, run in a subprocess with DATABASE_URL set.
-        parser.add_argument("--probe", choices=["targets", "indicators", "lost"], help=SUPPRESS)
+        parser.add_argument(
+            "--probe", choices=["targets", "day", "indicators", "lost"], help=SUPPRESS
+        )
         parser.add_argument("--targets-json", help=SUPPRESS)
         parser.add_argument("--markers-file", help=SUPPRESS)
 
@@ -110,18 +139,23 @@ class Command(BaseCommand):
             return
         databases = self._databases(options["database_url"])
         started = datetime.now(UTC)
+        scenario = "indicators" if options["indicators"] else options["scenario"]
         report: dict[str, Any] = {
             "started": started.isoformat(timespec="seconds"),
             "machine": _machine(),
-            "scenario": "indicators" if options["indicators"] else options["scenario"],
+            "scenario": scenario,
             "users": options["users"],
             "databases": {},
             "checks": [],
         }
         if options["indicators"]:
             checks = self._indicators(databases, report)
-        elif options["scenario"] == "pages":
+        elif scenario == "pages":
             checks = self._pages(databases, options, report)
+        elif scenario in ("day", "capacity"):
+            checks = []
+            for database in databases:
+                checks += self._day(database, options, report, capacity=scenario == "capacity")
         else:
             checks = self._mixed(databases[0], options, report)
         report["checks"] = stats.as_json(checks)
@@ -186,6 +220,11 @@ class Command(BaseCommand):
                 "queries": probe.count_queries(targets),
                 "size": probe.data_size(),
             }
+        elif options["probe"] == "day":
+            result = {
+                "targets": probe.find_day_targets(users=options["users"], search=options["search"]),
+                "size": probe.data_size(),
+            }
         elif options["probe"] == "indicators":
             result = {"indicators": probe.time_indicators(), "size": probe.data_size()}
         else:
@@ -202,9 +241,9 @@ class Command(BaseCommand):
             password = path.read_text().strip()
         return password
 
-    def _prepare(self, label: str, url: str, options: dict[str, Any]) -> dict[str, Any]:
+    def _prepare(self, label: str, url: str, options: dict[str, Any], users: int) -> dict[str, Any]:
         self.stdout.write(f"\n== {label}: finding targets, counting SQL queries per page ==")
-        extra = ["--users", str(options["users"]), "--search", options["search"]]
+        extra = ["--users", str(users), "--search", options["search"]]
         for name in ("coordinator", "leader"):
             if options[name]:
                 extra += [f"--{name}", options[name]]
@@ -222,6 +261,8 @@ class Command(BaseCommand):
     def _pages(
         self, databases: list[tuple[str, str]], options: dict[str, Any], report: dict[str, Any]
     ) -> list[Check]:
+        """Every page on its own, first at 1 user (service time), then at ``--users`` without
+        pauses (throughput), on each database; SQLite: only the second pass, at 4 users."""
         pages = [p.strip() for p in options["pages"].split(",") if p.strip()]
         unknown = set(pages) - set(PAGES)
         if unknown:
@@ -229,61 +270,199 @@ class Command(BaseCommand):
         if stats.FLOOR not in pages:
             pages.insert(0, stats.FLOOR)
         duration = options["duration"] or 60.0
+        warmup = 3.0 if options["warmup"] is None else options["warmup"]
         checks: list[Check] = []
-        all_results: list[tuple[str, dict[str, PageResult]]] = []
+        one_user: list[tuple[str, dict[str, PageResult]]] = []
         queries: dict[str, dict[str, int]] = {}
         static_done = False
         for label, url in databases:
-            probed = self._prepare(label, url, options)
+            sqlite = url.startswith("sqlite")
+            users = options["users"] or (SQLITE_USERS if sqlite else 16)
+            passes = [users] if sqlite or users == 1 else [1, users]
+            # A family link's code is used up when it opens: each pass has links of its own.
+            probed = self._prepare(label, url, options, sum(passes))
             targets = probed["targets"]
+            links = list(targets.get("family_links", []))
             queries[label] = probed["queries"]
-            results: dict[str, PageResult] = {}
+            by_users: dict[int, dict[str, PageResult]] = {}
             extra_runs: dict[str, Any] = {}
             with Server(url, options["workers"], collect_static=not static_done) as server:
                 static_done = True
-                for page in pages:
-                    samples = server.load(page, targets, options["users"], duration, options)
-                    results[page] = _summary(page, samples, options["warmup"], duration)
-                    results[page].queries = probed["queries"].get(page)
-                    self.stdout.write(f"   {page}: {_line(results[page])}")
+                for count in passes:
+                    self.stdout.write(f"   -- {_users(count)}, no pauses --")
+                    plan = _plan([count], options["spawn_rate"] or count, warmup, duration)
+                    results: dict[str, PageResult] = {}
+                    own = {**targets, "family_links": links[:count]}
+                    links = links[count:]
+                    for page in pages:
+                        samples, windows = server.load(page, own, plan)
+                        results[page] = stats.summarise(page, samples, _window(windows))
+                        results[page].queries = probed["queries"].get(page)
+                        self.stdout.write(f"   {page}: {_line(results[page])}")
+                    stats.with_floor_shares(results)
+                    by_users[count] = results
             if "network" in pages and not options["no_access_log_check"]:
                 # Alternate (with, without, with, without) so that a drift of the shared
                 # machine during the run does not favour either side.
-                with_log: list[PageResult] = [results["network"]]
+                plan = _plan([users], options["spawn_rate"] or users, warmup, duration)
+                with_log: list[PageResult] = [by_users[users]["network"]]
                 without_log: list[PageResult] = []
                 for no_access_log in (True, False, True):
                     with Server(url, options["workers"], no_access_log=no_access_log) as server:
-                        samples = server.load(
-                            "network", targets, options["users"], duration, options
-                        )
-                        run = _summary("network", samples, options["warmup"], duration)
+                        samples, windows = server.load("network", targets, plan)
+                        run = stats.summarise("network", samples, _window(windows))
                     (without_log if no_access_log else with_log).append(run)
                     kind = "without" if no_access_log else "with"
                     self.stdout.write(f"   network {kind} the access-log write: {_line(run)}")
                 extra_runs["network_access_log_runs"] = {
+                    "users": users,
                     "with": stats.as_json(with_log),
                     "without": stats.as_json(without_log),
                 }
                 checks.append(stats.access_log_check(label, with_log, without_log))
-            stats.with_floor_shares(results)
-            self.stdout.write("\n" + stats.markdown_table(label, results))
-            checks += stats.page_checks(label, results)
-            all_results.append((label, results))
+            for count, results in by_users.items():
+                self.stdout.write("\n" + stats.markdown_table(f"{label}, {_users(count)}", results))
+            if sqlite:
+                checks += stats.sqlite_checks(label, by_users[users], users)
+            else:
+                if 1 in by_users:
+                    checks += stats.service_checks(label, by_users[1])
+                    one_user.append((label, by_users[1]))
+                if users != 1:
+                    checks += stats.throughput_checks(label, by_users[users], users)
+            for count, results in by_users.items():
+                checks += stats.failure_checks(label, results, count)
             report["databases"][label] = {
                 "url": _redact(url),
+                "engine": "sqlite" if sqlite else "postgresql",
                 "size": probed["size"],
-                "targets": {k: v for k, v in targets.items() if k != "users"},
+                "targets": {k: v for k, v in targets.items() if k not in ("users", "family_links")},
                 "duration_s": duration,
-                "pages": stats.as_json(results),
+                "pages": stats.as_json(by_users[users]),
+                "pages_by_users": {str(n): stats.as_json(r) for n, r in by_users.items()},
                 **extra_runs,
             }
         checks += stats.query_checks(queries)
-        if len(all_results) >= 2:
-            small = next((r for r in all_results if r[0] == "pilot"), all_results[0])
-            large = next((r for r in all_results if r[0] == "county"), all_results[-1])
-            checks += stats.scale_checks(small, large)
+        if len(one_user) >= 2:
+            small = next((r for r in one_user if r[0] == "pilot"), one_user[0])
+            large = next((r for r in one_user if r[0] == "county"), one_user[-1])
+            checks += stats.scale_checks(small, large, "1 user: work, not queueing")
         else:
-            checks.append(Check("p95 grows < 1.5× with 10× the data", "one scale given", "–", None))
+            checks.append(
+                Check(
+                    f"p95 grows < {stats.SCALE_GROWTH_LIMIT}× with 10× the data (1 user)",
+                    "needs two PostgreSQL scales",
+                    "–",
+                    None,
+                )
+            )
+        return checks
+
+    # ----------------------------------------------------------------------------------------
+    def _day(
+        self,
+        database: tuple[str, str],
+        options: dict[str, Any],
+        report: dict[str, Any],
+        *,
+        capacity: bool,
+    ) -> list[Check]:
+        """The county's working day: staff with think time (``benchmarks/day.py``); one window
+        after every user has signed in, or (capacity) one window per step of users."""
+        label, url = database
+        if capacity:
+            steps = sorted({int(n) for n in options["steps"].split(",") if n.strip()})
+            if not steps or steps[0] < 1:
+                raise CommandError("--steps: user counts, e.g. 300,600,1200")
+        else:
+            steps = [options["users"] or 300]
+        duration = options["duration"] or (60.0 if capacity else 120.0)
+        warmup = 10.0 if options["warmup"] is None else options["warmup"]
+        spawn_rate = options["spawn_rate"] or 10.0
+        name = "capacity" if capacity else "day"
+        self.stdout.write(
+            f"\n== {label}: {name}: one staff account and its own records per user =="
+        )
+        probed = self._run_probe(
+            url, "day", "--users", str(steps[-1]), "--search", options["search"]
+        )
+        targets = probed["targets"]
+        targets["password"] = self._password(options)
+        targets["run"] = secrets.token_hex(4)
+        self.stdout.write(
+            f"   data: {probed['size']}\n"
+            f"   users by role: {targets['users_by_role']}; distinct accounts: "
+            f"{targets['accounts']}; {targets['savers']} users save a meeting record of their "
+            f"own\n   then: up to {steps[-1]} users, {spawn_rate:g} signed in per second, "
+            f"{warmup:g} s warm-up, {duration:g} s measured" + (" per step" if capacity else "")
+        )
+        limit = stats.CAPACITY_P95_MS if capacity else None
+        with Server(url, options["workers"], collect_static=True) as server:
+            samples, windows = server.load(
+                "day", targets, _plan(steps, spawn_rate, warmup, duration, limit)
+            )
+        sign_in_failures = sum(1 for s in samples if s.name == "sign-in" and not s.ok)
+        measured: list[stats.Step] = []
+        for window in windows:
+            ready = bool(window.get("ok"))
+            span = (float(window["start"]), float(window["end"]))
+            result = stats.summarise_mix(samples, span, int(window["users"])) if ready else None
+            measured.append(stats.Step(int(window["users"]), ready, result))
+        entry: dict[str, Any] = {
+            "url": _redact(url),
+            "size": probed["size"],
+            "steps": stats.as_json(measured),
+            "windows": windows,
+            "duration_s": duration,
+            "warmup_s": warmup,
+            "spawn_rate": spawn_rate,
+            "think_time_s": list(day.THINK_TIME_S),
+            "users_by_role": targets["users_by_role"],
+            "accounts": targets["accounts"],
+            "savers": targets["savers"],
+            "queries": targets["queries"],
+            "sign_in_failures": sign_in_failures,
+        }
+        checks: list[Check] = []
+        if sign_in_failures:
+            checks.append(
+                Check(
+                    "every simulated user signed in",
+                    f"{label}: {name}",
+                    f"{sign_in_failures} refused",
+                    False,
+                )
+            )
+        last = next((w for w in reversed(windows) if w.get("ok")), None)
+        if last is not None:
+            span = (float(last["start"]), float(last["end"]))
+            pages = sorted({s.name for s in samples if stats.is_page_request(s)})
+            results = {page: stats.summarise(page, samples, span) for page in pages}
+            for page, page_result in results.items():  # counted for a role's first user
+                counted = [n for key, n in targets["queries"].items() if key.endswith(f": {page}")]
+                page_result.queries = counted[0] if counted else None
+            entry["pages"] = stats.as_json(results)
+            title = f"{label}: {name}, {last['users']} users, think time (every request)"
+            self.stdout.write("\n" + stats.markdown_table(title, results))
+        if capacity:
+            self.stdout.write("\n" + stats.markdown_steps(f"{label}: capacity steps", measured))
+            checks += stats.capacity_checks(f"{label}: staff with think time", measured)
+            entry["capacity_users"] = stats.capacity(measured)
+        elif measured and measured[0].result is not None:
+            result = measured[0].result
+            self.stdout.write(f"\n   all requests: {_mix_line(result)}")
+            checks += stats.day_checks(label, result)
+        else:
+            signed = windows[0]["signed_in"] if windows else 0
+            checks.append(
+                Check(
+                    "every simulated user signed in",
+                    f"{label}: {name}",
+                    f"{signed} of {steps[0]} within the time allowed",
+                    False,
+                )
+            )
+        report["databases"][label] = entry
         return checks
 
     # ----------------------------------------------------------------------------------------
@@ -315,27 +494,29 @@ class Command(BaseCommand):
     ) -> list[Check]:
         label, url = database
         scenario = options["scenario"]
+        users = options["users"] or 16
         duration = options["duration"] or (600.0 if scenario == "soak" else 60.0)
-        probed = self._prepare(label, url, options)
+        warmup = 3.0 if options["warmup"] is None else options["warmup"]
+        plan = _plan([users], options["spawn_rate"] or users, warmup, duration)
+        probed = self._prepare(label, url, options, users)
         restart: tuple[float, float] | None = None
         with Server(url, options["workers"]) as server:
             if scenario == "soak":
                 self.stdout.write(f"   mixed load for {duration:.0f} s …")
-                samples = server.load(
-                    "mixed", probed["targets"], options["users"], duration, options
-                )
+                samples, windows = server.load("mixed", probed["targets"], plan)
             else:
-                samples, restart = server.load_with_restart(
-                    probed["targets"], options["users"], duration, options
+                samples, windows, restart = server.load_with_restart(
+                    probed["targets"], plan, options["restart_command"]
                 )
         entry: dict[str, Any] = {
             "url": _redact(url),
             "size": probed["size"],
             "duration_s": duration,
         }
-        measured = [s for s in samples if s.name not in SIGN_IN]
+        measured = [s for s in samples if stats.is_page_request(s)]
+        window = _window(windows)
         results = {
-            page: _summary(page, samples, options["warmup"], duration)
+            page: stats.summarise(page, samples, window)
             for page in PAGES
             if any(s.name == page for s in samples)
         }  # no floor shares: under mixed load every page gets the same number of turns
@@ -379,15 +560,53 @@ class Command(BaseCommand):
 
 
 # --------------------------------------------------------------------------------------------
-def _summary(page: str, samples: list[Sample], warmup: float, duration: float) -> PageResult:
-    """The page's figures over the window: from the last sign-in + warm-up, for ``duration``."""
-    signed_in = [s.start + s.ms / 1000 for s in samples if s.name in SIGN_IN]
-    stop = max((s.start for s in samples if s.name == "__stop__"), default=None)
-    begin = (max(signed_in) if signed_in else min(s.start for s in samples)) + warmup
-    end = begin + duration
-    if stop is not None:
-        end = min(end, stop)
-    return stats.summarise(page, samples, (begin, end))
+def _plan(
+    steps: list[int],
+    spawn_rate: float,
+    warmup: float,
+    duration: float,
+    p95_limit: float | None = None,
+) -> dict[str, Any]:
+    """What the load generator's controller does (``benchmarks/locustfile.py``)."""
+    return {
+        "steps": steps,
+        "spawn_rate": spawn_rate,
+        "warmup": warmup,
+        "duration": duration,
+        "p95_limit": p95_limit,
+    }
+
+
+def _run_time(plan: dict[str, Any]) -> int:
+    """An upper bound for locust's ``--run-time``: the controller normally stops it sooner."""
+    seconds, previous = 30.0, 0
+    for users in plan["steps"]:
+        seconds += (users - previous) / plan["spawn_rate"] * 3 + 60
+        seconds += plan["warmup"] + plan["duration"] + 5
+        previous = users
+    return int(seconds)
+
+
+def _window(windows: list[dict[str, Any]]) -> tuple[float, float]:
+    """The first measured window: after the last sign-in and the warm-up, for the duration."""
+    for window in windows:
+        if window.get("ok"):
+            return float(window["start"]), float(window["end"])
+    raise CommandError(
+        "the users did not all sign in within the time allowed: "
+        + ", ".join(f"{w['signed_in']} of {w['users']}" for w in windows)
+    )
+
+
+def _users(count: int) -> str:
+    return "1 user" if count == 1 else f"{count} users"
+
+
+def _mix_line(result: stats.MixResult) -> str:
+    return (
+        f"{result.requests} requests, {result.errors} failed ({result.server_errors} 5xx), "
+        f"p50 {result.p50} ms, p95 {result.p95} ms, p99 {result.p99} ms, {result.rps} req/s"
+    )
 
 
 def _line(result: PageResult) -> str:
@@ -507,23 +726,22 @@ class Server:
         shutil.rmtree(self.tmp, ignore_errors=True)
 
     def _locust(
-        self,
-        page: str,
-        targets: dict[str, Any],
-        users: int,
-        duration: float,
-        options: dict[str, Any],
+        self, page: str, targets: dict[str, Any], plan: dict[str, Any]
     ) -> tuple[subprocess.Popen[bytes], Path, Path]:
         samples = self.tmp / f"{page}.jsonl"
         log = self.tmp / f"locust-{page}.log"
-        # Sign-ins (Argon2) come first and are not measured: allow them 10 s.
-        run_time = int(options["warmup"] + duration + 10)
+        # The targets go in a file: thousands of simulated staff do not fit an environment value.
+        targets_file = self.tmp / "targets.json"
+        targets_file.write_text(json.dumps(targets), encoding="utf-8")
+        targets_file.chmod(0o600)
         env = {
             **os.environ,
             "ARKI_BENCH_PAGE": page,
-            "ARKI_BENCH_TARGETS": json.dumps(targets),
+            "ARKI_BENCH_TARGETS_FILE": str(targets_file),
+            "ARKI_BENCH_PLAN": json.dumps(plan),
             "ARKI_BENCH_SAMPLES": str(samples),
         }
+        env.pop("ARKI_BENCH_TARGETS", None)
         command = [
             sys.executable,
             "-m",
@@ -532,11 +750,13 @@ class Server:
             str(BASE / "benchmarks" / "locustfile.py"),
             "--headless",
             "--users",
-            str(users),
+            str(plan["steps"][0]),
             "--spawn-rate",
-            str(users),
+            f"{plan['spawn_rate']:g}",
+            # The controller in the locustfile stops the run after the last window; this is
+            # only an upper bound.
             "--run-time",
-            f"{run_time}s",
+            f"{_run_time(plan)}s",
             "--host",
             self.host,
             "--only-summary",
@@ -551,33 +771,41 @@ class Server:
             )
         return process, samples, log
 
-    def _read(self, samples: Path, log: Path) -> list[Sample]:
+    def _read(self, samples: Path, log: Path) -> tuple[list[Sample], list[dict[str, Any]]]:
+        """The requests, and the controller's measuring windows (one per step)."""
         if not samples.exists():
             raise CommandError(
                 "locust wrote no samples:\n" + log.read_text(errors="replace")[-3000:]
             )
-        return [Sample.from_dict(json.loads(line)) for line in samples.read_text().splitlines()]
+        requests, windows = [], []
+        for line in samples.read_text().splitlines():
+            data = json.loads(line)
+            if data["name"] == "__window__":
+                windows.append(data)
+            else:
+                requests.append(Sample.from_dict(data))
+        if not windows:
+            raise CommandError(
+                "locust stopped before measuring:\n" + log.read_text(errors="replace")[-3000:]
+            )
+        return requests, windows
 
     def load(
-        self,
-        page: str,
-        targets: dict[str, Any],
-        users: int,
-        duration: float,
-        options: dict[str, Any],
-    ) -> list[Sample]:
-        process, samples, log = self._locust(page, targets, users, duration, options)
+        self, page: str, targets: dict[str, Any], plan: dict[str, Any]
+    ) -> tuple[list[Sample], list[dict[str, Any]]]:
+        process, samples, log = self._locust(page, targets, plan)
         process.wait()
         return self._read(samples, log)
 
     def load_with_restart(
-        self, targets: dict[str, Any], users: int, duration: float, options: dict[str, Any]
-    ) -> tuple[list[Sample], tuple[float, float]]:
+        self, targets: dict[str, Any], plan: dict[str, Any], restart_command: str
+    ) -> tuple[list[Sample], list[dict[str, Any]], tuple[float, float]]:
         """Mixed load; a third of the way in, restart PostgreSQL with the restart command."""
-        process, samples, log = self._locust("mixed", targets, users, duration, options)
-        time.sleep(10 + options["warmup"] + duration / 3)  # after the sign-ins
+        process, samples, log = self._locust("mixed", targets, plan)
+        time.sleep(10 + plan["warmup"] + plan["duration"] / 3)  # after the sign-ins
         begin = time.time()
-        subprocess.run(shlex.split(options["restart_command"]), check=True)  # noqa: S603
+        subprocess.run(shlex.split(restart_command), check=True)  # noqa: S603
         end = time.time()
         process.wait()
-        return self._read(samples, log), (begin, end)
+        requests, windows = self._read(samples, log)
+        return requests, windows, (begin, end)
