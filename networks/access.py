@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
     BooleanField,
@@ -71,7 +71,8 @@ def network_bases(
     * ``break-glass``: a current emergency access, for someone with no other basis.
     * ``data-protection-officer``: the officer's role (only the client's report needs it).
 
-    What the database is asked comes from :func:`preload_network_bases` when a list preloaded it.
+    The facts are read in one query (:func:`_read_facts`), or taken from
+    :func:`preload_network_bases` when a list preloaded them.
     """
     if not user.is_authenticated:
         return frozenset()
@@ -79,64 +80,26 @@ def network_bases(
     held: set[Basis] = set()
     if is_coordinator_of(user, network.area_id, network.programme_id):
         held.add(Basis.COORDINATOR)
-    if not facts.access_ended() and facts.participating():
+    if not facts.ended and facts.participant:
         held.add(Basis.PARTICIPANT)
         if network.initiator_id == user.pk:
             held.add(Basis.INITIATOR)
-    if not held and facts.break_glass():
+    if not held and facts.emergency:
         held.add(Basis.BREAK_GLASS)
     if user.has_any_role((Role.DATA_PROTECTION_OFFICER,)):
         held.add(Basis.DATA_PROTECTION_OFFICER)
     return frozenset(held)
 
 
-class _Facts(Protocol):
-    """What :func:`network_bases` needs to know about one user on one network."""
-
-    def access_ended(self) -> bool: ...  # the consent to share withdrawn, or a ban names them
-    def participating(self) -> bool: ...  # an active (not removed) participant
-    def break_glass(self) -> bool: ...  # an unexpired emergency access no ban has overtaken
-
-
 @dataclass(frozen=True)
-class _Asked:
-    """The facts asked of the database one at a time, only when the rule needs them."""
-
-    user: User
-    network: Network
-
-    def access_ended(self) -> bool:
-        from networks import consent
-
-        return consent.access_ended(self.user, self.network)
-
-    def participating(self) -> bool:
-        return self.network.participants.filter(user=self.user, removed_at__isnull=True).exists()
-
-    def break_glass(self) -> bool:
-        from networks import consent
-
-        return consent.has_break_glass(self.user, self.network)
-
-
-@dataclass(frozen=True)
-class _Preloaded:
-    """The same facts for one user, answered for many networks at once by
-    :func:`preload_network_bases` and kept on the network."""
+class _Facts:
+    """What :func:`network_bases` needs to know about one user on one network, read in one query
+    by :func:`_read_facts` (for many networks at once when a list preloads them)."""
 
     user_pk: int
-    ended: bool
-    participant: bool
-    emergency: bool
-
-    def access_ended(self) -> bool:
-        return self.ended
-
-    def participating(self) -> bool:
-        return self.participant
-
-    def break_glass(self) -> bool:
-        return self.emergency
+    ended: bool  # the consent to share withdrawn, or a ban names the user or their service
+    participant: bool  # an active (not removed) participant
+    emergency: bool  # an unexpired emergency access no ban has overtaken
 
 
 PRELOADED_FACTS = "_preloaded_access_facts"
@@ -144,28 +107,21 @@ PRELOADED_FACTS = "_preloaded_access_facts"
 
 def _facts(user: User, network: Network) -> _Facts:
     preloaded = getattr(network, PRELOADED_FACTS, None)
-    if isinstance(preloaded, _Preloaded) and preloaded.user_pk == user.pk:
+    if isinstance(preloaded, _Facts) and preloaded.user_pk == user.pk:
         return preloaded
-    return _Asked(user, network)
+    # Not preloaded: asked now and not kept, so a later check in the same request (after a
+    # removal, a ban or a withdrawal) asks again. A network deleted meanwhile holds nothing.
+    return _read_facts(user, [network.pk]).get(network.pk) or _Facts(user.pk, False, False, False)
 
 
-def preload_network_bases(
-    user: User, networks: Iterable[Network], *, now: datetime | None = None
-) -> None:
-    """Load in one query what :func:`network_bases` would ask per network, and keep it on each
-    network: a page that decides on and logs every network it lists then makes no query per
-    network. The rule is unchanged: the same facts, with the set forms of the same filters
-    (``withdrawn_q`` and ``banned_q`` are what ``access_ended`` asks of one network). For the
-    reads of one request: a change made after the preload is not seen.
-    """
+def _read_facts(user: User, pks: Iterable[int], now: datetime | None = None) -> dict[int, _Facts]:
+    """The facts for one user on each network, in one query: the consent to share withdrawn
+    (``withdrawn_q``), a ban naming the user or their service (``banned_q``), an active
+    participant row, an unexpired break-glass grant. The one place the rule's facts are read."""
     from core.clock import now_or
     from networks import consent
     from networks.models import BreakGlassGrant, ConsentScope, Participant
 
-    networks = list(networks)
-    if not user.is_authenticated or not networks:
-        return
-    prefetch_related_objects([user], "memberships")  # is_coordinator_of reads them per network
     banned = consent.banned_q(user)
     participating = Participant.objects.filter(
         network=OuterRef("pk"), user=user, removed_at__isnull=True
@@ -173,11 +129,9 @@ def preload_network_bases(
     grants = BreakGlassGrant.objects.filter(
         network=OuterRef("pk"), user_id=user.pk, expires_at__gt=now_or(now)
     )
-    facts = {
-        pk: _Preloaded(user.pk, ended, participant, emergency)
-        for pk, ended, participant, emergency in Network.objects.filter(
-            pk__in={network.pk for network in networks}
-        )
+    return {
+        pk: _Facts(user.pk, ended, participant, emergency)
+        for pk, ended, participant, emergency in Network.objects.filter(pk__in=set(pks))
         .annotate(
             facts_ended=ExpressionWrapper(
                 consent.withdrawn_q(ConsentScope.SHARE) | banned, output_field=BooleanField()
@@ -189,6 +143,20 @@ def preload_network_bases(
         )
         .values_list("pk", "facts_ended", "facts_participant", "facts_emergency")
     }
+
+
+def preload_network_bases(
+    user: User, networks: Iterable[Network], *, now: datetime | None = None
+) -> None:
+    """Read at once what :func:`network_bases` asks of each network, and keep it on each
+    network: a page that decides on and logs every network it lists then makes no query per
+    network. For the reads of one request: a change made after the preload is not seen.
+    """
+    networks = list(networks)
+    if not user.is_authenticated or not networks:
+        return
+    prefetch_related_objects([user], "memberships")  # is_coordinator_of reads them per network
+    facts = _read_facts(user, (network.pk for network in networks), now)
     for network in networks:
         if network.pk in facts:  # one deleted meanwhile is asked about as before
             setattr(network, PRELOADED_FACTS, facts[network.pk])
