@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from django import forms
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from core.errors import StaleEdit, ValidationError
@@ -51,6 +52,39 @@ def limit_choices(form: forms.BaseForm, name: str, queryset: Any) -> None:
     """Set the queryset of a model choice field, if the form has that field."""
     if name in form.fields:
         cast(forms.ModelChoiceField[Any], form.fields[name]).queryset = queryset
+
+
+def share_choices(form: forms.BaseForm, names: Iterable[str], queryset: QuerySet[Any]) -> None:
+    """Offer one queryset's rows, read once when first shown, as the choices of several model
+    choice fields.
+
+    Rendering each field would otherwise read the rows again (a query per field: a record form's
+    "present" and every "who promises" row). Validation is unchanged: a posted choice is still
+    looked up in ``queryset``, so a row removed meanwhile is refused."""
+    read: list[Any] = []
+
+    def rows() -> list[Any]:
+        if not read:
+            read.append(list(queryset))
+        return cast("list[Any]", read[0])
+
+    class Listed(forms.models.ModelChoiceIterator):
+        def __iter__(self) -> Iterator[tuple[Any, Any]]:
+            if self.field.empty_label is not None:
+                yield ("", self.field.empty_label)
+            for obj in rows():
+                yield self.choice(obj)
+
+        def __len__(self) -> int:
+            return len(rows()) + (self.field.empty_label is not None)
+
+        def __bool__(self) -> bool:
+            return self.field.empty_label is not None or bool(rows())
+
+    for name in names:
+        field = model_choice_field(form, name)
+        field.iterator = Listed  # before the queryset: setting it hands the widget the choices
+        field.queryset = queryset
 
 
 class Submitted(Generic[T]):

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import choice_field, model_choice_field
+from core.forms import choice_field, share_choices
 from meetings.models import Goal, GoalOwner, Promise, PromiseStatus
 from meetings.services import NewGoal, NewPromise, RecordInput, Review
 from networks.models import Meeting, Network, Participant
@@ -68,7 +68,6 @@ class MeetingRecordForm(forms.Form):
         participants = network.participants.filter(removed_at__isnull=True).select_related(
             "kind", "role"
         )
-        model_choice_field(self, "present").queryset = participants
         about_client = not network.programme.concerns_children
         self.fields["family_view"].label = network.programme.words.view_label
         question = network.programme.self_rating_question
@@ -95,7 +94,8 @@ class MeetingRecordForm(forms.Form):
                 max_length=5000,
             )
         self.life_area_rows: list[tuple[Any, forms.BoundField, forms.BoundField]] = []
-        for life_area in network.programme.life_areas.filter(is_active=True):
+        self._life_areas = list(network.programme.life_areas.filter(is_active=True))
+        for life_area in self._life_areas:
             prefix = f"la-{life_area.pk}"
             self.fields[f"{prefix}-strengths"] = forms.CharField(
                 label=_("Strengths"),
@@ -172,12 +172,14 @@ class MeetingRecordForm(forms.Form):
                 required=False,
                 widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             )
+        promisers = [f"promise-{n}-participant" for n in range(NEW_PROMISE_ROWS)]
+        share_choices(self, ["present", *promisers], participants)
 
     # Groups of bound fields for the template.
     def life_areas(self) -> list[tuple[Any, forms.BoundField, forms.BoundField]]:
         return [
             (area, self[f"la-{area.pk}-strengths"], self[f"la-{area.pk}-vulnerabilities"])
-            for area in self.network.programme.life_areas.filter(is_active=True)
+            for area in self._life_areas
         ]
 
     def child_views(self) -> list[forms.BoundField]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
@@ -21,11 +22,11 @@ from audit.access import PersonalRecord, record_access
 from audit.models import Basis
 from audit.policy import Kind, NetworkAction, Permission
 from audit.roles import Role
+from core.clock import now_or
+from core.db import Prepared
 from networks.models import Meeting, Network
 
 if TYPE_CHECKING:
-    from datetime import datetime
-
     from django.contrib.auth.models import AnonymousUser
     from django.http import HttpRequest
 
@@ -71,7 +72,7 @@ def network_bases(
     * ``break-glass``: a current emergency access, for someone with no other basis.
     * ``data-protection-officer``: the officer's role (only the client's report needs it).
 
-    The facts are read in one query (:func:`_read_facts`), or taken from
+    The facts are read in one query (:func:`_facts_query`), or taken from
     :func:`preload_network_bases` when a list preloaded them.
     """
     if not user.is_authenticated:
@@ -94,7 +95,7 @@ def network_bases(
 @dataclass(frozen=True)
 class _Facts:
     """What :func:`network_bases` needs to know about one user on one network, read in one query
-    by :func:`_read_facts` (for many networks at once when a list preloads them)."""
+    by :func:`_facts_query` (for many networks at once when a list preloads them)."""
 
     user_pk: int
     ended: bool  # the consent to share withdrawn, or a ban names the user or their service
@@ -111,27 +112,30 @@ def _facts(user: User, network: Network) -> _Facts:
         return preloaded
     # Not preloaded: asked now and not kept, so a later check in the same request (after a
     # removal, a ban or a withdrawal) asks again. A network deleted meanwhile holds nothing.
-    return _read_facts(user, [network.pk]).get(network.pk) or _Facts(user.pk, False, False, False)
+    for ended, participant, emergency in _ONE_NETWORK.rows(
+        user=user.pk, network=network.pk, now=now_or(None)
+    ):
+        return _Facts(user.pk, bool(ended), bool(participant), bool(emergency))
+    return _Facts(user.pk, False, False, False)
 
 
-def _read_facts(user: User, pks: Iterable[int], now: datetime | None = None) -> dict[int, _Facts]:
-    """The facts for one user on each network, in one query: the consent to share withdrawn
-    (``withdrawn_q``), a ban naming the user or their service (``banned_q``), an active
-    participant row, an unexpired break-glass grant. The one place the rule's facts are read."""
-    from core.clock import now_or
+def _facts_query(user: User, networks: Q, now: datetime) -> QuerySet[Any]:
+    """The facts for one user on each network: the consent to share withdrawn (``withdrawn_q``),
+    a ban naming the user or their service (``banned_q``), an active participant row, an
+    unexpired break-glass grant. The one place the rule's facts are read from the database."""
     from networks import consent
     from networks.models import BreakGlassGrant, ConsentScope, Participant
 
     banned = consent.banned_q(user)
     participating = Participant.objects.filter(
-        network=OuterRef("pk"), user=user, removed_at__isnull=True
+        network=OuterRef("pk"), user_id=user.pk, removed_at__isnull=True
     )
     grants = BreakGlassGrant.objects.filter(
-        network=OuterRef("pk"), user_id=user.pk, expires_at__gt=now_or(now)
+        network=OuterRef("pk"), user_id=user.pk, expires_at__gt=now
     )
-    return {
-        pk: _Facts(user.pk, ended, participant, emergency)
-        for pk, ended, participant, emergency in Network.objects.filter(pk__in=set(pks))
+    return (
+        Network.objects.filter(networks)
+        .order_by()
         .annotate(
             facts_ended=ExpressionWrapper(
                 consent.withdrawn_q(ConsentScope.SHARE) | banned, output_field=BooleanField()
@@ -141,8 +145,20 @@ def _read_facts(user: User, pks: Iterable[int], now: datetime | None = None) -> 
                 Q(Exists(grants)) & ~banned, output_field=BooleanField()
             ),
         )
-        .values_list("pk", "facts_ended", "facts_participant", "facts_emergency")
-    }
+    )
+
+
+def _one_network(user: int, network: int, now: datetime) -> QuerySet[Any]:
+    from accounts.models import User
+
+    return _facts_query(User(pk=user), Q(pk=network), now).values_list(
+        "facts_ended", "facts_participant", "facts_emergency"
+    )
+
+
+# Compiled once per process: the query with its nested subqueries costs more to compile than
+# to run (core.db.Prepared), and every request about a network asks it.
+_ONE_NETWORK = Prepared(_one_network, user=int, network=int, now=datetime)
 
 
 def preload_network_bases(
@@ -156,7 +172,13 @@ def preload_network_bases(
     if not user.is_authenticated or not networks:
         return
     prefetch_related_objects([user], "memberships")  # is_coordinator_of reads them per network
-    facts = _read_facts(user, (network.pk for network in networks), now)
+    rows = _facts_query(user, Q(pk__in={network.pk for network in networks}), now_or(now))
+    facts = {
+        pk: _Facts(user.pk, ended, participant, emergency)
+        for pk, ended, participant, emergency in rows.values_list(
+            "pk", "facts_ended", "facts_participant", "facts_emergency"
+        )
+    }
     for network in networks:
         if network.pk in facts:  # one deleted meanwhile is asked about as before
             setattr(network, PRELOADED_FACTS, facts[network.pk])
