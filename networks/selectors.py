@@ -19,6 +19,8 @@ from networks.models import (
 from notifications.sms import sms_available
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from accounts.models import User
     from programmes.models import Programme
 
@@ -176,11 +178,20 @@ def reached_by(participant: Participant) -> str:
     return Channel.EMAIL if participant.email else Channel.PAPER
 
 
-def on_paper(network: Network) -> list[Participant]:
-    """The participants still in the network whom the coordinator invites on paper."""
-    from networks.consent import receiving
+def on_paper(
+    network: Network, participants: Iterable[Participant] | None = None
+) -> list[Participant]:
+    """The participants still in the network whom the coordinator invites on paper.
 
-    participants = receiving(
-        network.participants.filter(removed_at__isnull=True).select_related("kind")
-    )
-    return [p for p in participants if reached_by(p) == Channel.PAPER]
+    ``participants``: the network's active participants (with their kind) when the page has
+    read them already."""
+    from networks.consent import excluded_in
+
+    if participants is None:
+        participants = network.participants.filter(removed_at__isnull=True).select_related("kind")
+    excluded = excluded_in(network)
+    return [
+        p
+        for p in participants
+        if p.removed_at is None and p.pk not in excluded and reached_by(p) == Channel.PAPER
+    ]

@@ -114,7 +114,9 @@ def detail(request: ArkiRequest, pk: int) -> HttpResponse:
         "meetings": meetings_in_order(network),
         "next_meeting": next_meeting(network),
         # Who gets no email or text message: the coordinator invites them on paper.
-        "on_paper": on_paper(network) if network.status != NetworkStatus.CLOSED else [],
+        "on_paper": (
+            on_paper(network, participants) if network.status != NetworkStatus.CLOSED else []
+        ),
         "sms_on": sms_available(),
         "timeline": network_timeline(network),
         "contacts": sorted(network.contacts.all(), key=lambda c: (c.received_at, c.pk)),

@@ -109,3 +109,16 @@ def test_what_was_preloaded_for_one_user_is_not_used_for_another(world):
     assert {n.pk: network_bases(coordinator, n) for n in listed} == asked_one_at_a_time(
         coordinator, networks
     )
+
+
+def test_a_network_s_excluded_participants_are_those_excluded_one_at_a_time(world):
+    networks, _people = world
+    named = set()
+    for network in networks:
+        one_at_a_time = {
+            p.pk for p in network.participants.all() if consent.participant_excluded(p)
+        }
+        assert consent.excluded_in(network) == one_at_a_time
+        named |= one_at_a_time
+    # Removed, banned and (after the withdrawal) the professionals are all named.
+    assert len(named) >= 3
