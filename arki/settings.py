@@ -97,6 +97,9 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# Forms render with Django's Jinja2 field and widget templates (core/renderers.py).
+FORM_RENDERER = "core.renderers.FormRenderer"
+
 ROOT_URLCONF = "arki.urls"
 WSGI_APPLICATION = "arki.wsgi.application"
 
