@@ -67,17 +67,8 @@ PATHS = {
 }
 LEADER_PAGES = {"leadership"}
 PROFESSIONAL_PAGES = {"my_promises"}
-FAMILY_PAGES = {"family_plan"}
-MIXED = [
-    "ping",
-    "queue",
-    "network",
-    "record_save",
-    "indicators",
-    "leadership",
-    "directory",
-    "my_promises",
-]
+FAMILY_PAGES = stats.FAMILY_PAGES
+MIXED = list(stats.MIXED)
 
 
 def https_cookies(client: Any) -> Any:

@@ -7,7 +7,7 @@ Pure functions over plain data (no Django, no locust), so they are unit-tested
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -26,6 +26,22 @@ INDICATOR_RATIO_LIMIT = 2.0
 RECOVERY_LIMIT_S = 5.0
 
 FLOOR = "ping"
+# The key pages of issue #21, the floor first: the pages scenario runs each in turn.
+PAGES = (
+    FLOOR,
+    "queue",
+    "network",
+    "record_save",
+    "indicators",
+    "leadership",
+    "directory",
+    "my_promises",
+    "family_plan",
+)
+# Pages a family member opens with a personal link (not a staff account).
+FAMILY_PAGES = frozenset({"family_plan"})
+# The soak and outage scenarios' mix: one coordinator cycling through the staff pages.
+MIXED = tuple(page for page in PAGES if page not in FAMILY_PAGES)
 
 
 def percentile(values: Sequence[float], q: float) -> float | None:
@@ -81,27 +97,37 @@ class PageResult:
     statuses: dict[str, int] = field(default_factory=dict)
 
 
-def summarise(page: str, samples: Iterable[Sample], window: tuple[float, float]) -> PageResult:
-    """One page's figures over the measuring window [start, end): latency of every request,
-    failures, and throughput as requests started in the window per second of the window."""
+def _figures(
+    samples: Iterable[Sample], window: tuple[float, float], wanted: Callable[[Sample], bool]
+) -> dict[str, Any]:
+    """The figures of the wanted requests started in the measuring window [start, end): latency
+    of every request, failures, 5xx, and throughput as requests started in the window per second
+    of the window."""
     start, end = window
     seconds = max(end - start, 1e-9)
-    chosen = [s for s in samples if s.name == page and start <= s.start < end]
+    chosen = [s for s in samples if wanted(s) and start <= s.start < end]
     latencies = [s.ms for s in chosen]
     statuses: dict[str, int] = {}
     for s in chosen:
         statuses[str(s.status)] = statuses.get(str(s.status), 0) + 1
-    return PageResult(
-        page=page,
-        requests=len(chosen),
-        failures=sum(1 for s in chosen if not s.ok),
-        seconds=round(seconds, 2),
-        p50=_round(percentile(latencies, 50)),
-        p95=_round(percentile(latencies, 95)),
-        p99=_round(percentile(latencies, 99)),
-        rps=round(len(chosen) / seconds, 1),
-        statuses=dict(sorted(statuses.items())),
-    )
+    return {
+        "requests": len(chosen),
+        "failures": sum(1 for s in chosen if not s.ok),
+        "server_errors": sum(1 for s in chosen if s.status >= 500),
+        "seconds": round(seconds, 2),
+        "p50": _round(percentile(latencies, 50)),
+        "p95": _round(percentile(latencies, 95)),
+        "p99": _round(percentile(latencies, 99)),
+        "rps": round(len(chosen) / seconds, 1),
+        "statuses": dict(sorted(statuses.items())),
+    }
+
+
+def summarise(page: str, samples: Iterable[Sample], window: tuple[float, float]) -> PageResult:
+    """One page's figures over the measuring window [start, end)."""
+    figures = _figures(samples, window, lambda s: s.name == page)
+    del figures["server_errors"]
+    return PageResult(page=page, **figures)
 
 
 def _round(value: float | None) -> float | None:
@@ -341,25 +367,7 @@ def is_page_request(sample: Sample) -> bool:
 
 def summarise_mix(samples: Iterable[Sample], window: tuple[float, float], users: int) -> MixResult:
     """All page requests started in the window [start, end), whatever the page."""
-    start, end = window
-    seconds = max(end - start, 1e-9)
-    chosen = [s for s in samples if is_page_request(s) and start <= s.start < end]
-    latencies = [s.ms for s in chosen]
-    statuses: dict[str, int] = {}
-    for s in chosen:
-        statuses[str(s.status)] = statuses.get(str(s.status), 0) + 1
-    return MixResult(
-        users=users,
-        requests=len(chosen),
-        failures=sum(1 for s in chosen if not s.ok),
-        server_errors=sum(1 for s in chosen if s.status >= 500),
-        seconds=round(seconds, 2),
-        p50=_round(percentile(latencies, 50)),
-        p95=_round(percentile(latencies, 95)),
-        p99=_round(percentile(latencies, 99)),
-        rps=round(len(chosen) / seconds, 1),
-        statuses=dict(sorted(statuses.items())),
-    )
+    return MixResult(users=users, **_figures(samples, window, is_page_request))
 
 
 def holds(result: MixResult | None, limit: float = CAPACITY_P95_MS) -> bool:

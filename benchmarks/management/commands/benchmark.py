@@ -31,17 +31,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from benchmarks import day, stats
 from benchmarks.stats import Check, PageResult, Sample
 
-PAGES = [
-    "ping",
-    "queue",
-    "network",
-    "record_save",
-    "indicators",
-    "leadership",
-    "directory",
-    "my_promises",
-    "family_plan",
-]
+PAGES = list(stats.PAGES)
 SQLITE_USERS = 4  # the embedded default is checked with 4 users (issue #21)
 BASE = Path(settings.BASE_DIR)
 VENV_BIN = Path(sys.executable).parent
