@@ -12,6 +12,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -88,9 +89,14 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @cached_property
     def roles(self) -> frozenset[str]:
+        """The user's roles, read once for this user object (in a view: once per request).
+
+        The memberships are read whole and kept (``memberships.all()`` then answers from memory
+        for the rest of the request: the coordinator's areas, the nav, the access checks)."""
         if not self.pk:
             return frozenset()
-        return frozenset(self.memberships.values_list("role", flat=True))
+        prefetch_related_objects([self], "memberships")
+        return frozenset(m.role for m in self.memberships.all())
 
     def has_any_role(self, roles: Iterable[str]) -> bool:
         return bool(self.roles.intersection(roles))
