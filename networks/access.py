@@ -14,7 +14,6 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    prefetch_related_objects,
 )
 
 from audit import policy
@@ -33,10 +32,15 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 
+def _memberships(user: User) -> Iterable[Any]:
+    user.roles  # noqa: B018 -- reads the memberships once per request and keeps them
+    return user.memberships.all()
+
+
 def coordinator_scope(user: User) -> Q:
     """Networks (or contacts) in the areas and programmes the user coordinates."""
     scope = Q(pk__in=[])
-    for membership in user.memberships.all():
+    for membership in _memberships(user):
         if membership.role != Role.COORDINATOR:
             continue
         part = Q()
@@ -53,7 +57,7 @@ def is_coordinator_of(user: User, area_id: int, programme_id: int) -> bool:
         m.role == Role.COORDINATOR
         and m.area_id in (None, area_id)
         and m.programme_id in (None, programme_id)
-        for m in user.memberships.all()
+        for m in _memberships(user)
     )
 
 
@@ -171,7 +175,7 @@ def preload_network_bases(
     networks = list(networks)
     if not user.is_authenticated or not networks:
         return
-    prefetch_related_objects([user], "memberships")  # is_coordinator_of reads them per network
+    _memberships(user)  # is_coordinator_of reads them per network
     rows = _facts_query(user, Q(pk__in={network.pk for network in networks}), now_or(now))
     facts = {
         pk: _Facts(user.pk, ended, participant, emergency)
