@@ -39,12 +39,12 @@ from family.forms import CodeForm
 from family.models import FamilyLink
 from family.prepare import plan_context
 from meetings.memo import render_memo_pdf
-from meetings.models import Goal, GoalOwner, Promise, PromiseStatus
+from meetings.models import Goal, GoalOwner, PromiseStatus
 from meetings.services import goal_progress
 from networks import consent
 from networks.access import NETWORK
 from networks.models import Meeting, MeetingStatus, Network, Participant
-from networks.selectors import next_meeting, preload
+from networks.selectors import next_meeting, preload, preloaded
 from networks.timeline import network_timeline
 
 
@@ -161,14 +161,13 @@ def _show_plan(request: PublicRequest, door: Door) -> HttpResponse:
         FamilyLinkAction.OPEN_PLAN,
         actor_label=services.holder_label(participant),
     )
-    preload(network)  # the meetings, contacts and children: read once, shown in several places
+    preload(network)  # meetings, contacts, children, goals, promises: read once, shown twice
     memo_stopped = consent.memo_stopped(network)
     _, goals = goal_progress(network)
     coming = next_meeting(network)
-    open_promises = list(
-        Promise.objects.filter(network=network, status=PromiseStatus.OPEN)
-        .select_related("participant")
-        .order_by("due", "pk")
+    open_promises = sorted(
+        (p for p in preloaded(network, "promises") or [] if p.status == PromiseStatus.OPEN),
+        key=lambda p: (p.due, p.pk),
     )
     with translation.override(network.family_language):
         return render(

@@ -37,7 +37,7 @@ from networks.models import (
     NetworkStatus,
     Participant,
 )
-from networks.selectors import meetings_in_order
+from networks.selectors import meetings_in_order, preloaded
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -349,8 +349,13 @@ def goal_progress(network: Network) -> tuple[list[Meeting], list[tuple[Goal, lis
     """Meetings with ratings (columns) and each goal's rating at each (rows), for chart and table.
     Each child's goals come together, in the order the children were added; the parents' (or
     the client's) goals after them."""
+    read = preloaded(network, "goals")  # the network's page and the family's plan read them
     goals = sorted(
-        Goal.objects.filter(network=network).select_related("child").prefetch_related("ratings"),
+        read
+        if read is not None
+        else Goal.objects.filter(network=network)
+        .select_related("child")
+        .prefetch_related("ratings"),
         key=lambda g: (g.child is None, g.child.added_at if g.child else None, g.child_id or 0),
     )
     meeting_ids = {r.meeting_id for goal in goals for r in goal.ratings.all()}

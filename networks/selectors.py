@@ -82,13 +82,16 @@ def _family_members() -> QuerySet[Participant]:
 
 def preload(network: Network) -> Network:
     """Read once the rows that the network page, the family's plan and the timeline each show:
-    the meetings (with their organisers), the contacts (with who made them) and the children.
-    Afterwards ``network.meetings.all()`` and the others answer from memory, so a page that
-    shows the same meetings in three places asks the database once (a network's rows are few:
-    they grow with its own history, not with the region's data)."""
+    the meetings (with their organisers), the contacts (with who made them), the children, the
+    goals (with their ratings) and the promises (with who made them). Afterwards
+    ``network.meetings.all()`` and the others answer from memory (:func:`preloaded`), so a page
+    that shows the same meetings in three places asks the database once (a network's rows are
+    few: they grow with its own history, not with the region's data)."""
     from django.db.models import Prefetch, prefetch_related_objects
 
-    contact = Network._meta.get_field("contacts").related_model
+    def model(name: str) -> Any:
+        return Network._meta.get_field(name).related_model
+
     prefetch_related_objects(
         [network],
         Prefetch(
@@ -97,13 +100,31 @@ def preload(network: Network) -> Network:
         ),
         Prefetch(
             "contacts",
-            queryset=contact.objects.select_related(  # type: ignore[union-attr]
-                "contact_person", "recorded_by"
-            ).order_by("received_at", "pk"),
+            queryset=model("contacts")
+            .objects.select_related("contact_person", "recorded_by")
+            .order_by("received_at", "pk"),
         ),
         "children",
+        Prefetch(
+            "goals",
+            queryset=model("goals")
+            .objects.select_related("child", "set_in__organiser")
+            .prefetch_related("ratings"),
+        ),
+        Prefetch(
+            "promises",
+            queryset=model("promises")
+            .objects.select_related("participant__kind")
+            .order_by("status", "due", "pk"),
+        ),
     )
     return network
+
+
+def preloaded(network: Network, name: str) -> list[Any] | None:
+    """The network's ``name`` rows as :func:`preload` read them, or None when it did not."""
+    cache = getattr(network, "_prefetched_objects_cache", {})
+    return list(cache[name]) if name in cache else None
 
 
 def meetings_in_order(network: Network) -> list[Meeting]:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from networks.deadlines import local_date
 from networks.models import MeetingKind, MeetingStatus, Network, NetworkStatus
-from networks.selectors import meetings_in_order
+from networks.selectors import meetings_in_order, preloaded
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,10 @@ def network_timeline(network: Network, *, family_view: bool = False) -> list[Ste
                 "done",
             )
         )
-    for goal in network.goals.select_related("child", "set_in__organiser"):
+    goals = preloaded(network, "goals")
+    if goals is None:
+        goals = list(network.goals.select_related("child", "set_in__organiser"))
+    for goal in goals:
         steps.append(
             Step(
                 _("Goal agreed (%(whose)s): %(goal)s") % {"whose": goal.whose, "goal": goal.text},
@@ -102,7 +105,10 @@ def network_timeline(network: Network, *, family_view: bool = False) -> list[Ste
                 "done",
             )
         )
-    for promise in network.promises.filter(status="open").select_related("participant__kind"):
+    promises = preloaded(network, "promises")
+    if promises is None:
+        promises = list(network.promises.select_related("participant__kind"))
+    for promise in (p for p in promises if p.status == "open"):
         state = "overdue" if promise.due < today else "upcoming"
         if state == "overdue" and family_view and promise.participant.kind.is_family:
             state = "not-done"

@@ -59,6 +59,7 @@ from networks.selectors import (
     next_meeting,
     on_paper,
     preload,
+    preloaded,
 )
 from networks.timeline import network_timeline
 from notifications.sms import sms_available
@@ -94,7 +95,7 @@ def my_networks(request: ArkiRequest) -> HttpResponse:
 @access_rule(NETWORK, NetworkAction.READ)
 def detail(request: ArkiRequest, pk: int) -> HttpResponse:
     network, basis = _network(request, pk, NetworkAction.READ)
-    preload(network)  # the meetings, contacts and children: read once, shown in several places
+    preload(network)  # meetings, contacts, children, goals, promises: read once, shown twice
     participants = list(
         network.participants.filter(removed_at__isnull=True).select_related(
             "kind", "role", "service", "user"
@@ -106,7 +107,7 @@ def detail(request: ArkiRequest, pk: int) -> HttpResponse:
     context |= {
         "network": network,
         "basis": basis,
-        "promises": network.promises.select_related("participant").order_by("status", "due"),
+        "promises": preloaded(network, "promises"),
         "participant_rows": [(p, latest_link.get(p.pk)) for p in participants],
         "now": timezone.now(),
         "can_manage": basis in NetworkAction.MANAGE_MEETINGS.bases,
