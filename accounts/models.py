@@ -98,6 +98,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         prefetch_related_objects([self], "memberships")
         return frozenset(m.role for m in self.memberships.all())
 
+    def forget_memberships(self) -> None:
+        """After this user's memberships changed in this request: read them again when next
+        asked (the roles and the memberships kept with them)."""
+        self.__dict__.pop("roles", None)
+        getattr(self, "_prefetched_objects_cache", {}).pop("memberships", None)
+
     def has_any_role(self, roles: Iterable[str]) -> bool:
         return bool(self.roles.intersection(roles))
 

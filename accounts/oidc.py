@@ -254,7 +254,7 @@ def sync_memberships(user: User, wanted: set[MembershipKey], request: HttpReques
                 )
                 record_membership_removal(membership)
                 membership.delete()
-    user.__dict__.pop("roles", None)
+    user.forget_memberships()
 
 
 # --- The backend and the views ---------------------------------------------------------------

@@ -42,11 +42,15 @@ class Prepared:
     the compiled SQL is kept, and each run passes the real values in the stand-ins' places.
     The queryset is still the one definition of the query: nothing is written twice in SQL.
 
-    ``slots`` names build's arguments and their types (``int`` or ``datetime``). The SQL is
-    compiled twice with different stand-ins and must come out the same with the stand-ins, and
-    only they, in the parameters; otherwise (a value written into the SQL text itself, such as
-    a slice) this raises instead of running a wrong query. Rows come back as the database
-    driver gives them (no field converters: SQLite's booleans are 0 and 1).
+    ``slots`` names build's arguments and their types (``int`` or an aware ``datetime``).
+    ``build`` must pass each slot's value to the ORM as it is: never branch on it nor derive
+    another value from it (``now.year``, ``pk + 1``). The SQL is compiled twice with stand-ins
+    that differ in every part (sign and size; year to microsecond) and must come out the same
+    with the stand-ins, and only they, in the parameters; otherwise (a value written into the
+    SQL text itself, such as a slice, or a derived value) this raises instead of running a
+    wrong query. Each run's values are checked against the slot's type (no None, no naive
+    datetime). Rows come back as the database driver gives them (no field converters:
+    SQLite's booleans are 0 and 1).
     """
 
     def __init__(self, build: Callable[..., QuerySet[Any]], **slots: type) -> None:
@@ -57,9 +61,13 @@ class Prepared:
         values: dict[str, Any] = {}
         for n, (name, kind) in enumerate(self.slots.items()):
             if kind is int:
-                values[name] = -(7_000_000_000 + 1000 * round_ + n)
+                values[name] = -(7_000_000_000 + n) if round_ == 0 else 8_123_456_789 + 7 * n
             elif kind is datetime:
-                values[name] = datetime(1901, 1 + round_, 1 + n, tzinfo=UTC)
+                values[name] = (
+                    datetime(1901, 1, 1 + n, tzinfo=UTC)
+                    if round_ == 0
+                    else datetime(2087, 7, 11 + n, 13, 47, 29, 123457, tzinfo=UTC)
+                )
             else:
                 raise TypeError(f"{name}: a slot is an int or a datetime, not {kind.__name__}")
         return values
@@ -94,6 +102,12 @@ class Prepared:
         if key not in self._compiled:
             self._compiled[key] = self._compile(conn)
         sql, params, places = self._compiled[key]
+        for name, kind in self.slots.items():
+            value = values[name]
+            if isinstance(value, bool) or not isinstance(value, kind):
+                raise TypeError(f"{name}: expected {kind.__name__}, got {value!r}")
+            if isinstance(value, datetime) and value.utcoffset() is None:
+                raise TypeError(f"{name}: a naive datetime ({value!r}); give an aware one")
         run = list(params)
         for i, name in places.items():
             run[i] = self._adapt(conn, name, values[name])

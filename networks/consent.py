@@ -113,6 +113,7 @@ def excluded_participants_q() -> Q:
     withdrawn = Exists(share) & ~Exists(share.filter(withdrawn_at__isnull=True))
     own_family = Q(kind__is_family=True, kind__code__in=OWN_FAMILY_KINDS)
     coordinator = Q(user__isnull=False, user=F("network__coordinator"))
+    # Never NULL for any row (excluded_in takes its complement in Python, receiving() in SQL).
     return Q(removed_at__isnull=False) | Q(banned) | (Q(withdrawn) & ~own_family & ~coordinator)
 
 

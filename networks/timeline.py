@@ -107,7 +107,7 @@ def network_timeline(network: Network, *, family_view: bool = False) -> list[Ste
         )
     promises = preloaded(network, "promises")
     if promises is None:
-        promises = list(network.promises.select_related("participant__kind"))
+        promises = list(network.promises.filter(status="open").select_related("participant__kind"))
     for promise in (p for p in promises if p.status == "open"):
         state = "overdue" if promise.due < today else "upcoming"
         if state == "overdue" and family_view and promise.participant.kind.is_family:
