@@ -150,13 +150,7 @@ def role_grants(request: ArkiRequest) -> HttpResponse:
     only_self = form.is_valid() and form.cleaned_data["self"]
     rows = selectors.role_grants(only_self_granted=only_self)
     page = Paginator(rows, 100).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "accounts/role_grants.html",
-        {"form": form, "page": page, "query": query.urlencode()},
-    )
+    return render(request, "accounts/role_grants.html", {"form": form, "page": page})
 
 
 ADMINISTRATORS = HasRole((Role.ADMINISTRATOR,))

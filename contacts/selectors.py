@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from audit.models import AccessLog, Action
@@ -18,14 +19,27 @@ from contacts.models import Contact, Outcome
 from directory.models import Area
 from directory.selectors import professionals
 from networks.access import coordinator_scope
-from networks.deadlines import DeadlineState, DeadlineStatus, deadline_status
+from networks.deadlines import DeadlineStatus, deadline_status, network_deadline_status
 from networks.models import Meeting, MeetingStatus, Network, NetworkStatus
 from programmes.models import Programme
 
 if TYPE_CHECKING:
     from accounts.models import Membership, User
 
-NEW_CONTACTS_PER_PAGE = 50
+# Each list of the queue is shown this many rows at a time, so the page stays the same size
+# however much a county has waiting; each list has its own page number in the query string.
+ROWS_PER_PAGE = 50
+NEW_CONTACTS_PER_PAGE = ROWS_PER_PAGE
+
+
+class QueuePages:
+    """The query parameters of the queue's lists' page numbers."""
+
+    NEW = "page"
+    WAITING = "waiting_page"
+    UPCOMING = "upcoming_page"
+    LATE = "late_page"
+    UNRECORDED = "unrecorded_page"
 
 
 @dataclass(frozen=True)
@@ -49,11 +63,16 @@ class NewContact:
 
 @dataclass(frozen=True)
 class Queue:
-    new: list[NewContact]  # those on the page shown
-    new_page: Page[Contact]  # the page of new contacts: its number, the others, the total
-    waiting: list[WaitingNetwork]
-    upcoming: list[Meeting]
-    overdue_meetings: list[Meeting]
+    """What waits for the coordinator. Each list holds the rows of the page shown; its ``*_page``
+    has the page's number, the others and the list's total."""
+
+    new: list[NewContact]
+    new_page: Page[Contact]
+    waiting: list[WaitingNetwork]  # networks convening, the nearest deadline first
+    waiting_page: Page[Network]
+    upcoming: Page[Meeting]  # planned meetings of the next two weeks, the soonest first
+    late: Page[Network]  # networks convening past their deadline, the longest late first
+    unrecorded: Page[Meeting]  # planned meetings whose time has passed, the oldest first
 
     @property
     def new_total(self) -> int:
@@ -64,8 +83,8 @@ class Queue:
         return [row.contact for row in self.new]
 
     @property
-    def overdue_networks(self) -> list[WaitingNetwork]:
-        return [w for w in self.waiting if w.status.state == DeadlineState.OVERDUE]
+    def overdue_total(self) -> int:
+        return self.late.paginator.count + self.unrecorded.paginator.count
 
 
 def coordinator_queue(
@@ -73,12 +92,13 @@ def coordinator_queue(
     area: Area | None = None,
     programme: Programme | None = None,
     *,
-    page: str | int | None = None,
+    pages: Mapping[str, str] | None = None,
 ) -> Queue:
     """Everything waiting for the coordinator, most urgent first, filtered in the database.
 
-    The new contacts come a page at a time, the oldest first; ``page`` is the number asked for
-    (none or not a number: the first page; past the end: the last)."""
+    Every list comes a page at a time; ``pages`` holds the page numbers asked for by their
+    ``QueuePages`` parameter (none or not a number: the first page; past the end: the last)."""
+    pages = pages or {}
     contacts = contacts_coordinated_by(user).filter(outcome=Outcome.PENDING)
     networks = Network.objects.filter(coordinator_scope(user))
     if area is not None:
@@ -87,28 +107,26 @@ def coordinator_queue(
     if programme is not None:
         contacts = contacts.filter(programme=programme)
         networks = networks.filter(programme=programme)
-    convening = (
-        networks.filter(status=NetworkStatus.CONVENING)
-        .select_related("area", "programme")
-        .prefetch_related("meetings")
-        .order_by("convening_deadline", "pk")
-    )
+
+    def page_of(rows: QuerySet[Any], param: str) -> Page[Any]:
+        return Paginator(rows, ROWS_PER_PAGE).get_page(pages.get(param))
+
     today = timezone.localdate()
-    waiting = []
-    for network in convening:
-        planned = [m for m in network.meetings.all() if m.status == MeetingStatus.PLANNED]
-        waiting.append(
-            WaitingNetwork(
-                network,
-                deadline_status(
-                    network.first_contact_at,
-                    network.programme.convening_deadline_days,
-                    network.programme.convening_warning_day,
-                    today,
+    convening = networks.filter(status=NetworkStatus.CONVENING)
+    waiting_page = page_of(
+        convening.select_related("area", "programme")
+        .prefetch_related(
+            Prefetch(
+                "meetings",
+                queryset=Meeting.objects.filter(status=MeetingStatus.PLANNED).order_by(
+                    "starts_at", "pk"
                 ),
-                min(planned, key=lambda m: m.starts_at) if planned else None,
+                to_attr="planned",
             )
         )
+        .order_by("convening_deadline", "pk"),
+        QueuePages.WAITING,
+    )
     now = timezone.now()
     meetings = Meeting.objects.filter(
         # The open statuses named (not "not closed"): the index on area, programme and status
@@ -117,7 +135,7 @@ def coordinator_queue(
         status=MeetingStatus.PLANNED,
     ).select_related("network", "network__area", "network__programme", "organiser")
     pending = contacts.select_related("area", "programme").order_by("received_at", "pk")
-    new_page = Paginator(pending, NEW_CONTACTS_PER_PAGE).get_page(page)
+    new_page = page_of(pending, QueuePages.NEW)
     return Queue(
         new=[
             NewContact(
@@ -132,13 +150,34 @@ def coordinator_queue(
             for contact in new_page
         ],
         new_page=new_page,
-        waiting=waiting,
-        upcoming=list(
-            meetings.filter(starts_at__gte=now, starts_at__lt=now + timedelta(days=14)).order_by(
-                "starts_at"
+        waiting=[
+            WaitingNetwork(
+                network,
+                network_deadline_status(
+                    network.first_contact_at,
+                    network.convening_deadline,
+                    network.programme.convening_warning_day,
+                    today,
+                ),
+                network.planned[0] if network.planned else None,
             )
+            for network in waiting_page
+        ],
+        waiting_page=waiting_page,
+        upcoming=page_of(
+            meetings.filter(starts_at__gte=now, starts_at__lt=now + timedelta(days=14)).order_by(
+                "starts_at", "pk"
+            ),
+            QueuePages.UPCOMING,
         ),
-        overdue_meetings=list(meetings.filter(starts_at__lt=now).order_by("starts_at")),
+        # The deadline kept on the network decides, as on its timeline and in the indicator.
+        late=page_of(
+            convening.filter(convening_deadline__lt=today).order_by("convening_deadline", "pk"),
+            QueuePages.LATE,
+        ),
+        unrecorded=page_of(
+            meetings.filter(starts_at__lt=now).order_by("starts_at", "pk"), QueuePages.UNRECORDED
+        ),
     )
 
 

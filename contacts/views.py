@@ -32,6 +32,7 @@ from contacts.forms import (
 )
 from contacts.models import Contact, Source
 from contacts.selectors import (
+    QueuePages,
     coordinator_areas,
     coordinator_programmes,
     coordinator_queue,
@@ -63,12 +64,10 @@ def queue(request: ArkiRequest) -> HttpResponse:
     area = programme = None
     if form.is_valid():
         area, programme = form.cleaned_data["area"], form.cleaned_data["programme"]
-    others = request.GET.copy()  # the filters, kept in the page links
-    others.pop("page", None)
     context = {
         "form": form,
-        "queue": coordinator_queue(request.user, area, programme, page=request.GET.get("page")),
-        "query": others.urlencode(),
+        "queue": coordinator_queue(request.user, area, programme, pages=request.GET),
+        "pages": QueuePages,
     }
     # A history restore needs the whole page, not the fragment.
     if request.htmx and not request.htmx.history_restore_request:

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -224,6 +225,10 @@ def promise_done(request: ArkiRequest, promise_pk: int) -> HttpResponse:
         lambda: services.mark_promise_done(promise=promise, by=request.user),
         _("The promise was marked done. The network sees it at its next meeting."),
     )
+    # Back to the page the promise was on (past the end now: the list's last page).
+    number = request.POST.get("page", "")
+    if number.isdigit() and len(number) < 7 and int(number) > 1:
+        return redirect(f"{reverse('meetings:my_promises')}?page={int(number)}")
     return redirect("meetings:my_promises")
 
 

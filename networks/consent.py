@@ -117,38 +117,35 @@ def excluded_participants_q() -> Q:
     return Q(removed_at__isnull=False) | Q(banned) | (Q(withdrawn) & ~own_family & ~coordinator)
 
 
-# Compiled once per process (core.db.Prepared): the predicate's nested subqueries cost more to
-# compile than to run, and a family link asks it on every request.
-_EXCLUDED_ONE = Prepared(
-    lambda participant: (
-        Participant.objects.filter(pk=participant)
-        .filter(excluded_participants_q())
-        .order_by()
-        .values_list("pk")
-    ),
-    participant=int,
-)
-_EXCLUDED_IN_NETWORK = Prepared(
-    lambda network: (
-        Participant.objects.filter(network_id=network)
-        .filter(excluded_participants_q())
-        .order_by()
-        .values_list("pk")
-    ),
-    network=int,
-)
+def _excluded_where(field: str) -> Prepared:
+    """The keys of the excluded participants whose ``field`` is the one value asked for,
+    compiled once per process (core.db.Prepared): the predicate's nested subqueries cost more to
+    compile than to run, and a family link asks it on every request."""
+    return Prepared(
+        lambda value: (
+            Participant.objects.filter(**{field: value})
+            .filter(excluded_participants_q())
+            .order_by()
+            .values_list("pk")
+        ),
+        value=int,
+    )
+
+
+_EXCLUDED_ONE = _excluded_where("pk")
+_EXCLUDED_IN_NETWORK = _excluded_where("network_id")
 
 
 def participant_excluded(participant: Participant) -> bool:
     """Is this participant no longer to see or receive the network's data? The one predicate
     for invitations, reminders, memos, feedback invitations, "my promises" and family links."""
-    return bool(_EXCLUDED_ONE.rows(participant=participant.pk))
+    return bool(_EXCLUDED_ONE.rows(value=participant.pk))
 
 
 def excluded_in(network: Network) -> set[int]:
     """The participants of a network (removed ones included) that :func:`participant_excluded`
     names: for a page that already holds the participants and filters them in memory."""
-    return {pk for (pk,) in _EXCLUDED_IN_NETWORK.rows(network=network.pk)}
+    return {pk for (pk,) in _EXCLUDED_IN_NETWORK.rows(value=network.pk)}
 
 
 def receiving(participants: QuerySet[Participant]) -> QuerySet[Participant]:

@@ -54,6 +54,22 @@ def deadline_status(
     return DeadlineStatus(day_number, (deadline - today).days, deadline, state)
 
 
+def network_deadline_status(
+    first_contact_at: datetime, deadline: date, warning_day: int, today: date | None = None
+) -> DeadlineStatus:
+    """A convening network's clock against the deadline kept on it (set when it started, so a
+    programme's deadline changed later does not move it): overdue the day after the deadline."""
+    today = today or timezone.localdate()
+    day_number = (today - local_date(first_contact_at)).days
+    if today > deadline:
+        state = DeadlineState.OVERDUE
+    elif day_number >= warning_day:
+        state = DeadlineState.WARNING
+    else:
+        state = DeadlineState.ON_TIME
+    return DeadlineStatus(day_number, (deadline - today).days, deadline, state)
+
+
 def within_deadline(starts_at: datetime, deadline: date) -> bool:
     return local_date(starts_at) <= deadline
 

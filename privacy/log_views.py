@@ -65,15 +65,12 @@ def search(request: ArkiRequest) -> HttpResponse:
         if data["refused"]:
             rows = rows.filter(success=False)
     page = Paginator(rows.order_by("-at", "-id"), 100).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "audit/search.html",
         {
             "form": form,
             "page": page,
-            "query": query.urlencode(),
             "heads": ChainHead.objects.order_by("log"),
             "unreviewed": _grants().filter(reviewed_at__isnull=True).count(),
         },

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -21,3 +22,13 @@ def targets(item: Any) -> str:
             if names:
                 parts.append(", ".join(names))
     return " · ".join(parts) or _("Everyone")
+
+
+@register.simple_tag(takes_context=True)
+def page_link(context: template.Context, number: int, param: str = "page") -> str:
+    """The query string of another page of a list: this request's parameters (the filters and
+    the other lists' pages) kept, ``param`` set to ``number``; escaped for an attribute."""
+    request: HttpRequest = context["request"]
+    query = request.GET.copy()
+    query[param] = str(number)
+    return "?" + query.urlencode()

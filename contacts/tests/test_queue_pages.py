@@ -40,9 +40,9 @@ def shown(response):
     return [contact.pk for contact in response.context["queue"].new_contacts]
 
 
-def total_in_heading(response):
-    heading = re.search(r'<h2 id="new-contacts">[^<]*\((\d+)\)</h2>', response.content.decode())
-    assert heading, "the new contacts' heading shows their number"
+def total_in_heading(response, section="new-contacts"):
+    heading = re.search(rf'<h2 id="{section}">[^<]*\((\d+)\)</h2>', response.content.decode())
+    assert heading, f"the heading of {section} shows the list's number"
     return int(heading[1])
 
 
@@ -115,3 +115,124 @@ def test_a_history_restore_gets_the_whole_page(client, coordinator):
     response = client.get(reverse("contacts:queue"), {"page": 2}, headers=headers)
     assert "<html" in response.content.decode()
     assert "HX-Request" in response["Vary"]
+
+
+# --- every list of the queue is bounded: each a page at a time, with its own page number ---
+
+
+@pytest.fixture
+def three_a_page(monkeypatch):
+    from contacts import selectors
+
+    monkeypatch.setattr(selectors, "ROWS_PER_PAGE", 3)
+    return 3
+
+
+def convening(coordinator, area, programme, count, *, days_ago):
+    """``count`` networks convening, started ``days_ago`` days ago, a minute apart."""
+    from networks.tests.factories import NetworkFactory
+
+    start = timezone.now() - timedelta(days=days_ago)
+    return [
+        NetworkFactory(
+            area=area,
+            programme=programme,
+            coordinator=coordinator,
+            coordinator_role=False,
+            first_contact_at=start + timedelta(minutes=n),
+        )
+        for n in range(count)
+    ]
+
+
+def test_the_networks_waiting_come_a_page_at_a_time_nearest_deadline_first(
+    client, coordinator, kaakkuri, children, three_a_page
+):
+    late = convening(coordinator, kaakkuri, children, 2, days_ago=20)
+    on_time = convening(coordinator, kaakkuri, children, 3, days_ago=2)
+    client.force_login(coordinator)
+    url = reverse("contacts:queue")
+
+    first = client.get(url)
+    second = client.get(url, {"waiting_page": 2})
+
+    listed = [item.network for page in (first, second) for item in page.context["queue"].waiting]
+    assert listed == late + on_time
+    assert total_in_heading(first, "waiting") == 5
+    assert 'href="?waiting_page=2" rel="next"' in first.content.decode()
+    # The late ones are overdue on the list and listed under "Overdue", from the deadline kept
+    # on the network.
+    assert [item.status.state for item in first.context["queue"].waiting] == [
+        "overdue",
+        "overdue",
+        "on_time",
+    ]
+    assert list(first.context["queue"].late) == late
+
+
+def test_the_overdue_lists_are_bounded_and_the_other_pages_kept_in_their_links(
+    client, coordinator, kaakkuri, children, three_a_page
+):
+    from networks.tests.factories import MeetingFactory
+
+    networks = convening(coordinator, kaakkuri, children, 4, days_ago=30)
+    for network in networks:
+        MeetingFactory(network=network, past=True)
+    client.force_login(coordinator)
+    url = reverse("contacts:queue")
+
+    response = client.get(url, {"area": kaakkuri.pk, "waiting_page": 2})
+    queue = response.context["queue"]
+    html = response.content.decode()
+
+    assert queue.waiting_page.number == 2
+    assert (len(queue.late), queue.late.paginator.count) == (3, 4)
+    assert (len(queue.unrecorded), queue.unrecorded.paginator.count) == (3, 4)
+    assert total_in_heading(response, "overdue") == 8
+    # Each list's links move that list only: the filter and the other list's page stay.
+    assert f'href="?area={kaakkuri.pk}&amp;waiting_page=2&amp;late_page=2" rel="next"' in html
+    assert f'href="?area={kaakkuri.pk}&amp;waiting_page=2&amp;unrecorded_page=2" rel="next"' in html
+    assert f'href="?area={kaakkuri.pk}&amp;waiting_page=1" rel="prev"' in html
+    # Several page navigations on one page: each is named for its list.
+    labels = re.findall(r'<nav aria-label="([^"]+)">', html)
+    assert len(labels) == len(set(labels)) == 4  # the main menu and three lists
+
+    last = client.get(url, {"late_page": 2, "unrecorded_page": 2}).context["queue"]
+    assert list(last.late) == networks[3:]
+    assert [meeting.network for meeting in last.unrecorded] == networks[3:]
+
+
+def test_the_upcoming_meetings_are_bounded(client, coordinator, kaakkuri, children, three_a_page):
+    from networks.tests.factories import MeetingFactory
+
+    (network,) = convening(coordinator, kaakkuri, children, 1, days_ago=1)
+    soon = [
+        MeetingFactory(network=network, starts_at=timezone.now() + timedelta(days=n + 1))
+        for n in range(4)
+    ]
+    client.force_login(coordinator)
+
+    response = client.get(reverse("contacts:queue"), {"upcoming_page": 2})
+
+    assert list(response.context["queue"].upcoming) == soon[3:]
+    assert total_in_heading(response, "upcoming") == 4
+
+
+def test_the_refresh_asks_for_what_the_filter_and_pages_show(
+    client, coordinator, kaakkuri, children
+):
+    """The half-minute refresh is drawn inside the list it replaces, so after a filter is
+    chosen it keeps asking for that filter (not the address the page was first opened with)."""
+    client.force_login(coordinator)
+    url = reverse("contacts:queue")
+
+    whole = client.get(url).content.decode()
+    fragment = client.get(
+        url, {"area": kaakkuri.pk, "page": 2}, headers={"HX-Request": "true"}
+    ).content.decode()
+
+    assert f'<div id="queue" hx-get="{url}" hx-trigger="every 30s" hx-swap="outerHTML">' in whole
+    assert 'hx-target="#queue" hx-swap="outerHTML"' in whole
+    assert fragment.lstrip().startswith(
+        f'<div id="queue" hx-get="{url}?area={kaakkuri.pk}&amp;page=2" hx-trigger="every 30s"'
+    )

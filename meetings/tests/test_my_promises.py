@@ -142,3 +142,30 @@ def test_no_promises_answer_any_page_with_the_first_and_log_nothing(client, teac
     assert response.context["page"].number == 1
     assert '<li aria-current="page">' not in response.content.decode()
     assert not AccessLog.objects.filter(actor=teacher, view_name="meetings:my_promises").exists()
+
+
+def test_marking_a_promise_done_returns_to_the_page_it_was_on(client, teacher, kaakkuri, children):
+    in_networks(teacher, kaakkuri, children, [PAGE_SIZE + 2])
+    client.force_login(teacher)
+    url = reverse("meetings:my_promises")
+    on_second = client.get(url, {"page": 2}).context["promises"][0]
+    assert 'name="page" value="2"' in client.get(url, {"page": 2}).content.decode()
+
+    response = client.post(reverse("meetings:promise_done", args=[on_second.pk]), {"page": "2"})
+
+    assert response.status_code == 302 and response["Location"] == f"{url}?page=2"
+    assert client.get(response["Location"]).context["page"].number == 2
+    on_second.refresh_from_db()
+    assert on_second.status == "kept"
+
+
+@pytest.mark.parametrize("sent", ["1", "", "x", "-2", "9" * 5000])
+def test_after_marking_done_a_page_that_is_not_a_later_one_gives_the_first(
+    client, teacher, kaakkuri, children, sent
+):
+    (network,) = in_networks(teacher, kaakkuri, children, [1])
+    client.force_login(teacher)
+    promise = Promise.objects.get(network=network)
+    response = client.post(reverse("meetings:promise_done", args=[promise.pk]), {"page": sent})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("meetings:my_promises")
