@@ -21,11 +21,10 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, DateField, Max
-from django.db.models.functions import TruncMonth
+from django.db.models import Max, Sum
 
 from core.db import report_memory
-from indicators.models import Event, EventKind
+from indicators.models import COUNTED_FIELDS, Event, EventCount, EventKind
 from indicators.periods import Period, period_containing
 from programmes.models import Programme
 
@@ -85,7 +84,7 @@ def tagged(tag: str) -> set[str]:
 
 
 # The event fields a computation may read; a shared tally groups by all of them.
-EVENT_FIELDS = ("days", "sectors", "outcome", "channel", "count")
+EVENT_FIELDS = COUNTED_FIELDS
 # The kinds a shared tally counts: every kind a computation reads (a computation asking for
 # another kind queries on its own).
 TALLIED_KINDS = [
@@ -100,10 +99,6 @@ TALLIED_KINDS = [
     EventKind.SELF_RATED,
     EventKind.OUTCOME_AT_CLOSING,
 ]
-
-
-def _first_day(month: Any, zone: ZoneInfo) -> date:
-    return month.astimezone(zone).date() if isinstance(month, datetime) else month
 
 
 @dataclass
@@ -141,20 +136,20 @@ class EventTally:
         return self._rows
 
     def _count(self) -> dict[tuple[int, str], list[tuple[Any, ...]]]:
+        """The event counts of the months in [lower, upper) (``EventCount``, kept as the
+        events are written), read with a plain cursor without a conversion per value (the
+        month comes back as a date, or as text from SQLite)."""
         zone = ZoneInfo(settings.TIME_ZONE)
-        scope = Event.objects.filter(
-            occurred_at__gte=self.lower, occurred_at__lt=self.upper, kind__in=TALLIED_KINDS
+        scope = EventCount.objects.filter(
+            month__gte=self.lower.astimezone(zone).date(),
+            month__lt=self.upper.astimezone(zone).date(),
+            kind__in=TALLIED_KINDS,
         )
         if self.programme_id is not None:
             scope = scope.filter(programme_id=self.programme_id)
-        query = (
-            scope.annotate(month=TruncMonth("occurred_at", tzinfo=zone, output_field=DateField()))
-            .values_list("programme_id", "kind", "area_id", "month", *EVENT_FIELDS)
-            .annotate(how_many=Count("id"))
-            .order_by()
-        )
-        # Tens of thousands of groups: read them with a plain cursor, without a conversion
-        # per value (the month comes back as a date, or as text from SQLite).
+        query = scope.values_list(
+            "programme_id", "kind", "area_id", "month", *EVENT_FIELDS, "how_many"
+        ).order_by()
         sql, params = query.query.sql_with_params()
         rows: dict[tuple[int, str], list[tuple[Any, ...]]] = defaultdict(list)
         months: dict[Any, date] = {}
@@ -163,12 +158,15 @@ class EventTally:
             for programme_id, kind, area_id, month, *values in cursor.fetchall():
                 if month not in months:
                     months[month] = (
-                        date.fromisoformat(month[:10])
-                        if isinstance(month, str)
-                        else _first_day(month, zone)
+                        date.fromisoformat(month[:10]) if isinstance(month, str) else month
                     )
                 rows[(programme_id, kind)].append((area_id, months[month], *values))
         return rows
+
+
+def _month_start(moment: datetime, zone: ZoneInfo) -> bool:
+    local = moment.astimezone(zone)
+    return (local.day, local.hour, local.minute, local.second, local.microsecond) == (1, 0, 0, 0, 0)
 
 
 _SHARED: ContextVar[EventTally | None] = ContextVar("indicator_event_tally", default=None)
@@ -185,6 +183,10 @@ def shared_events(
     The dashboard and the learning-network package compute a dozen indicators over the same
     events; with the tally they cost about one aggregate over those events.
     """
+    zone = ZoneInfo(settings.TIME_ZONE)
+    if not (_month_start(lower, zone) and _month_start(upper, zone)):
+        # The counts are per Finnish calendar month (every reporting period is a union of months).
+        raise ValueError(f"not whole months: {lower} – {upper}")
     tally = EventTally(lower, upper, programme.pk if programme is not None else None)
     token = _SHARED.set(tally)
     try:
@@ -202,10 +204,10 @@ def _events(
 ) -> dict[Key, list[tuple[Any, ...]]]:
     """Events grouped by (area, period) and by (None, period) for the total, in Finnish time.
 
-    The database counts the events per area, Finnish calendar month and field values (every
-    reporting period is a union of months), so no event row is loaded; each group comes back
-    as its field values repeated by their count. Inside :func:`shared_events` the counts come
-    from the shared tally.
+    The events are counted per area, Finnish calendar month and field values as they are
+    written (``EventCount``; every reporting period is a union of months), so no event row is
+    read; each group comes back as its field values repeated by their count. Inside
+    :func:`shared_events` the counts come from the shared tally.
     """
     if not periods:
         return {}
@@ -214,7 +216,6 @@ def _events(
     lower, upper = Period(start, end, periods[0].cadence).bounds()
     codes = {p.code for p in periods}
     cadence = periods[0].cadence
-    zone = ZoneInfo(settings.TIME_ZONE)
     tally = _SHARED.get()
     counted: Iterable[tuple[int, date, tuple[Any, ...], int]]
     kinds = list(kinds)
@@ -230,18 +231,17 @@ def _events(
         ]
     else:
         counted = (
-            (area_id, _first_day(month, zone), tuple(values), count)
+            (area_id, month, tuple(values), count)
             for area_id, month, *values, count in (
-                Event.objects.filter(
-                    kind__in=list(kinds),
+                EventCount.objects.filter(
+                    kind__in=kinds,
                     programme=programme,
                     area_id__in=area_ids,
-                    occurred_at__gte=lower,
-                    occurred_at__lt=upper,
+                    month__gte=start,
+                    month__lt=end,
                 )
-                .annotate(month=TruncMonth("occurred_at", tzinfo=zone))
                 .values_list("area_id", "month", *fields)
-                .annotate(how_many=Count("id"))
+                .annotate(how_many=Sum("how_many"))
                 .order_by()
             )
         )

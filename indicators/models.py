@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import json
+from collections import Counter
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
 from django.conf import settings
-from django.db import models
+from django.db import IntegrityError, models, transaction
+from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
 
 from core.translation import TranslatedName, pick
@@ -28,8 +36,27 @@ class EventKind(models.TextChoices):
     OUTCOME_AT_CLOSING = "outcome_at_closing", _("outcome at closing")
 
 
+# The event fields an indicator may read and so the counts group by (computations.EVENT_FIELDS).
+COUNTED_FIELDS = ("days", "sectors", "outcome", "channel", "count")
+
+
+def _local_month(moment: datetime) -> date:
+    """The first day of the Finnish calendar month ``moment`` falls in."""
+    return moment.astimezone(ZoneInfo(settings.TIME_ZONE)).date().replace(day=1)
+
+
+class EventManager(models.Manager["Event"]):
+    def bulk_create(self, objs: Iterable[Event], *args: Any, **kwargs: Any) -> list[Event]:
+        """Written together, and counted in the same transaction (``EventCount``)."""
+        with transaction.atomic(using=self.db):
+            created = super().bulk_create(objs, *args, **kwargs)
+            EventCount.add(created)
+        return created
+
+
 class Event(models.Model):
-    """One thing that happened, with no person's name or identifier in it."""
+    """One thing that happened, with no person's name or identifier in it. Only ever added;
+    each is counted in ``EventCount`` in the same transaction (``save``, ``bulk_create``)."""
 
     kind = models.CharField(_("kind"), max_length=40, choices=EventKind.choices)
     occurred_at = models.DateTimeField(_("time"), db_index=True)
@@ -44,6 +71,8 @@ class Event(models.Model):
     count = models.IntegerField(_("count"), null=True, blank=True)
     sectors = models.IntegerField(_("sectors"), null=True, blank=True)
 
+    objects = EventManager()
+
     class Meta:
         verbose_name = _("event")
         verbose_name_plural = _("events")
@@ -51,6 +80,110 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.occurred_at:%Y-%m-%d}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        adding = self._state.adding
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if adding:
+                EventCount.add([self])
+
+
+class EventCount(models.Model):
+    """How many events of a kind a programme and an area had in a Finnish calendar month, per
+    the values of the fields indicators read: the events' own tally, added to in the same
+    transaction as each event, so a dashboard reads thousands of counts instead of grouping
+    hundreds of thousands of events on every change (``computations.EventTally``).
+
+    ``key`` names the group (the fields may be empty, and an empty value is not unique in a
+    database constraint). ``recount`` sets every count from the events (after a bulk load that
+    wrote events directly; ``manage.py recount_events``)."""
+
+    key = models.CharField(max_length=255, unique=True)
+    programme = models.ForeignKey(
+        "programmes.Programme", on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(max_length=40, choices=EventKind.choices)
+    area = models.ForeignKey("directory.Area", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    days = models.IntegerField(null=True)
+    sectors = models.IntegerField(null=True)
+    outcome = models.CharField(max_length=20, blank=True)
+    channel = models.CharField(max_length=20, blank=True)
+    count = models.IntegerField(null=True)
+    how_many = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["month", "programme"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.month:%Y-%m}: {self.how_many}"
+
+    @staticmethod
+    def group(
+        programme_id: int, kind: str, area_id: int, month: date, *values: Any
+    ) -> tuple[str, dict[str, Any]]:
+        """The key and the fields of one group (``values`` in ``COUNTED_FIELDS`` order)."""
+        fields = {
+            "programme_id": programme_id,
+            "kind": kind,
+            "area_id": area_id,
+            "month": month,
+            **dict(zip(COUNTED_FIELDS, values, strict=True)),
+        }
+        key = json.dumps([programme_id, kind, area_id, month.isoformat(), *values])
+        return key, fields
+
+    @classmethod
+    def add(cls, events: Iterable[Event]) -> None:
+        """Count ``events`` (just written, in the caller's transaction)."""
+        groups: Counter[str] = Counter()
+        fields: dict[str, dict[str, Any]] = {}
+        for event in events:
+            key, fields[key] = cls.group(
+                event.programme_id,
+                event.kind,
+                event.area_id,
+                _local_month(event.occurred_at),
+                *(getattr(event, name) for name in COUNTED_FIELDS),
+            )
+            groups[key] += 1
+        for key, how_many in groups.items():
+            if cls.objects.filter(key=key).update(how_many=models.F("how_many") + how_many):
+                continue
+            try:
+                with transaction.atomic():  # another transaction may be adding the same group
+                    cls.objects.create(key=key, how_many=how_many, **fields[key])
+            except IntegrityError:
+                cls.objects.filter(key=key).update(how_many=models.F("how_many") + how_many)
+
+    @classmethod
+    def recount(cls) -> int:
+        """Set every count from the events; returns how many groups there are."""
+        return recount_events(Event, cls)
+
+
+def recount_events(event_model: Any, count_model: Any) -> int:
+    """Every event group counted afresh (also from the migration that made the counts, with
+    its historical models)."""
+    zone = ZoneInfo(settings.TIME_ZONE)
+    rows = (
+        event_model.objects.annotate(
+            month=TruncMonth("occurred_at", tzinfo=zone, output_field=models.DateField())
+        )
+        .values_list("programme_id", "kind", "area_id", "month", *COUNTED_FIELDS)
+        .annotate(how_many=models.Count("id"))
+        .order_by()
+    )
+    counts = []
+    for programme_id, kind, area_id, month, *values, how_many in rows.iterator(chunk_size=5000):
+        first = _local_month(month) if isinstance(month, datetime) else month.replace(day=1)
+        key, fields = EventCount.group(programme_id, kind, area_id, first, *values)
+        counts.append(count_model(key=key, how_many=how_many, **fields))
+    with transaction.atomic():
+        count_model.objects.all().delete()
+        count_model.objects.bulk_create(counts, batch_size=2000)
+    return len(counts)
 
 
 class Direction(models.TextChoices):

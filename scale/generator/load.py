@@ -25,7 +25,7 @@ from feedback.models import (
     ResponseTally,
     SurveyVersion,
 )
-from indicators.models import Event, Indicator
+from indicators.models import Event, EventCount, Indicator
 from leadership.models import Commitment, Decision, LeadershipTeam, TeamMeeting, TeamMember
 from meetings.models import (
     Goal,
@@ -77,6 +77,7 @@ def run(region: Region) -> Counter[str]:
     region.log(LEADERSHIP)
     build_leadership(region)
     ResponseTally.recount()  # the answers were written directly, not through the service
+    EventCount.recount()  # so were the indicator events
     region.writer.reset_sequences()
     region.writer.analyze()
     return region.writer.counts
@@ -100,7 +101,7 @@ def _has_data() -> bool:
 def reset() -> None:
     """Empty everything the loader writes (and what points at it); the configuration stays."""
     models: list[Any] = [
-        AccessLog, ChainHead, Event, Commitment, Decision, TeamMeeting, TeamMember,
+        AccessLog, ChainHead, Event, EventCount, Commitment, Decision, TeamMeeting, TeamMember,
         LeadershipTeam, InvitationCount, FeedbackInvitation, Answer, Response, ResponseTally,
         Promise,
         GoalRating, Goal, LifeAreaNote, MeetingRecord.present.through, MeetingRecordRevision,
