@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,6 +24,7 @@ from audit.models import Action, Basis, DisclosureChannel
 from audit.policy import MeetingAction, NetworkAction, Permission
 from core.forms import submit
 from core.http import ArkiRequest
+from core.paging import Paginator
 from meetings import memo, preparation, services
 from meetings.forms import CloseNetworkForm, MeetingRecordForm, ResolvePromisesForm
 from meetings.models import MeetingRecord, Promise, PromiseStatus
@@ -227,7 +227,7 @@ def promise_done(request: ArkiRequest, promise_pk: int) -> HttpResponse:
     )
     # Back to the page the promise was on (past the end now: the list's last page).
     number = request.POST.get("page", "")
-    if number.isdigit() and len(number) < 7 and int(number) > 1:
+    if number.isascii() and number.isdecimal() and len(number) < 7 and int(number) > 1:
         return redirect(f"{reverse('meetings:my_promises')}?page={int(number)}")
     return redirect("meetings:my_promises")
 

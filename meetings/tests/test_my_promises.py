@@ -159,7 +159,7 @@ def test_marking_a_promise_done_returns_to_the_page_it_was_on(client, teacher, k
     assert on_second.status == "kept"
 
 
-@pytest.mark.parametrize("sent", ["1", "", "x", "-2", "9" * 5000])
+@pytest.mark.parametrize("sent", ["1", "", "x", "-2", "²", "٣", "9" * 5000])
 def test_after_marking_done_a_page_that_is_not_a_later_one_gives_the_first(
     client, teacher, kaakkuri, children, sent
 ):
