@@ -436,6 +436,7 @@ ARKI_PERIODIC_TASKS = [
     "audit.tasks.checkpoint_logs",
     "notifications.tasks.prune_outbox_task",
     "networks.tasks.record_convening_deadlines",
+    "indicators.tasks.compact_event_counts",
 ]
 # Days a delivered or failed email's row and a finished task row are kept (notifications/).
 ARKI_OUTBOX_RETENTION_DAYS = env.get_int("ARKI_OUTBOX_RETENTION_DAYS", 7)

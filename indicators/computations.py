@@ -137,7 +137,7 @@ class EventTally:
 
     def _count(self) -> dict[tuple[int, str], list[tuple[Any, ...]]]:
         """The event counts of the months in [lower, upper) (``EventCount``, kept as the
-        events are written), read with a plain cursor without a conversion per value (the
+        events are written; a group's rows summed), read with a plain cursor without a conversion per value (the
         month comes back as a date, or as text from SQLite)."""
         zone = ZoneInfo(settings.TIME_ZONE)
         scope = EventCount.objects.filter(
@@ -147,9 +147,11 @@ class EventTally:
         )
         if self.programme_id is not None:
             scope = scope.filter(programme_id=self.programme_id)
-        query = scope.values_list(
-            "programme_id", "kind", "area_id", "month", *EVENT_FIELDS, "how_many"
-        ).order_by()
+        query = (
+            scope.values_list("programme_id", "kind", "area_id", "month", *EVENT_FIELDS)
+            .annotate(total=Sum("how_many"))
+            .order_by()
+        )
         sql, params = query.query.sql_with_params()
         rows: dict[tuple[int, str], list[tuple[Any, ...]]] = defaultdict(list)
         months: dict[Any, date] = {}
@@ -241,7 +243,7 @@ def _events(
                     month__lt=end,
                 )
                 .values_list("area_id", "month", *fields)
-                .annotate(how_many=Sum("how_many"))
+                .annotate(total=Sum("how_many"))
                 .order_by()
             )
         )
@@ -521,7 +523,12 @@ CACHE_PREFIX = "arki:indicator-figures:"
 
 
 def _events_stamp() -> tuple[Any, ...]:
-    return (Event.objects.aggregate(newest=Max("pk"))["newest"],)
+    # Every event adds a count row, and a recount writes them all anew (merging them does not
+    # change a sum); the newest event too, for computations that read the events themselves.
+    return (
+        Event.objects.aggregate(newest=Max("pk"))["newest"],
+        EventCount.objects.aggregate(newest=Max("pk"))["newest"],
+    )
 
 
 register_source("events", _events_stamp)

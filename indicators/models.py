@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections import Counter
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import IntegrityError, models, transaction
+from django.db import connection, models, transaction
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.translation import TranslatedName, pick
@@ -41,13 +41,16 @@ COUNTED_FIELDS = ("days", "sectors", "outcome", "channel", "count")
 
 
 def _local_month(moment: datetime) -> date:
-    """The first day of the Finnish calendar month ``moment`` falls in."""
-    return moment.astimezone(ZoneInfo(settings.TIME_ZONE)).date().replace(day=1)
+    """The first day of the Finnish calendar month ``moment`` falls in (aware ``moment`` only)."""
+    return timezone.localtime(moment, ZoneInfo(settings.TIME_ZONE)).date().replace(day=1)
 
 
 class EventManager(models.Manager["Event"]):
     def bulk_create(self, objs: Iterable[Event], *args: Any, **kwargs: Any) -> list[Event]:
-        """Written together, and counted in the same transaction (``EventCount``)."""
+        """Written together, and counted in the same transaction (``EventCount``). Every event
+        is new: a write that may skip or update rows would count what it did not add."""
+        if kwargs.get("ignore_conflicts") or kwargs.get("update_conflicts"):
+            raise TypeError("events are only ever added: no ignore_conflicts, update_conflicts")
         with transaction.atomic(using=self.db):
             created = super().bulk_create(objs, *args, **kwargs)
             EventCount.add(created)
@@ -91,15 +94,18 @@ class Event(models.Model):
 
 class EventCount(models.Model):
     """How many events of a kind a programme and an area had in a Finnish calendar month, per
-    the values of the fields indicators read: the events' own tally, added to in the same
-    transaction as each event, so a dashboard reads thousands of counts instead of grouping
+    the values of the fields indicators read: the events' own tally, written in the same
+    transaction as the events, so a dashboard reads thousands of counts instead of grouping
     hundreds of thousands of events on every change (``computations.EventTally``).
 
-    ``key`` names the group (the fields may be empty, and an empty value is not unique in a
-    database constraint). ``recount`` sets every count from the events (after a bulk load that
-    wrote events directly; ``manage.py recount_events``)."""
+    Rows are only ever added as events are written (one per group and write), never updated:
+    two services counting the same group at once neither wait for each other nor deadlock. A
+    group's count is the sum of its rows; ``compact`` (daily, ``indicators.tasks``) merges
+    them into one. ``key`` names the group (its fields may be empty, which a database
+    constraint would not tell apart). ``recount`` sets every count from the events (after a
+    bulk load that wrote events directly; ``manage.py recount_events``)."""
 
-    key = models.CharField(max_length=255, unique=True)
+    key = models.CharField(max_length=255, db_index=True)
     programme = models.ForeignKey(
         "programmes.Programme", on_delete=models.CASCADE, related_name="+"
     )
@@ -136,26 +142,49 @@ class EventCount(models.Model):
 
     @classmethod
     def add(cls, events: Iterable[Event]) -> None:
-        """Count ``events`` (just written, in the caller's transaction)."""
-        groups: Counter[str] = Counter()
-        fields: dict[str, dict[str, Any]] = {}
+        """Count ``events`` (just written, in the caller's transaction): a row per group."""
+        rows: dict[str, EventCount] = {}
         for event in events:
-            key, fields[key] = cls.group(
+            key, fields = cls.group(
                 event.programme_id,
                 event.kind,
                 event.area_id,
                 _local_month(event.occurred_at),
                 *(getattr(event, name) for name in COUNTED_FIELDS),
             )
-            groups[key] += 1
-        for key, how_many in groups.items():
-            if cls.objects.filter(key=key).update(how_many=models.F("how_many") + how_many):
-                continue
-            try:
-                with transaction.atomic():  # another transaction may be adding the same group
-                    cls.objects.create(key=key, how_many=how_many, **fields[key])
-            except IntegrityError:
-                cls.objects.filter(key=key).update(how_many=models.F("how_many") + how_many)
+            if key in rows:
+                rows[key].how_many += 1
+            else:
+                rows[key] = cls(key=key, how_many=1, **fields)
+        EventCount.objects.bulk_create(rows.values())
+
+    @classmethod
+    def compact(cls, batch: int = 500) -> int:
+        """Merge each group's rows into its first one; returns how many rows were merged away.
+        Each batch of groups is locked while it is merged, so two runs at once merge each row
+        once; rows added meanwhile stay for the next run."""
+        keys = list(
+            cls.objects.values("key")
+            .annotate(rows=models.Count("id"))
+            .filter(rows__gt=1)
+            .values_list("key", flat=True)
+        )
+        merged = 0
+        for start in range(0, len(keys), batch):
+            with transaction.atomic():
+                rows = cls.objects.select_for_update().filter(key__in=keys[start : start + batch])
+                first: dict[str, EventCount] = {}
+                others = []
+                for row in rows.order_by("pk"):
+                    if row.key in first:
+                        first[row.key].how_many += row.how_many
+                        others.append(row.pk)
+                    else:
+                        first[row.key] = row
+                cls.objects.filter(pk__in=others).delete()
+                EventCount.objects.bulk_update(list(first.values()), ["how_many"])
+                merged += len(others)
+        return merged
 
     @classmethod
     def recount(cls) -> int:
@@ -164,23 +193,28 @@ class EventCount(models.Model):
 
 
 def recount_events(event_model: Any, count_model: Any) -> int:
-    """Every event group counted afresh (also from the migration that made the counts, with
-    its historical models)."""
+    """Every event group counted afresh, in one transaction. On PostgreSQL the events table is
+    locked against writes first: a transaction writing events finishes before the events are
+    read (its events and their rows are then replaced by the recount), and one starting later
+    waits until the recount is over (its rows then add to it)."""
     zone = ZoneInfo(settings.TIME_ZONE)
-    rows = (
-        event_model.objects.annotate(
-            month=TruncMonth("occurred_at", tzinfo=zone, output_field=models.DateField())
-        )
-        .values_list("programme_id", "kind", "area_id", "month", *COUNTED_FIELDS)
-        .annotate(how_many=models.Count("id"))
-        .order_by()
-    )
-    counts = []
-    for programme_id, kind, area_id, month, *values, how_many in rows.iterator(chunk_size=5000):
-        first = _local_month(month) if isinstance(month, datetime) else month.replace(day=1)
-        key, fields = EventCount.group(programme_id, kind, area_id, first, *values)
-        counts.append(count_model(key=key, how_many=how_many, **fields))
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"LOCK TABLE {event_model._meta.db_table} IN SHARE MODE")
+        rows = (
+            event_model.objects.annotate(
+                month=TruncMonth("occurred_at", tzinfo=zone, output_field=models.DateField())
+            )
+            .values_list("programme_id", "kind", "area_id", "month", *COUNTED_FIELDS)
+            .annotate(how_many=models.Count("id"))
+            .order_by()
+        )
+        counts = []
+        for programme_id, kind, area_id, month, *values, how_many in rows:
+            first = month.replace(day=1)
+            key, fields = EventCount.group(programme_id, kind, area_id, first, *values)
+            counts.append(count_model(key=key, how_many=how_many, **fields))
         count_model.objects.all().delete()
         count_model.objects.bulk_create(counts, batch_size=2000)
     return len(counts)

@@ -3,12 +3,12 @@ grouping the events afresh, and what the dashboards read."""
 
 from collections import Counter
 from datetime import datetime, timedelta
-from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
-from django.db import IntegrityError, transaction
+from django.db import transaction
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -16,18 +16,19 @@ from indicators.computations import shared_events
 from indicators.events import record_event
 from indicators.models import COUNTED_FIELDS, Event, EventCount, EventKind
 from indicators.periods import parse_period
+from indicators.tasks import compact_event_counts
 
 pytestmark = pytest.mark.django_db
 HELSINKI = ZoneInfo("Europe/Helsinki")
 
 
 def counts():
-    return {
-        (c.programme_id, c.kind, c.area_id, c.month, *(getattr(c, f) for f in COUNTED_FIELDS)): (
-            c.how_many
-        )
-        for c in EventCount.objects.all()
-    }
+    """Each group's count: the sum of its rows."""
+    summed: Counter[tuple] = Counter()
+    for c in EventCount.objects.all():
+        group = (c.programme_id, c.kind, c.area_id, c.month)
+        summed[(*group, *(getattr(c, f) for f in COUNTED_FIELDS))] += c.how_many
+    return dict(summed)
 
 
 def grouped_by_hand():
@@ -99,28 +100,57 @@ def test_an_event_and_its_count_are_written_together_or_not_at_all(kaakkuri, chi
     assert not Event.objects.exists() and not EventCount.objects.exists()
 
 
-def test_a_group_another_transaction_made_meanwhile_is_added_to(kaakkuri, children):
-    """Two first events of a group at once: the one whose insert meets the other's row adds to
-    it (the unique key), instead of failing or counting one."""
-    record_event(EventKind.CONTACT_RECEIVED, area=kaakkuri, programme=children)
-    (only,) = EventCount.objects.all()
-    real_update = type(EventCount.objects.all()).update
-    calls = []
-
-    def update_missing_once(queryset, **values):
-        calls.append(values)
-        return 0 if len(calls) == 1 else real_update(queryset, **values)  # the other's row unseen
-
-    with mock.patch.object(type(EventCount.objects.all()), "update", update_missing_once):
-        record_event(EventKind.CONTACT_RECEIVED, area=kaakkuri, programme=children)
-
-    only.refresh_from_db()
-    assert only.how_many == 2 and len(calls) == 2
-    assert EventCount.objects.count() == 1
-    with pytest.raises(IntegrityError), transaction.atomic():
-        EventCount.objects.create(
-            key=only.key, programme=children, kind="x", area=kaakkuri, month=only.month
+def test_writes_only_add_rows_and_merging_them_changes_no_count(kaakkuri, tuira, children):
+    """Two writes of the same group add a row each (no row is updated, so two services
+    counting at once never wait for each other); the daily merge leaves one row per group."""
+    for area in (kaakkuri, kaakkuri, kaakkuri, tuira):
+        record_event(EventKind.CONTACT_RECEIVED, area=area, programme=children)
+    Event.objects.bulk_create(
+        Event(
+            kind=EventKind.CONTACT_RECEIVED,
+            area=kaakkuri,
+            programme=children,
+            occurred_at=timezone.now(),
         )
+        for _ in range(2)
+    )
+    before = counts()
+    assert EventCount.objects.count() == 5 and before == grouped_by_hand()
+
+    assert compact_event_counts.call() == 3
+    assert EventCount.objects.count() == 2
+    assert counts() == before
+    assert EventCount.compact() == 0  # nothing left to merge
+
+
+@pytest.mark.filterwarnings("ignore:DateTimeField Event.occurred_at received a naive")
+def test_a_write_that_may_skip_events_is_refused(kaakkuri, children):
+    event = Event(
+        kind=EventKind.CONTACT_RECEIVED,
+        area=kaakkuri,
+        programme=children,
+        occurred_at=timezone.now(),
+    )
+    for option in ("ignore_conflicts", "update_conflicts"):
+        with pytest.raises(TypeError):
+            Event.objects.bulk_create([event], **{option: True})
+    with pytest.raises(ValueError):  # a moment without a time zone has no Finnish month
+        record_event(
+            EventKind.CONTACT_RECEIVED,
+            area=kaakkuri,
+            programme=children,
+            at=datetime(2026, 3, 31, 23, 30),
+        )
+    assert not EventCount.objects.exists()
+
+
+def test_the_figures_are_computed_afresh_after_a_recount(kaakkuri, children):
+    from indicators.computations import _events_stamp
+
+    record_event(EventKind.CONTACT_RECEIVED, area=kaakkuri, programme=children)
+    stamp = _events_stamp()
+    EventCount.recount()
+    assert _events_stamp() != stamp
 
 
 def test_the_operators_recount_restores_counts_lost(kaakkuri, children, capsys):
@@ -138,8 +168,9 @@ def test_the_operators_recount_restores_counts_lost(kaakkuri, children, capsys):
 def test_the_dashboards_tally_reads_the_counts_and_only_whole_months(kaakkuri, children):
     when = datetime(2026, 3, 31, 23, 30, tzinfo=HELSINKI)  # 31 March in Finland, a Tuesday
     record_event(EventKind.CONTACT_RECEIVED, area=kaakkuri, programme=children, at=when)
-    # A count no event stands behind: the tally reads the counts, not the events.
-    EventCount.objects.update(how_many=7)
+    # Counts no event stands behind: the tally reads the counts (summed), not the events.
+    EventCount.objects.update(how_many=3)
+    EventCount.objects.create(**{**EventCount.objects.values().get(), "id": None, "how_many": 4})
 
     with shared_events(*parse_period("2026-03").bounds()) as tally:
         (row,) = tally.rows[(children.pk, EventKind.CONTACT_RECEIVED)]
