@@ -8,6 +8,7 @@ import qrcode.image.svg
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.core import signing
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -31,7 +32,6 @@ from audit.access import PUBLIC, SIGNED_IN, HasRole, access_rule
 from audit.roles import Role
 from core.forms import submit
 from core.http import ArkiRequest, PublicRequest
-from core.paging import Paginator
 
 
 class LoginView(auth_views.LoginView):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Page
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -43,7 +43,6 @@ from backbone.models import (
 )
 from core.forms import submit
 from core.http import ArkiRequest
-from core.paging import Paginator
 
 MANAGER_ROLES = (Role.DEVELOPER_WORKER, Role.LEADERSHIP_MEMBER, Role.ADMINISTRATOR)
 MANAGERS = HasRole(MANAGER_ROLES)

@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.core.paginator import Page
+from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -16,7 +16,6 @@ from audit.models import AccessLog, Action
 from audit.roles import Role
 from contacts.access import contacts_coordinated_by
 from contacts.models import Contact, Outcome
-from core.paging import Paginator
 from directory.models import Area
 from directory.selectors import professionals
 from networks.access import coordinator_scope

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
@@ -13,7 +14,6 @@ from audit.access import SIGNED_IN, HasRole, access_rule, require_access
 from audit.policy import DirectoryPersonAction
 from audit.roles import Role
 from core.http import ArkiRequest
-from core.paging import Paginator
 from directory import hsds, selectors, services
 from directory.access import DIRECTORY_PERSON
 from directory.forms import ActorMapForm, ImportForm, SearchForm

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,7 +25,6 @@ from audit.models import Action, Basis, DisclosureChannel
 from audit.policy import MeetingAction, NetworkAction, Permission
 from core.forms import submit
 from core.http import ArkiRequest
-from core.paging import Paginator
 from meetings import memo, preparation, services
 from meetings.forms import CloseNetworkForm, MeetingRecordForm, ResolvePromisesForm
 from meetings.models import MeetingRecord, Promise, PromiseStatus

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,7 +26,6 @@ from audit.policy import NetworkAction, Permission
 from core.errors import ValidationError
 from core.forms import apply_errors, submit
 from core.http import ArkiRequest
-from core.paging import Paginator
 from core.public_holidays import public_holiday
 from networks import consent, services
 from networks.access import NETWORK, networks_visible_to

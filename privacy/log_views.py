@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -26,7 +27,6 @@ from audit.policy import NetworkAction
 from audit.roles import Role
 from core.forms import submit
 from core.http import ArkiRequest
-from core.paging import Paginator
 from networks import consent
 from networks.models import BreakGlassGrant, Network
 from privacy.log_forms import LogSearchForm, ReportForm, ReviewForm
