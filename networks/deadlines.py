@@ -42,16 +42,10 @@ def deadline_status(
     warning_day: int,
     today: date | None = None,
 ) -> DeadlineStatus:
-    today = today or timezone.localdate()
-    deadline = convening_deadline(contact_at, deadline_days)
-    day_number = (today - local_date(contact_at)).days
-    if day_number > deadline_days:
-        state = DeadlineState.OVERDUE
-    elif day_number >= warning_day:
-        state = DeadlineState.WARNING
-    else:
-        state = DeadlineState.ON_TIME
-    return DeadlineStatus(day_number, (deadline - today).days, deadline, state)
+    """The clock of a contact: its deadline ``deadline_days`` after the contact's day."""
+    return network_deadline_status(
+        contact_at, convening_deadline(contact_at, deadline_days), warning_day, today
+    )
 
 
 def network_deadline_status(
