@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import tomllib
 from pathlib import Path
 
@@ -25,8 +26,15 @@ FIELDS = (
 
 def guiding_questions(language: str) -> list[str]:
     """The seeds' guiding questions shown with the indicator set."""
+    return list(_guiding_questions(language))
+
+
+@functools.cache
+def _guiding_questions(language: str) -> tuple[str, ...]:
+    # Read once per process: the catalogue is part of the release (a new one comes with a
+    # restart), and parsing it took ~3 ms of every dashboard and indicator page.
     data = tomllib.loads(DATA_FILE.read_text())
-    return list(data.get(f"guiding_questions_{language}") or data["guiding_questions_fi"])
+    return tuple(data.get(f"guiding_questions_{language}") or data["guiding_questions_fi"])
 
 
 def load_catalogue(path: Path | None = None) -> list[str]:

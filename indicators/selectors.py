@@ -294,23 +294,28 @@ def indicator_view(
         and indicator.disclosure == Disclosure.ACTIVITY
         and indicator.unit == Unit.COUNT
     )
+    # The codes and keys once (a model's pk and a period's code are properties: read per cell,
+    # they were a third of the dashboard's time in this function).
+    codes = [p.code for p in periods]
     if exact:
         for a in shown_rows:
-            rows.append(Row(a.name, a, [_exact(data.get((a.pk, p.code))) for p in periods]))
-        total = [_exact(data.get((None, p.code))) for p in periods]
+            pk = a.pk
+            rows.append(Row(a.name, a, [_exact(data.get((pk, code))) for code in codes]))
+        total = [_exact(data.get((None, code))) for code in codes]
     elif indicator.person_count and indicator.unit == Unit.COUNT:
-        table = {
-            str(a.pk): {p.code: _whole(data.get((a.pk, p.code))) for p in periods} for a in areas
-        }
+        keys = {a.pk: str(a.pk) for a in areas}
+        table = {keys[pk]: {code: _whole(data.get((pk, code))) for code in codes} for pk in keys}
         cells, totals = suppress_table(table, with_total=True)
         for a in shown_rows:
-            rows.append(Row(a.name, a, [_shown(cells[str(a.pk)][p.code]) for p in periods]))
+            row = cells[keys[a.pk]]
+            rows.append(Row(a.name, a, [_shown(row[code]) for code in codes]))
         no_data = Cell(None, False, "")  # a region with no areas yet has no total either
-        total = [_shown(totals.get(p.code, no_data)) for p in periods]
+        total = [_shown(totals.get(code, no_data)) for code in codes]
     else:
         for a in shown_rows:
-            rows.append(Row(a.name, a, [_derived(data.get((a.pk, p.code))) for p in periods]))
-        total = [_derived(data.get((None, p.code))) for p in periods]
+            pk = a.pk
+            rows.append(Row(a.name, a, [_derived(data.get((pk, code))) for code in codes]))
+        total = [_derived(data.get((None, code))) for code in codes]
     if area is None:
         from django.utils.translation import gettext as _
 
@@ -328,7 +333,7 @@ def indicator_view(
     # An area's own target, or else the programme-wide one.
     targets = context.targets.get((indicator.pk, periods[-1].code), {})
     target = targets.get(area.pk if area is not None else None, targets.get(None))
-    codes = {p.code for p in periods}
+    shown_codes = {p.code for p in periods}
     return IndicatorView(
         indicator=indicator,
         periods=periods,
@@ -338,7 +343,7 @@ def indicator_view(
         previous=scope.cells[-2] if len(periods) > 1 else Shown(None, False),
         year_earlier=scope.cells[year_index] if year_index is not None else Shown(None, False),
         target=target,
-        notes=[note for note in context.notes.get(indicator.pk, []) if note.period in codes],
+        notes=[note for note in context.notes.get(indicator.pk, []) if note.period in shown_codes],
     )
 
 
