@@ -9,10 +9,11 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.db.models import Q
 from django.utils import numberformat, timezone
 from django.utils.formats import get_format, number_format
 
-from indicators.computations import Figure, compute, shared_events
+from indicators.computations import Figure, compute, shared_events, shared_memo
 from indicators.models import (
     Audience,
     Disclosure,
@@ -180,16 +181,12 @@ def periods_read(until: date | None, cadence: str) -> list[Period]:
     return periods_until(until, cadence)
 
 
-def _has_data(cell: Shown) -> bool:
-    return cell.hidden or cell.value is not None
-
-
-def latest_with_data(cells: list[Shown], periods: list[Period]) -> int:
+def latest_with_data(present: list[bool], periods: list[Period]) -> int:
     """The index of the period a view ends at when no day is chosen: the latest period that has
-    ended and has a figure (hidden or not); else the latest with a figure at all (a period still
-    running); else the latest."""
+    ended and has a figure (``present``: hidden or not); else the latest with a figure at all (a
+    period still running); else the latest."""
     today = timezone.localdate()
-    with_data = [i for i, cell in enumerate(cells) if _has_data(cell)]
+    with_data = [i for i, has in enumerate(present) if has]
     ended = [i for i in with_data if periods[i].end <= today]
     if ended:
         return ended[-1]
@@ -216,19 +213,56 @@ def figures(
     return result
 
 
+ENTERED_MEMO = "entered"
+
+
 def _entered(
     indicator: Indicator, programme: Programme, area_ids: list[int], periods: list[Period]
 ) -> dict[tuple[int | None, str], Figure]:
+    codes = [p.code for p in periods]
+    memo = shared_memo()
+    read = memo.get((ENTERED_MEMO, programme.pk, indicator.pk)) if memo is not None else None
+    if read is not None and set(codes) <= read[0]:
+        # Read with the other indicators of the block (:func:`read_entered`).
+        wanted_areas, wanted_codes = set(area_ids), set(codes)
+        rows = [row for row in read[1] if row[0] in wanted_areas and row[1] in wanted_codes]
+    else:
+        rows = list(
+            EnteredValue.objects.filter(
+                indicator=indicator, programme=programme, area_id__in=area_ids, period__in=codes
+            ).values_list("area_id", "period", "value")
+        )
     result: dict[tuple[int | None, str], Figure] = {}
-    for area_id, period, value in EnteredValue.objects.filter(
-        indicator=indicator,
-        programme=programme,
-        area_id__in=area_ids,
-        period__in=[p.code for p in periods],
-    ).values_list("area_id", "period", "value"):
+    for area_id, period, value in rows:
         number = float(value)
         result[(area_id, period)] = Figure(number, int(number) if indicator.person_count else None)
     return result
+
+
+def read_entered(programme: Programme, shown: Sequence[tuple[Indicator, list[Period]]]) -> None:
+    """Inside :func:`shared_events`, read at once the entered figures of every indicator that
+    has them (each with the periods it reads), for :func:`_entered` to take from memory: one
+    query for the dashboard instead of one per such indicator."""
+    memo = shared_memo()
+    wanted = [
+        (indicator, {p.code for p in periods})
+        for indicator, periods in shown
+        if indicator.source != Source.COMPUTED or indicator.enterable
+    ]
+    if memo is None or len(wanted) < 2:
+        return
+    condition = Q()
+    for indicator, codes in wanted:
+        condition |= Q(indicator=indicator, period__in=codes)
+    rows: dict[int, list[tuple[int, str, Decimal]]] = {indicator.pk: [] for indicator, _c in wanted}
+    for indicator_id, area_id, period, value in (
+        EnteredValue.objects.filter(condition, programme=programme)
+        .order_by()
+        .values_list("indicator_id", "area_id", "period", "value")
+    ):
+        rows[indicator_id].append((area_id, period, value))
+    for indicator, codes in wanted:
+        memo[(ENTERED_MEMO, programme.pk, indicator.pk)] = (codes, rows[indicator.pk])
 
 
 def _add_totals(
@@ -294,17 +328,34 @@ def indicator_view(
         and indicator.disclosure == Disclosure.ACTIVITY
         and indicator.unit == Unit.COUNT
     )
-    # The codes and keys once (a model's pk and a period's code are properties: read per cell,
-    # they were a third of the dashboard's time in this function).
+    suppressed = not exact and indicator.person_count and indicator.unit == Unit.COUNT
+    area_pks = [a.pk for a in areas]  # a model's pk is a property: read once, not per cell
+    if until is None:
+        # The window first, then the cells of its periods only (twice the history is read).
+        # Whether a period has a figure, hidden or not, does not depend on what is hidden: a
+        # cell is hidden only where there is a figure, and each period's column is suppressed
+        # on its own, so the shown columns come out the same as from the whole table.
+        scope_keys: list[int | None] = [area.pk] if area is not None else [None]
+        if suppressed and area is None:
+            scope_keys = list(area_pks)  # the total of a person count: the sum of its areas
+        derived = not exact and not suppressed
+        present = [
+            any(_has_figure(data.get((key, p.code)), derived=derived) for key in scope_keys)
+            for p in periods
+        ]
+        last = latest_with_data(present, periods)
+        periods = periods[max(0, last - HISTORY[indicator.cadence] + 1) : last + 1]
     codes = [p.code for p in periods]
     if exact:
         for a in shown_rows:
             pk = a.pk
             rows.append(Row(a.name, a, [_exact(data.get((pk, code))) for code in codes]))
         total = [_exact(data.get((None, code))) for code in codes]
-    elif indicator.person_count and indicator.unit == Unit.COUNT:
-        keys = {a.pk: str(a.pk) for a in areas}
-        table = {keys[pk]: {code: _whole(data.get((pk, code))) for code in codes} for pk in keys}
+    elif suppressed:
+        keys = {pk: str(pk) for pk in area_pks}
+        table = {
+            keys[pk]: {code: _whole(data.get((pk, code))) for code in codes} for pk in area_pks
+        }
         cells, totals = suppress_table(table, with_total=True)
         for a in shown_rows:
             row = cells[keys[a.pk]]
@@ -321,12 +372,6 @@ def indicator_view(
 
         rows.append(Row(_("All areas"), None, total))
     scope = rows[0] if area is not None else rows[-1]
-    if until is None:
-        last = latest_with_data(scope.cells, periods)
-        window = slice(max(0, last - HISTORY[indicator.cadence] + 1), last + 1)
-        periods = periods[window]
-        for row in rows:
-            row.cells = row.cells[window]
     year_earlier_code = periods[-1].year_earlier().code
     year_index = next((i for i, p in enumerate(periods) if p.code == year_earlier_code), None)
     context = context or ViewContext.read([indicator], area)
@@ -376,6 +421,14 @@ def _shown(cell: Cell) -> Shown:
     return Shown(None if cell.hidden else cell.value, cell.hidden, cell.reason)
 
 
+def _has_figure(figure: Figure | None, *, derived: bool) -> bool:
+    """Whether a cell made of the figure has data, shown or hidden (``_exact``, ``_whole`` and
+    ``_derived`` make a cell with a value or hidden exactly when this is true)."""
+    if figure is None:
+        return False
+    return figure.value is not None or (derived and derived_hidden(figure.base))
+
+
 def _whole(figure: Figure | None) -> int | None:
     return None if figure is None or figure.value is None else int(figure.value)
 
@@ -393,7 +446,6 @@ def _derived(figure: Figure | None) -> Shown:
 
 
 def indicators_for(programme: Programme) -> list[Indicator]:
-    from django.db.models import Q
 
     return list(
         Indicator.objects.filter(is_active=True)
@@ -417,6 +469,7 @@ def indicator_views(
     views = []
     context = ViewContext.read(wanted, area)
     with events_for(programme, [(indicator, until) for indicator in wanted]):
+        read_entered(programme, [(i, periods_read(until, i.cadence)) for i in wanted])
         for indicator in wanted:
             own = {a.pk for a in indicator.areas.all()}
             scoped = [a for a in areas if not own or a.pk in own]
