@@ -40,6 +40,22 @@ def choice_pairs(field: forms.ChoiceField) -> list[tuple[Any, Any]]:
     return list(cast("list[tuple[Any, Any]]", field.choices))
 
 
+class ChoiceIterator(forms.models.ModelChoiceIterator):
+    """A model choice field's choices read in one query, as any list is.
+
+    Django's own iterator reads them with ``QuerySet.iterator()``: on PostgreSQL a server-side
+    cursor (DECLARE … WITH HOLD, FETCH, CLOSE: three round trips and a result the server keeps
+    until the transaction ends) for a few dozen rows that are rendered whole anyway. The rows
+    and their order are the same; every rendering still reads them afresh. Set as every model
+    choice field's iterator when Arki starts (``core.apps``)."""
+
+    def __iter__(self) -> Iterator[tuple[Any, Any]]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset.all():
+            yield self.choice(obj)
+
+
 def model_choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:
     """The form's model choice field ``name``, typed as one, to set its queryset."""
     field = form.fields[name]

@@ -31,6 +31,8 @@ from indicators.selectors import (
     events_for,
     indicator_view,
     indicators_for,
+    periods_read,
+    read_entered,
 )
 from indicators.suppression import derived_hidden, is_small
 from leadership.models import (
@@ -269,6 +271,7 @@ def indicators_due(team: LeadershipTeam, since: date, until: date) -> list[Indic
         due.append((indicator, ended.end - timedelta(days=1)))
     context = ViewContext.read([indicator for indicator, _last in due], team.area)
     with events_for(team.programme, due):
+        read_entered(team.programme, [(i, periods_read(day, i.cadence)) for i, day in due])
         return [
             # The agenda is read by the team on Arki's page: the region's own staff.
             indicator_view(

@@ -1,0 +1,40 @@
+"""A model choice field reads its choices in one query, never through a server-side cursor
+(issue #21: on PostgreSQL ``QuerySet.iterator()`` costs DECLARE, FETCH and CLOSE per field)."""
+
+import pytest
+from django import forms
+from django.db import connection
+from django.db.models import QuerySet
+from django.test.utils import CaptureQueriesContext
+
+from core.forms import ChoiceIterator
+from directory.models import Area
+
+pytestmark = pytest.mark.django_db
+
+
+class Form(forms.Form):
+    area = forms.ModelChoiceField(queryset=Area.objects.order_by("name"), required=False)
+    areas = forms.ModelMultipleChoiceField(queryset=Area.objects.order_by("name"), required=False)
+
+
+def test_every_model_choice_field_reads_its_choices_as_a_list(monkeypatch):
+    Area.objects.create(code="b", name="Bravo")
+    Area.objects.create(code="a", name="Alfa")
+
+    def no_cursor(self, *args, **kwargs):
+        raise AssertionError("a model choice field asked for a server-side cursor")
+
+    monkeypatch.setattr(QuerySet, "iterator", no_cursor)
+    form = Form()
+    assert forms.ModelChoiceField.iterator is ChoiceIterator
+    with CaptureQueriesContext(connection) as captured:
+        html = str(form["area"]) + str(form["areas"])
+    assert html.index("Alfa") < html.index("Bravo")
+    assert len(captured) == 2  # one query per field, each rendering reading afresh
+    assert not any("DECLARE" in query["sql"] for query in captured)
+    # Validation still looks the choice up in the queryset.
+    chosen = Area.objects.get(code="a")
+    bound = Form({"area": str(chosen.pk), "areas": [str(chosen.pk)]})
+    assert bound.is_valid(), bound.errors
+    assert bound.cleaned_data["area"] == chosen
