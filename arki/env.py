@@ -78,24 +78,28 @@ def get_database(default_sqlite_path: Path) -> dict[str, Any]:
     import dj_database_url
 
     raw = os.environ.get("DATABASE_URL", "").strip()
+    # Each web worker keeps its connection (SQLite too: a new one reads the schema again and
+    # starts with an empty page cache; Django's development server still closes its per-request
+    # threads' connections).
+    max_age = get_int("DB_CONN_MAX_AGE", 60)
     if not raw:
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": str(default_sqlite_path)}
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(default_sqlite_path),
+            "CONN_MAX_AGE": max_age,
+        }
     scheme = raw.split(":", 1)[0].lower()
     if scheme not in {"sqlite", "postgres", "postgresql", "pgsql"}:
         raise ImproperlyConfigured(
             f"DATABASE_URL: unsupported scheme {scheme!r}; use sqlite:///path or postgres://…"
         )
     try:
-        config: dict[str, Any] = dict(
-            dj_database_url.parse(raw, conn_max_age=get_int("DB_CONN_MAX_AGE", 60))
-        )
+        config: dict[str, Any] = dict(dj_database_url.parse(raw, conn_max_age=max_age))
     except ValueError as error:
         raise ImproperlyConfigured(f"DATABASE_URL: cannot be read ({error})") from None
     if not config.get("NAME"):
         raise ImproperlyConfigured("DATABASE_URL: names no database")
-    if config["ENGINE"] == "django.db.backends.sqlite3":
-        config.pop("CONN_MAX_AGE", None)
-    else:
+    if config["ENGINE"] != "django.db.backends.sqlite3":
         # A persistent connection is checked before each request reuses it, so a restarted
         # server is reconnected on the next request; an unreachable one fails within seconds
         # (operations.middleware answers 503) instead of holding the worker.

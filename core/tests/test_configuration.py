@@ -108,6 +108,22 @@ def test_database_url_forms(monkeypatch, tmp_path):
         env.get_database(tmp_path / "db")
 
 
+def test_every_database_keeps_its_connection_for_a_while(monkeypatch, tmp_path):
+    """A web worker reuses its connection (issue #21): on SQLite a new one per request read the
+    schema again and halved the floor's throughput. ``DB_CONN_MAX_AGE=0``: one per request."""
+    monkeypatch.delenv("DB_CONN_MAX_AGE", raising=False)
+    for url in ("", f"sqlite:///{tmp_path / 'arki.sqlite3'}", "postgres://arki@db:5432/arki"):
+        monkeypatch.setenv("DATABASE_URL", url)
+        assert env.get_database(tmp_path / "db")["CONN_MAX_AGE"] == 60, url
+    monkeypatch.setenv("DB_CONN_MAX_AGE", "0")
+    for url in ("", f"sqlite:///{tmp_path / 'arki.sqlite3'}", "postgres://arki@db:5432/arki"):
+        monkeypatch.setenv("DATABASE_URL", url)
+        assert env.get_database(tmp_path / "db")["CONN_MAX_AGE"] == 0, url
+    # Only PostgreSQL's connection is health-checked (a file does not restart).
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'arki.sqlite3'}")
+    assert not env.get_database(tmp_path / "db").get("CONN_HEALTH_CHECKS")
+
+
 def test_email_url_forms(monkeypatch):
     monkeypatch.setenv("EMAIL_URL", "smtp://user%40x.fi:p%40ss@mail.x.fi:587?tls=1")
     smtp = env.get_email("console:")
