@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import statistics
+import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -586,15 +587,18 @@ def compute(
         if found is None:
             found = function(programme, area_ids, periods)
             cache.set(key, found, seconds)
-        _READ[key] = found
-        while len(_READ) > READ_KEPT:
-            del _READ[next(iter(_READ))]  # the oldest first
+        with _READ_LOCK:  # the development server answers in threads
+            _READ[key] = found
+            while len(_READ) > READ_KEPT:
+                del _READ[next(iter(_READ))]  # the oldest first
     # A copy: the caller may add to it (entered figures), the one kept must not change.
     return dict(found)
 
 
 # The figures last read from the cache, as objects: reading the cache unpickles them (~0.2 ms
 # a computation, a dozen on every dashboard). Used only while the cache still holds the key, so
-# what expires or is cleared there ends here too; the key holds the data stamps as above.
-READ_KEPT = 256
+# what expires or is cleared there ends here too; the key holds the data stamps as above. A
+# dashboard's figures are tens of kilobytes: 64 of them are a few dashboards' worth.
+READ_KEPT = 64
 _READ: dict[str, dict[Key, Figure]] = {}
+_READ_LOCK = threading.Lock()

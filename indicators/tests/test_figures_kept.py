@@ -52,3 +52,10 @@ def test_a_callers_change_does_not_reach_the_next_reader(counted):
     first[(None, PERIODS[0].code)] = Figure(99.0, None)  # as figures() adds entered values
     second = compute("kept_test", Programme(pk=1), [7], PERIODS)
     assert second == {(7, PERIODS[0].code): Figure(1.0, None)}
+
+
+def test_only_the_newest_figures_are_kept(counted, monkeypatch):
+    monkeypatch.setattr(computations, "READ_KEPT", 2)
+    for area in (1, 2, 3):
+        compute("kept_test", Programme(pk=1), [area], PERIODS)
+    assert len(computations._READ) == 2
