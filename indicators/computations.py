@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import statistics
 import threading
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -581,14 +582,16 @@ def compute(
         CONFIGURATION[name](programme) if name in CONFIGURATION else None,
     )
     key = CACHE_PREFIX + hashlib.sha256(repr(parts).encode()).hexdigest()
-    found = _READ.get(key)
-    if found is None or not cache.has_key(key):
+    kept = _READ.get(key)
+    if kept is not None and kept[1] > time.monotonic() and cache.has_key(key):
+        found = kept[0]
+    else:
         found = cache.get(key)
         if found is None:
             found = function(programme, area_ids, periods)
             cache.set(key, found, seconds)
         with _READ_LOCK:  # the development server answers in threads
-            _READ[key] = found
+            _READ[key] = (found, time.monotonic() + seconds)
             while len(_READ) > READ_KEPT:
                 del _READ[next(iter(_READ))]  # the oldest first
     # A copy: the caller may add to it (entered figures), the one kept must not change.
@@ -597,8 +600,9 @@ def compute(
 
 # The figures last read from the cache, as objects: reading the cache unpickles them (~0.2 ms
 # a computation, a dozen on every dashboard). Used only while the cache still holds the key, so
-# what expires or is cleared there ends here too; the key holds the data stamps as above. A
-# dashboard's figures are tens of kilobytes: 64 of them are a few dashboards' worth.
+# what expires or is cleared there ends here too, and never longer than the cache's timeout from
+# when they were read (also with a cache other processes share); the key holds the data stamps as
+# above. A dashboard's figures are tens of kilobytes: 64 of them are a few dashboards' worth.
 READ_KEPT = 64
-_READ: dict[str, dict[Key, Figure]] = {}
+_READ: dict[str, tuple[dict[Key, Figure], float]] = {}
 _READ_LOCK = threading.Lock()

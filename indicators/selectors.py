@@ -242,7 +242,8 @@ def _entered(
 def read_entered(programme: Programme, shown: Sequence[tuple[Indicator, list[Period]]]) -> None:
     """Inside :func:`shared_events`, read at once the entered figures of every indicator that
     has them (each with the periods it reads), for :func:`_entered` to take from memory: one
-    query for the dashboard instead of one per such indicator."""
+    query for the dashboard instead of one per such indicator. For reading only: an entered
+    figure saved inside the same block would not be seen."""
     memo = shared_memo()
     wanted = [
         (indicator, {p.code for p in periods})

@@ -59,3 +59,18 @@ def test_only_the_newest_figures_are_kept(counted, monkeypatch):
     for area in (1, 2, 3):
         compute("kept_test", Programme(pk=1), [area], PERIODS)
     assert len(computations._READ) == 2
+
+
+def test_kept_figures_end_with_the_caches_timeout_even_if_the_cache_still_holds_them(
+    counted, monkeypatch
+):
+    """With a cache other processes share, another process may set the key again: what this one
+    keeps still ends at the timeout from when it read them."""
+    now = [1000.0]
+    monkeypatch.setattr(computations.time, "monotonic", lambda: now[0])
+    compute("kept_test", Programme(pk=1), [7], PERIODS)
+    now[0] += 61  # past ARKI_INDICATOR_CACHE_SECONDS; the (local) cache entry is not expired
+    monkeypatch.setattr(cache, "get", lambda key, default=None: None)
+    again = compute("kept_test", Programme(pk=1), [7], PERIODS)
+    assert again == {(7, PERIODS[0].code): Figure(2.0, None)}
+    assert len(counted) == 2
