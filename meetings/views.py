@@ -48,15 +48,17 @@ def record(request: ArkiRequest, meeting_pk: int) -> HttpResponse:
     """Write the meeting record: the view, goals, life areas, promises and their review."""
     meeting, _basis = _meeting(request, meeting_pk, MeetingAction.RECORD)
     network = meeting.network
-    existing = MeetingRecord.objects.filter(meeting=meeting).first()
     open_promises = services.open_promises_before(meeting)
+    posted = request.method == "POST"
     # A POST is bound to what was sent; the saved values fill only the form shown by a GET.
     form = MeetingRecordForm(
         network,
         meeting,
         open_promises,
         request.POST or None,
-        initial=_initial(meeting, existing) if request.method != "POST" else None,
+        initial=None
+        if posted
+        else _initial(meeting, MeetingRecord.objects.filter(meeting=meeting).first()),
     )
     try:
         if submit(
@@ -95,7 +97,6 @@ def record(request: ArkiRequest, meeting_pk: int) -> HttpResponse:
             "network": network,
             "meeting": meeting,
             "form": form,
-            "record": existing,
             # Read-only, the family's own words; never copied into the memo.
             "family_preparations": preparation.preparations_for(meeting),
         },

@@ -308,3 +308,39 @@ def test_rating_a_goal_outside_the_network_is_refused_and_nothing_is_written(set
     assert "goals" in error.value.message_dict
     assert MeetingRecord.objects.get(pk=record.pk).version == record.version
     assert set(GoalRating.objects.values_list("pk", "rating")) == before
+
+
+def test_each_revision_keeps_what_the_saved_record_reads_back(setup):
+    """The revision is built from what the save wrote, not read back: it must equal
+    ``snapshot()`` of the record as the database then holds it, whatever the save changed."""
+    from meetings.models import MeetingRecord
+
+    network, meeting, coordinator = setup
+    record = first_record(network, meeting, coordinator)
+    child = network.children.get()
+    people = list(participants(network).values())
+    areas = list(network.programme.life_areas.all()[:3])
+    saves = [
+        # Fewer present, the child's view emptied (removed), a note changed and one added.
+        RecordInput(
+            present=people[:1],
+            child_views={child.pk: "  "},
+            life_areas={areas[0].pk: ("Uusi", " Väsymys "), areas[1].pk: ("Harrastus", "")},
+        ),
+        # The view written again with spaces around it, everyone present twice over.
+        RecordInput(
+            present=people + people[:1],
+            child_views={child.pk: "  Oma ääni  "},
+            life_areas={areas[2].pk: ("", "Uni")},
+        ),
+        # Nothing of the related rows given: what was saved before stays.
+        RecordInput(common_goal="Vain tavoite"),
+    ]
+    for data in saves:
+        record = services.save_meeting_record(
+            meeting=meeting, by=coordinator, expected_version=record.version, data=data
+        )
+        kept = record.revisions.get(version=record.version).snapshot
+        assert kept == services.snapshot(MeetingRecord.objects.get(pk=record.pk))
+    assert kept["child_views"] == {str(child.pk): "Oma ääni"}
+    assert set(kept["life_areas"]) == {str(area.pk) for area in areas}
