@@ -5,13 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.db import connection, connections, transaction
+from django.db.models.query import (  # type: ignore[attr-defined]  # not in django-stubs
+    ModelIterable,
+    get_related_populators,
+)
 
 if TYPE_CHECKING:
     from django.db.backends.base.base import BaseDatabaseWrapper
     from django.db.models import QuerySet
+    from django.db.models.sql.compiler import SQLCompiler
 
 # Enough for the indicator tallies of a county (tens of thousands of groups) to aggregate in
 # memory. PostgreSQL's default of 4 MB makes them sort on disk, three times slower.
@@ -49,13 +54,14 @@ class Prepared:
     with the stand-ins, and only they, in the parameters; otherwise (a value written into the
     SQL text itself, such as a slice, or a derived value) this raises instead of running a
     wrong query. Each run's values are checked against the slot's type (no None, no naive
-    datetime). Rows come back as the database driver gives them (no field converters:
-    SQLite's booleans are 0 and 1).
+    datetime). :meth:`rows` gives the rows as the database driver gives them (no field
+    converters: SQLite's booleans are 0 and 1); :meth:`objects` gives model instances as the
+    queryset itself would (converted fields, ``select_related`` objects, annotations).
     """
 
     def __init__(self, build: Callable[..., QuerySet[Any]], **slots: type) -> None:
         self.build, self.slots = build, slots
-        self._compiled: dict[tuple[str, str], tuple[str, list[Any], dict[int, str]]] = {}
+        self._compiled: dict[tuple[str, str], _Compiled] = {}
 
     def _stand_ins(self, round_: int) -> dict[str, Any]:
         values: dict[str, Any] = {}
@@ -75,11 +81,13 @@ class Prepared:
     def _adapt(self, conn: BaseDatabaseWrapper, name: str, value: Any) -> Any:
         return conn.ops.adapt_datetimefield_value(value) if self.slots[name] is datetime else value
 
-    def _compile(self, conn: BaseDatabaseWrapper) -> tuple[str, list[Any], dict[int, str]]:
+    def _compile(self, conn: BaseDatabaseWrapper) -> _Compiled:
         compiled: list[tuple[str, list[Any], dict[int, str]]] = []
         for round_ in (0, 1):
             stand_ins = self._stand_ins(round_)
-            text, given = self.build(**stand_ins).query.get_compiler(conn.alias).as_sql()
+            queryset = self.build(**stand_ins)
+            compiler = queryset.query.get_compiler(conn.alias)
+            text, given = compiler.as_sql()
             adapted = {name: self._adapt(conn, name, value) for name, value in stand_ins.items()}
             at = {i: name for i, p in enumerate(given) for name, a in adapted.items() if p == a}
             compiled.append((text, list(given), at))
@@ -94,14 +102,18 @@ class Prepared:
             or set(places.values()) != set(self.slots)
         ):
             raise ValueError("the query does not keep its shape when its values change")
-        return sql, params, places
+        # The last compiler knows how the selected columns become objects (the stand-ins are
+        # only in the parameters, which were just checked).
+        instances = queryset._iterable_class is ModelIterable  # not values() or values_list()
+        return _Compiled(sql, params, places, compiler if instances else None)
 
-    def rows(self, using: str = "default", **values: Any) -> list[tuple[Any, ...]]:
+    def _run(self, using: str, values: dict[str, Any]) -> tuple[_Compiled, list[Any]]:
         conn = connections[using]
         key = (conn.alias, conn.vendor)
         if key not in self._compiled:
             self._compiled[key] = self._compile(conn)
-        sql, params, places = self._compiled[key]
+        compiled = self._compiled[key]
+        sql, params, places = compiled.sql, compiled.params, compiled.places
         for name, kind in self.slots.items():
             value = values[name]
             if isinstance(value, bool) or not isinstance(value, kind):
@@ -113,4 +125,39 @@ class Prepared:
             run[i] = self._adapt(conn, name, values[name])
         with conn.cursor() as cursor:
             cursor.execute(sql, run)
-            return list(cursor.fetchall())
+            return compiled, list(cursor.fetchall())
+
+    def rows(self, using: str = "default", **values: Any) -> list[tuple[Any, ...]]:
+        return self._run(using, values)[1]
+
+    def objects(self, using: str = "default", **values: Any) -> list[Any]:
+        """The query's model instances, made as Django's ``ModelIterable`` makes them (the
+        fields' converters, ``select_related`` objects, annotations), from the kept SQL."""
+        compiled, fetched = self._run(using, values)
+        compiler = compiled.compiler
+        if compiler is None or compiler.klass_info is None:
+            raise TypeError("objects(): the query selects values, not model instances")
+        klass_info, select = compiler.klass_info, compiler.select
+        if compiler.has_extra_select:
+            fetched = [row[: compiler.col_count] for row in fetched]
+        model = klass_info["model"]
+        start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+        names = [column[0].target.attname for column in select[start:end]]
+        populators = get_related_populators(klass_info, select, using)
+        annotations = compiler.annotation_col_map or {}
+        found = []
+        for row in compiler.results_iter([fetched]):
+            instance = model.from_db(using, names, row[start:end])
+            for populator in populators:
+                populator.populate(row, instance)
+            for name, at in annotations.items():
+                setattr(instance, name, row[at])
+            found.append(instance)
+        return found
+
+
+class _Compiled(NamedTuple):
+    sql: str
+    params: list[Any]
+    places: dict[int, str]  # parameter index → slot name
+    compiler: SQLCompiler | None  # None: the queryset gives values, not model instances

@@ -70,3 +70,49 @@ def test_values_of_the_wrong_kind_are_refused():
     ):
         with pytest.raises(TypeError):
             prepared.rows(**bad)
+
+
+def _memberships_since(user: int, since):
+    from django.db.models import F
+
+    from accounts.models import Membership
+
+    return (
+        Membership.objects.filter(user_id=user, user__date_joined__gte=since)
+        .select_related("user", "area")
+        .annotate(joined=F("user__date_joined"))
+        .order_by("pk")
+    )
+
+
+def test_objects_are_what_the_queryset_gives_with_related_rows_and_annotations(kaakkuri, children):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.models import Membership
+    from audit.roles import Role
+
+    user = UserFactory(is_active=True)
+    for role in (Role.COORDINATOR, Role.PROFESSIONAL):
+        Membership.objects.create(user=user, role=role, area=kaakkuri, programme=children)
+    prepared = Prepared(_memberships_since, user=int, since=datetime)
+    since = timezone.now() - timedelta(days=1)
+    found = prepared.objects(user=user.pk, since=since)
+    expected = list(_memberships_since(user.pk, since))
+    assert [m.pk for m in found] == [m.pk for m in expected] and len(found) == 2
+    with CaptureQueriesContext(connection) as captured:
+        for mine, theirs in zip(found, expected, strict=True):
+            assert type(mine) is Membership and mine.joined == theirs.joined
+            assert (mine.user.email, mine.user.is_active, mine.area.name) == (
+                theirs.user.email,
+                True,  # converted: SQLite gives 1
+                theirs.area.name,
+            )
+            assert mine.user.is_active is True
+    assert not captured.captured_queries
+    assert prepared.objects(user=user.pk, since=timezone.now() + timedelta(days=1)) == []
+
+
+def test_objects_of_a_values_query_are_refused():
+    with pytest.raises(TypeError):
+        Prepared(_joined_since, pk=int, since=datetime).objects(pk=1, since=timezone.now())
