@@ -47,7 +47,8 @@ class Prepared:
     the compiled SQL is kept, and each run passes the real values in the stand-ins' places.
     The queryset is still the one definition of the query: nothing is written twice in SQL.
 
-    ``slots`` names build's arguments and their types (``int`` or an aware ``datetime``).
+    ``slots`` names build's arguments and their types (``int``, ``str`` or an aware
+    ``datetime``).
     ``build`` must pass each slot's value to the ORM as it is: never branch on it nor derive
     another value from it (``now.year``, ``pk + 1``). The SQL is compiled twice with stand-ins
     that differ in every part (sign and size; year to microsecond) and must come out the same
@@ -74,8 +75,12 @@ class Prepared:
                     if round_ == 0
                     else datetime(2087, 7, 11 + n, 13, 47, 29, 123457, tzinfo=UTC)
                 )
+            elif kind is str:
+                values[name] = f"arki-stand-in-{n}-a" if round_ == 0 else f"ARKI STAND-IN {n} B ä"
             else:
-                raise TypeError(f"{name}: a slot is an int or a datetime, not {kind.__name__}")
+                raise TypeError(
+                    f"{name}: a slot is an int, a str or a datetime, not {kind.__name__}"
+                )
         return values
 
     def _adapt(self, conn: BaseDatabaseWrapper, name: str, value: Any) -> Any:
@@ -120,6 +125,9 @@ class Prepared:
                 raise TypeError(f"{name}: expected {kind.__name__}, got {value!r}")
             if isinstance(value, datetime) and value.utcoffset() is None:
                 raise TypeError(f"{name}: a naive datetime ({value!r}); give an aware one")
+            if kind is int and not -(2**63) <= value < 2**63:
+                # SQLite refuses it (OverflowError); the ORM would have matched nothing.
+                raise OutOfRange(f"{name}: {value} is outside the database's integers")
         run = list(params)
         for i, name in places.items():
             run[i] = self._adapt(conn, name, values[name])
@@ -154,6 +162,11 @@ class Prepared:
                 setattr(instance, name, row[at])
             found.append(instance)
         return found
+
+
+class OutOfRange(ValueError):
+    """An ``int`` slot's value no database integer column can hold (e.g. a number typed into an
+    address): no row can match it, so the caller answers as for an unknown one."""
 
 
 class _Compiled(NamedTuple):

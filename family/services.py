@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from core.clock import now_or
+from core.db import Prepared
 from core.errors import ValidationError
 from family.models import FamilyLink
 from networks.consent import participant_excluded
@@ -194,12 +195,20 @@ def holder_label(participant: Participant) -> str:
     return f"{who}:{participant.pk}"
 
 
-def find_link(token: str) -> FamilyLink | None:
-    return (
-        FamilyLink.objects.filter(token_hash=hash_token(token))
+# Every family page starts here: the lookup's SQL is compiled once per process.
+_LINK_BY_HASH = Prepared(
+    lambda token_hash: (
+        FamilyLink.objects.filter(token_hash=token_hash)
         .select_related("participant", "participant__network", "participant__kind")
-        .first()
-    )
+        .order_by("pk")[:1]
+    ),
+    token_hash=str,
+)
+
+
+def find_link(token: str) -> FamilyLink | None:
+    found = _LINK_BY_HASH.objects(token_hash=hash_token(token))
+    return found[0] if found else None
 
 
 class CodeResult:

@@ -19,6 +19,7 @@ from icalendar import Calendar, Event, vCalAddress, vText
 from accounts.models import User
 from audit.roles import Role
 from core.clock import now_or
+from core.db import Prepared
 from core.errors import ValidationError
 from directory.models import Sector
 from indicators.computations import censored_median
@@ -301,11 +302,11 @@ def build_agenda(meeting: TeamMeeting) -> Agenda:
     return Agenda(
         meeting=meeting,
         since=since,
-        commitments_to_review=list(
-            Commitment.objects.filter(
-                meeting=previous, status=CommitmentStatus.OPEN
-            ).select_related("member")
-        )
+        commitments_to_review=[
+            commitment
+            for commitment in _meeting_rows(_COMMITMENTS, previous)
+            if commitment.status == CommitmentStatus.OPEN
+        ]
         if previous
         else [],
         indicators=indicators_due(
@@ -316,9 +317,28 @@ def build_agenda(meeting: TeamMeeting) -> Agenda:
         ),
         feedback_period=feedback_period,
         statistics=work_statistics(team, since, meeting.starts_at),
-        decisions=list(meeting.decisions.select_related("who_informs")),
-        commitments=list(meeting.commitments.select_related("member")),
+        decisions=_meeting_rows(_DECISIONS, meeting),
+        commitments=_meeting_rows(_COMMITMENTS, meeting),
     )
+
+
+# A meeting's commitments and decisions, as ``meeting.commitments`` and ``meeting.decisions``
+# give them with who they name; compiled once per process (each agenda asks three of them).
+_COMMITMENTS = Prepared(
+    lambda meeting: Commitment.objects.filter(meeting_id=meeting).select_related("member"),
+    meeting=int,
+)
+_DECISIONS = Prepared(
+    lambda meeting: Decision.objects.filter(meeting_id=meeting).select_related("who_informs"),
+    meeting=int,
+)
+
+
+def _meeting_rows(prepared: Prepared, meeting: TeamMeeting) -> list[Any]:
+    found = prepared.objects(meeting=meeting.pk)
+    for row in found:
+        row.meeting = meeting
+    return found
 
 
 def _member_of(team: LeadershipTeam, user: User) -> bool:

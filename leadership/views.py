@@ -8,13 +8,14 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.access import HasRole, access_rule
 from audit.roles import Role
+from core.db import OutOfRange, Prepared
 from core.forms import submit
 from core.http import ArkiRequest
 from leadership import services
@@ -45,10 +46,23 @@ def _team(request: ArkiRequest, pk: int) -> LeadershipTeam:
     return get_object_or_404(teams_for(request.user), pk=pk)
 
 
+# The agenda's meeting with its team, compiled once per process (every agenda page asks it).
+_MEETING = Prepared(
+    lambda pk: TeamMeeting.objects.filter(pk=pk).select_related(
+        "team", "team__programme", "team__area"
+    ),
+    pk=int,
+)
+
+
 def _meeting(request: ArkiRequest, pk: int) -> TeamMeeting:
-    meeting = get_object_or_404(
-        TeamMeeting.objects.select_related("team", "team__programme", "team__area"), pk=pk
-    )
+    try:
+        found = _MEETING.objects(pk=pk)
+    except OutOfRange:
+        found = []
+    if not found:
+        raise Http404
+    meeting: TeamMeeting = found[0]
     if not teams_for(request.user).filter(pk=meeting.team_id).exists():
         raise PermissionDenied
     return meeting

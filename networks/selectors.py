@@ -174,6 +174,23 @@ def _remember(owner: Any, name: str, rows: list[Any]) -> None:
     owner._prefetched_objects_cache[relation.cache_name] = kept
 
 
+_CURRENT_PARTICIPANTS = Prepared(
+    lambda network: Participant.objects.filter(
+        network_id=network, removed_at__isnull=True
+    ).select_related("kind", "role", "service", "user"),
+    network=int,
+)
+
+
+def current_participants(network: Network) -> list[Participant]:
+    """The network's participants who have not been removed, with their kind, role, service and
+    account (``network.participants.filter(removed_at__isnull=True)``, compiled once)."""
+    found = _CURRENT_PARTICIPANTS.objects(network=network.pk)
+    for participant in found:
+        participant.network = network
+    return found
+
+
 def preloaded(network: Network, name: str) -> list[Any] | None:
     """The network's ``name`` rows as :func:`preload` read them, or None when it did not."""
     cache = getattr(network, "_prefetched_objects_cache", {})

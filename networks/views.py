@@ -54,6 +54,7 @@ from networks.models import (
 )
 from networks.selectors import (
     concerns_children,
+    current_participants,
     matching_account,
     meetings_in_order,
     next_meeting,
@@ -96,11 +97,7 @@ def my_networks(request: ArkiRequest) -> HttpResponse:
 def detail(request: ArkiRequest, pk: int) -> HttpResponse:
     network, basis = _network(request, pk, NetworkAction.READ)
     preload(network)  # meetings, contacts, children, goals, promises: read once, shown twice
-    participants = list(
-        network.participants.filter(removed_at__isnull=True).select_related(
-            "kind", "role", "service", "user"
-        )
-    )
+    participants = current_participants(network)
     # The goals and their chart (meetings), each participant's latest personal link (family).
     context = network_page_context(network)
     latest_link = context.pop("latest_link", {})

@@ -1,6 +1,6 @@
 """core.db.Prepared: a query compiled once, run with new values, gives what the ORM gives."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -45,10 +45,26 @@ def test_a_slot_the_query_does_not_use_is_refused():
         prepared.rows(pk=1, unused=2)
 
 
-def test_only_ints_and_datetimes_are_slots():
-    prepared = Prepared(lambda email: User.objects.filter(email=email), email=str)
-    with pytest.raises(TypeError, match="int or a datetime"):
-        prepared.rows(email="a@example.invalid")
+def test_only_ints_strings_and_datetimes_are_slots():
+    prepared = Prepared(lambda joined: User.objects.filter(date_joined__date=joined), joined=date)
+    with pytest.raises(TypeError, match="an int, a str or a datetime"):
+        prepared.rows(joined=date(2026, 1, 1))
+
+
+def test_a_string_slot_is_run_with_each_value():
+    UserFactory(email="a@example.invalid")
+    prepared = Prepared(
+        lambda email: User.objects.filter(email=email).values_list("email"), email=str
+    )
+    assert prepared.rows(email="a@example.invalid") == [("a@example.invalid",)]
+    assert prepared.rows(email="b@example.invalid") == []
+    with pytest.raises(TypeError):
+        prepared.rows(email=1)
+    # A value made from the string (a LIKE pattern) is not the string: refused, not run wrong.
+    with pytest.raises(ValueError, match="shape"):
+        Prepared(lambda email: User.objects.filter(email__startswith=email), email=str).rows(
+            email="a"
+        )
 
 
 def test_a_value_derived_from_a_slot_is_refused():
@@ -116,3 +132,13 @@ def test_objects_are_what_the_queryset_gives_with_related_rows_and_annotations(k
 def test_objects_of_a_values_query_are_refused():
     with pytest.raises(TypeError):
         Prepared(_joined_since, pk=int, since=datetime).objects(pk=1, since=timezone.now())
+
+
+def test_an_integer_no_column_can_hold_is_refused_before_the_database_sees_it():
+    from core.db import OutOfRange
+
+    prepared = Prepared(lambda pk: User.objects.filter(pk=pk).values_list("email"), pk=int)
+    assert prepared.rows(pk=2**63 - 1) == []
+    for huge in (2**63, -(2**63) - 1, 10**30):
+        with pytest.raises(OutOfRange):
+            prepared.rows(pk=huge)

@@ -173,6 +173,13 @@ def test_only_members_and_the_backbone_see_a_team(client, team):
     assert client.get(reverse("leadership:meeting", args=[meeting.pk])).status_code == 200
 
 
+def test_an_unknown_or_impossible_meeting_number_is_not_found(client, team):
+    client.force_login(team.members.first().user)
+    for number in (987654, 2**63, 10**30):
+        response = client.get(reverse("leadership:meeting", args=[number]))
+        assert response.status_code == 404, number
+
+
 def test_meeting_page_renders_the_six_sections(client, team):
     meeting = meeting_at(team, timezone.now())
     client.force_login(team.members.first().user)

@@ -138,3 +138,31 @@ def test_another_network_preloads_only_its_own_rows(busy, kaakkuri, children):
         row.network_id == other.pk for name in RELATED for row in preloaded(network, name) or []
     )
     assert described(preload(Network.objects.get(pk=busy.pk))) == described(prefetched(busy.pk))
+
+
+def test_current_participants_are_the_related_managers_with_no_query_after(busy):
+    from networks.selectors import current_participants
+    from networks.services import remove_participant
+
+    coordinator = busy.coordinator
+    leaving = busy.participants.filter(kind__is_family=False).first()
+    remove_participant(participant=leaving, by=coordinator)
+    expected = list(
+        busy.participants.filter(removed_at__isnull=True).select_related(
+            "kind", "role", "service", "user"
+        )
+    )
+    found = current_participants(busy)
+    assert [p.pk for p in found] == [p.pk for p in expected] and leaving.pk not in {
+        p.pk for p in found
+    }
+    with CaptureQueriesContext(connection) as captured:
+        for mine, theirs in zip(found, expected, strict=True):
+            assert fields(mine) == fields(theirs)
+            for path in ("kind", "role", "service", "user"):
+                mine_related, theirs_related = follow(mine, path), follow(theirs, path)
+                assert (fields(mine_related) if mine_related else None) == (
+                    fields(theirs_related) if theirs_related else None
+                )
+            assert mine.network is busy
+    assert not captured.captured_queries
