@@ -44,6 +44,28 @@ FAMILY_PAGES = frozenset({"family_plan"})
 MIXED = tuple(page for page in PAGES if page not in FAMILY_PAGES)
 
 
+def machine_reference_ms(rounds: int = 7) -> float:
+    """The median time of a fixed piece of pure-Python work (dicts, strings, calls, as a page's
+    code does), to tell a slower machine from slower code: the machines benchmarks run on
+    differ by 2× or more between sessions, and every figure in milliseconds moves with them."""
+    import statistics
+    import time
+
+    def work() -> int:
+        total = 0
+        for n in range(20_000):
+            row = {"pk": n, "name": f"rivi {n}", "tags": [n % 7, n % 11]}
+            total += len(str(row["name"]).upper()) + sum(row["tags"])  # type: ignore[call-overload]
+        return total
+
+    times = []
+    for _round in range(rounds):
+        started = time.perf_counter()
+        work()
+        times.append((time.perf_counter() - started) * 1000)
+    return round(statistics.median(times), 1)
+
+
 def percentile(values: Sequence[float], q: float) -> float | None:
     """The q-th percentile (0–100) by the nearest-rank method; None for no values.
 

@@ -307,3 +307,9 @@ def test_form_fields_submit_what_a_browser_would():
     assert value_of(replace(changed, "version", "4"), "version") == "4"
     with pytest.raises(LookupError):
         form_fields(RECORD_PAGE, "no-such-field")
+
+
+def test_the_machine_reference_is_a_positive_time_in_milliseconds():
+    from benchmarks.stats import machine_reference_ms
+
+    assert 0 < machine_reference_ms(rounds=1) < 60_000

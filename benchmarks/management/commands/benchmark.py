@@ -618,6 +618,8 @@ def _machine() -> dict[str, Any]:
         "python": platform.python_version(),
         "cpus": os.cpu_count(),
         "load_average_at_start": [round(x, 2) for x in load],
+        # Milliseconds of fixed pure-Python work: compare runs on different machines by it.
+        "python_reference_ms": stats.machine_reference_ms(),
         "note": "shared machine: gunicorn, PostgreSQL and locust run on the same cores",
     }
 
