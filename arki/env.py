@@ -73,6 +73,10 @@ def get_secret_key(production: bool, local_dir: Path) -> str:
     return key
 
 
+# psycopg's own default: a query is prepared on its fifth run in the connection.
+PREPARE_AFTER = 5
+
+
 def get_database(default_sqlite_path: Path) -> dict[str, Any]:
     """DATABASES['default'] from DATABASE_URL: sqlite:///path or postgres://user@host:port/name."""
     import dj_database_url
@@ -104,7 +108,15 @@ def get_database(default_sqlite_path: Path) -> dict[str, Any]:
         # server is reconnected on the next request; an unreachable one fails within seconds
         # (operations.middleware answers 503) instead of holding the worker.
         config["CONN_HEALTH_CHECKS"] = True
-        config.setdefault("OPTIONS", {})["connect_timeout"] = get_int("DB_CONNECT_TIMEOUT", 2)
+        options = config.setdefault("OPTIONS", {})
+        options["connect_timeout"] = get_int("DB_CONNECT_TIMEOUT", 2)
+        if get_bool("DB_PREPARED_STATEMENTS", True):
+            # The values travel apart from the SQL text (server-side binding), so a query the
+            # connection has run PREPARE_AFTER times is kept prepared on the server and not
+            # planned again: planning was most of PostgreSQL's time on the key pages (decision
+            # 0007). Off behind pgbouncer in transaction mode (docs/operations.md).
+            options["server_side_binding"] = True
+            options["prepare_threshold"] = PREPARE_AFTER
     return config
 
 

@@ -61,6 +61,8 @@ class Prepared:
     """
 
     def __init__(self, build: Callable[..., QuerySet[Any]], **slots: type) -> None:
+        if clash := {"using", "known"} & set(slots):
+            raise TypeError(f"{', '.join(sorted(clash))}: a name objects() and rows() take")
         self.build, self.slots = build, slots
         self._compiled: dict[tuple[str, str], _Compiled] = {}
 
@@ -138,9 +140,16 @@ class Prepared:
     def rows(self, using: str = "default", **values: Any) -> list[tuple[Any, ...]]:
         return self._run(using, values)[1]
 
-    def objects(self, using: str = "default", **values: Any) -> list[Any]:
+    def objects(
+        self, using: str = "default", known: dict[str, Any] | None = None, **values: Any
+    ) -> list[Any]:
         """The query's model instances, made as Django's ``ModelIterable`` makes them (the
-        fields' converters, ``select_related`` objects, annotations), from the kept SQL."""
+        fields' converters, ``select_related`` objects, annotations), from the kept SQL.
+
+        ``known`` names foreign keys whose object the caller already has (``{"network":
+        network}`` for one network's rows): each instance's foreign key is set to it, so
+        ``row.network`` needs no query, as Django's ``known_related_objects`` does for
+        ``network.meetings.all()``. The object must be the one the query filtered on."""
         compiled, fetched = self._run(using, values)
         compiler = compiled.compiler
         if compiler is None or compiler.klass_info is None:
@@ -153,6 +162,11 @@ class Prepared:
         names = [column[0].target.attname for column in select[start:end]]
         populators = get_related_populators(klass_info, select, using)
         annotations = compiler.annotation_col_map or {}
+        known_items = list((known or {}).items())
+        for name, owner in known_items:
+            field = model._meta.get_field(name)
+            if not field.many_to_one or not isinstance(owner, field.related_model):
+                raise TypeError(f"known: {name} is not a foreign key to {type(owner).__name__}")
         found = []
         for row in compiler.results_iter([fetched]):
             instance = model.from_db(using, names, row[start:end])
@@ -160,6 +174,8 @@ class Prepared:
                 populator.populate(row, instance)
             for name, at in annotations.items():
                 setattr(instance, name, row[at])
+            for name, owner in known_items:
+                setattr(instance, name, owner)
             found.append(instance)
         return found
 

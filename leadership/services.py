@@ -335,10 +335,7 @@ _DECISIONS = Prepared(
 
 
 def _meeting_rows(prepared: Prepared, meeting: TeamMeeting) -> list[Any]:
-    found = prepared.objects(meeting=meeting.pk)
-    for row in found:
-        row.meeting = meeting
-    return found
+    return prepared.objects(meeting=meeting.pk, known={"meeting": meeting})
 
 
 def _member_of(team: LeadershipTeam, user: User) -> bool:

@@ -150,10 +150,12 @@ def preload(network: Network) -> Network:
     The same as ``prefetch_related_objects([network], …)`` with these querysets would leave
     (``networks/tests/test_preload.py`` holds it to that), without compiling them each time."""
     for name, prepared in _PRELOADS.items():
-        _remember(network, name, prepared.objects(network=network.pk))
+        _remember(network, name, prepared.objects(network=network.pk, known={"network": network}))
     goals = preloaded(network, "goals") or []
     by_goal: dict[int, list[Any]] = {goal.pk: [] for goal in goals}
+    goal_by_pk = {goal.pk: goal for goal in goals}
     for rating in _GOAL_RATINGS.objects(network=network.pk):
+        rating.goal = goal_by_pk[rating.goal_id]
         by_goal[rating.goal_id].append(rating)
     for goal in goals:
         _remember(goal, "ratings", by_goal[goal.pk])
@@ -161,12 +163,10 @@ def preload(network: Network) -> Network:
 
 
 def _remember(owner: Any, name: str, rows: list[Any]) -> None:
-    """Keep ``rows`` as ``owner``'s ``name`` (a reverse foreign key) the way Django's prefetch
-    keeps them: ``owner.<name>.all()`` answers from them and each row's foreign key points back
-    to ``owner`` without a query."""
+    """Keep ``rows`` (whose foreign key already points back to ``owner``) as ``owner``'s
+    ``name`` (a reverse foreign key) the way Django's prefetch keeps them:
+    ``owner.<name>.all()`` answers from them."""
     relation = owner._meta.get_field(name)
-    for row in rows:
-        setattr(row, relation.field.name, owner)
     kept = getattr(owner, name).all()  # the related manager's queryset, not yet evaluated
     kept._result_cache, kept._prefetch_done = rows, True
     if not hasattr(owner, "_prefetched_objects_cache"):
@@ -185,10 +185,7 @@ _CURRENT_PARTICIPANTS = Prepared(
 def current_participants(network: Network) -> list[Participant]:
     """The network's participants who have not been removed, with their kind, role, service and
     account (``network.participants.filter(removed_at__isnull=True)``, compiled once)."""
-    found = _CURRENT_PARTICIPANTS.objects(network=network.pk)
-    for participant in found:
-        participant.network = network
-    return found
+    return _CURRENT_PARTICIPANTS.objects(network=network.pk, known={"network": network})
 
 
 def preloaded(network: Network, name: str) -> list[Any] | None:

@@ -108,6 +108,22 @@ def test_database_url_forms(monkeypatch, tmp_path):
         env.get_database(tmp_path / "db")
 
 
+def test_postgresql_keeps_its_frequent_queries_prepared_unless_told_not_to(monkeypatch, tmp_path):
+    """Server-side binding and psycopg's prepared statements (issue #21); off for pgbouncer in
+    transaction mode, where a prepared statement may be on another server connection."""
+    monkeypatch.delenv("DB_PREPARED_STATEMENTS", raising=False)
+    monkeypatch.setenv("DATABASE_URL", "postgres://arki@db:5432/arki")
+    options = env.get_database(tmp_path / "db")["OPTIONS"]
+    assert options["server_side_binding"] is True
+    assert options["prepare_threshold"] == env.PREPARE_AFTER == 5
+    monkeypatch.setenv("DB_PREPARED_STATEMENTS", "false")
+    options = env.get_database(tmp_path / "db")["OPTIONS"]
+    assert "server_side_binding" not in options and "prepare_threshold" not in options
+    monkeypatch.delenv("DB_PREPARED_STATEMENTS")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'arki.sqlite3'}")
+    assert "prepare_threshold" not in env.get_database(tmp_path / "db").get("OPTIONS", {})
+
+
 def test_every_database_keeps_its_connection_for_a_while(monkeypatch, tmp_path):
     """A web worker reuses its connection (issue #21): on SQLite a new one per request read the
     schema again and halved the floor's throughput. ``DB_CONN_MAX_AGE=0``: one per request."""

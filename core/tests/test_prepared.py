@@ -142,3 +142,31 @@ def test_an_integer_no_column_can_hold_is_refused_before_the_database_sees_it():
     for huge in (2**63, -(2**63) - 1, 10**30):
         with pytest.raises(OutOfRange):
             prepared.rows(pk=huge)
+
+
+def test_known_objects_are_set_on_each_instance_without_a_query(kaakkuri, children):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.models import Membership
+    from audit.roles import Role
+    from directory.models import Area
+
+    user = UserFactory(is_active=True)
+    for role in (Role.COORDINATOR, Role.PROFESSIONAL):
+        Membership.objects.create(user=user, role=role, area=kaakkuri, programme=children)
+    prepared = Prepared(lambda user: Membership.objects.filter(user_id=user), user=int)
+    found = prepared.objects(user=user.pk, known={"user": user})
+    assert len(found) == 2
+    with CaptureQueriesContext(connection) as captured:
+        assert all(m.user is user for m in found)
+    assert not captured.captured_queries
+    # Without it the foreign key is read when asked for, as the ORM does.
+    unknown = prepared.objects(user=user.pk)
+    with CaptureQueriesContext(connection) as captured:
+        assert unknown[0].user == user and unknown[0].user is not user
+    assert len(captured.captured_queries) == 1
+    with pytest.raises(TypeError, match="foreign key"):
+        prepared.objects(user=user.pk, known={"user": Area.objects.get(pk=kaakkuri.pk)})
+    with pytest.raises(TypeError, match="foreign key"):
+        prepared.objects(user=user.pk, known={"role": user})
