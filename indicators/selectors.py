@@ -307,8 +307,14 @@ def indicator_view(
     until: date | None = None,
     context: ViewContext | None = None,
     audience: str = Audience.OUTSIDE,
+    *,
+    scope_only: bool = False,
 ) -> IndicatorView:
     """One indicator for the areas (rows) and periods (columns), with a total row.
+
+    ``scope_only``: the rows hold the scope row alone (the chosen area's, or the total), all
+    that an overview of many indicators shows; its cells are those of the whole table (a
+    person count is still suppressed over every area).
 
     ``context`` holds the targets and notes of many indicators read at once
     (:func:`indicator_views`); without it they are read for this indicator.
@@ -322,7 +328,7 @@ def indicator_view(
     never at an empty period just begun."""
     periods = periods_read(until, indicator.cadence)
     data = figures(indicator, programme, areas, periods)
-    shown_rows = [a for a in areas if area is None or a.pk == area.pk]
+    shown_rows = [a for a in areas if (area.pk == a.pk if area is not None else not scope_only)]
     rows: list[Row] = []
     exact = (
         audience == Audience.STAFF
@@ -461,8 +467,11 @@ def indicator_views(
     until: date | None = None,
     code: str | None = None,
     audience: str = Audience.OUTSIDE,
+    *,
+    scope_only: bool = False,
 ) -> list[IndicatorView]:
-    """Every active indicator of the programme (or the one ``code``) over the areas it covers."""
+    """Every active indicator of the programme (or the one ``code``) over the areas it covers
+    (``scope_only``: each with its scope row alone, :func:`indicator_view`)."""
     from directory.models import Area
 
     areas = list(Area.objects.order_by("name"))
@@ -477,7 +486,16 @@ def indicator_views(
             if area is not None and area not in scoped:
                 continue
             views.append(
-                indicator_view(indicator, programme, scoped, area, until, context, audience)
+                indicator_view(
+                    indicator,
+                    programme,
+                    scoped,
+                    area,
+                    until,
+                    context,
+                    audience,
+                    scope_only=scope_only,
+                )
             )
     return views
 

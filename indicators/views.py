@@ -32,14 +32,26 @@ READERS = HasRole((Role.LEADERSHIP_MEMBER, Role.DEVELOPER_WORKER, Role.COORDINAT
 
 
 def _views(
-    request: ArkiRequest, code: str | None = None, audience: str = Audience.OUTSIDE
+    request: ArkiRequest,
+    code: str | None = None,
+    audience: str = Audience.OUTSIDE,
+    *,
+    scope_only: bool = False,
 ) -> tuple[dict[str, Any], list[IndicatorView]]:
     """The indicator tables the request asks for. Only the dashboard page is for the region's
-    own staff (``Audience.STAFF``): exports, the API and chart files leave the page."""
+    own staff (``Audience.STAFF``): exports, the API and chart files leave the page.
+    ``scope_only``: each table with its scope row alone (the overview shows no other)."""
     values = DashboardForm(request.GET).values()
     if code is not None and not any(i.code == code for i in indicators_for(values["programme"])):
         raise Http404
-    views = indicator_views(values["programme"], values["area"], values["until"], code, audience)
+    views = indicator_views(
+        values["programme"],
+        values["area"],
+        values["until"],
+        code,
+        audience,
+        scope_only=scope_only,
+    )
     if code is not None and not views:
         raise Http404  # the indicator is not followed in the chosen area
     return values, views
@@ -59,7 +71,7 @@ def _filters(values: dict[str, Any], names: tuple[str, ...] = ("programme", "are
 @access_rule(READERS)
 def dashboard(request: ArkiRequest) -> HttpResponse:
     """The overview: one row per indicator of the programme, each opening its own page."""
-    values, views = _views(request, audience=Audience.STAFF)
+    values, views = _views(request, audience=Audience.STAFF, scope_only=True)
     return render(
         request,
         "indicators/dashboard.html",

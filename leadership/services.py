@@ -283,6 +283,7 @@ def indicators_due(team: LeadershipTeam, since: date, until: date) -> list[Indic
                 last_day,
                 context,
                 Audience.STAFF,
+                scope_only=True,  # the agenda shows each indicator's scope row alone
             )
             for indicator, last_day in due
         ]

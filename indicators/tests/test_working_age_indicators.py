@@ -397,3 +397,61 @@ def test_the_working_age_dashboard_shows_its_own_figures(catalogue, kaakkuri, tu
     assert views["work-ability-rating-close"].current.value == 2.5
     # Two ratings at the start: too few to publish.
     assert views["work-ability-rating-start"].current.hidden
+
+
+@pytest.mark.parametrize("audience", ["staff", "outside"])
+def test_the_overview_shows_what_the_whole_tables_show(
+    catalogue, kaakkuri, tuira, working_age, audience
+):
+    """``scope_only`` (the dashboard and the leadership agenda) keeps only the scope row, and
+    every figure the overview shows is the whole table's: exact counts, person counts
+    suppressed over every area (secondary suppression too), and derived figures."""
+    from directory.models import Area
+    from indicators.models import Audience
+    from indicators.suppression import SECONDARY
+
+    assert audience in {Audience.STAFF, Audience.OUTSIDE}
+    small = Area.objects.create(code="pikku", name="Pikkukylä", municipality="Oulu")
+    for area, n in ((kaakkuri, 9), (tuira, 6), (small, 2)):
+        for index in range(n):
+            when = at(2026, 6, 1 + index, 12)  # the latest month shown
+            event(EventKind.CONTACT_RECEIVED, when, area, working_age)
+            event(EventKind.NETWORK_OPENED, when, area, working_age)
+            event(
+                EventKind.OUTCOME_AT_CLOSING,
+                when,
+                area,
+                working_age,
+                outcome="work" if index % 2 else "none",
+            )
+            event(EventKind.SELF_RATED, when, area, working_age, outcome="close", count=index)
+    seen: set[str] = set()
+    for area in (None, kaakkuri, tuira, small):
+        whole = indicator_views(working_age, area, date(2026, 6, 30), audience=audience)
+        overview = indicator_views(
+            working_age, area, date(2026, 6, 30), audience=audience, scope_only=True
+        )
+        assert [v.indicator for v in overview] == [v.indicator for v in whole] and whole
+        for mine, theirs in zip(overview, whole, strict=True):
+            assert mine.rows == [theirs.scope]  # the total, or the chosen area's row
+            assert (mine.periods, mine.scope, mine.current, mine.previous) == (
+                theirs.periods,
+                theirs.scope,
+                theirs.current,
+                theirs.previous,
+            )
+            assert (mine.year_earlier, mine.target, mine.notes) == (
+                theirs.year_earlier,
+                theirs.target,
+                theirs.notes,
+            )
+            assert (mine.change_from_previous, mine.right_direction, mine.target_met) == (
+                theirs.change_from_previous,
+                theirs.right_direction,
+                theirs.target_met,
+            )
+            seen.add(mine.current.reason if mine.current.hidden else "shown")
+        if area is None:
+            assert all(len(v.rows) == 4 for v in whole)  # three areas and the total
+    # Tuira's six are hidden only because Pikkukylä's two are (secondary suppression).
+    assert {"shown", SECONDARY} <= seen
