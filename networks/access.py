@@ -37,17 +37,33 @@ def _memberships(user: User) -> Iterable[Any]:
     return user.memberships.all()
 
 
+def coordinator_terms(user: User) -> list[tuple[int | None, int | None]]:
+    """The (area, programme) of each of the user's coordinator roles; None: every one."""
+    return [
+        (membership.area_id, membership.programme_id)
+        for membership in _memberships(user)
+        if membership.role == Role.COORDINATOR
+    ]
+
+
 def coordinator_scope(user: User) -> Q:
     """Networks (or contacts) in the areas and programmes the user coordinates."""
+    return scope_of(coordinator_terms(user))
+
+
+def scope_of(terms: Iterable[tuple[int | None, int | None]]) -> Q:
+    """Rows (networks, contacts) in any of the (area, programme) ``terms`` (None: every area or
+    programme; no terms: no rows)."""
     scope = Q(pk__in=[])
-    for membership in _memberships(user):
-        if membership.role != Role.COORDINATOR:
-            continue
+    for area_id, programme_id in terms:
+        if area_id is None and programme_id is None:
+            # A role for every area and programme: every row. (Q() | … would drop an empty Q.)
+            return Q(pk__isnull=False)
         part = Q()
-        if membership.area_id:
-            part &= Q(area_id=membership.area_id)
-        if membership.programme_id:
-            part &= Q(programme_id=membership.programme_id)
+        if area_id is not None:
+            part &= Q(area_id=area_id)
+        if programme_id is not None:
+            part &= Q(programme_id=programme_id)
         scope |= part
     return scope
 

@@ -236,3 +236,22 @@ def test_the_refresh_asks_for_what_the_filter_and_pages_show(
     assert fragment.lstrip().startswith(
         f'<div id="queue" hx-get="{url}?area={kaakkuri.pk}&amp;page=2" hx-trigger="every 30s"'
     )
+
+
+def test_a_coordinator_of_every_area_and_programme_sees_every_contact_waiting(
+    client, kaakkuri, tuira, children, working_age
+):
+    """A coordinator role limited to no area and no programme covers them all, in the queue as
+    in the access policy (an empty limit once made the queue match nothing)."""
+    from networks.access import is_coordinator_of
+
+    everywhere = MembershipFactory(role=Role.COORDINATOR, area=None, programme=None).user
+    here = waiting(kaakkuri, children, everywhere, 2) + waiting(tuira, working_age, everywhere, 1)
+    assert is_coordinator_of(everywhere, tuira.pk, working_age.pk)
+    client.force_login(everywhere)
+    response = client.get(reverse("contacts:queue"))
+    assert sorted(shown(response)) == sorted(here) and total_in_heading(response) == 3
+    # Limited to one programme, in every area: that programme's only.
+    children_only = MembershipFactory(role=Role.COORDINATOR, area=None, programme=children).user
+    client.force_login(children_only)
+    assert sorted(shown(client.get(reverse("contacts:queue")))) == sorted(here[:2])
