@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.db import connection, connections, transaction
@@ -47,7 +47,7 @@ class Prepared:
     the compiled SQL is kept, and each run passes the real values in the stand-ins' places.
     The queryset is still the one definition of the query: nothing is written twice in SQL.
 
-    ``slots`` names build's arguments and their types (``int``, ``str`` or an aware
+    ``slots`` names build's arguments and their types (``int``, ``str``, ``date`` or an aware
     ``datetime``).
     ``build`` must pass each slot's value to the ORM as it is: never branch on it nor derive
     another value from it (``now.year``, ``pk + 1``). The SQL is compiled twice with stand-ins
@@ -77,16 +77,22 @@ class Prepared:
                     if round_ == 0
                     else datetime(2087, 7, 11 + n, 13, 47, 29, 123457, tzinfo=UTC)
                 )
+            elif kind is date:
+                values[name] = date(1901, 1, 1 + n) if round_ == 0 else date(2087, 7, 11 + n)
             elif kind is str:
                 values[name] = f"arki-stand-in-{n}-a" if round_ == 0 else f"ARKI STAND-IN {n} B ä"
             else:
                 raise TypeError(
-                    f"{name}: a slot is an int, a str or a datetime, not {kind.__name__}"
+                    f"{name}: a slot is an int, a str, a date or a datetime, not {kind.__name__}"
                 )
         return values
 
     def _adapt(self, conn: BaseDatabaseWrapper, name: str, value: Any) -> Any:
-        return conn.ops.adapt_datetimefield_value(value) if self.slots[name] is datetime else value
+        if self.slots[name] is datetime:
+            return conn.ops.adapt_datetimefield_value(value)
+        if self.slots[name] is date:
+            return conn.ops.adapt_datefield_value(value)
+        return value
 
     def _compile(self, conn: BaseDatabaseWrapper) -> _Compiled:
         compiled: list[tuple[str, list[Any], dict[int, str]]] = []
@@ -123,7 +129,11 @@ class Prepared:
         sql, params, places = compiled.sql, compiled.params, compiled.places
         for name, kind in self.slots.items():
             value = values[name]
-            if isinstance(value, bool) or not isinstance(value, kind):
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, kind)
+                or (kind is date and isinstance(value, datetime))
+            ):
                 raise TypeError(f"{name}: expected {kind.__name__}, got {value!r}")
             if isinstance(value, datetime) and value.utcoffset() is None:
                 raise TypeError(f"{name}: a naive datetime ({value!r}); give an aware one")

@@ -255,3 +255,72 @@ def test_a_coordinator_of_every_area_and_programme_sees_every_contact_waiting(
     children_only = MembershipFactory(role=Role.COORDINATOR, area=None, programme=children).user
     client.force_login(children_only)
     assert sorted(shown(client.get(reverse("contacts:queue")))) == sorted(here[:2])
+
+
+def test_each_list_answers_any_page_number_as_django_s_paginator_does(
+    coordinator, kaakkuri, children, three_a_page
+):
+    """The queue reads each page in one compiled query with the list's total on its rows; the
+    page it gives for any number asked is the one ``Paginator.get_page`` gives."""
+    from django.core.paginator import Paginator
+
+    from contacts.models import Contact
+    from contacts.selectors import QueuePages, coordinator_queue
+
+    contacts = waiting(kaakkuri, children, coordinator, 7)
+    everything = list(Contact.objects.filter(pk__in=contacts).order_by("received_at", "pk"))
+    asked_values = [None, "", "x", "2.0", "0", "-1", "1", "2", "3", "4", "99", str(10**30)]
+    for asked in asked_values:
+        pages = {} if asked is None else {QueuePages.NEW: asked}
+        mine = coordinator_queue(coordinator, pages=pages).new_page
+        django_s = Paginator(everything, 3).get_page(asked)
+        assert (mine.number, list(mine), mine.paginator.count, mine.paginator.num_pages) == (
+            django_s.number,
+            list(django_s),
+            7,
+            3,
+        ), asked
+        assert (mine.has_next(), mine.has_previous()) == (
+            django_s.has_next(),
+            django_s.has_previous(),
+        )
+    # An empty list: page 1 of 1, whatever is asked.
+    nobody = coordinator_of(kaakkuri, children, email="empty@example.invalid")
+    Contact.objects.filter(pk__in=contacts).delete()
+    for asked in ("1", "5", "0"):
+        empty = coordinator_queue(nobody, pages={QueuePages.NEW: asked}).new_page
+        assert (empty.number, list(empty), empty.paginator.num_pages) == (1, [], 1)
+
+
+def test_the_queue_is_compiled_once_per_shape_of_roles(
+    client, coordinator, kaakkuri, tuira, children, working_age
+):
+    """A second request of the same coordinator (or of another with roles of the same shape)
+    compiles none of the lists' queries again."""
+    from unittest import mock
+
+    from django.db.models.sql.compiler import SQLCompiler
+
+    waiting(kaakkuri, children, coordinator, 2)
+    client.force_login(coordinator)
+    assert client.get(reverse("contacts:queue")).status_code == 200
+    compiled = []
+    original = SQLCompiler.as_sql
+
+    def counting(self, *args, **kwargs):
+        compiled.append(self.query.model)
+        return original(self, *args, **kwargs)
+
+    # Another coordinator of two areas (other areas and programme): the same shape.
+    other = coordinator_of(tuira, working_age, email="other@example.invalid")
+    MembershipFactory(user=other, role=Role.COORDINATOR, area=kaakkuri, programme=working_age)
+    with mock.patch.object(SQLCompiler, "as_sql", counting):
+        assert client.get(reverse("contacts:queue")).status_code == 200
+        client.force_login(other)
+        assert client.get(reverse("contacts:queue")).status_code == 200
+    from contacts.models import Contact
+    from networks.models import Meeting, Network
+
+    # Only the planned meetings of the networks on the page (none here) may be compiled.
+    assert not {Contact, Network} & set(compiled)
+    assert compiled.count(Meeting) == 0

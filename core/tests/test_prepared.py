@@ -45,10 +45,25 @@ def test_a_slot_the_query_does_not_use_is_refused():
         prepared.rows(pk=1, unused=2)
 
 
-def test_only_ints_strings_and_datetimes_are_slots():
-    prepared = Prepared(lambda joined: User.objects.filter(date_joined__date=joined), joined=date)
-    with pytest.raises(TypeError, match="an int, a str or a datetime"):
-        prepared.rows(joined=date(2026, 1, 1))
+def test_only_ints_strings_dates_and_datetimes_are_slots():
+    from decimal import Decimal
+
+    prepared = Prepared(lambda pk: User.objects.filter(pk=pk), pk=Decimal)
+    with pytest.raises(TypeError, match="an int, a str, a date or a datetime"):
+        prepared.rows(pk=Decimal(1))
+
+
+def test_a_date_slot_is_run_with_each_date_and_refuses_a_datetime():
+    user = UserFactory()
+    joined = timezone.localdate(user.date_joined)
+    prepared = Prepared(
+        lambda joined: User.objects.filter(date_joined__date__lt=joined).values_list("pk"),
+        joined=date,
+    )
+    assert (user.pk,) in prepared.rows(joined=joined + timedelta(days=1))
+    assert (user.pk,) not in prepared.rows(joined=joined - timedelta(days=1))
+    with pytest.raises(TypeError, match="expected date"):
+        prepared.rows(joined=timezone.now())
 
 
 def test_a_string_slot_is_run_with_each_value():
