@@ -103,6 +103,8 @@ def coordinator_queue(
     rows carry the list's total (:func:`_queue_page`)."""
     pages = pages or {}
     terms = coordinator_terms(user)
+    if (None, None) in terms:
+        terms = [(None, None)]  # one role for the whole region covers the others
     shape = _Shape(
         tuple((a is not None, p is not None) for a, p in terms),
         area is not None,

@@ -251,6 +251,12 @@ def test_a_coordinator_of_every_area_and_programme_sees_every_contact_waiting(
     client.force_login(everywhere)
     response = client.get(reverse("contacts:queue"))
     assert sorted(shown(response)) == sorted(here) and total_in_heading(response) == 3
+    # Another, narrower role beside it changes nothing.
+    MembershipFactory(user=everywhere, role=Role.COORDINATOR, area=tuira, programme=children)
+    client.force_login(everywhere)
+    response = client.get(reverse("contacts:queue"), {"area": tuira.pk})
+    assert shown(response) == here[2:] and total_in_heading(response) == 1
+    assert sorted(shown(client.get(reverse("contacts:queue")))) == sorted(here)
     # Limited to one programme, in every area: that programme's only.
     children_only = MembershipFactory(role=Role.COORDINATOR, area=None, programme=children).user
     client.force_login(children_only)
