@@ -103,8 +103,6 @@ def coordinator_queue(
     rows carry the list's total (:func:`_queue_page`)."""
     pages = pages or {}
     terms = coordinator_terms(user)
-    if (None, None) in terms:
-        terms = [(None, None)]  # one role for the whole region covers the others
     shape = _Shape(
         tuple((a is not None, p is not None) for a, p in terms),
         area is not None,
@@ -124,7 +122,8 @@ def coordinator_queue(
     dated = {"now": now, "until": now + timedelta(days=14), "today": today}
 
     def page_of(name: str, param: str) -> Page[Any]:
-        return _queue_page(name, shape, {**values, **_LIST_SLOTS[name](dated)}, pages.get(param))
+        dates = {slot: dated[slot] for slot in _LIST_DATES[name]}
+        return _queue_page(name, shape, {**values, **dates}, pages.get(param))
 
     new_page = page_of("new", QueuePages.NEW)
     waiting_page = page_of("waiting", QueuePages.WAITING)
@@ -208,7 +207,7 @@ def _open_meetings(shape: _Shape, v: Mapping[str, Any]) -> QuerySet[Meeting]:
     ).select_related("network", "network__area", "network__programme", "organiser")
 
 
-# Each list of the queue: its rows (in the order shown) and the slots its dates take.
+# Each list of the queue: its rows (in the order shown) and the moments it is read against.
 _LISTS: dict[str, Callable[[_Shape, Mapping[str, Any]], QuerySet[Any]]] = {
     "new": lambda shape, v: (
         shape.scoped(Contact, v)
@@ -237,12 +236,12 @@ _LISTS: dict[str, Callable[[_Shape, Mapping[str, Any]], QuerySet[Any]]] = {
         _open_meetings(shape, v).filter(starts_at__lt=v["now"]).order_by("starts_at", "pk")
     ),
 }
-_LIST_SLOTS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
-    "new": lambda dated: {},
-    "waiting": lambda dated: {},
-    "upcoming": lambda dated: {"now": dated["now"], "until": dated["until"]},
-    "late": lambda dated: {"today": dated["today"]},
-    "unrecorded": lambda dated: {"now": dated["now"]},
+_LIST_DATES: dict[str, tuple[str, ...]] = {
+    "new": (),
+    "waiting": (),
+    "upcoming": ("now", "until"),
+    "late": ("today",),
+    "unrecorded": ("now",),
 }
 _SLOT_TYPES = {"now": datetime, "until": datetime, "today": date}
 # A page number beyond this is past the end of any list (and is not written into SQL).

@@ -38,12 +38,14 @@ def _memberships(user: User) -> Iterable[Any]:
 
 
 def coordinator_terms(user: User) -> list[tuple[int | None, int | None]]:
-    """The (area, programme) of each of the user's coordinator roles; None: every one."""
-    return [
+    """The (area, programme) of each of the user's coordinator roles; None: every one. A role
+    for the whole region covers the others, so it is then the only term."""
+    terms = [
         (membership.area_id, membership.programme_id)
         for membership in _memberships(user)
         if membership.role == Role.COORDINATOR
     ]
+    return [(None, None)] if (None, None) in terms else terms
 
 
 def coordinator_scope(user: User) -> Q:
