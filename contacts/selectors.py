@@ -181,30 +181,39 @@ class _Shape:
     area: bool
     programme: bool
 
-    def scoped(self, model: type[Model], v: Mapping[str, Any]) -> QuerySet[Any]:
-        """``model``'s rows in the coordinator's areas and programmes and the filters."""
+    def scoped(self, model: type[Model], v: Mapping[str, Any], through: str = "") -> QuerySet[Any]:
+        """``model``'s rows in the coordinator's areas and programmes and the filters
+        (``through``: the path to the network whose area and programme count, as in
+        :func:`networks.access.scope_of`)."""
         rows = model._default_manager.filter(
             scope_of(
-                (v[f"a{i}"] if has_area else None, v[f"p{i}"] if has_programme else None)
-                for i, (has_area, has_programme) in enumerate(self.terms)
+                (
+                    (v[f"a{i}"] if has_area else None, v[f"p{i}"] if has_programme else None)
+                    for i, (has_area, has_programme) in enumerate(self.terms)
+                ),
+                through=through,
             )
         )
         if self.area:
-            rows = rows.filter(area_id=v["area"])
+            rows = rows.filter(**{f"{through}area_id": v["area"]})
         if self.programme:
-            rows = rows.filter(programme_id=v["programme"])
+            rows = rows.filter(**{f"{through}programme_id": v["programme"]})
         return rows
 
 
 def _open_meetings(shape: _Shape, v: Mapping[str, Any]) -> QuerySet[Meeting]:
-    return Meeting.objects.filter(
-        # The open statuses named (not "not closed"): the index on area, programme and status
-        # then skips the closed networks, which grow with the region's history.
-        network__in=shape.scoped(Network, v).filter(
-            status__in=[NetworkStatus.CONVENING, NetworkStatus.ACTIVE]
-        ),
-        status=MeetingStatus.PLANNED,
-    ).select_related("network", "network__area", "network__programme", "organiser")
+    # The network joined, not asked as "network IN (SELECT …)": PostgreSQL planned that form
+    # in 1.5 ms on every request (it keeps custom plans for these lists), the join in 0.4 ms.
+    # The open statuses named (not "not closed"): the index on area, programme and status
+    # then skips the closed networks, which grow with the region's history.
+    return (
+        shape.scoped(Meeting, v, through="network__")
+        .filter(
+            network__status__in=[NetworkStatus.CONVENING, NetworkStatus.ACTIVE],
+            status=MeetingStatus.PLANNED,
+        )
+        .select_related("network", "network__area", "network__programme", "organiser")
+    )
 
 
 # Each list of the queue: its rows (in the order shown) and the moments it is read against.

@@ -53,19 +53,22 @@ def coordinator_scope(user: User) -> Q:
     return scope_of(coordinator_terms(user))
 
 
-def scope_of(terms: Iterable[tuple[int | None, int | None]]) -> Q:
+def scope_of(terms: Iterable[tuple[int | None, int | None]], *, through: str = "") -> Q:
     """Rows (networks, contacts) in any of the (area, programme) ``terms`` (None: every area or
-    programme; no terms: no rows)."""
-    scope = Q(pk__in=[])
+    programme; no terms: no rows).
+
+    ``through``: the path to the network from another model, such as ``"network__"`` for its
+    meetings: the same rule, asked of the joined network."""
+    scope = Q(**{f"{through}pk__in": []})
     for area_id, programme_id in terms:
         if area_id is None and programme_id is None:
             # A role for every area and programme: every row. (Q() | … would drop an empty Q.)
-            return Q(pk__isnull=False)
+            return Q(**{f"{through}pk__isnull": False})
         part = Q()
         if area_id is not None:
-            part &= Q(area_id=area_id)
+            part &= Q(**{f"{through}area_id": area_id})
         if programme_id is not None:
-            part &= Q(programme_id=programme_id)
+            part &= Q(**{f"{through}programme_id": programme_id})
         scope |= part
     return scope
 

@@ -330,3 +330,48 @@ def test_the_queue_is_compiled_once_per_shape_of_roles(
     # Only the planned meetings of the networks on the page (none here) may be compiled.
     assert not {Contact, Network} & set(compiled)
     assert compiled.count(Meeting) == 0
+
+
+def test_the_meeting_lists_keep_to_the_coordinator_s_areas_programmes_and_open_networks(
+    client, coordinator, kaakkuri, tuira, children, working_age
+):
+    """The upcoming and unrecorded meetings are those of open networks in the coordinator's
+    (area, programme) pairs, narrowed by the filters; a role for the whole region sees all."""
+    from networks.models import NetworkStatus
+    from networks.tests.factories import MeetingFactory, NetworkFactory
+
+    def meetings_in(area, programme, *, status=NetworkStatus.ACTIVE):
+        network = NetworkFactory(area=area, programme=programme, status=status)
+        return (
+            MeetingFactory(network=network, starts_at=timezone.now() + timedelta(days=3)),
+            MeetingFactory(network=network, past=True),
+        )
+
+    mine_here = meetings_in(kaakkuri, children)
+    mine_there = meetings_in(tuira, children, status=NetworkStatus.CONVENING)
+    other_programme = meetings_in(kaakkuri, working_age)
+    closed = meetings_in(kaakkuri, children, status=NetworkStatus.CLOSED)
+    url = reverse("contacts:queue")
+
+    def lists(response):
+        queue = response.context["queue"]
+        return sorted(m.pk for m in queue.upcoming), sorted(m.pk for m in queue.unrecorded)
+
+    def expected(*pairs):
+        return sorted(p[0].pk for p in pairs), sorted(p[1].pk for p in pairs)
+
+    client.force_login(coordinator)
+    assert lists(client.get(url)) == expected(mine_here, mine_there)
+    assert lists(client.get(url, {"area": tuira.pk})) == expected(mine_there)
+    assert lists(client.get(url, {"programme": children.pk})) == expected(mine_here, mine_there)
+    # Two roles of different pairs: kaakkuri's working-age programme, tuira's children's.
+    crossed = coordinator_of(kaakkuri, working_age, email="crossed@example.invalid")
+    MembershipFactory(user=crossed, role=Role.COORDINATOR, area=tuira, programme=children)
+    client.force_login(crossed)
+    assert lists(client.get(url)) == expected(mine_there, other_programme)
+    assert lists(client.get(url, {"programme": working_age.pk})) == expected(other_programme)
+    assert lists(client.get(url, {"area": tuira.pk})) == expected(mine_there)
+    everywhere = MembershipFactory(role=Role.COORDINATOR, area=None, programme=None).user
+    client.force_login(everywhere)
+    assert lists(client.get(url)) == expected(mine_here, mine_there, other_programme)
+    assert closed[0].pk not in lists(client.get(url))[0]
