@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -188,6 +188,59 @@ class Prepared:
                 setattr(instance, name, owner)
             found.append(instance)
         return found
+
+
+class Scalars:
+    """Several one-value queries read in one round trip, ``SELECT (q1), (q2), …``, compiled to
+    SQL once per process and database (see :class:`Prepared` for why compiling matters).
+
+    ``build`` gives the querysets, each selecting one column of at most one row
+    (``Model.objects.order_by("-pk").values("pk")[:1]``); an empty one reads as None. It takes no
+    values: what it gives must be the same on every call, since its SQL and parameters are kept.
+    Used for the data stamps of the indicator figures (what changes when figures can change),
+    which a dashboard reads from several tables on every request."""
+
+    def __init__(self, build: Callable[[], Sequence[QuerySet[Any]]]) -> None:
+        self.build = build
+
+    def read(self, using: str = "default") -> tuple[Any, ...]:
+        return read_together([self], using)[0]
+
+
+_scalars_compiled: dict[tuple[tuple[Scalars, ...], str, str], tuple[str, list[Any], list[int]]] = {}
+
+
+def read_together(scalars: Sequence[Scalars], using: str = "default") -> list[tuple[Any, ...]]:
+    """Each :class:`Scalars`' values, all in one query."""
+    conn = connections[using]
+    key = (tuple(scalars), conn.alias, conn.vendor)
+    if key not in _scalars_compiled:
+        parts: list[str] = []
+        params: list[Any] = []
+        sizes: list[int] = []
+        for each in scalars:
+            querysets = each.build()
+            for queryset in querysets:
+                query = queryset.query
+                if len(query.values_select) + len(query.annotation_select) != 1:
+                    raise ValueError("a Scalars query selects exactly one column")
+                text, given = query.get_compiler(conn.alias).as_sql()
+                parts.append(f"({text})")
+                params.extend(given)
+            sizes.append(len(querysets))
+        sql = "SELECT " + ", ".join(parts) if parts else ""
+        _scalars_compiled[key] = (sql, params, sizes)
+    sql, params, sizes = _scalars_compiled[key]
+    row: tuple[Any, ...] = ()
+    if sql:
+        with conn.cursor() as cursor:
+            cursor.execute(sql, params)
+            row = tuple(cursor.fetchone())
+    found, at = [], 0
+    for size in sizes:
+        found.append(row[at : at + size])
+        at += size
+    return found
 
 
 class OutOfRange(ValueError):

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from core.db import report_memory
-from feedback.selectors import feedback_stamp, feedback_tallies
+from feedback.selectors import FEEDBACK_STAMP, feedback_tallies
 from indicators.computations import (
     Computation,
     Figure,
@@ -100,6 +100,6 @@ FEEDBACK_BASED: dict[str, Callable[[], Computation]] = {
 
 
 def register() -> None:
-    register_source(SOURCE, feedback_stamp)
+    register_source(SOURCE, FEEDBACK_STAMP)
     for name, make in FEEDBACK_BASED.items():
         computation(name, source=SOURCE)(make())

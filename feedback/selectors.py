@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Max, Sum
+from django.db.models import Sum
 from django.utils.translation import get_language
 
+from core.db import Scalars
 from feedback.models import (
     Answer,
     Audience,
@@ -150,14 +151,20 @@ def cached_feedback_results(
     return found
 
 
+# A value that changes whenever the feedback figures can: a new answer, invitation or survey
+# version. Answers have random ids, so their tally is read (``ResponseTally``).
+FEEDBACK_STAMP = Scalars(
+    lambda: [
+        ResponseTally.objects.filter(pk=1).values("responses"),
+        FeedbackInvitation.objects.order_by("-pk").values("pk")[:1],
+        SurveyVersion.objects.order_by("-pk").values("pk")[:1],
+    ]
+)
+
+
 def feedback_stamp() -> tuple[Any, ...]:
-    """A value that changes whenever the feedback figures can: a new answer, invitation or survey
-    version. Answers have random ids, so their tally is read (``ResponseTally``)."""
-    return (
-        ResponseTally.current(),
-        FeedbackInvitation.objects.aggregate(newest=Max("pk"))["newest"],
-        SurveyVersion.objects.aggregate(newest=Max("pk"))["newest"],
-    )
+    """:data:`FEEDBACK_STAMP`'s values, in one query."""
+    return FEEDBACK_STAMP.read()
 
 
 def feedback_figures(

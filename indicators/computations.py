@@ -23,9 +23,9 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Max, Sum
+from django.db.models import Sum
 
-from core.db import report_memory
+from core.db import Scalars, read_together, report_memory
 from indicators.models import COUNTED_FIELDS, Event, EventCount, EventKind
 from indicators.periods import Period, period_containing
 from programmes.models import Programme
@@ -50,8 +50,9 @@ EVENT_BASED: set[str] = set()
 # may replace (indicators/training_register.py).
 TAGS: dict[str, set[str]] = {}
 TRAINED_STAFF_TAG = "trained_staff"
-# The data stamp of each source: what changes when figures computed from it can change.
-STAMPS: dict[str, Callable[[], tuple[Any, ...]]] = {}
+# The data stamp of each source: what changes when figures computed from it can change (one-value
+# queries, read for every source at once in a shared block, core.db.read_together).
+STAMPS: dict[str, Scalars] = {}
 
 
 def computation(
@@ -76,7 +77,7 @@ def computation(
     return register
 
 
-def register_source(name: str, stamp: Callable[[], tuple[Any, ...]]) -> None:
+def register_source(name: str, stamp: Scalars) -> None:
     """A data source computations may read, with its stamp for the figures cache."""
     STAMPS[name] = stamp
 
@@ -524,16 +525,21 @@ CONFIGURATION: dict[str, Callable[[Any], Any]] = {
 CACHE_PREFIX = "arki:indicator-figures:"
 
 
+# Every event adds a count row, and a recount writes them all anew (merging them does not change
+# a sum); the newest event too, for computations that read the events themselves.
+EVENTS_STAMP = Scalars(
+    lambda: [
+        Event.objects.order_by("-pk").values("pk")[:1],
+        EventCount.objects.order_by("-pk").values("pk")[:1],
+    ]
+)
+
+
 def _events_stamp() -> tuple[Any, ...]:
-    # Every event adds a count row, and a recount writes them all anew (merging them does not
-    # change a sum); the newest event too, for computations that read the events themselves.
-    return (
-        Event.objects.aggregate(newest=Max("pk"))["newest"],
-        EventCount.objects.aggregate(newest=Max("pk"))["newest"],
-    )
+    return EVENTS_STAMP.read()
 
 
-register_source("events", _events_stamp)
+register_source("events", EVENTS_STAMP)
 
 
 def shared_memo() -> dict[tuple[Any, ...], Any] | None:
@@ -546,15 +552,17 @@ def shared_memo() -> dict[tuple[Any, ...], Any] | None:
 
 def _stamp(source: str) -> tuple[Any, ...]:
     """What changes when the figures of ``source`` can change (e.g. the newest row of each
-    table the computations read: events and feedback are only ever added). Read once per
-    :func:`shared_events` block."""
+    table the computations read: events and feedback are only ever added). In a
+    :func:`shared_events` block every source's stamp is read at the first need, all in one
+    query, and kept for the block."""
     shared = _SHARED.get()
-    if shared is not None and source in shared.stamps:
-        return shared.stamps[source]
-    stamp = STAMPS[source]()
-    if shared is not None:
-        shared.stamps[source] = stamp
-    return stamp
+    if shared is None:
+        return STAMPS[source].read()
+    if source not in shared.stamps:
+        names = list(STAMPS)
+        read = read_together([STAMPS[name] for name in names])
+        shared.stamps.update(zip(names, read, strict=True))
+    return shared.stamps[source]
 
 
 def compute(

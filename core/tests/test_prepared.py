@@ -185,3 +185,37 @@ def test_known_objects_are_set_on_each_instance_without_a_query(kaakkuri, childr
         prepared.objects(user=user.pk, known={"user": Area.objects.get(pk=kaakkuri.pk)})
     with pytest.raises(TypeError, match="foreign key"):
         prepared.objects(user=user.pk, known={"role": user})
+
+
+# --- core.db.Scalars: several one-value queries in one round trip ---
+
+
+def _newest_and_count():
+    return [
+        User.objects.order_by("-pk").values("pk")[:1],
+        User.objects.filter(email__endswith="@scalars.invalid").values("email")[:1],
+    ]
+
+
+def test_scalars_read_each_query_s_value_in_one_query_as_it_changes(django_assert_num_queries):
+    from core.db import Scalars, read_together
+
+    stamp = Scalars(_newest_and_count)
+    other = Scalars(lambda: [User.objects.filter(pk=-1).values("pk")])
+    with django_assert_num_queries(1):
+        first = stamp.read()
+    assert first == (User.objects.order_by("-pk").values_list("pk", flat=True).first(), None)
+    user = UserFactory(email="new@scalars.invalid")
+    with django_assert_num_queries(1):
+        together = read_together([stamp, other])
+    # A new row changes the value; a query with no row reads as None.
+    assert together == [(user.pk, "new@scalars.invalid"), (None,)]
+    assert stamp.read() != first
+    assert Scalars(lambda: []).read() == ()
+
+
+def test_a_scalars_query_of_more_than_one_column_is_refused():
+    from core.db import Scalars
+
+    with pytest.raises(ValueError, match="one column"):
+        Scalars(lambda: [User.objects.values("pk", "email")[:1]]).read()

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from django.core.cache import cache
 
+from core.db import Scalars
 from indicators import computations
 from indicators.computations import Figure, compute
 from indicators.periods import Cadence, period_containing
@@ -26,7 +27,7 @@ def counted(monkeypatch, settings):
 
     monkeypatch.setitem(computations.REGISTRY, "kept_test", figures)
     monkeypatch.setitem(computations.SOURCE, "kept_test", "kept_test_source")
-    monkeypatch.setitem(computations.STAMPS, "kept_test_source", lambda: ("same",))
+    monkeypatch.setitem(computations.STAMPS, "kept_test_source", Scalars(lambda: []))
     cache.clear()
     yield calls
     cache.clear()
