@@ -46,14 +46,28 @@ class ChoiceIterator(forms.models.ModelChoiceIterator):
     Django's own iterator reads them with ``QuerySet.iterator()``: on PostgreSQL a server-side
     cursor (DECLARE … WITH HOLD, FETCH, CLOSE: three round trips and a result the server keeps
     until the transaction ends) for a few dozen rows that are rendered whole anyway. The rows
-    and their order are the same; every rendering still reads them afresh. Set as every model
-    choice field's iterator when Arki starts (``core.apps``)."""
+    and their order are the same.
+
+    The rows are read once per form: each form gets its own iterator (Django sets a new one when
+    it copies a model choice field into a form), and rendering a select iterates it twice, once
+    for whether its first choice is empty (``Select.use_required_attribute``) and once for the
+    options. A copy of an iterator (Django copies a widget's choices) starts without the rows.
+    Set as every model choice field's iterator when Arki starts (``core.apps``)."""
+
+    _rows: list[Any] | None = None
 
     def __iter__(self) -> Iterator[tuple[Any, Any]]:
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for obj in self.queryset.all():
+        if self._rows is None:
+            self._rows = list(self.queryset.all())
+        for obj in self._rows:
             yield self.choice(obj)
+
+    def __copy__(self) -> ChoiceIterator:
+        fresh = self.__class__(self.field)
+        fresh.__dict__.update({k: v for k, v in self.__dict__.items() if k != "_rows"})
+        return fresh
 
 
 def model_choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:

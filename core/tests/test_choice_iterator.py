@@ -38,3 +38,24 @@ def test_every_model_choice_field_reads_its_choices_as_a_list(monkeypatch):
     bound = Form({"area": str(chosen.pk), "areas": [str(chosen.pk)]})
     assert bound.is_valid(), bound.errors
     assert bound.cleaned_data["area"] == chosen
+
+
+class RequiredForm(forms.Form):
+    area = forms.ModelChoiceField(queryset=Area.objects.order_by("name"), empty_label=None)
+
+
+def test_a_form_reads_its_choices_once_and_the_next_form_afresh():
+    """A select with no empty choice is iterated twice when drawn (whether its first choice is
+    empty, then the options): one query. The next form reads the rows again."""
+    Area.objects.create(code="a", name="Alfa")
+    form = RequiredForm()
+    with CaptureQueriesContext(connection) as captured:
+        html = str(form["area"])
+    assert len(captured) == 1 and "Alfa" in html
+    assert "required" not in html  # the first choice is not empty: no "required" (as Django)
+    Area.objects.create(code="b", name="Bravo")
+    with CaptureQueriesContext(connection) as captured:
+        again = str(RequiredForm()["area"])
+    assert len(captured) == 1 and "Bravo" in again
+    # The form class's own field never keeps rows for the forms copied from it.
+    assert RequiredForm.base_fields["area"].widget.choices._rows is None
