@@ -154,7 +154,14 @@ def receiving(participants: QuerySet[Participant]) -> QuerySet[Participant]:
 
 
 def memo_stopped(network: Network) -> bool:
-    return is_withdrawn(network, ConsentScope.MEMO) or is_withdrawn(network, ConsentScope.SHARE)
+    """The memo's consent or the consent to share is withdrawn (:func:`is_withdrawn` of either
+    scope), read in one query."""
+    scopes: dict[str, list[datetime | None]] = {}
+    for scope, withdrawn in network.consents.filter(
+        scope__in=[ConsentScope.MEMO, ConsentScope.SHARE]
+    ).values_list("scope", "withdrawn_at"):
+        scopes.setdefault(scope, []).append(withdrawn)
+    return any(all(withdrawn is not None for withdrawn in found) for found in scopes.values())
 
 
 # --- the verbs ---------------------------------------------------------------------------------

@@ -219,3 +219,35 @@ def test_break_glass_review_by_another_person(world, tuira, children):
     consent.review_break_glass(grant=grant, by=officer, note="Perusteltu.")
     grant.refresh_from_db()
     assert grant.reviewed_by == officer
+
+
+STATES = ["none", "in_force", "withdrawn", "withdrawn_then_given"]
+
+
+def _consents(network, coordinator, scope, state):
+    from networks.models import ConsentRecord
+
+    ConsentRecord.objects.filter(network=network, scope=scope).delete()
+    if state == "none":
+        return
+    first = give(network, coordinator, scope)
+    if state in ("withdrawn", "withdrawn_then_given"):
+        ConsentRecord.objects.filter(pk=first.pk).update(withdrawn_at=timezone.now())
+    if state == "withdrawn_then_given":
+        give(network, coordinator, scope)
+
+
+@pytest.mark.parametrize("memo", STATES)
+@pytest.mark.parametrize("share", STATES)
+def test_the_memo_stops_when_either_consent_is_withdrawn_read_in_one_query(
+    world, memo, share, django_assert_num_queries
+):
+    network, _meeting, coordinator, _teacher = world
+    _consents(network, coordinator, ConsentScope.MEMO, memo)
+    _consents(network, coordinator, ConsentScope.SHARE, share)
+    expected = consent.is_withdrawn(network, ConsentScope.MEMO) or consent.is_withdrawn(
+        network, ConsentScope.SHARE
+    )
+    assert expected == ("withdrawn" in (memo, share))
+    with django_assert_num_queries(1):
+        assert consent.memo_stopped(network) is expected
