@@ -98,6 +98,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         prefetch_related_objects([self], "memberships")
         return frozenset(m.role for m in self.memberships.all())
 
+    @property
+    def menu_key(self) -> str:
+        """What the main menu shows depends on: the roles and whether an administrator."""
+        return ",".join(sorted(self.roles)) + (";admin" if self.is_administrator else "")
+
     def forget_memberships(self) -> None:
         """After this user's memberships changed in this request: read them again when next
         asked (the roles and the memberships kept with them)."""
