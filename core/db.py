@@ -13,6 +13,8 @@ from django.db.models.query import (  # type: ignore[attr-defined]  # not in dja
     get_related_populators,
 )
 
+from core.lookups import list_parameter
+
 if TYPE_CHECKING:
     from django.db.backends.base.base import BaseDatabaseWrapper
     from django.db.models import QuerySet
@@ -47,8 +49,9 @@ class Prepared:
     the compiled SQL is kept, and each run passes the real values in the stand-ins' places.
     The queryset is still the one definition of the query: nothing is written twice in SQL.
 
-    ``slots`` names build's arguments and their types (``int``, ``str``, ``date`` or an aware
-    ``datetime``).
+    ``slots`` names build's arguments and their types (``int``, ``str``, ``date``, an aware
+    ``datetime``, or ``list``: integers for a ``field__any_of`` lookup, core.lookups, which keeps
+    one parameter however many there are).
     ``build`` must pass each slot's value to the ORM as it is: never branch on it nor derive
     another value from it (``now.year``, ``pk + 1``). The SQL is compiled twice with stand-ins
     that differ in every part (sign and size; year to microsecond) and must come out the same
@@ -81,9 +84,16 @@ class Prepared:
                 values[name] = date(1901, 1, 1 + n) if round_ == 0 else date(2087, 7, 11 + n)
             elif kind is str:
                 values[name] = f"arki-stand-in-{n}-a" if round_ == 0 else f"ARKI STAND-IN {n} B ä"
+            elif kind is list:
+                values[name] = (
+                    [-(7_000_000_000 + n)]
+                    if round_ == 0
+                    else [8_123_456_789 + 7 * n, 9_000_000_001 + n, 5]
+                )
             else:
                 raise TypeError(
-                    f"{name}: a slot is an int, a str, a date or a datetime, not {kind.__name__}"
+                    f"{name}: a slot is an int, a str, a date, a datetime or a list, "
+                    f"not {kind.__name__}"
                 )
         return values
 
@@ -92,6 +102,8 @@ class Prepared:
             return conn.ops.adapt_datetimefield_value(value)
         if self.slots[name] is date:
             return conn.ops.adapt_datefield_value(value)
+        if self.slots[name] is list:
+            return list_parameter(conn, value)
         return value
 
     def _compile(self, conn: BaseDatabaseWrapper) -> _Compiled:
@@ -129,6 +141,14 @@ class Prepared:
         sql, params, places = compiled.sql, compiled.params, compiled.places
         for name, kind in self.slots.items():
             value = values[name]
+            if kind is list:
+                if not isinstance(value, list | tuple | set | frozenset):
+                    raise TypeError(f"{name}: expected a list of integers, got {value!r}")
+                try:
+                    list_parameter(conn, value)
+                except OverflowError as error:
+                    raise OutOfRange(f"{name}: {error}") from error
+                continue
             if (
                 isinstance(value, bool)
                 or not isinstance(value, kind)

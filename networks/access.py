@@ -181,9 +181,19 @@ def _one_network(user: int, network: int, now: datetime) -> QuerySet[Any]:
     )
 
 
+def _many_networks(user: int, networks: list[int], now: datetime) -> QuerySet[Any]:
+    from accounts.models import User
+
+    return _facts_query(User(pk=user), Q(pk__any_of=networks), now).values_list(
+        "pk", "facts_ended", "facts_participant", "facts_emergency"
+    )
+
+
 # Compiled once per process: the query with its nested subqueries costs more to compile than
-# to run (core.db.Prepared), and every request about a network asks it.
+# to run (core.db.Prepared), and every request about a network asks it; a list of networks
+# passes their ids as one parameter (core.lookups.AnyOf), so its SQL is the same for any list.
 _ONE_NETWORK = Prepared(_one_network, user=int, network=int, now=datetime)
+_MANY_NETWORKS = Prepared(_many_networks, user=int, networks=list, now=datetime)
 
 
 def preload_network_bases(
@@ -197,12 +207,12 @@ def preload_network_bases(
     if not user.is_authenticated or not networks:
         return
     _memberships(user)  # is_coordinator_of reads them per network
-    rows = _facts_query(user, Q(pk__in={network.pk for network in networks}), now_or(now))
+    rows = _MANY_NETWORKS.rows(
+        user=user.pk, networks=sorted({network.pk for network in networks}), now=now_or(now)
+    )
     facts = {
-        pk: _Facts(user.pk, ended, participant, emergency)
-        for pk, ended, participant, emergency in rows.values_list(
-            "pk", "facts_ended", "facts_participant", "facts_emergency"
-        )
+        pk: _Facts(user.pk, bool(ended), bool(participant), bool(emergency))
+        for pk, ended, participant, emergency in rows
     }
     for network in networks:
         if network.pk in facts:  # one deleted meanwhile is asked about as before

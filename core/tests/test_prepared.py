@@ -45,11 +45,11 @@ def test_a_slot_the_query_does_not_use_is_refused():
         prepared.rows(pk=1, unused=2)
 
 
-def test_only_ints_strings_dates_and_datetimes_are_slots():
+def test_only_ints_strings_dates_datetimes_and_lists_are_slots():
     from decimal import Decimal
 
     prepared = Prepared(lambda pk: User.objects.filter(pk=pk), pk=Decimal)
-    with pytest.raises(TypeError, match="an int, a str, a date or a datetime"):
+    with pytest.raises(TypeError, match="an int, a str, a date, a datetime or a list"):
         prepared.rows(pk=Decimal(1))
 
 
@@ -219,3 +219,42 @@ def test_a_scalars_query_of_more_than_one_column_is_refused():
 
     with pytest.raises(ValueError, match="one column"):
         Scalars(lambda: [User.objects.values("pk", "email")[:1]]).read()
+
+
+# --- list slots: field__any_of (core.lookups), one parameter however many values ---
+
+
+def _emails_of(pks):
+    return User.objects.filter(pk__any_of=pks).order_by("pk").values_list("email", flat=True)
+
+
+def test_any_of_gives_the_rows_in_gives():
+    users = [UserFactory(email=f"u{n}@example.invalid") for n in range(4)]
+    for chosen in ([], [users[0].pk], [u.pk for u in users[1:]], [users[2].pk, 10**12]):
+        expected = list(
+            User.objects.filter(pk__in=chosen).order_by("pk").values_list("email", flat=True)
+        )
+        assert list(_emails_of(chosen)) == expected
+
+
+def test_a_list_slot_keeps_one_sql_for_any_number_of_values():
+    users = [UserFactory(email=f"l{n}@example.invalid") for n in range(3)]
+    prepared = Prepared(lambda pks: _emails_of(pks), pks=list)
+    pks = [u.pk for u in users]
+    assert [e for (e,) in prepared.rows(pks=pks)] == [u.email for u in users]
+    assert [e for (e,) in prepared.rows(pks=(pks[1],))] == [users[1].email]
+    assert prepared.rows(pks=set()) == []
+    assert len(prepared._compiled) == 1  # compiled once, run three times
+
+
+def test_a_list_slot_takes_integers_only():
+    from core.db import OutOfRange
+
+    prepared = Prepared(lambda pks: _emails_of(pks), pks=list)
+    for wrong in (5, "1,2", ["1"], [True], [1.0], None):
+        with pytest.raises(TypeError):
+            prepared.rows(pks=wrong)
+    with pytest.raises(OutOfRange):
+        prepared.rows(pks=[2**63])
+    with pytest.raises(TypeError):
+        list(_emails_of(["1"]))  # the lookup itself refuses a string
