@@ -7,7 +7,9 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from django.core.paginator import Page, Paginator
 from django.db import connection, connections, transaction
+from django.db.models import Count, Window
 from django.db.models.query import (  # type: ignore[attr-defined]  # not in django-stubs
     ModelIterable,
     get_related_populators,
@@ -208,6 +210,66 @@ class Prepared:
                 setattr(instance, name, owner)
             found.append(instance)
         return found
+
+
+class PagedQuery:
+    """A list shown a page at a time, each page one compiled query (:class:`Prepared`) whose rows
+    carry the list's total (``COUNT(*) OVER ()``, annotated as ``list_total``), in place of
+    Django's count and page: two compilations and two round trips on every request.
+
+    ``build`` makes the whole list's queryset (ordered) from the slots' values, as for
+    :class:`Prepared`. Each page offset is compiled once per process (at most ``KEPT`` of them,
+    then it starts afresh). :meth:`page` answers any page number asked as
+    ``Paginator(rows, per_page).get_page(asked)`` does: none or not a number, the first page;
+    below one or past the end, the last (one or two more queries); a number beyond
+    ``LAST_PAGE_ASKED`` is past the end of any list and never written into SQL."""
+
+    KEPT = 256
+    LAST_PAGE_ASKED = 1_000_000
+
+    def __init__(self, build: Callable[..., QuerySet[Any]], per_page: int, **slots: type) -> None:
+        self.build, self.per_page, self.slots = build, per_page, slots
+        self._pages: dict[int, Prepared] = {}
+
+    def _prepared(self, offset: int) -> Prepared:
+        if offset not in self._pages:
+            if len(self._pages) >= self.KEPT:
+                self._pages.clear()
+            build, limit = self.build, self.per_page
+            self._pages[offset] = Prepared(
+                lambda **v: build(**v).annotate(list_total=Window(Count("pk")))[
+                    offset : offset + limit
+                ],
+                **self.slots,
+            )
+        return self._pages[offset]
+
+    def page(self, asked: str | None, using: str = "default", **values: Any) -> Page[Any]:
+        def read(number: int) -> list[Any]:
+            prepared = self._prepared((number - 1) * self.per_page)
+            return prepared.objects(using, **values)
+
+        try:
+            number = int(asked) if asked is not None else 1
+        except (TypeError, ValueError):
+            number = 1
+        rows = read(number) if 1 <= number <= self.LAST_PAGE_ASKED else []
+        if rows or number == 1:
+            total = rows[0].list_total if rows else 0
+        else:  # below one or past the end: the last page
+            first = read(1)
+            total = first[0].list_total if first else 0
+            number = max(1, -(-total // self.per_page))
+            rows = first if number == 1 else read(number)
+        return known_page(rows, number, self.per_page, total)
+
+
+def known_page(rows: list[Any], number: int, per_page: int, total: int) -> Page[Any]:
+    """Django's ``Page`` of ``rows``, page ``number`` of a list of ``total`` rows, for the
+    templates' paginator API (``has_next``, ``num_pages`` …) without Django counting again."""
+    paginator: Paginator[Any] = Paginator(rows, per_page)
+    paginator.__dict__["count"] = total  # the list's total (a cached property), not the page's
+    return Page(rows, number, paginator)
 
 
 class Scalars:

@@ -7,12 +7,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from django.core.paginator import Page
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.clock import now_or
+from core.db import PagedQuery, Prepared
 from core.errors import ValidationError
 from feedback.services import invite
 from indicators.events import record_event
@@ -512,28 +514,51 @@ def report_promise_done(
     return locked
 
 
-def my_open_promises(user: User) -> QuerySet[Promise]:
-    """The user's open promises, soonest first, only in networks where their participation still
-    stands: a removal, a ban on them or their service, or a withdrawal of the family's consent
-    takes the promises off the list at once (the same rule as reminders and invitations)."""
+def _my_participations(user: int) -> QuerySet[Any]:
     from networks.consent import receiving
 
-    # The user's participations in open networks first (open promises are only there; closing
-    # resolves them): a handful of rows, so the exclusion rule is checked per row. As one
-    # subquery over all their participations, the planner scanned every open promise and every
-    # consent of the region (~40 ms for a county, twice with the page count).
-    participations = list(
-        receiving(
-            Participant.objects.filter(
-                user=user, network__status__in=[NetworkStatus.CONVENING, NetworkStatus.ACTIVE]
-            )
-        ).values_list("pk", flat=True)
-    )
+    return receiving(
+        Participant.objects.filter(
+            user_id=user, network__status__in=[NetworkStatus.CONVENING, NetworkStatus.ACTIVE]
+        )
+    ).values_list("pk")
+
+
+def _open_promises_of(participations: list[int]) -> QuerySet[Promise]:
     return (
-        Promise.objects.filter(participant_id__in=participations, status=PromiseStatus.OPEN)
+        Promise.objects.filter(participant_id__any_of=participations, status=PromiseStatus.OPEN)
         .select_related("network", "network__area")
         .order_by("due", "pk")
     )
+
+
+# Compiled once per process (core.db.Prepared): the exclusion rule's nested subqueries cost more
+# to compile than to run; the page's promises come with their total in one query.
+_MY_PARTICIPATIONS = Prepared(_my_participations, user=int)
+PROMISES_PER_PAGE = 50
+_MY_PROMISE_PAGES = PagedQuery(_open_promises_of, PROMISES_PER_PAGE, participations=list)
+
+
+def my_participations(user: User) -> list[int]:
+    """The user's participations in open networks that still stand: a removal, a ban on them or
+    their service, or a withdrawal of the family's consent ends them at once (the same rule as
+    reminders and invitations). Open promises are only in open networks (closing resolves
+    them): a handful of rows, so the exclusion rule is checked per row. As one subquery over
+    all their participations, the planner scanned every open promise and every consent of the
+    region (~40 ms for a county, twice with the page count)."""
+    return [pk for (pk,) in _MY_PARTICIPATIONS.rows(user=user.pk)]
+
+
+def my_open_promises(user: User) -> QuerySet[Promise]:
+    """The user's open promises, soonest first, only in participations that still stand
+    (:func:`my_participations`)."""
+    return _open_promises_of(my_participations(user))
+
+
+def my_open_promises_page(user: User, asked: str | None) -> Page[Promise]:
+    """The page ``asked`` of :func:`my_open_promises`, as ``Paginator.get_page`` gives it, in
+    one query with the list's total (core.db.PagedQuery)."""
+    return _MY_PROMISE_PAGES.page(asked, participations=my_participations(user))
 
 
 def promises_due_for_reminder(today: date | None = None) -> tuple[list[Promise], list[Promise]]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -32,7 +31,7 @@ from networks import consent
 from networks.access import NETWORK, preload_network_bases
 from networks.models import Meeting, Network
 
-PAGE_SIZE = 50
+PAGE_SIZE = services.PROMISES_PER_PAGE
 
 
 def _meeting(request: ArkiRequest, meeting_pk: int, action: Permission) -> tuple[Meeting, Basis]:
@@ -238,9 +237,7 @@ def my_promises(request: ArkiRequest) -> HttpResponse:
     """Each professional's open promises across networks, soonest first, a page at a time; none
     where a removal, a ban or a withdrawal has ended their participation (so none are logged as
     listed either). Each network on the page shown is logged as listed."""
-    page = Paginator(services.my_open_promises(request.user), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = services.my_open_promises_page(request.user, request.GET.get("page"))
     # Every network listed on this page, each once; decided on without a query per network.
     networks = list({promise.network_id: promise.network for promise in page}.values())
     preload_network_bases(request.user, networks)

@@ -169,3 +169,26 @@ def test_after_marking_done_a_page_that_is_not_a_later_one_gives_the_first(
     response = client.post(reverse("meetings:promise_done", args=[promise.pk]), {"page": sent})
     assert response.status_code == 302
     assert response["Location"] == reverse("meetings:my_promises")
+
+
+def test_any_page_number_gives_the_page_django_s_paginator_gives(teacher, kaakkuri, children):
+    """The page comes from one compiled query with the list's total on its rows
+    (core.db.PagedQuery); whatever number is asked, it is the page ``get_page`` gives."""
+    from django.core.paginator import Paginator
+
+    from meetings.services import my_open_promises, my_open_promises_page
+
+    in_networks(teacher, kaakkuri, children, [PAGE_SIZE - 10, 13])
+    everything = list(my_open_promises(teacher))
+    for asked in (None, "", "x", "1", "2", "3", "0", "-1", "99", str(10**30)):
+        mine = my_open_promises_page(teacher, asked)
+        django_s = Paginator(everything, PAGE_SIZE).get_page(asked)
+        assert (mine.number, list(mine), mine.paginator.count, mine.paginator.num_pages) == (
+            django_s.number,
+            list(django_s),
+            PAGE_SIZE + 3,
+            2,
+        ), asked
+    nobody = professional(email="ei-lupauksia@example.fi")
+    empty = my_open_promises_page(nobody, "2")
+    assert (empty.number, list(empty), empty.paginator.num_pages) == (1, [], 1)
