@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import numberformat, timezone
 from django.utils.formats import get_format, number_format
 
+from core.db import Prepared
 from indicators.computations import Figure, compute, shared_events, shared_memo
 from indicators.models import (
     Audience,
@@ -412,16 +413,36 @@ class ViewContext:
     def read(cls, indicators: list[Indicator], area: Area | None) -> ViewContext:
         ids = [indicator.pk for indicator in indicators]
         targets: dict[tuple[int, str], dict[int | None, Decimal]] = {}
-        for indicator_id, period, area_id, value in Target.objects.filter(
-            indicator_id__in=ids
-        ).values_list("indicator_id", "period", "area_id", "value"):
-            targets.setdefault((indicator_id, period), {})[area_id] = value
+        for target in _TARGETS.objects(ids=ids):
+            targets.setdefault((target.indicator_id, target.period), {})[target.area_id] = (
+                target.value
+            )
         notes: dict[int, list[InterpretationNote]] = {}
-        for note in InterpretationNote.objects.filter(
-            indicator_id__in=ids, area=area
-        ).select_related("author"):
+        read = (
+            _NOTES_OF_ALL.objects(ids=ids)
+            if area is None
+            else _NOTES_OF_AREA.objects(ids=ids, area=area.pk)
+        )
+        for note in read:
             notes.setdefault(note.indicator_id, []).append(note)
         return cls(targets, notes)
+
+
+# Read on every dashboard and agenda, each compiled once per process (core.db.Prepared).
+_TARGETS = Prepared(lambda ids: Target.objects.filter(indicator_id__any_of=ids), ids=list)
+_NOTES_OF_ALL = Prepared(
+    lambda ids: InterpretationNote.objects.filter(
+        indicator_id__any_of=ids, area__isnull=True
+    ).select_related("author"),
+    ids=list,
+)
+_NOTES_OF_AREA = Prepared(
+    lambda ids, area: InterpretationNote.objects.filter(
+        indicator_id__any_of=ids, area_id=area
+    ).select_related("author"),
+    ids=list,
+    area=int,
+)
 
 
 def _shown(cell: Cell) -> Shown:
@@ -453,12 +474,32 @@ def _derived(figure: Figure | None) -> Shown:
 
 
 def indicators_for(programme: Programme) -> list[Indicator]:
+    """The programme's active indicators and those of every programme, in their order."""
+    return _INDICATORS.objects(programme=programme.pk)
 
-    return list(
-        Indicator.objects.filter(is_active=True)
-        .filter(Q(programme=programme) | Q(programme__isnull=True))
-        .prefetch_related("areas")
+
+def covered_areas() -> dict[int, frozenset[int]]:
+    """The areas each active indicator is limited to (an indicator not named covers every
+    area)."""
+    covered: dict[int, set[int]] = {}
+    for indicator_id, area_id in _INDICATOR_AREAS.rows():
+        covered.setdefault(indicator_id, set()).add(area_id)
+    return {indicator_id: frozenset(areas) for indicator_id, areas in covered.items()}
+
+
+_INDICATORS = Prepared(
+    lambda programme: Indicator.objects.filter(is_active=True).filter(
+        Q(programme_id=programme) | Q(programme__isnull=True)
+    ),
+    programme=int,
+)
+_INDICATOR_AREAS = Prepared(
+    lambda: (
+        Indicator.areas.through.objects.filter(indicator__is_active=True)
+        .order_by()
+        .values_list("indicator_id", "area_id")
     )
+)
 
 
 def indicator_views(
@@ -477,11 +518,12 @@ def indicator_views(
     areas = list(Area.objects.order_by("name"))
     wanted = [i for i in indicators_for(programme) if code is None or i.code == code]
     views = []
+    covered = covered_areas()
     context = ViewContext.read(wanted, area)
     with events_for(programme, [(indicator, until) for indicator in wanted]):
         read_entered(programme, [(i, periods_read(until, i.cadence)) for i in wanted])
         for indicator in wanted:
-            own = {a.pk for a in indicator.areas.all()}
+            own = covered.get(indicator.pk, frozenset())
             scoped = [a for a in areas if not own or a.pk in own]
             if area is not None and area not in scoped:
                 continue

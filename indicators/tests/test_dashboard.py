@@ -289,3 +289,46 @@ def test_xlsx_numbers_are_numbers_and_hidden_cells_keep_their_marker(
     assert cells[("Tuira", "2026-10")] == 1234 and isinstance(cells[("Tuira", "2026-10")], int)
     assert cells[("Kaakkuri", "2026-10")] == 6
     assert cells[("Kaakkuri", "2026-09")] == "<5"
+
+
+def test_targets_notes_and_covered_areas_are_what_the_orm_reads(
+    catalogue, kaakkuri, tuira, children
+):
+    """The compiled reads of every dashboard and agenda (indicators.selectors: targets, notes
+    of the area or of all areas, the areas an indicator is limited to) hold the same rows as
+    the ORM's own queries."""
+    from indicators.models import InterpretationNote
+    from indicators.selectors import ViewContext, covered_areas, indicators_for
+
+    leader = user_with_role(Role.LEADERSHIP_MEMBER)
+    phone, other = catalogue["pilot-phone-usage"], catalogue["lp-trained-staff"]
+    Target.objects.create(indicator=phone, period="2026-10", area=None, value=Decimal("12.5"))
+    Target.objects.create(indicator=phone, period="2026-10", area=kaakkuri, value=Decimal("7"))
+    Target.objects.create(indicator=other, period="2026", area=tuira, value=Decimal("40.25"))
+    for area, text in ((None, "Koko alue"), (kaakkuri, "Kaakkuri"), (tuira, "Tuira")):
+        InterpretationNote.objects.create(
+            indicator=phone, period="2026-10", area=area, text=text, author=leader
+        )
+    phone.areas.set([kaakkuri])
+
+    context = ViewContext.read([phone, other], None)
+    assert context.targets == {
+        (phone.pk, "2026-10"): {None: Decimal("12.5"), kaakkuri.pk: Decimal("7")},
+        (other.pk, "2026"): {tuira.pk: Decimal("40.25")},
+    }
+    assert all(
+        isinstance(value, Decimal) for by in context.targets.values() for value in by.values()
+    )
+    assert [n.text for n in context.notes[phone.pk]] == ["Koko alue"]
+    in_kaakkuri = ViewContext.read([phone, other], kaakkuri)
+    assert [n.text for n in in_kaakkuri.notes[phone.pk]] == ["Kaakkuri"]
+    assert in_kaakkuri.notes[phone.pk][0].author == leader
+    assert ViewContext.read([other], kaakkuri).notes == {}
+    assert covered_areas() == {phone.pk: frozenset({kaakkuri.pk})}
+    # The programme's own indicators and every programme's, in the catalogue's order.
+    expected = [
+        i.pk
+        for i in Indicator.objects.filter(is_active=True)
+        if i.programme_id in (None, children.pk)
+    ]
+    assert [i.pk for i in indicators_for(children)] == expected
