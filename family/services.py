@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -164,11 +165,30 @@ def revoke_links_on_access_end(
 
 
 def latest_links(network: Network) -> dict[str, Any]:
-    """The network page's ``latest_link``: each participant's latest personal link."""
-    latest: dict[int, FamilyLink] = {}
-    for link in FamilyLink.objects.filter(participant__network=network).order_by("created_at"):
-        latest[link.participant_id] = link
-    return {"latest_link": latest}
+    """The network page's ``latest_link``: each participant's latest personal link (one row per
+    participant, however many links each has been sent over the years)."""
+    return {
+        "latest_link": {
+            link.participant_id: link for link in _LATEST_LINKS.objects(network=network.pk)
+        }
+    }
+
+
+_LATEST_LINKS = Prepared(
+    lambda network: (
+        FamilyLink.objects.filter(participant__network_id=network)
+        .annotate(
+            newest_first=Window(
+                RowNumber(),
+                partition_by=F("participant_id"),
+                order_by=[F("created_at").desc(), F("pk").desc()],
+            )
+        )
+        .filter(newest_first=1)
+        .order_by()
+    ),
+    network=int,
+)
 
 
 def revoke_links_of(participant: Participant, *, now: datetime | None = None) -> int:

@@ -8,6 +8,7 @@ from core.errors import ValidationError
 from family import services
 from family.models import FamilyLink
 from meetings.tests.helpers import network_with_meeting, participants
+from networks.tests.factories import NetworkFactory, ParticipantFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -116,3 +117,26 @@ def test_coordinator_creates_a_link_and_sees_the_code_once(client, issued):
     assert response.status_code == 200
     assert response.context["code"].isdigit() and len(response.context["code"]) == 6
     assert "/family/" in response.context["url"]
+
+
+def test_the_network_page_shows_each_participant_s_latest_link_only(kaakkuri, children):
+    """However many links a family member has been sent, the network page reads one per
+    participant: the newest."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    network, _meeting, coordinator = network_with_meeting(kaakkuri, children)
+    people = participants(network)
+    mother = people["Maija Virtanen"]
+    links = [services.create_link(participant=mother, by=coordinator).link for _ in range(3)]
+    # The second one newest by its time (not by its number).
+    FamilyLink.objects.filter(pk=links[1].pk).update(
+        created_at=timezone.now() + timedelta(minutes=5)
+    )
+    elsewhere = ParticipantFactory(network=NetworkFactory(area=kaakkuri, programme=children))
+    FamilyLink.objects.filter(pk=links[2].pk).update(participant=elsewhere)
+
+    latest = services.latest_links(network)["latest_link"]
+
+    assert {pk: link.pk for pk, link in latest.items()} == {mother.pk: links[1].pk}
