@@ -473,8 +473,11 @@ def _derived(figure: Figure | None) -> Shown:
     return Shown(figure.value, False)
 
 
-def indicators_for(programme: Programme) -> list[Indicator]:
-    """The programme's active indicators and those of every programme, in their order."""
+def indicators_for(programme: Programme | None) -> list[Indicator]:
+    """The programme's active indicators and those of every programme, in their order (no
+    programme: only those of every programme)."""
+    if programme is None:
+        return _GENERAL_INDICATORS.objects()
     return _INDICATORS.objects(programme=programme.pk)
 
 
@@ -492,6 +495,9 @@ _INDICATORS = Prepared(
         Q(programme_id=programme) | Q(programme__isnull=True)
     ),
     programme=int,
+)
+_GENERAL_INDICATORS = Prepared(
+    lambda: Indicator.objects.filter(is_active=True, programme__isnull=True)
 )
 _INDICATOR_AREAS = Prepared(
     lambda: (

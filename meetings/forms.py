@@ -7,10 +7,12 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.db import Prepared
 from core.forms import choice_field, share_choices
 from meetings.models import Goal, GoalOwner, Promise, PromiseStatus
 from meetings.services import NewGoal, NewPromise, RecordInput, Review
-from networks.models import Meeting, Network, Participant
+from networks.models import Child, Meeting, Network, Participant
+from programmes.models import LifeArea
 
 if TYPE_CHECKING:
     from programmes.models import Programme
@@ -29,6 +31,19 @@ class ParticipantChoice(forms.ModelChoiceField[Participant]):
     def label_from_instance(self, obj: Participant) -> str:
         role = obj.relation or (obj.role.name if obj.role else "") or obj.kind.name
         return f"{obj.name} ({role})"
+
+
+# The record form's own reads, compiled once per process (core.db.Prepared); the form is built
+# on every opening and every save.
+_CHILDREN = Prepared(lambda network: Child.objects.filter(network_id=network), network=int)
+_LIFE_AREAS = Prepared(
+    lambda programme: LifeArea.objects.filter(programme_id=programme, is_active=True),
+    programme=int,
+)
+_GOALS_WITH_CHILD = Prepared(
+    lambda network: Goal.objects.filter(network_id=network).select_related("child"),
+    network=int,
+)
 
 
 class MeetingRecordForm(forms.Form):
@@ -84,7 +99,7 @@ class MeetingRecordForm(forms.Form):
                 ),
             )
         # Each child's own view and own goals (a family's network may concern siblings).
-        self.children = list(network.children.all())
+        self.children = _CHILDREN.objects(network=network.pk, known={"network": network})
         for child in self.children:
             self.fields[f"childview-{child.pk}"] = forms.CharField(
                 label=_("%(name)s: the child's or young person's view in their own words")
@@ -94,7 +109,7 @@ class MeetingRecordForm(forms.Form):
                 max_length=5000,
             )
         self.life_area_rows: list[tuple[Any, forms.BoundField, forms.BoundField]] = []
-        self._life_areas = list(network.programme.life_areas.filter(is_active=True))
+        self._life_areas = _LIFE_AREAS.objects(programme=network.programme_id)
         for life_area in self._life_areas:
             prefix = f"la-{life_area.pk}"
             self.fields[f"{prefix}-strengths"] = forms.CharField(
@@ -109,7 +124,7 @@ class MeetingRecordForm(forms.Form):
                 max_length=2000,
                 required=False,
             )
-        self.goals = list(Goal.objects.filter(network=network).select_related("child"))
+        self.goals = _GOALS_WITH_CHILD.objects(network=network.pk, known={"network": network})
         for goal in self.goals:
             self.fields[f"goal-{goal.pk}-rating"] = forms.TypedChoiceField(
                 label=f"{goal.whose}: {goal.text}",

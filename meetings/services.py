@@ -33,6 +33,7 @@ from meetings.models import (
 from networks import services as network_services
 from networks.deadlines import local_date
 from networks.models import (
+    Child,
     ClosingReason,
     Meeting,
     MeetingStatus,
@@ -130,12 +131,52 @@ def _snapshot(
 
 def open_promises_before(meeting: Meeting) -> list[Promise]:
     """Promises made at earlier meetings and not yet reviewed: a follow-up starts from them."""
-    return list(
-        Promise.objects.filter(network=meeting.network, status=PromiseStatus.OPEN)
-        .exclude(made_in=meeting)
+    return _OPEN_PROMISES_BEFORE.objects(
+        network=meeting.network_id, meeting=meeting.pk, known={"network": meeting.network}
+    )
+
+
+# The meeting record's reads, each compiled once per process (core.db.Prepared): the save
+# asked Django to build and compile about twenty queries on every request.
+_OPEN_PROMISES_BEFORE = Prepared(
+    lambda network, meeting: (
+        Promise.objects.filter(network_id=network, status=PromiseStatus.OPEN)
+        .exclude(made_in_id=meeting)
         .select_related("participant")
         .order_by("due", "pk")
-    )
+    ),
+    network=int,
+    meeting=int,
+)
+_MEMBERS = Prepared(
+    lambda network: Participant.objects.filter(
+        network_id=network, removed_at__isnull=True
+    ).values_list("pk"),
+    network=int,
+)
+_CHILD_KEYS = Prepared(
+    lambda network: Child.objects.filter(network_id=network).values_list("pk"), network=int
+)
+_LOCKED_MEETING = Prepared(
+    lambda meeting: (
+        Meeting.objects.select_for_update().select_related("network").filter(pk=meeting)
+    ),
+    meeting=int,
+)
+_RECORD_OF = Prepared(
+    lambda meeting: MeetingRecord.objects.filter(meeting_id=meeting).order_by("pk")[:1],
+    meeting=int,
+)
+_LIFE_AREA_NOTES = Prepared(
+    lambda record: LifeAreaNote.objects.filter(record_id=record), record=int
+)
+_CHILD_VIEWS = Prepared(lambda record: ChildView.objects.filter(record_id=record), record=int)
+_GOALS = Prepared(lambda network: Goal.objects.filter(network_id=network), network=int)
+_RATINGS = Prepared(
+    lambda meeting, goals: GoalRating.objects.filter(meeting_id=meeting, goal_id__any_of=goals),
+    meeting=int,
+    goals=list,
+)
 
 
 def _validate(meeting: Meeting, data: RecordInput, now: datetime) -> None:
@@ -147,7 +188,7 @@ def _validate(meeting: Meeting, data: RecordInput, now: datetime) -> None:
         raise ValidationError(_("The network is closed."))
     if meeting.starts_at > now:
         raise ValidationError(_("The meeting has not started yet."))
-    members = set(network.participants.filter(removed_at__isnull=True).values_list("pk", flat=True))
+    members = {pk for (pk,) in _MEMBERS.rows(network=network.pk)}
     meeting_day = local_date(meeting.starts_at)
     for promise in data.new_promises:
         if promise.participant is None or promise.participant.pk not in members:
@@ -162,7 +203,7 @@ def _validate(meeting: Meeting, data: RecordInput, now: datetime) -> None:
             errors.setdefault("promises", []).append(
                 _("A promise cannot be due before the meeting.")
             )
-    children = set(network.children.values_list("pk", flat=True))
+    children = {pk for (pk,) in _CHILD_KEYS.rows(network=network.pk)}
     for goal in data.new_goals:
         if not goal.text.strip():
             errors.setdefault("goals", []).append(_("Write the goal."))
@@ -212,10 +253,13 @@ def save_meeting_record(
     ``expected_version`` is the record version the user opened (0 for a new record). If someone
     saved in between, :class:`StaleRecord` says who and which parts changed; nothing is written.
     """
-    meeting = Meeting.objects.select_for_update().select_related("network").get(pk=meeting.pk)
+    locked = _LOCKED_MEETING.objects(meeting=meeting.pk)
+    if not locked:
+        raise Meeting.DoesNotExist(f"meeting {meeting.pk} no longer exists")
+    meeting = locked[0]
     now = now_or(now)
     _validate(meeting, data, now)
-    record = MeetingRecord.objects.filter(meeting=meeting).first()
+    record = next(iter(_RECORD_OF.objects(meeting=meeting.pk)), None)
     current = record.version if record else 0
     if current != expected_version:
         assert record is not None
@@ -265,7 +309,10 @@ def _save_life_areas(record: MeetingRecord, data: RecordInput) -> dict[int, tupl
     """The strengths and vulnerabilities per life area: a fixed number of queries however many
     life areas the programme has (only changed notes are written). Returns every note of the
     record as saved (life area id → strengths, vulnerabilities)."""
-    existing = {note.life_area_id: note for note in LifeAreaNote.objects.filter(record=record)}
+    existing = {
+        note.life_area_id: note
+        for note in _LIFE_AREA_NOTES.objects(record=record.pk, known={"record": record})
+    }
     changed, created = [], []
     for life_area_id, (strengths, vulnerabilities) in data.life_areas.items():
         texts = {"strengths": strengths.strip(), "vulnerabilities": vulnerabilities.strip()}
@@ -291,7 +338,10 @@ def _save_life_areas(record: MeetingRecord, data: RecordInput) -> dict[int, tupl
 def _save_child_views(record: MeetingRecord, data: RecordInput) -> dict[int, str]:
     """Each child's view in their own words; an emptied view is removed. Returns every view of
     the record as saved (child id → text)."""
-    existing = {view.child_id: view for view in ChildView.objects.filter(record=record)}
+    existing = {
+        view.child_id: view
+        for view in _CHILD_VIEWS.objects(record=record.pk, known={"record": record})
+    }
     saved = {child_id: view.text for child_id, view in existing.items()}
     for child_id, text in data.child_views.items():
         text = text.strip()
@@ -312,13 +362,17 @@ def _save_child_views(record: MeetingRecord, data: RecordInput) -> dict[int, str
 
 def _save_goals(meeting: Meeting, data: RecordInput) -> None:
     network = meeting.network
-    goals = {goal.pk: goal for goal in Goal.objects.filter(network=network)}
+    goals = {
+        goal.pk: goal for goal in _GOALS.objects(network=network.pk, known={"network": network})
+    }
     if any(goal_id not in goals for goal_id in data.ratings):
         raise ValidationError({"goals": [_("That goal is not in this network.")]})
     # This meeting's ratings: cleared, changed and new ones in one query each.
     ratings = {
         rating.goal_id: rating
-        for rating in GoalRating.objects.filter(meeting=meeting, goal_id__in=list(data.ratings))
+        for rating in _RATINGS.objects(
+            meeting=meeting.pk, goals=list(data.ratings), known={"meeting": meeting}
+        )
     }
     cleared = [goal_id for goal_id, value in data.ratings.items() if value is None]
     changed, created = [], []

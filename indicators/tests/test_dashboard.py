@@ -332,3 +332,6 @@ def test_targets_notes_and_covered_areas_are_what_the_orm_reads(
         if i.programme_id in (None, children.pk)
     ]
     assert [i.pk for i in indicators_for(children)] == expected
+    assert [i.pk for i in indicators_for(None)] == [
+        i.pk for i in Indicator.objects.filter(is_active=True, programme__isnull=True)
+    ]
