@@ -253,7 +253,8 @@ _LIST_DATES: dict[str, tuple[str, ...]] = {
     "unrecorded": ("now",),
 }
 _SLOT_TYPES = {"now": datetime, "until": datetime, "today": date}
-# Compiled queue lists kept per process: a handful of role shapes (each keeps its pages).
+# Queue lists kept per process: a handful of role shapes (their compiled pages are kept under
+# PagedQuery's one bound for every list).
 _LISTS_KEPT = 128
 _compiled_lists: dict[tuple[str, _Shape, int], PagedQuery] = {}
 
@@ -265,16 +266,18 @@ def _queue_page(name: str, shape: _Shape, values: dict[str, Any], asked: str | N
     if not shape.terms:
         return known_page([], 1, ROWS_PER_PAGE, 0)  # no coordinator role: nothing to read
     key = (name, shape, ROWS_PER_PAGE)
-    if key not in _compiled_lists:
+    paged = _compiled_lists.get(key)
+    if paged is None:
         if len(_compiled_lists) >= _LISTS_KEPT:
             _compiled_lists.clear()
         build = _LISTS[name]
-        _compiled_lists[key] = PagedQuery(
+        paged = PagedQuery(
             lambda **v: build(shape, v),
             ROWS_PER_PAGE,
             **{slot: _SLOT_TYPES.get(slot, int) for slot in values},
         )
-    return _compiled_lists[key].page(asked, **values)
+        _compiled_lists[key] = paged
+    return paged.page(asked, **values)
 
 
 CONVENE_VIEW = "contacts:convene"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -218,36 +220,49 @@ class PagedQuery:
     Django's count and page: two compilations and two round trips on every request.
 
     ``build`` makes the whole list's queryset (ordered) from the slots' values, as for
-    :class:`Prepared`. Each page offset is compiled once per process (at most ``KEPT`` of them,
-    then it starts afresh). :meth:`page` answers any page number asked as
+    :class:`Prepared`. Each page offset is compiled once per process; every list shares one
+    bound (``KEPT`` compiled pages in all, the least recently used dropped first), and a page
+    found empty is not kept, so asking for page numbers past the end cannot fill a process's
+    memory. :meth:`page` answers any page number asked as
     ``Paginator(rows, per_page).get_page(asked)`` does: none or not a number, the first page;
     below one or past the end, the last (one or two more queries); a number beyond
     ``LAST_PAGE_ASKED`` is past the end of any list and never written into SQL."""
 
-    KEPT = 256
+    KEPT = 512
     LAST_PAGE_ASKED = 1_000_000
+    # Every PagedQuery's compiled pages: (list, offset) -> Prepared, the most recently used last.
+    _kept: OrderedDict[tuple[PagedQuery, int], Prepared] = OrderedDict()
+    _lock = threading.Lock()  # the development server answers in threads
 
     def __init__(self, build: Callable[..., QuerySet[Any]], per_page: int, **slots: type) -> None:
         self.build, self.per_page, self.slots = build, per_page, slots
-        self._pages: dict[int, Prepared] = {}
 
-    def _prepared(self, offset: int) -> Prepared:
-        if offset not in self._pages:
-            if len(self._pages) >= self.KEPT:
-                self._pages.clear()
+    def _read(self, offset: int, using: str, values: dict[str, Any]) -> list[Any]:
+        key = (self, offset)
+        with self._lock:
+            prepared = self._kept.get(key)
+            if prepared is not None:
+                self._kept.move_to_end(key)
+        if prepared is None:
             build, limit = self.build, self.per_page
-            self._pages[offset] = Prepared(
+            prepared = Prepared(
                 lambda **v: build(**v).annotate(list_total=Window(Count("pk")))[
                     offset : offset + limit
                 ],
                 **self.slots,
             )
-        return self._pages[offset]
+        rows = prepared.objects(using, **values)
+        if rows or offset == 0:  # a page found empty (past the end) is not kept
+            with self._lock:
+                self._kept[key] = prepared
+                self._kept.move_to_end(key)
+                while len(self._kept) > self.KEPT:
+                    self._kept.popitem(last=False)
+        return rows
 
     def page(self, asked: str | None, using: str = "default", **values: Any) -> Page[Any]:
         def read(number: int) -> list[Any]:
-            prepared = self._prepared((number - 1) * self.per_page)
-            return prepared.objects(using, **values)
+            return self._read((number - 1) * self.per_page, using, values)
 
         try:
             number = int(asked) if asked is not None else 1

@@ -258,3 +258,30 @@ def test_a_list_slot_takes_integers_only():
         prepared.rows(pks=[2**63])
     with pytest.raises(TypeError):
         list(_emails_of(["1"]))  # the lookup itself refuses a string
+
+
+# --- core.db.PagedQuery: pages compiled once, under one bound for every list ---
+
+
+def test_pages_past_the_end_are_not_kept_and_every_list_shares_one_bound(monkeypatch):
+    from core.db import PagedQuery
+
+    for n in range(5):
+        UserFactory(email=f"p{n}@paged.invalid", full_name="Sivutettu")
+    monkeypatch.setattr(PagedQuery, "_kept", type(PagedQuery._kept)())
+    paged = PagedQuery(
+        lambda name: User.objects.filter(full_name=name).order_by("email"), 2, name=str
+    )
+    page = paged.page("2", name="Sivutettu")
+    assert [u.email for u in page] == ["p2@paged.invalid", "p3@paged.invalid"]
+    assert page.paginator.count == 5 and page.paginator.num_pages == 3
+    kept = len(PagedQuery._kept)
+    for number in range(4, 60):  # past the end: the last page each time, nothing more kept
+        assert paged.page(str(number), name="Sivutettu").number == 3
+    assert len(PagedQuery._kept) == kept + 2  # pages 1 and 3, each kept once, when shown
+    monkeypatch.setattr(PagedQuery, "KEPT", 3)
+    other = PagedQuery(lambda: User.objects.order_by("pk"), 1)
+    for asked in ("1", "2", "3", "4"):
+        other.page(asked)
+    assert len(PagedQuery._kept) == 3  # the least recently used dropped
+    assert (other, 3) in PagedQuery._kept and (paged, 0) not in PagedQuery._kept
