@@ -256,7 +256,7 @@ _SLOT_TYPES = {"now": datetime, "until": datetime, "today": date}
 # Queue lists kept per process: a handful of role shapes (their compiled pages are kept under
 # PagedQuery's one bound for every list).
 _LISTS_KEPT = 128
-_compiled_lists: dict[tuple[str, _Shape, int], PagedQuery] = {}
+_compiled_lists: dict[tuple[str, _Shape], PagedQuery] = {}
 
 
 def _queue_page(name: str, shape: _Shape, values: dict[str, Any], asked: str | None) -> Page[Any]:
@@ -265,19 +265,17 @@ def _queue_page(name: str, shape: _Shape, values: dict[str, Any], asked: str | N
     queue's ten queries on every request was a fifth of its time."""
     if not shape.terms:
         return known_page([], 1, ROWS_PER_PAGE, 0)  # no coordinator role: nothing to read
-    key = (name, shape, ROWS_PER_PAGE)
+    key = (name, shape)
     paged = _compiled_lists.get(key)
     if paged is None:
         if len(_compiled_lists) >= _LISTS_KEPT:
             _compiled_lists.clear()
         build = _LISTS[name]
         paged = PagedQuery(
-            lambda **v: build(shape, v),
-            ROWS_PER_PAGE,
-            **{slot: _SLOT_TYPES.get(slot, int) for slot in values},
+            lambda **v: build(shape, v), **{slot: _SLOT_TYPES.get(slot, int) for slot in values}
         )
         _compiled_lists[key] = paged
-    return paged.page(asked, **values)
+    return paged.page(asked, ROWS_PER_PAGE, **values)
 
 
 CONVENE_VIEW = "contacts:convene"

@@ -230,21 +230,22 @@ class PagedQuery:
 
     KEPT = 512
     LAST_PAGE_ASKED = 1_000_000
-    # Every PagedQuery's compiled pages: (list, offset) -> Prepared, the most recently used last.
-    _kept: OrderedDict[tuple[PagedQuery, int], Prepared] = OrderedDict()
+    # Every PagedQuery's compiled pages: (list, offset, rows) -> Prepared, the most recently used
+    # last.
+    _kept: OrderedDict[tuple[PagedQuery, int, int], Prepared] = OrderedDict()
     _lock = threading.Lock()  # the development server answers in threads
 
-    def __init__(self, build: Callable[..., QuerySet[Any]], per_page: int, **slots: type) -> None:
-        self.build, self.per_page, self.slots = build, per_page, slots
+    def __init__(self, build: Callable[..., QuerySet[Any]], **slots: type) -> None:
+        self.build, self.slots = build, slots
 
-    def _read(self, offset: int, using: str, values: dict[str, Any]) -> list[Any]:
-        key = (self, offset)
+    def _read(self, offset: int, limit: int, using: str, values: dict[str, Any]) -> list[Any]:
+        key = (self, offset, limit)
         with self._lock:
             prepared = self._kept.get(key)
             if prepared is not None:
                 self._kept.move_to_end(key)
         if prepared is None:
-            build, limit = self.build, self.per_page
+            build = self.build
             prepared = Prepared(
                 lambda **v: build(**v).annotate(list_total=Window(Count("pk")))[
                     offset : offset + limit
@@ -260,9 +261,13 @@ class PagedQuery:
                     self._kept.popitem(last=False)
         return rows
 
-    def page(self, asked: str | None, using: str = "default", **values: Any) -> Page[Any]:
+    def page(
+        self, asked: str | None, per_page: int, using: str = "default", **values: Any
+    ) -> Page[Any]:
+        """The page ``asked`` of ``per_page`` rows; ``values`` are the slots' values."""
+
         def read(number: int) -> list[Any]:
-            return self._read((number - 1) * self.per_page, using, values)
+            return self._read((number - 1) * per_page, per_page, using, values)
 
         try:
             number = int(asked) if asked is not None else 1
@@ -274,9 +279,9 @@ class PagedQuery:
         else:  # below one or past the end: the last page
             first = read(1)
             total = first[0].list_total if first else 0
-            number = max(1, -(-total // self.per_page))
+            number = max(1, -(-total // per_page))
             rows = first if number == 1 else read(number)
-        return known_page(rows, number, self.per_page, total)
+        return known_page(rows, number, per_page, total)
 
 
 def known_page(rows: list[Any], number: int, per_page: int, total: int) -> Page[Any]:

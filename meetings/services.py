@@ -590,7 +590,7 @@ def _open_promises_of(participations: list[int]) -> QuerySet[Promise]:
 # to compile than to run; the page's promises come with their total in one query.
 _MY_PARTICIPATIONS = Prepared(_my_participations, user=int)
 PROMISES_PER_PAGE = 50
-_MY_PROMISE_PAGES = PagedQuery(_open_promises_of, PROMISES_PER_PAGE, participations=list)
+_MY_PROMISE_PAGES = PagedQuery(_open_promises_of, participations=list)
 
 
 def my_participations(user: User) -> list[int]:
@@ -609,10 +609,12 @@ def my_open_promises(user: User) -> QuerySet[Promise]:
     return _open_promises_of(my_participations(user))
 
 
-def my_open_promises_page(user: User, asked: str | None) -> Page[Promise]:
+def my_open_promises_page(
+    user: User, asked: str | None, per_page: int = PROMISES_PER_PAGE
+) -> Page[Promise]:
     """The page ``asked`` of :func:`my_open_promises`, as ``Paginator.get_page`` gives it, in
     one query with the list's total (core.db.PagedQuery)."""
-    return _MY_PROMISE_PAGES.page(asked, participations=my_participations(user))
+    return _MY_PROMISE_PAGES.page(asked, per_page, participations=my_participations(user))
 
 
 def promises_due_for_reminder(today: date | None = None) -> tuple[list[Promise], list[Promise]]:

@@ -237,7 +237,7 @@ def my_promises(request: ArkiRequest) -> HttpResponse:
     """Each professional's open promises across networks, soonest first, a page at a time; none
     where a removal, a ban or a withdrawal has ended their participation (so none are logged as
     listed either). Each network on the page shown is logged as listed."""
-    page = services.my_open_promises_page(request.user, request.GET.get("page"))
+    page = services.my_open_promises_page(request.user, request.GET.get("page"), PAGE_SIZE)
     # Every network listed on this page, each once; decided on without a query per network.
     networks = list({promise.network_id: promise.network for promise in page}.values())
     preload_network_bases(request.user, networks)

@@ -269,19 +269,17 @@ def test_pages_past_the_end_are_not_kept_and_every_list_shares_one_bound(monkeyp
     for n in range(5):
         UserFactory(email=f"p{n}@paged.invalid", full_name="Sivutettu")
     monkeypatch.setattr(PagedQuery, "_kept", type(PagedQuery._kept)())
-    paged = PagedQuery(
-        lambda name: User.objects.filter(full_name=name).order_by("email"), 2, name=str
-    )
-    page = paged.page("2", name="Sivutettu")
+    paged = PagedQuery(lambda name: User.objects.filter(full_name=name).order_by("email"), name=str)
+    page = paged.page("2", 2, name="Sivutettu")
     assert [u.email for u in page] == ["p2@paged.invalid", "p3@paged.invalid"]
     assert page.paginator.count == 5 and page.paginator.num_pages == 3
     kept = len(PagedQuery._kept)
     for number in range(4, 60):  # past the end: the last page each time, nothing more kept
-        assert paged.page(str(number), name="Sivutettu").number == 3
+        assert paged.page(str(number), 2, name="Sivutettu").number == 3
     assert len(PagedQuery._kept) == kept + 2  # pages 1 and 3, each kept once, when shown
     monkeypatch.setattr(PagedQuery, "KEPT", 3)
-    other = PagedQuery(lambda: User.objects.order_by("pk"), 1)
+    other = PagedQuery(lambda: User.objects.order_by("pk"))
     for asked in ("1", "2", "3", "4"):
-        other.page(asked)
+        other.page(asked, 1)
     assert len(PagedQuery._kept) == 3  # the least recently used dropped
-    assert (other, 3) in PagedQuery._kept and (paged, 0) not in PagedQuery._kept
+    assert (other, 3, 1) in PagedQuery._kept and (paged, 0, 2) not in PagedQuery._kept
