@@ -16,7 +16,7 @@ from audit.models import AccessLog, Action
 from audit.roles import Role
 from contacts.access import contacts_coordinated_by
 from contacts.models import Contact, Outcome
-from core.db import PagedQuery, known_page
+from core.db import PagedQuery, Paging, known_page, pages_together
 from directory.models import Area
 from directory.selectors import professionals
 from networks.access import coordinator_terms, scope_of
@@ -100,7 +100,7 @@ def coordinator_queue(
     Every list comes a page at a time; ``pages`` holds the page numbers asked for by their
     ``QueuePages`` parameter (none or not a number: the first page; past the end or below one:
     the last), as Django's ``Paginator.get_page`` answers them. Each page is one query whose
-    rows carry the list's total (:func:`_queue_page`)."""
+    rows carry the list's total (:func:`_queue_pages`)."""
     pages = pages or {}
     terms = coordinator_terms(user)
     shape = _Shape(
@@ -121,12 +121,24 @@ def coordinator_queue(
     today, now = timezone.localdate(), timezone.now()
     dated = {"now": now, "until": now + timedelta(days=14), "today": today}
 
-    def page_of(name: str, param: str) -> Page[Any]:
-        dates = {slot: dated[slot] for slot in _LIST_DATES[name]}
-        return _queue_page(name, shape, {**values, **dates}, pages.get(param))
-
-    new_page = page_of("new", QueuePages.NEW)
-    waiting_page = page_of("waiting", QueuePages.WAITING)
+    # Every list's page read together (one wait for the database on PostgreSQL).
+    new_page, waiting_page, upcoming, late, unrecorded = _queue_pages(
+        shape,
+        [
+            (
+                name,
+                {**values, **{slot: dated[slot] for slot in _LIST_DATES[name]}},
+                pages.get(param),
+            )
+            for name, param in (
+                ("new", QueuePages.NEW),
+                ("waiting", QueuePages.WAITING),
+                ("upcoming", QueuePages.UPCOMING),
+                ("late", QueuePages.LATE),
+                ("unrecorded", QueuePages.UNRECORDED),
+            )
+        ],
+    )
     prefetch_related_objects(
         list(waiting_page),
         Prefetch(
@@ -165,10 +177,10 @@ def coordinator_queue(
             for network in waiting_page
         ],
         waiting_page=waiting_page,
-        upcoming=page_of("upcoming", QueuePages.UPCOMING),
+        upcoming=upcoming,
         # The deadline kept on the network decides, as on its timeline and in the indicator.
-        late=page_of("late", QueuePages.LATE),
-        unrecorded=page_of("unrecorded", QueuePages.UNRECORDED),
+        late=late,
+        unrecorded=unrecorded,
     )
 
 
@@ -259,12 +271,24 @@ _LISTS_KEPT = 128
 _compiled_lists: dict[tuple[str, _Shape], PagedQuery] = {}
 
 
-def _queue_page(name: str, shape: _Shape, values: dict[str, Any], asked: str | None) -> Page[Any]:
-    """The page ``asked`` of the list, as ``Paginator(rows, ROWS_PER_PAGE).get_page(asked)``
-    gives it, from one query compiled once per process (core.db.PagedQuery): compiling the
-    queue's ten queries on every request was a fifth of its time."""
-    if not shape.terms:
-        return known_page([], 1, ROWS_PER_PAGE, 0)  # no coordinator role: nothing to read
+def _queue_pages(
+    shape: _Shape, lists: list[tuple[str, dict[str, Any], str | None]]
+) -> list[Page[Any]]:
+    """Each list's page ``asked`` (name, slot values, page asked), as
+    ``Paginator(rows, ROWS_PER_PAGE).get_page(asked)`` gives it, each from one query compiled
+    once per process (core.db.PagedQuery): compiling the queue's ten queries on every request
+    was a fifth of its time. The pages are read together (core.db.pages_together)."""
+    if not shape.terms:  # no coordinator role: nothing to read
+        return [known_page([], 1, ROWS_PER_PAGE, 0) for _list in lists]
+    return pages_together(
+        [
+            Paging(_paged_list(name, shape, values), asked, ROWS_PER_PAGE, values)
+            for name, values, asked in lists
+        ]
+    )
+
+
+def _paged_list(name: str, shape: _Shape, values: dict[str, Any]) -> PagedQuery:
     key = (name, shape)
     paged = _compiled_lists.get(key)
     if paged is None:
@@ -275,7 +299,7 @@ def _queue_page(name: str, shape: _Shape, values: dict[str, Any], asked: str | N
             lambda **v: build(shape, v), **{slot: _SLOT_TYPES.get(slot, int) for slot in values}
         )
         _compiled_lists[key] = paged
-    return paged.page(asked, ROWS_PER_PAGE, **values)
+    return paged
 
 
 CONVENE_VIEW = "contacts:convene"

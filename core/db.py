@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -136,8 +137,10 @@ class Prepared:
         instances = queryset._iterable_class is ModelIterable  # not values() or values_list()
         return _Compiled(sql, params, places, compiler if instances else None)
 
-    def _run(self, using: str, values: dict[str, Any]) -> tuple[_Compiled, list[Any]]:
-        conn = connections[using]
+    def _statement(
+        self, conn: BaseDatabaseWrapper, values: dict[str, Any]
+    ) -> tuple[_Compiled, str, list[Any]]:
+        """The kept SQL with this run's values in the stand-ins' places (checked first)."""
         key = (conn.alias, conn.vendor)
         if key not in self._compiled:
             self._compiled[key] = self._compile(conn)
@@ -167,6 +170,11 @@ class Prepared:
         run = list(params)
         for i, name in places.items():
             run[i] = self._adapt(conn, name, values[name])
+        return compiled, sql, run
+
+    def _run(self, using: str, values: dict[str, Any]) -> tuple[_Compiled, list[Any]]:
+        conn = connections[using]
+        compiled, sql, run = self._statement(conn, values)
         with conn.cursor() as cursor:
             cursor.execute(sql, run)
             return compiled, list(cursor.fetchall())
@@ -185,6 +193,12 @@ class Prepared:
         ``row.network`` needs no query, as Django's ``known_related_objects`` does for
         ``network.meetings.all()``. The object must be the one the query filtered on."""
         compiled, fetched = self._run(using, values)
+        return self._instances(compiled, fetched, using, known)
+
+    @staticmethod
+    def _instances(
+        compiled: _Compiled, fetched: list[Any], using: str, known: dict[str, Any] | None
+    ) -> list[Any]:
         compiler = compiled.compiler
         if compiler is None or compiler.klass_info is None:
             raise TypeError("objects(): the query selects values, not model instances")
@@ -214,6 +228,75 @@ class Prepared:
         return found
 
 
+class Run(NamedTuple):
+    """One :class:`Prepared` query of :func:`objects_together`: its values and, as for
+    :meth:`Prepared.objects`, the foreign keys whose object the caller already has."""
+
+    prepared: Prepared
+    values: dict[str, Any]
+    known: dict[str, Any] | None = None
+
+
+def objects_together(runs: Sequence[Run], using: str = "default") -> list[list[Any]]:
+    """Each run's model instances, as :meth:`Prepared.objects` gives them, for queries that do
+    not depend on each other's answers (a page's rows of one network).
+
+    On PostgreSQL they travel in one pipeline: every query is sent before the first answer is
+    awaited, so a page with six such reads waits for the database once instead of six times
+    (psycopg's pipeline mode; the queries are still six, each its own statement, and each is
+    counted and logged as Django logs a query). Elsewhere, and while something watches each
+    query (``connection.execute_wrapper``), they run one after another."""
+    conn = connections[using]
+    statements = [run.prepared._statement(conn, run.values) for run in runs]
+    fetched = _fetch_together(conn, [(sql, params) for _compiled, sql, params in statements])
+    return [
+        Prepared._instances(compiled, rows, using, run.known)
+        for run, (compiled, _sql, _params), rows in zip(runs, statements, fetched, strict=True)
+    ]
+
+
+def pipelines(conn: BaseDatabaseWrapper) -> bool:
+    """Whether :func:`objects_together` sends its queries in one pipeline on this connection:
+    PostgreSQL with server-side binding (psycopg's client-side binding cursor has no pipeline
+    mode; ``DB_PREPARED_STATEMENTS=false`` turns both off) and nothing wrapping each query."""
+    return (
+        conn.vendor == "postgresql"
+        and bool(conn.settings_dict.get("OPTIONS", {}).get("server_side_binding"))
+        and not conn.execute_wrappers
+    )
+
+
+def _fetch_together(
+    conn: BaseDatabaseWrapper, statements: list[tuple[str, list[Any]]]
+) -> list[list[Any]]:
+    if len(statements) < 2 or not pipelines(conn):
+        fetched = []
+        with conn.cursor() as cursor:
+            for sql, params in statements:
+                cursor.execute(sql, params)
+                fetched.append(list(cursor.fetchall()))
+        return fetched
+    with conn.cursor() as outer:  # connects, and puts the connection in a usable state
+        driver = outer.cursor.connection  # psycopg's own connection under Django's wrapper
+        started = time.monotonic()
+        with conn.wrap_database_errors:
+            cursors = [driver.cursor() for _statement in statements]
+            try:
+                with driver.pipeline():
+                    for cursor, (sql, params) in zip(cursors, statements, strict=True):
+                        cursor.execute(sql, params)
+                fetched = [list(cursor.fetchall()) for cursor in cursors]
+            finally:
+                for cursor in cursors:
+                    cursor.close()
+    if conn.queries_logged:  # as Django's debug cursor logs (the tests' query counts read it)
+        share = (time.monotonic() - started) / len(statements)
+        compose = conn.ops.compose_sql  # type: ignore[attr-defined]  # PostgreSQL's own
+        for sql, params in statements:
+            conn.queries_log.append({"sql": compose(sql, params), "time": f"{share:.3f}"})
+    return fetched
+
+
 class PagedQuery:
     """A list shown a page at a time, each page one compiled query (:class:`Prepared`) whose rows
     carry the list's total (``COUNT(*) OVER ()``, annotated as ``list_total``), in place of
@@ -238,50 +321,98 @@ class PagedQuery:
     def __init__(self, build: Callable[..., QuerySet[Any]], **slots: type) -> None:
         self.build, self.slots = build, slots
 
-    def _read(self, offset: int, limit: int, using: str, values: dict[str, Any]) -> list[Any]:
-        key = (self, offset, limit)
+    def _prepared(self, offset: int, limit: int) -> Prepared:
         with self._lock:
-            prepared = self._kept.get(key)
+            prepared = self._kept.get((self, offset, limit))
             if prepared is not None:
-                self._kept.move_to_end(key)
-        if prepared is None:
-            build = self.build
-            prepared = Prepared(
-                lambda **v: build(**v).annotate(list_total=Window(Count("pk")))[
-                    offset : offset + limit
-                ],
-                **self.slots,
-            )
-        rows = prepared.objects(using, **values)
+                self._kept.move_to_end((self, offset, limit))
+                return prepared
+        build = self.build
+        return Prepared(
+            lambda **v: build(**v).annotate(list_total=Window(Count("pk")))[
+                offset : offset + limit
+            ],
+            **self.slots,
+        )
+
+    def _keep(self, offset: int, limit: int, prepared: Prepared, rows: list[Any]) -> None:
         if rows or offset == 0:  # a page found empty (past the end) is not kept
             with self._lock:
-                self._kept[key] = prepared
-                self._kept.move_to_end(key)
+                self._kept[(self, offset, limit)] = prepared
+                self._kept.move_to_end((self, offset, limit))
                 while len(self._kept) > self.KEPT:
                     self._kept.popitem(last=False)
+
+    def _read(self, offset: int, limit: int, using: str, values: dict[str, Any]) -> list[Any]:
+        prepared = self._prepared(offset, limit)
+        rows = prepared.objects(using, **values)
+        self._keep(offset, limit, prepared, rows)
         return rows
 
     def page(
         self, asked: str | None, per_page: int, using: str = "default", **values: Any
     ) -> Page[Any]:
         """The page ``asked`` of ``per_page`` rows; ``values`` are the slots' values."""
+        return pages_together([Paging(self, asked, per_page, values)], using)[0]
 
-        def read(number: int) -> list[Any]:
-            return self._read((number - 1) * per_page, per_page, using, values)
-
-        try:
-            number = int(asked) if asked is not None else 1
-        except (TypeError, ValueError):
-            number = 1
-        rows = read(number) if 1 <= number <= self.LAST_PAGE_ASKED else []
+    def _settle(
+        self, number: int, rows: list[Any], per_page: int, using: str, values: dict[str, Any]
+    ) -> Page[Any]:
+        """The page from the rows read for page ``number``; below one or past the end (no
+        rows), the last page, read now."""
         if rows or number == 1:
             total = rows[0].list_total if rows else 0
-        else:  # below one or past the end: the last page
-            first = read(1)
+        else:
+            first = self._read(0, per_page, using, values)
             total = first[0].list_total if first else 0
             number = max(1, -(-total // per_page))
-            rows = first if number == 1 else read(number)
+            rows = (
+                first
+                if number == 1
+                else self._read((number - 1) * per_page, per_page, using, values)
+            )
         return known_page(rows, number, per_page, total)
+
+
+class Paging(NamedTuple):
+    """One list's page for :func:`pages_together`: the page number as asked, the page size and
+    the slots' values."""
+
+    paged: PagedQuery
+    asked: str | None
+    per_page: int
+    values: dict[str, Any]
+
+
+def _page_number(asked: str | None) -> int:
+    try:
+        return int(asked) if asked is not None else 1
+    except (TypeError, ValueError):
+        return 1
+
+
+def pages_together(pagings: Sequence[Paging], using: str = "default") -> list[Page[Any]]:
+    """Each list's page (:meth:`PagedQuery.page`), the pages read together
+    (:func:`objects_together`: on PostgreSQL, one wait for the database for every list of a
+    page such as the coordinator's queue). A page asked past a list's end costs that list one
+    or two more queries afterwards, as :meth:`PagedQuery.page` does."""
+    numbers = [_page_number(paging.asked) for paging in pagings]
+    reads: list[tuple[int, int, Prepared]] = []  # (paging's index, offset, query)
+    for i, (paging, number) in enumerate(zip(pagings, numbers, strict=True)):
+        if 1 <= number <= PagedQuery.LAST_PAGE_ASKED:
+            offset = (number - 1) * paging.per_page
+            reads.append((i, offset, paging.paged._prepared(offset, paging.per_page)))
+    found = objects_together(
+        [Run(prepared, pagings[i].values) for i, _offset, prepared in reads], using
+    )
+    rows: dict[int, list[Any]] = {}
+    for (i, offset, prepared), read in zip(reads, found, strict=True):
+        pagings[i].paged._keep(offset, pagings[i].per_page, prepared, read)
+        rows[i] = read
+    return [
+        paging.paged._settle(number, rows.get(i, []), paging.per_page, using, paging.values)
+        for i, (paging, number) in enumerate(zip(pagings, numbers, strict=True))
+    ]
 
 
 def known_page(rows: list[Any], number: int, per_page: int, total: int) -> Page[Any]:

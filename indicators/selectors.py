@@ -7,6 +7,7 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
@@ -166,12 +167,19 @@ class IndicatorView:
 
 
 def periods_until(day: date, cadence: str, count: int | None = None) -> list[Period]:
-    """The ``count`` periods (default: the cadence's history) up to the one containing ``day``."""
-    period = period_containing(day, cadence)
-    periods = [period]
-    for _ in range((count or HISTORY[cadence]) - 1):
-        periods.insert(0, periods[0].previous())
-    return periods
+    """The ``count`` periods (default: the cadence's history) up to the one containing ``day``,
+    the oldest first."""
+    return list(_periods_until(day, cadence, count or HISTORY[cadence]))
+
+
+@lru_cache(maxsize=256)
+def _periods_until(day: date, cadence: str, count: int) -> tuple[Period, ...]:
+    """Kept per day, cadence and count (a dashboard asks for the same few dozen periods of each
+    of its indicators on every request; a period is an immutable value)."""
+    periods = [period_containing(day, cadence)]
+    for _ in range(count - 1):
+        periods.append(periods[-1].previous())
+    return tuple(reversed(periods))
 
 
 def periods_read(until: date | None, cadence: str) -> list[Period]:
@@ -559,10 +567,8 @@ def events_for(
     computed = [(i, until) for i, until in shown if i.source == Source.COMPUTED]
     if len(computed) < 2:
         return nullcontext()
-    bounds = [
-        bound
-        for indicator, until in computed
-        for period in periods_read(until, indicator.cadence)
-        for bound in period.bounds()
-    ]
-    return shared_events(min(bounds), max(bounds), programme=programme)
+    # Each indicator's periods follow each other, the oldest first.
+    spans = [periods_read(until, indicator.cadence) for indicator, until in computed]
+    lower = min(periods[0].bounds()[0] for periods in spans)
+    upper = max(periods[-1].bounds()[1] for periods in spans)
+    return shared_events(lower, upper, programme=programme)

@@ -19,7 +19,7 @@ from icalendar import Calendar, Event, vCalAddress, vText
 from accounts.models import User
 from audit.roles import Role
 from core.clock import now_or
-from core.db import Prepared
+from core.db import Prepared, Run, objects_together
 from core.errors import ValidationError
 from directory.models import Sector
 from indicators.computations import censored_median
@@ -300,16 +300,20 @@ def build_agenda(meeting: TeamMeeting) -> Agenda:
     feedback_period = period_containing(
         timezone.localtime(meeting.starts_at).date(), Cadence.MONTHLY
     ).previous()
+    # The meeting's decisions and commitments and the previous meeting's commitments: read
+    # together (core.db.objects_together).
+    decisions, commitments, *before = objects_together(
+        [_meeting_rows(_DECISIONS, meeting), _meeting_rows(_COMMITMENTS, meeting)]
+        + ([_meeting_rows(_COMMITMENTS, previous)] if previous else [])
+    )
     return Agenda(
         meeting=meeting,
         since=since,
         commitments_to_review=[
             commitment
-            for commitment in _meeting_rows(_COMMITMENTS, previous)
+            for commitment in (before[0] if before else [])
             if commitment.status == CommitmentStatus.OPEN
-        ]
-        if previous
-        else [],
+        ],
         indicators=indicators_due(
             team, timezone.localtime(since).date(), timezone.localtime(meeting.starts_at).date()
         ),
@@ -318,8 +322,8 @@ def build_agenda(meeting: TeamMeeting) -> Agenda:
         ),
         feedback_period=feedback_period,
         statistics=work_statistics(team, since, meeting.starts_at),
-        decisions=_meeting_rows(_DECISIONS, meeting),
-        commitments=_meeting_rows(_COMMITMENTS, meeting),
+        decisions=decisions,
+        commitments=commitments,
     )
 
 
@@ -335,8 +339,8 @@ _DECISIONS = Prepared(
 )
 
 
-def _meeting_rows(prepared: Prepared, meeting: TeamMeeting) -> list[Any]:
-    return prepared.objects(meeting=meeting.pk, known={"meeting": meeting})
+def _meeting_rows(prepared: Prepared, meeting: TeamMeeting) -> Run:
+    return Run(prepared, {"meeting": meeting.pk}, {"meeting": meeting})
 
 
 def _member_of(team: LeadershipTeam, user: User) -> bool:

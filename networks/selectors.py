@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 
-from core.db import Prepared
+from core.db import Prepared, Run, objects_together
 from networks.models import (
     Channel,
     Meeting,
@@ -148,13 +148,19 @@ def preload(network: Network) -> Network:
     few: they grow with its own history, not with the region's data).
 
     The same as ``prefetch_related_objects([network], …)`` with these querysets would leave
-    (``networks/tests/test_preload.py`` holds it to that), without compiling them each time."""
-    for name, prepared in _PRELOADS.items():
-        _remember(network, name, prepared.objects(network=network.pk, known={"network": network}))
+    (``networks/tests/test_preload.py`` holds it to that), without compiling them each time,
+    and on PostgreSQL waiting for the database once for all seven (core.db.objects_together)."""
+    values = {"network": network.pk}
+    *read, ratings = objects_together(
+        [Run(prepared, values, {"network": network}) for prepared in _PRELOADS.values()]
+        + [Run(_GOAL_RATINGS, values)]
+    )
+    for name, rows in zip(_PRELOADS, read, strict=True):
+        _remember(network, name, rows)
     goals = preloaded(network, "goals") or []
     by_goal: dict[int, list[Any]] = {goal.pk: [] for goal in goals}
     goal_by_pk = {goal.pk: goal for goal in goals}
-    for rating in _GOAL_RATINGS.objects(network=network.pk):
+    for rating in ratings:
         rating.goal = goal_by_pk[rating.goal_id]
         by_goal[rating.goal_id].append(rating)
     for goal in goals:

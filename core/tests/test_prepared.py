@@ -283,3 +283,106 @@ def test_pages_past_the_end_are_not_kept_and_every_list_shares_one_bound(monkeyp
         other.page(asked, 1)
     assert len(PagedQuery._kept) == 3  # the least recently used dropped
     assert (other, 3, 1) in PagedQuery._kept and (paged, 0, 2) not in PagedQuery._kept
+
+
+# --- core.db.objects_together / pages_together: independent reads, one wait on PostgreSQL ---
+
+
+def test_objects_together_are_what_each_query_gives_alone(kaakkuri, children):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.models import Membership
+    from audit.roles import Role
+    from core.db import Run, objects_together
+
+    users = [UserFactory(is_active=True) for _n in range(3)]
+    for user in users[:2]:
+        for role in (Role.COORDINATOR, Role.PROFESSIONAL):
+            Membership.objects.create(user=user, role=role, area=kaakkuri, programme=children)
+    memberships = Prepared(_memberships_since, user=int, since=datetime)
+    emails = Prepared(lambda pk: User.objects.filter(pk=pk), pk=int)
+    since = timezone.now() - timedelta(days=1)
+    runs = [
+        Run(memberships, {"user": users[0].pk, "since": since}, {"user": users[0]}),
+        Run(emails, {"pk": users[1].pk}),
+        Run(memberships, {"user": users[2].pk, "since": since}),  # none
+        Run(memberships, {"user": users[1].pk, "since": since}),
+    ]
+    with CaptureQueriesContext(connection) as captured:
+        together = objects_together(runs)
+    assert len(captured.captured_queries) == 4  # each query counted, pipelined or not
+    alone = [run.prepared.objects(known=run.known, **run.values) for run in runs]
+    assert [[(type(o), o.pk) for o in rows] for rows in together] == [
+        [(type(o), o.pk) for o in rows] for rows in alone
+    ]
+    assert [len(rows) for rows in together] == [2, 1, 0, 2]
+    assert all(m.user is users[0] for m in together[0])  # known, as objects() sets it
+    assert [m.joined for m in together[3]] == [m.joined for m in alone[3]]
+
+
+def test_objects_together_pipeline_on_postgresql_and_step_by_step_while_watched():
+    from django.db import connection
+
+    from core.db import Run, objects_together, pipelines
+
+    user = UserFactory()
+    prepared = Prepared(lambda pk: User.objects.filter(pk=pk), pk=int)
+    server_side = connection.settings_dict.get("OPTIONS", {}).get("server_side_binding")
+    assert pipelines(connection) == (connection.vendor == "postgresql" and bool(server_side))
+    seen: list[str] = []
+
+    def watch(execute, sql, params, many, context):
+        seen.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(watch):
+        assert not pipelines(connection)
+        found = objects_together([Run(prepared, {"pk": user.pk}), Run(prepared, {"pk": -1})])
+    assert [[u.pk for u in rows] for rows in found] == [[user.pk], []]
+    assert len(seen) == 2  # a watcher sees every query
+
+
+def test_a_failing_query_together_raises_django_s_error_and_the_connection_goes_on():
+    from django.db import DatabaseError, connection, transaction
+
+    from core.db import Run, objects_together
+
+    user = UserFactory()
+    fine = Prepared(lambda pk: User.objects.filter(pk=pk), pk=int)
+    # Division by zero in the database: the query compiles, the database refuses it.
+    failing = Prepared(
+        lambda pk: User.objects.filter(pk=pk).extra(where=["1 / 0 = 1"]),
+        pk=int,
+    )
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite answers 1 / 0 with NULL, not an error")
+    with transaction.atomic():
+        with pytest.raises(DatabaseError), transaction.atomic():
+            objects_together([Run(fine, {"pk": user.pk}), Run(failing, {"pk": user.pk})])
+        assert [u.pk for u in fine.objects(pk=user.pk)] == [user.pk]
+
+
+def test_pages_together_are_the_pages_each_list_gives_alone():
+    from django.core.paginator import Paginator
+
+    from core.db import PagedQuery, Paging, pages_together
+
+    for n in range(5):
+        UserFactory(email=f"t{n}@together.invalid", full_name="Yhdessä")
+    for n in range(3):
+        UserFactory(email=f"u{n}@together.invalid", full_name="Toinen")
+    paged = PagedQuery(lambda name: User.objects.filter(full_name=name).order_by("email"), name=str)
+    asks = ["1", "2", "3", "9", "0", "-1", "x", None, "10" * 30]
+    pagings = [Paging(paged, asked, 2, {"name": "Yhdessä"}) for asked in asks] + [
+        Paging(paged, asked, 2, {"name": name}) for asked in ("2", "5") for name in ("Toinen", "-")
+    ]
+    together = pages_together(pagings)
+    for paging, page in zip(pagings, together, strict=True):
+        rows = User.objects.filter(full_name=paging.values["name"]).order_by("email")
+        expected = Paginator(rows, 2).get_page(paging.asked)
+        assert (page.number, page.paginator.count, [u.email for u in page]) == (
+            expected.number,
+            expected.paginator.count,
+            [u.email for u in expected],
+        ), paging
