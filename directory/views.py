@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
@@ -32,8 +31,9 @@ def _is_htmx_fragment_request(request: ArkiRequest) -> bool:
 @require_GET
 def search(request: ArkiRequest) -> HttpResponse:
     form = SearchForm(request.GET)
-    results = selectors.search_services(**form.filters())
-    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = selectors.search_page(
+        **form.filters(), asked=request.GET.get("page"), per_page=PAGE_SIZE
+    )
     context = {
         "form": form,
         "page": page,

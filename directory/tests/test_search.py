@@ -164,3 +164,76 @@ def test_anonymous_users_are_sent_to_sign_in(client, url):
     response = client.get(url)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def _reference(text="", area=None, sector=None, programme=None):
+    """The search as the ORM writes it with ``icontains`` (the definition search_page keeps)."""
+    from django.db.models import Q
+
+    from directory.models import Service
+
+    services = Service.objects.filter(is_active=True).order_by("name", "pk")
+    if text.strip():
+        t = text.strip()
+        services = services.filter(
+            Q(name__icontains=t)
+            | Q(basic_task__icontains=t)
+            | Q(description__icontains=t)
+            | Q(organisation__name__icontains=t)
+        )
+    if area is not None:
+        services = services.filter(areas=area)
+    if sector is not None:
+        services = services.filter(organisation__sector=sector)
+    if programme is not None:
+        services = services.filter(programmes=programme)
+    return services
+
+
+def test_each_search_page_is_the_page_django_s_paginator_gives_for_any_filters_and_text():
+    from django.core.paginator import Paginator
+
+    from directory.selectors import search_page
+
+    kaakkuri, tuira = AreaFactory(code="kaakkuri"), AreaFactory(code="tuira")
+    ngo = SectorFactory(code="ngo")
+    families = ProgrammeFactory(code="families")
+    association = OrganisationFactory(sector=ngo, name="Yhdistys 50% _alennus_")
+    for n in range(7):
+        ServiceFactory(
+            name=f"Perhe{n} {'ÄITI' if n % 2 else 'äiti'}",
+            basic_task="Tukea 100% ajasta" if n == 3 else "Tukea",
+            description="a\\b" if n == 4 else "",
+            organisation=association if n % 3 == 0 else OrganisationFactory(),
+            areas=[kaakkuri] if n < 4 else [tuira],
+            programmes=[families] if n % 2 else [],
+        )
+    ServiceFactory(name="Perhe ei käytössä", is_active=False)
+    texts = ["", "  perhe ", "äiti", "ÄITI", "%", "_", "50%", "a\\b", "100% a", "ei ole"]
+    filters = [{}, {"area": kaakkuri}, {"area": tuira, "programme": families}, {"sector": ngo}]
+    for text in texts:
+        for chosen in filters:
+            for asked in (None, "1", "2", "3", "0", "x"):
+                page = search_page(text=text, **chosen, asked=asked, per_page=2)
+                expected = Paginator(_reference(text, **chosen), 2).get_page(asked)
+                assert (page.number, page.paginator.count, [s.pk for s in page]) == (
+                    expected.number,
+                    expected.paginator.count,
+                    [s.pk for s in expected],
+                ), (text, chosen, asked)
+
+
+def test_a_search_page_is_one_query_and_the_areas_one_more(signed_in):
+    kaakkuri = AreaFactory(code="kaakkuri")
+    for n in range(30):
+        ServiceFactory(name=f"Perhepalvelu {n}", areas=[kaakkuri])
+    signed_in.get(SEARCH, {"q": "perhe", "area": "kaakkuri"})  # compiled on the first search
+    with CaptureQueriesContext(connection) as captured:
+        response = signed_in.get(SEARCH, {"q": "perhe", "area": "kaakkuri", "page": "2"})
+    services = [
+        q["sql"] for q in captured.captured_queries if 'FROM "directory_service"' in q["sql"]
+    ]
+    assert len(services) == 1 and "COUNT(" in services[0]  # the page carries its total
+    assert response.context["page"].paginator.count == 30
+    assert len(names(response)) == 5  # 25 a page
+    assert all(s.areas.all()[0] == kaakkuri for s in response.context["page"].object_list)
