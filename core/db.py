@@ -255,6 +255,13 @@ def objects_together(runs: Sequence[Run], using: str = "default") -> list[list[A
     ]
 
 
+def rows_together(runs: Sequence[Run], using: str = "default") -> list[list[tuple[Any, ...]]]:
+    """Each run's rows, as :meth:`Prepared.rows` gives them, read as :func:`objects_together`
+    reads (``known`` is not used)."""
+    conn = connections[using]
+    return _fetch_together(conn, [run.prepared._statement(conn, run.values)[1:] for run in runs])
+
+
 def pipelines(conn: BaseDatabaseWrapper) -> bool:
     """Whether :func:`objects_together` sends its queries in one pipeline on this connection:
     PostgreSQL with server-side binding (psycopg's client-side binding cursor has no pipeline

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import Count, F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress, vText
@@ -19,7 +19,7 @@ from icalendar import Calendar, Event, vCalAddress, vText
 from accounts.models import User
 from audit.roles import Role
 from core.clock import now_or
-from core.db import Prepared, Run, objects_together
+from core.db import Prepared, Run, objects_together, rows_together
 from core.errors import ValidationError
 from directory.models import Sector
 from indicators.computations import censored_median
@@ -224,23 +224,21 @@ def _suppressed(count: int) -> int | None:
 
 def work_statistics(team: LeadershipTeam, since: datetime, until: datetime) -> WorkStatistics:
     """Convening-deadline and promise figures for the team's area and programme, small numbers hidden."""
-    events = WorkEvent.objects.filter(
-        programme=team.programme, occurred_at__gte=since, occurred_at__lt=until
-    )
-    networks = Network.objects.filter(programme=team.programme)
+    values: dict[str, Any] = {
+        "programme": team.programme_id,
+        "since": since,
+        "until": until,
+        "today": timezone.localdate(),
+    }
     if team.area_id:
-        events = events.filter(area_id=team.area_id)
-        networks = networks.filter(area_id=team.area_id)
-    # Every network whose convening deadline passed in the period, met in time or not.
-    due = list(events.filter(kind=EventKind.CONVENING_DEADLINE).values_list("outcome", "days"))
-    days: list[int | None] = [d for _outcome, d in due]
-    reviewed = list(
-        events.filter(kind=EventKind.PROMISE_REVIEWED).values_list("outcome", flat=True)
+        values["area"] = team.area_id
+    due, reviewed_rows, overdue_rows = rows_together(
+        [Run(prepared, values) for prepared in _work_queries(team.area_id is not None)]
     )
+    days: list[int | None] = [d for _outcome, d in due]
+    reviewed = [outcome for (outcome,) in reviewed_rows]
     deadline = team.programme.convening_deadline_days
-    overdue = networks.filter(
-        status=NetworkStatus.CONVENING, convening_deadline__lt=timezone.localdate()
-    ).count()
+    overdue = overdue_rows[0][0] if overdue_rows else 0
     hide_days = derived_hidden(len(days)) or not days
     hide_promises = derived_hidden(len(reviewed)) or not reviewed
     return WorkStatistics(
@@ -255,6 +253,57 @@ def work_statistics(team: LeadershipTeam, since: datetime, until: datetime) -> W
         else round(100 * reviewed.count("kept") / len(reviewed), 1),
         overdue_now=_suppressed(overdue),
     )
+
+
+def _work_events(v: dict[str, Any]) -> QuerySet[WorkEvent]:
+    events = WorkEvent.objects.filter(
+        programme_id=v["programme"], occurred_at__gte=v["since"], occurred_at__lt=v["until"]
+    ).order_by()
+    return events.filter(area_id=v["area"]) if "area" in v else events
+
+
+def _overdue_count(v: dict[str, Any]) -> QuerySet[Any]:
+    networks = Network.objects.filter(
+        programme_id=v["programme"],
+        status=NetworkStatus.CONVENING,
+        convening_deadline__lt=v["today"],
+    )
+    if "area" in v:
+        networks = networks.filter(area_id=v["area"])
+    # One row with the count (none when there are none): a query, not Django's count().
+    return networks.order_by().values("programme_id").annotate(n=Count("pk")).values_list("n")
+
+
+def _work_queries(with_area: bool) -> tuple[Prepared, Prepared, Prepared]:
+    """The figures' three reads for a team with an area or without, each compiled once: every
+    network whose convening deadline passed in the period (met in time or not), the promises
+    reviewed, the networks convening past their deadline now."""
+    if with_area not in _WORK_QUERIES:
+        slots: dict[str, type] = {"programme": int, "since": datetime, "until": datetime}
+        if with_area:
+            slots["area"] = int
+        counted = {"programme": int, "today": date, **({"area": int} if with_area else {})}
+        _WORK_QUERIES[with_area] = (
+            Prepared(
+                lambda **v: (
+                    _work_events(v)
+                    .filter(kind=EventKind.CONVENING_DEADLINE)
+                    .values_list("outcome", "days")
+                ),
+                **slots,
+            ),
+            Prepared(
+                lambda **v: (
+                    _work_events(v).filter(kind=EventKind.PROMISE_REVIEWED).values_list("outcome")
+                ),
+                **slots,
+            ),
+            Prepared(lambda **v: _overdue_count(v), **counted),
+        )
+    return _WORK_QUERIES[with_area]
+
+
+_WORK_QUERIES: dict[bool, tuple[Prepared, Prepared, Prepared]] = {}
 
 
 def indicators_due(team: LeadershipTeam, since: date, until: date) -> list[IndicatorView]:

@@ -135,6 +135,36 @@ def test_agenda_statistics_hide_small_numbers(team, kaakkuri):
     assert (stats.promises_reviewed, stats.promises_kept_pct) == (None, None)
 
 
+def test_agenda_counts_networks_convening_past_their_deadline_in_the_team_s_area(
+    team, kaakkuri, configuration
+):
+    from directory.tests.factories import AreaFactory
+    from networks.models import Network, NetworkStatus
+    from networks.tests.factories import NetworkFactory
+
+    children = team.programme
+    past = timezone.localdate() - timedelta(days=1)
+    elsewhere = AreaFactory(code="elsewhere")
+    for _n in range(6):
+        NetworkFactory(area=kaakkuri, programme=children, convening_deadline=past)
+    NetworkFactory(area=elsewhere, programme=children, convening_deadline=past)
+    NetworkFactory(area=kaakkuri, programme=children, convening_deadline=timezone.localdate())
+    NetworkFactory(
+        area=kaakkuri, programme=children, convening_deadline=past, status=NetworkStatus.ACTIVE
+    )
+    NetworkFactory(area=kaakkuri, programme=configuration["working-age"], convening_deadline=past)
+    meeting = meeting_at(team, timezone.now())
+    assert services.build_agenda(meeting).statistics.overdue_now == 6
+    # A team of the whole region counts every area; a count below five is hidden.
+    LeadershipTeam.objects.filter(pk=team.pk).update(area=None)
+    meeting.refresh_from_db()
+    assert services.build_agenda(meeting).statistics.overdue_now == 7
+    Network.objects.filter(area=kaakkuri).update(status=NetworkStatus.ACTIVE)
+    assert services.build_agenda(meeting).statistics.overdue_now is None  # one: hidden
+    Network.objects.update(status=NetworkStatus.ACTIVE)
+    assert services.build_agenda(meeting).statistics.overdue_now == 0
+
+
 def test_decisions_minutes_pdf_and_bulletin(client, team):
     riikka = team.members.first().user
     meeting = meeting_at(team, timezone.now() - timedelta(hours=2))
