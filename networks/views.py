@@ -54,12 +54,11 @@ from networks.models import (
 )
 from networks.selectors import (
     concerns_children,
-    current_participants,
     matching_account,
     meetings_in_order,
     next_meeting,
     on_paper,
-    preload,
+    preload_with_participants,
     preloaded,
 )
 from networks.timeline import network_timeline
@@ -96,8 +95,9 @@ def my_networks(request: ArkiRequest) -> HttpResponse:
 @access_rule(NETWORK, NetworkAction.READ)
 def detail(request: ArkiRequest, pk: int) -> HttpResponse:
     network, basis = _network(request, pk, NetworkAction.READ)
-    preload(network)  # meetings, contacts, children, goals, promises: read once, shown twice
-    participants = current_participants(network)
+    # Meetings, contacts, children, goals, promises (read once, shown twice) and the current
+    # participants, read together.
+    participants = preload_with_participants(network)
     # The goals and their chart (meetings), each participant's latest personal link (family).
     context = network_page_context(network)
     latest_link = context.pop("latest_link", {})
