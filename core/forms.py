@@ -85,8 +85,15 @@ def limit_choices(form: forms.BaseForm, name: str, queryset: Any) -> None:
 
 
 def share_choices(form: forms.BaseForm, names: Iterable[str], queryset: QuerySet[Any]) -> None:
+    """:func:`share_choices_among` the form's fields ``names``."""
+    share_choices_among([(form, name) for name in names], queryset)
+
+
+def share_choices_among(
+    fields: Iterable[tuple[forms.BaseForm, str]], queryset: QuerySet[Any]
+) -> None:
     """Offer one queryset's rows, read once when first shown, as the choices of several model
-    choice fields.
+    choice fields (each a form and a field name: of one form, or of several on one page).
 
     Rendering each field would otherwise read the rows again (a query per field: a record form's
     "present" and every "who promises" row). Validation is unchanged: a posted choice is still
@@ -111,7 +118,7 @@ def share_choices(form: forms.BaseForm, names: Iterable[str], queryset: QuerySet
         def __bool__(self) -> bool:
             return self.field.empty_label is not None or bool(rows())
 
-    for name in names:
+    for form, name in fields:
         field = model_choice_field(form, name)
         field.iterator = Listed  # before the queryset: setting it hands the widget the choices
         field.queryset = queryset

@@ -44,7 +44,7 @@ class DecisionForm(forms.Form):
 
     def __init__(self, team: LeadershipTeam, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        limit_choices(self, "who_informs", _members(team))
+        limit_choices(self, "who_informs", team_members(team))
 
 
 class CommitmentForm(forms.Form):
@@ -55,14 +55,15 @@ class CommitmentForm(forms.Form):
 
     def __init__(self, team: LeadershipTeam, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        limit_choices(self, "member", _members(team))
+        limit_choices(self, "member", team_members(team))
 
 
 class ReviewForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=REVIEW_CHOICES, widget=forms.RadioSelect)
 
 
-def _members(team: LeadershipTeam) -> QuerySet[User]:
+def team_members(team: LeadershipTeam) -> QuerySet[User]:
+    """The team's active members' accounts, by name (whom its forms offer)."""
     return (
         get_user_model()
         .objects.filter(pk__in=team.members.filter(is_active=True).values("user"))

@@ -16,10 +16,17 @@ from django.views.decorators.http import require_POST
 from audit.access import HasRole, access_rule
 from audit.roles import Role
 from core.db import OutOfRange, Prepared
-from core.forms import submit
+from core.forms import share_choices_among, submit
 from core.http import ArkiRequest
 from leadership import services
-from leadership.forms import CommitmentForm, DecisionForm, MemberForm, ReviewForm, TeamForm
+from leadership.forms import (
+    CommitmentForm,
+    DecisionForm,
+    MemberForm,
+    ReviewForm,
+    TeamForm,
+    team_members,
+)
 from leadership.models import Commitment, LeadershipTeam, TeamMeeting, TeamMember
 
 if TYPE_CHECKING:
@@ -123,6 +130,12 @@ def meeting(request: ArkiRequest, pk: int) -> HttpResponse:
     indicator_query = urlencode(
         {"programme": team.programme_id, **({"area": team.area_id} if team.area_id else {})}
     )
+    decision_form = DecisionForm(team)
+    commitment_form = CommitmentForm(team, initial={"member": request.user.pk})
+    # Both forms offer the team's members: read once for the page.
+    share_choices_among(
+        [(decision_form, "who_informs"), (commitment_form, "member")], team_members(team)
+    )
     return render(
         request,
         "leadership/meeting.html",
@@ -130,8 +143,8 @@ def meeting(request: ArkiRequest, pk: int) -> HttpResponse:
             "meeting": current,
             "agenda": agenda,
             "indicator_query": indicator_query,
-            "decision_form": DecisionForm(current.team),
-            "commitment_form": CommitmentForm(current.team, initial={"member": request.user.pk}),
+            "decision_form": decision_form,
+            "commitment_form": commitment_form,
             "review_form": ReviewForm(),
         },
     )

@@ -218,6 +218,32 @@ def test_meeting_page_renders_the_six_sections(client, team):
         assert f'id="a{number}"' in page
 
 
+def test_both_forms_offer_the_active_members_read_once(client, team):
+    import re
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    meeting = meeting_at(team, timezone.now())
+    riikka = team.members.get(user__full_name="Rehtori Riikka").user
+    gone = TeamMember.objects.get(user__full_name="Päällikkö Pekka")
+    client.force_login(riikka)
+    url = reverse("leadership:meeting", args=[meeting.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(url).content.decode()
+    for name in ("who_informs", "member"):
+        select = re.search(rf'<select name="{name}".*?</select>', page, re.S)
+        assert select and "Rehtori Riikka" in select[0] and "Päällikkö Pekka" in select[0]
+    member = re.search(r'<select name="member".*?</select>', page, re.S)
+    assert member and re.search(rf'value="{riikka.pk}" selected', member[0])  # the reader
+    members_read = [q for q in captured.captured_queries if "leadership_teammember" in q["sql"]]
+    assert len([q for q in members_read if 'FROM "accounts_user"' in q["sql"]]) == 1
+    TeamMember.objects.filter(pk=gone.pk).update(is_active=False)
+    page = client.get(url).content.decode()
+    assert "Päällikkö Pekka" not in page  # neither form offers a member who has left
+
+
 def test_the_agenda_of_a_meeting_to_come_shows_only_periods_that_have_ended(team):
     """Issue #17: a February agenda made in December showed January, not yet begun."""
     from indicators.catalogue import load_catalogue
