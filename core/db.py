@@ -230,16 +230,19 @@ class Prepared:
 
 class Run(NamedTuple):
     """One :class:`Prepared` query of :func:`objects_together`: its values and, as for
-    :meth:`Prepared.objects`, the foreign keys whose object the caller already has."""
+    :meth:`Prepared.objects`, the foreign keys whose object the caller already has; ``as_rows``:
+    its rows as :meth:`Prepared.rows` gives them instead of model instances."""
 
     prepared: Prepared
     values: dict[str, Any]
     known: dict[str, Any] | None = None
+    as_rows: bool = False
 
 
 def objects_together(runs: Sequence[Run], using: str = "default") -> list[list[Any]]:
-    """Each run's model instances, as :meth:`Prepared.objects` gives them, for queries that do
-    not depend on each other's answers (a page's rows of one network).
+    """Each run's model instances, as :meth:`Prepared.objects` gives them (or its rows, for a run
+    ``as_rows``), for queries that do not depend on each other's answers (a page's rows of one
+    network).
 
     On PostgreSQL they travel in one pipeline: every query is sent before the first answer is
     awaited, so a page with six such reads waits for the database once instead of six times
@@ -250,16 +253,15 @@ def objects_together(runs: Sequence[Run], using: str = "default") -> list[list[A
     statements = [run.prepared._statement(conn, run.values) for run in runs]
     fetched = _fetch_together(conn, [(sql, params) for _compiled, sql, params in statements])
     return [
-        Prepared._instances(compiled, rows, using, run.known)
+        rows if run.as_rows else Prepared._instances(compiled, rows, using, run.known)
         for run, (compiled, _sql, _params), rows in zip(runs, statements, fetched, strict=True)
     ]
 
 
 def rows_together(runs: Sequence[Run], using: str = "default") -> list[list[tuple[Any, ...]]]:
     """Each run's rows, as :meth:`Prepared.rows` gives them, read as :func:`objects_together`
-    reads (``known`` is not used)."""
-    conn = connections[using]
-    return _fetch_together(conn, [run.prepared._statement(conn, run.values)[1:] for run in runs])
+    reads."""
+    return objects_together([run._replace(as_rows=True) for run in runs], using)
 
 
 def pipelines(conn: BaseDatabaseWrapper) -> bool:

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import numberformat, timezone
 from django.utils.formats import get_format, number_format
 
-from core.db import Prepared
+from core.db import Prepared, Run, objects_together
 from indicators.computations import Figure, compute, shared_events, shared_memo
 from indicators.models import (
     Audience,
@@ -410,7 +410,8 @@ def indicator_view(
 
 @dataclass
 class ViewContext:
-    """Targets and interpretation notes of several indicators, two queries in all."""
+    """Targets and interpretation notes of several indicators, two queries in all (read
+    together)."""
 
     # (indicator, period) -> {area id or None: target}
     targets: dict[tuple[int, str], dict[int | None, Decimal]]
@@ -421,16 +422,19 @@ class ViewContext:
     def read(cls, indicators: list[Indicator], area: Area | None) -> ViewContext:
         ids = [indicator.pk for indicator in indicators]
         targets: dict[tuple[int, str], dict[int | None, Decimal]] = {}
-        for target in _TARGETS.objects(ids=ids):
+        read_targets, read = objects_together(
+            [
+                Run(_TARGETS, {"ids": ids}),
+                Run(_NOTES_OF_ALL, {"ids": ids})
+                if area is None
+                else Run(_NOTES_OF_AREA, {"ids": ids, "area": area.pk}),
+            ]
+        )
+        for target in read_targets:
             targets.setdefault((target.indicator_id, target.period), {})[target.area_id] = (
                 target.value
             )
         notes: dict[int, list[InterpretationNote]] = {}
-        read = (
-            _NOTES_OF_ALL.objects(ids=ids)
-            if area is None
-            else _NOTES_OF_AREA.objects(ids=ids, area=area.pk)
-        )
         for note in read:
             notes.setdefault(note.indicator_id, []).append(note)
         return cls(targets, notes)
@@ -484,18 +488,38 @@ def _derived(figure: Figure | None) -> Shown:
 def indicators_for(programme: Programme | None) -> list[Indicator]:
     """The programme's active indicators and those of every programme, in their order (no
     programme: only those of every programme)."""
-    if programme is None:
-        return _GENERAL_INDICATORS.objects()
-    return _INDICATORS.objects(programme=programme.pk)
+    run = _indicators_run(programme)
+    return run.prepared.objects(**run.values)
 
 
 def covered_areas() -> dict[int, frozenset[int]]:
     """The areas each active indicator is limited to (an indicator not named covers every
     area)."""
+    return _covered(_INDICATOR_AREAS.rows())
+
+
+def _covered(rows: list[tuple[int, int]]) -> dict[int, frozenset[int]]:
     covered: dict[int, set[int]] = {}
-    for indicator_id, area_id in _INDICATOR_AREAS.rows():
+    for indicator_id, area_id in rows:
         covered.setdefault(indicator_id, set()).add(area_id)
     return {indicator_id: frozenset(areas) for indicator_id, areas in covered.items()}
+
+
+def _indicators_run(programme: Programme | None) -> Run:
+    if programme is None:
+        return Run(_GENERAL_INDICATORS, {})
+    return Run(_INDICATORS, {"programme": programme.pk})
+
+
+def _catalogue(
+    programme: Programme,
+) -> tuple[list[Indicator], list[Area], dict[int, frozenset[int]]]:
+    """:func:`indicators_for` the programme, every area by name and :func:`covered_areas`, read
+    together (core.db.objects_together)."""
+    indicators, areas, covered = objects_together(
+        [_indicators_run(programme), Run(_AREAS, {}), Run(_INDICATOR_AREAS, {}, as_rows=True)]
+    )
+    return indicators, areas, _covered(covered)
 
 
 _INDICATORS = Prepared(
@@ -507,6 +531,15 @@ _INDICATORS = Prepared(
 _GENERAL_INDICATORS = Prepared(
     lambda: Indicator.objects.filter(is_active=True, programme__isnull=True)
 )
+_AREAS = Prepared(lambda: _area_model().objects.order_by("name"))
+
+
+def _area_model() -> type[Area]:
+    from directory.models import Area
+
+    return Area
+
+
 _INDICATOR_AREAS = Prepared(
     lambda: (
         Indicator.areas.through.objects.filter(indicator__is_active=True)
@@ -527,12 +560,10 @@ def indicator_views(
 ) -> list[IndicatorView]:
     """Every active indicator of the programme (or the one ``code``) over the areas it covers
     (``scope_only``: each with its scope row alone, :func:`indicator_view`)."""
-    from directory.models import Area
 
-    areas = list(Area.objects.order_by("name"))
-    wanted = [i for i in indicators_for(programme) if code is None or i.code == code]
+    indicators, areas, covered = _catalogue(programme)
+    wanted = [i for i in indicators if code is None or i.code == code]
     views = []
-    covered = covered_areas()
     context = ViewContext.read(wanted, area)
     with events_for(programme, [(indicator, until) for indicator in wanted]):
         read_entered(programme, [(i, periods_read(until, i.cadence)) for i in wanted])
