@@ -215,11 +215,17 @@ def holder_label(participant: Participant) -> str:
     return f"{who}:{participant.pk}"
 
 
-# Every family page starts here: the lookup's SQL is compiled once per process.
+# Every family page starts here: the lookup's SQL is compiled once per process. The network's
+# programme and coordinator come with it (the plan shows both).
 _LINK_BY_HASH = Prepared(
     lambda token_hash: (
         FamilyLink.objects.filter(token_hash=token_hash)
-        .select_related("participant", "participant__network", "participant__kind")
+        .select_related(
+            "participant",
+            "participant__network__programme",
+            "participant__network__coordinator",
+            "participant__kind",
+        )
         .order_by("pk")[:1]
     ),
     token_hash=str,
