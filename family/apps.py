@@ -25,4 +25,4 @@ class FamilyConfig(AppConfig):
         extensions.participant_access_ended.connect(
             services.revoke_links_on_access_end, dispatch_uid="family.revoke_links"
         )
-        extensions.network_page(services.latest_links)
+        extensions.network_page(services.latest_links, reads=services.latest_links_reads)

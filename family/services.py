@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from core.clock import now_or
-from core.db import Prepared
+from core.db import Prepared, Run, objects_together
 from core.errors import ValidationError
 from family.models import FamilyLink
 from networks.consent import participant_excluded
@@ -164,14 +164,17 @@ def revoke_links_on_access_end(
     revoke_links_of(participant, now=now)
 
 
-def latest_links(network: Network) -> dict[str, Any]:
+def latest_links_reads(network: Network) -> list[Run]:
+    """``networks.extensions.network_page``'s reads for :func:`latest_links`."""
+    return [Run(_LATEST_LINKS, {"network": network.pk})]
+
+
+def latest_links(network: Network, rows: list[list[FamilyLink]] | None = None) -> dict[str, Any]:
     """The network page's ``latest_link``: each participant's latest personal link (one row per
-    participant, however many links each has been sent over the years)."""
-    return {
-        "latest_link": {
-            link.participant_id: link for link in _LATEST_LINKS.objects(network=network.pk)
-        }
-    }
+    participant, however many links each has been sent over the years). ``rows``: those of
+    :func:`latest_links_reads`, read by the page (None: read here)."""
+    links = rows[0] if rows is not None else objects_together(latest_links_reads(network))[0]
+    return {"latest_link": {link.participant_id: link for link in links}}
 
 
 _LATEST_LINKS = Prepared(

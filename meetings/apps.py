@@ -13,4 +13,6 @@ class MeetingsConfig(AppConfig):
         # The network page shows the goals rated in the meetings and their chart.
         extensions.network_page(services.goal_page_context)
         # ...and the planned meetings the family has prepared in their own words.
-        extensions.network_page(preparation.preparation_page_context)
+        extensions.network_page(
+            preparation.preparation_page_context, reads=preparation.preparation_page_reads
+        )

@@ -18,6 +18,7 @@ from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
 from core.clock import now_or
+from core.db import Prepared, Run, objects_together
 from core.errors import ValidationError
 from meetings.models import FamilyPreparation
 from networks.models import Meeting, MeetingStatus, Network, NetworkStatus, Participant
@@ -133,13 +134,28 @@ def preparations_for(meeting: Meeting) -> QuerySet[FamilyPreparation]:
     )
 
 
-def preparation_page_context(network: Network) -> dict[str, Any]:
+def preparation_page_reads(network: Network) -> list[Run]:
+    """``networks.extensions.network_page``'s reads for :func:`preparation_page_context`."""
+    return [Run(_PREPARED_MEETINGS, {"network": network.pk}, {"network": network})]
+
+
+def preparation_page_context(
+    network: Network, rows: list[list[Any]] | None = None
+) -> dict[str, Any]:
     """``networks.extensions.network_page``: the planned meetings the family has prepared, each
-    with the number of family members who answered."""
-    meetings = (
-        network.meetings.filter(status=MeetingStatus.PLANNED)
+    with the number of family members who answered (``rows``: those of
+    :func:`preparation_page_reads`, read by the page; None: read here)."""
+    meetings = rows[0] if rows is not None else objects_together(preparation_page_reads(network))[0]
+    return {"prepared_meetings": [(meeting, meeting.answers) for meeting in meetings]}
+
+
+# The network's planned meetings with at least one family member's answers, compiled once.
+_PREPARED_MEETINGS = Prepared(
+    lambda network: (
+        Meeting.objects.filter(network_id=network, status=MeetingStatus.PLANNED)
         .annotate(answers=Count("family_preparations"))
         .filter(answers__gt=0)
         .order_by("starts_at")
-    )
-    return {"prepared_meetings": [(meeting, meeting.answers) for meeting in meetings]}
+    ),
+    network=int,
+)

@@ -18,8 +18,9 @@ links) asks the one predicate :func:`participant_excluded` (or filters by
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
@@ -29,7 +30,7 @@ from django.utils.translation import override
 
 from audit.roles import Role
 from core.clock import now_or
-from core.db import Prepared
+from core.db import Prepared, Run
 from core.errors import ValidationError
 from directory.models import Position
 from networks.extensions import participant_access_ended
@@ -145,7 +146,17 @@ def participant_excluded(participant: Participant) -> bool:
 def excluded_in(network: Network) -> set[int]:
     """The participants of a network (removed ones included) that :func:`participant_excluded`
     names: for a page that already holds the participants and filters them in memory."""
-    return {pk for (pk,) in _EXCLUDED_IN_NETWORK.rows(value=network.pk)}
+    return excluded_from(_EXCLUDED_IN_NETWORK.rows(value=network.pk))
+
+
+def excluded_in_read(network: Network) -> Run:
+    """:func:`excluded_in`'s read, for a page that reads it with others (``as_rows``); its rows
+    go to :func:`excluded_from`."""
+    return Run(_EXCLUDED_IN_NETWORK, {"value": network.pk}, as_rows=True)
+
+
+def excluded_from(rows: Iterable[tuple[Any, ...]]) -> set[int]:
+    return {pk for (pk,) in rows}
 
 
 def receiving(participants: QuerySet[Participant]) -> QuerySet[Participant]:

@@ -154,11 +154,12 @@ def preload(network: Network) -> Network:
     return network
 
 
-def preload_with_participants(network: Network) -> list[Participant]:
-    """:func:`preload`, and the :func:`current_participants` read in the same wait."""
+def preload_with_participants(network: Network, *also: Run) -> list[list[Any]]:
+    """:func:`preload`, with the :func:`current_participants` (the first rows returned) and the
+    reads ``also`` (their rows after them) read in the same wait."""
     return _preload(
-        network, Run(_CURRENT_PARTICIPANTS, {"network": network.pk}, {"network": network})
-    )[0]
+        network, Run(_CURRENT_PARTICIPANTS, {"network": network.pk}, {"network": network}), *also
+    )
 
 
 def _preload(network: Network, *also: Run) -> list[list[Any]]:
@@ -287,17 +288,21 @@ def reached_by(participant: Participant) -> str:
 
 
 def on_paper(
-    network: Network, participants: Iterable[Participant] | None = None
+    network: Network,
+    participants: Iterable[Participant] | None = None,
+    excluded: set[int] | None = None,
 ) -> list[Participant]:
     """The participants still in the network whom the coordinator invites on paper.
 
     ``participants``: the network's active participants (with their kind) when the page has
-    read them already."""
+    read them already; ``excluded``: :func:`networks.consent.excluded_in` when it has read that
+    (``excluded_in_read``)."""
     from networks.consent import excluded_in
 
     if participants is None:
         participants = network.participants.filter(removed_at__isnull=True).select_related("kind")
-    excluded = excluded_in(network)
+    if excluded is None:
+        excluded = excluded_in(network)
     return [
         p
         for p in participants

@@ -29,7 +29,7 @@ from core.http import ArkiRequest
 from core.public_holidays import public_holiday
 from networks import consent, services
 from networks.access import NETWORK, networks_visible_to
-from networks.extensions import network_page_context
+from networks.extensions import network_page_context, network_page_reads
 from networks.forms import (
     BanForm,
     BreakGlassForm,
@@ -95,11 +95,15 @@ def my_networks(request: ArkiRequest) -> HttpResponse:
 @access_rule(NETWORK, NetworkAction.READ)
 def detail(request: ArkiRequest, pk: int) -> HttpResponse:
     network, basis = _network(request, pk, NetworkAction.READ)
-    # Meetings, contacts, children, goals, promises (read once, shown twice) and the current
-    # participants, read together.
-    participants = preload_with_participants(network)
+    # Meetings, contacts, children, goals, promises (read once, shown twice), the current
+    # participants, who may no longer receive anything and what the other apps add (the family's
+    # preparations, each participant's latest personal link): read in one wait.
+    extension_reads = network_page_reads(network)
+    participants, excluded_rows, *extension_rows = preload_with_participants(
+        network, consent.excluded_in_read(network), *extension_reads
+    )
     # The goals and their chart (meetings), each participant's latest personal link (family).
-    context = network_page_context(network)
+    context = network_page_context(network, extension_rows)
     latest_link = context.pop("latest_link", {})
     context |= {
         "network": network,
@@ -113,7 +117,9 @@ def detail(request: ArkiRequest, pk: int) -> HttpResponse:
         "next_meeting": next_meeting(network),
         # Who gets no email or text message: the coordinator invites them on paper.
         "on_paper": (
-            on_paper(network, participants) if network.status != NetworkStatus.CLOSED else []
+            on_paper(network, participants, consent.excluded_from(excluded_rows))
+            if network.status != NetworkStatus.CLOSED
+            else []
         ),
         "sms_on": sms_available(),
         "timeline": network_timeline(network),

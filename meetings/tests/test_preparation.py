@@ -105,6 +105,25 @@ def test_the_network_page_counts_the_answers_of_prepared_planned_meetings(planne
     assert preparation_page_context(network) == {"prepared_meetings": [(meeting, 2)]}
 
 
+def test_the_network_page_reads_every_app_s_part_with_its_own_and_gives_each_its_rows(planned):
+    from core.db import objects_together
+    from family.services import create_link
+    from networks.extensions import network_page_context, network_page_reads
+
+    network, mother, meeting = planned
+    save_preparation(meeting, mother, **{**EMPTY, "worries": "x"})
+    link = create_link(participant=mother, by=network.coordinator).link
+    reads = network_page_reads(network)
+    assert len(reads) == 2  # the family's preparations (meetings), the latest links (family)
+    rows = objects_together(reads)
+    context = network_page_context(network, rows)
+    assert context["prepared_meetings"] == [(meeting, 1)]
+    assert context["latest_link"] == {mother.pk: link}
+    assert context.keys() == network_page_context(network).keys()  # read there alike
+    with pytest.raises(ValueError, match="more rows"):
+        network_page_context(network, [*rows, []])
+
+
 def test_a_participant_who_is_no_manager_does_not_see_the_record(planned):
     network, mother, meeting = planned
     save_preparation(meeting, mother, **{**EMPTY, "worries": "Illat"})
