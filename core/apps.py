@@ -11,7 +11,7 @@ class CoreConfig(AppConfig):
         from django.db import models
 
         from core.forms import ChoiceIterator
-        from core.lookups import AnyOf, ContainsPattern
+        from core.lookups import AnyOf
 
         # Django's documented hook for the choices of a model choice field (and of the multiple
         # one, its subclass): read them in one query (core.forms.ChoiceIterator).
@@ -20,6 +20,3 @@ class CoreConfig(AppConfig):
         # query with a list of ids keeps its SQL text and can be compiled once (core.db.Prepared).
         models.IntegerField.register_lookup(AnyOf)
         models.ForeignKey.register_lookup(AnyOf)
-        # field__contains_pattern=contains_pattern(text): icontains with the pattern as given.
-        models.CharField.register_lookup(ContainsPattern, lookup_name="contains_pattern")
-        models.TextField.register_lookup(ContainsPattern, lookup_name="contains_pattern")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import OrderedDict
@@ -43,6 +44,13 @@ def report_memory() -> Iterator[None]:
         with connection.cursor() as cursor:
             cursor.execute(f"SET LOCAL work_mem = '{REPORT_WORK_MEM}'")
         yield
+
+
+class Contains:
+    """A slot type of :class:`Prepared`: a text searched for with ``field__icontains=text``. The
+    value given is the text (a ``str``); the query gets the ``LIKE`` pattern Django makes of it
+    (``%`` + the text with ``%``, ``_`` and ``\\`` escaped + ``%``), so the search keeps one SQL
+    and a user's ``%`` or ``_`` is matched as itself, as with the ORM."""
 
 
 class Prepared:
@@ -87,7 +95,7 @@ class Prepared:
                 )
             elif kind is date:
                 values[name] = date(1901, 1, 1 + n) if round_ == 0 else date(2087, 7, 11 + n)
-            elif kind is str:
+            elif kind is str or kind is Contains:
                 values[name] = f"arki-stand-in-{n}-a" if round_ == 0 else f"ARKI STAND-IN {n} B ä"
             elif kind is list:
                 values[name] = (
@@ -97,7 +105,7 @@ class Prepared:
                 )
             else:
                 raise TypeError(
-                    f"{name}: a slot is an int, a str, a date, a datetime or a list, "
+                    f"{name}: a slot is an int, a str, a date, a datetime, a list or Contains, "
                     f"not {kind.__name__}"
                 )
         return values
@@ -109,6 +117,8 @@ class Prepared:
             return conn.ops.adapt_datefield_value(value)
         if self.slots[name] is list:
             return list_parameter(conn, value)
+        if self.slots[name] is Contains:
+            return f"%{conn.ops.prep_for_like_query(value)}%"
         return value
 
     def _compile(self, conn: BaseDatabaseWrapper) -> _Compiled:
@@ -146,6 +156,10 @@ class Prepared:
             self._compiled[key] = self._compile(conn)
         compiled = self._compiled[key]
         sql, params, places = compiled.sql, compiled.params, compiled.places
+        if set(values) != set(self.slots):  # a value for no slot would be silently ignored
+            raise TypeError(
+                f"values {sorted(values)} are not the query's slots {sorted(self.slots)}"
+            )
         for name, kind in self.slots.items():
             value = values[name]
             if kind is list:
@@ -158,7 +172,7 @@ class Prepared:
                 continue
             if (
                 isinstance(value, bool)
-                or not isinstance(value, kind)
+                or not isinstance(value, str if kind is Contains else kind)
                 or (kind is date and isinstance(value, datetime))
             ):
                 raise TypeError(f"{name}: expected {kind.__name__}, got {value!r}")
@@ -285,25 +299,52 @@ def _fetch_together(
                 cursor.execute(sql, params)
                 fetched.append(list(cursor.fetchall()))
         return fetched
-    with conn.cursor() as outer:  # connects, and puts the connection in a usable state
+    # What Django's cursor does around each query, once for the pipeline: connect, refuse to
+    # run in a transaction already marked for rollback, raise Django's errors, make each cursor
+    # as Django makes one (its time zone), and log every query sent, failed ones too.
+    with conn.cursor() as outer:
+        conn.validate_no_broken_transaction()
         driver = outer.cursor.connection  # psycopg's own connection under Django's wrapper
         started = time.monotonic()
-        with conn.wrap_database_errors:
-            cursors = [driver.cursor() for _statement in statements]
-            try:
-                with driver.pipeline():
-                    for cursor, (sql, params) in zip(cursors, statements, strict=True):
-                        cursor.execute(sql, params)
-                fetched = [list(cursor.fetchall()) for cursor in cursors]
-            finally:
-                for cursor in cursors:
-                    cursor.close()
-    if conn.queries_logged:  # as Django's debug cursor logs (the tests' query counts read it)
-        share = (time.monotonic() - started) / len(statements)
-        compose = conn.ops.compose_sql  # type: ignore[attr-defined]  # PostgreSQL's own
-        for sql, params in statements:
-            conn.queries_log.append({"sql": compose(sql, params), "time": f"{share:.3f}"})
+        cursors: list[Any] = []
+        try:
+            with conn.wrap_database_errors:
+                try:
+                    cursors.extend(conn.create_cursor() for _statement in statements)
+                    with driver.pipeline():
+                        for cursor, (sql, params) in zip(cursors, statements, strict=True):
+                            cursor.execute(sql, params)
+                    fetched = [list(cursor.fetchall()) for cursor in cursors]
+                finally:
+                    for cursor in cursors:
+                        cursor.close()
+        finally:
+            _log_together(conn, statements, time.monotonic() - started)
     return fetched
+
+
+def _log_together(
+    conn: BaseDatabaseWrapper, statements: list[tuple[str, list[Any]]], seconds: float
+) -> None:
+    """Log the pipeline's queries as Django's debug cursor logs each (the tests' query counts
+    and ``django.db.backends`` read it), each with an equal share of the pipeline's time."""
+    if not conn.queries_logged:
+        return
+    share = seconds / len(statements)
+    compose = conn.ops.compose_sql  # type: ignore[attr-defined]  # PostgreSQL's own
+    for sql, params in statements:
+        conn.queries_log.append({"sql": compose(sql, params), "time": f"{share:.3f}"})
+        _db_log.debug(
+            "(%.3f) %s; args=%s; alias=%s",
+            share,
+            sql,
+            params,
+            conn.alias,
+            extra={"duration": share, "sql": sql, "params": params, "alias": conn.alias},
+        )
+
+
+_db_log = logging.getLogger("django.db.backends")
 
 
 class PagedQuery:

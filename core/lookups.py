@@ -1,19 +1,11 @@
-"""Lookups whose SQL keeps one shape for every value, so that a query using them can be compiled
-once and run again with other values (``core.db.Prepared``); registered in ``core.apps``.
-
-``any_of``: a field is one of a list of integers, written with one parameter however many.
+"""``any_of``: a field is one of a list of integers, written with one parameter however many.
 
 Django writes ``field__in=[1, 2, 3]`` as ``IN (%s, %s, %s)``: the SQL text changes with the
 number of values, so such a query cannot be compiled once and run again with other values
 (``core.db.Prepared``). ``field__any_of=[1, 2, 3]`` passes the list as one parameter:
 PostgreSQL ``field = ANY(%s::bigint[])``, SQLite ``field IN (SELECT value FROM json_each(%s))``
 (the list as JSON text). Same rows as ``__in``; an empty list matches nothing. For integer
-columns and foreign keys only.
-
-``contains_pattern``: the rows ``field__icontains=text`` gives, with the ``LIKE`` pattern made by
-the caller (:func:`contains_pattern`). Django makes the pattern from the text inside the lookup,
-so the text is not a parameter as given and ``Prepared`` refuses it; here the pattern is. For
-text columns.
+columns and foreign keys only (registered in ``core.apps``).
 """
 
 from __future__ import annotations
@@ -22,10 +14,8 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Lookup
-from django.db.models.lookups import IContains, PatternLookup
 
 
 def list_parameter(connection: BaseDatabaseWrapper, values: Iterable[int]) -> Any:
@@ -58,18 +48,3 @@ class AnyOf(Lookup):  # type: ignore[type-arg]
             # The column and a placeholder only: the values travel as the parameter.
             return f"{lhs} IN (SELECT value FROM json_each({rhs}))", params  # noqa: S608
         raise NotImplementedError(f"any_of: no SQL for {connection.vendor}")
-
-
-def contains_pattern(text: str, using: str = "default") -> str:
-    """The ``LIKE`` pattern of ``field__icontains=text`` (its ``%``, ``_`` and ``\\`` escaped),
-    for ``field__contains_pattern``."""
-    return f"%{connections[using].ops.prep_for_like_query(text)}%"
-
-
-class ContainsPattern(IContains):
-    """``icontains`` itself (the same SQL on each database, registered under another name), with
-    the pattern taken as given instead of made from the text."""
-
-    def process_rhs(self, qn: Any, connection: BaseDatabaseWrapper) -> tuple[str, list[Any]]:
-        rhs, params = super(PatternLookup, self).process_rhs(qn, connection)  # not PatternLookup's
-        return rhs, list(params)

@@ -10,8 +10,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_obje
 from django.shortcuts import get_object_or_404
 
 from audit.access import record_or_refuse
-from core.db import PagedQuery
-from core.lookups import contains_pattern
+from core.db import Contains, PagedQuery
 from directory.models import Area, ContactPoint, Location, Organisation, Position, Sector, Service
 from programmes.models import Programme
 
@@ -51,11 +50,11 @@ def search_page(
     """The page ``asked`` of the services in use matching the text (name, basic task,
     description, organisation) and filters, as ``Paginator(rows, per_page).get_page(asked)``
     gives it, each service with its areas. The page is one query compiled once per process for
-    each combination of filters given (core.db.PagedQuery; its rows carry the total): Django's
-    paginator compiled a count and a page on every search."""
+    each combination of filters given (core.db.PagedQuery; its rows carry the total; the text a
+    ``Contains`` slot): Django's paginator compiled a count and a page on every search."""
     values: dict[str, Any] = {}
     if text.strip():
-        values["pattern"] = contains_pattern(text.strip())
+        values["text"] = text.strip()
     for name, chosen in (("area", area), ("sector", sector), ("programme", programme)):
         if chosen is not None:
             values[name] = chosen.pk
@@ -63,7 +62,7 @@ def search_page(
     paged = _SEARCHES.get(shape)
     if paged is None:  # at most sixteen: each filter given or not
         paged = _SEARCHES[shape] = PagedQuery(
-            _services_matching, **{name: str if name == "pattern" else int for name in shape}
+            _services_matching, **{name: Contains if name == "text" else int for name in shape}
         )
     page = paged.page(asked, per_page, **values)
     prefetch_related_objects(list(page.object_list), "areas")
@@ -75,24 +74,24 @@ _SEARCHES: dict[tuple[str, ...], PagedQuery] = {}
 
 def _services_matching(
     *,
-    pattern: str | None = None,
+    text: str | None = None,
     area: int | None = None,
     sector: int | None = None,
     programme: int | None = None,
 ) -> QuerySet[Service]:
-    """Services in use matching the ``LIKE`` pattern of the search text and the filters (the
-    ones given: which are given shapes the query, their values do not)."""
+    """Services in use matching the search text and the filters (the ones given: which are
+    given shapes the query, their values do not)."""
     services = (
         Service.objects.filter(is_active=True)
         .select_related("organisation__sector")
         .order_by("name", "pk")
     )
-    if pattern is not None:
+    if text is not None:
         services = services.filter(
-            Q(name__contains_pattern=pattern)
-            | Q(basic_task__contains_pattern=pattern)
-            | Q(description__contains_pattern=pattern)
-            | Q(organisation__name__contains_pattern=pattern)
+            Q(name__icontains=text)
+            | Q(basic_task__icontains=text)
+            | Q(description__icontains=text)
+            | Q(organisation__name__icontains=text)
         )
     # Each filter compares one value, so the many-to-many joins cannot duplicate rows.
     if area is not None:

@@ -224,16 +224,17 @@ def _suppressed(count: int) -> int | None:
 
 def work_statistics(team: LeadershipTeam, since: datetime, until: datetime) -> WorkStatistics:
     """Convening-deadline and promise figures for the team's area and programme, small numbers hidden."""
-    values: dict[str, Any] = {
-        "programme": team.programme_id,
-        "since": since,
-        "until": until,
-        "today": timezone.localdate(),
-    }
-    if team.area_id:
-        values["area"] = team.area_id
+    scope: dict[str, Any] = {"programme": team.programme_id}
+    if team.area_id is not None:
+        scope["area"] = team.area_id
+    in_time, reviewed_query, overdue_query = _work_queries("area" in scope)
+    period = {**scope, "since": since, "until": until}
     due, reviewed_rows, overdue_rows = rows_together(
-        [Run(prepared, values) for prepared in _work_queries(team.area_id is not None)]
+        [
+            Run(in_time, period),
+            Run(reviewed_query, period),
+            Run(overdue_query, {**scope, "today": timezone.localdate()}),
+        ]
     )
     days: list[int | None] = [d for _outcome, d in due]
     reviewed = [outcome for (outcome,) in reviewed_rows]

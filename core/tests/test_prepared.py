@@ -49,7 +49,7 @@ def test_only_ints_strings_dates_datetimes_and_lists_are_slots():
     from decimal import Decimal
 
     prepared = Prepared(lambda pk: User.objects.filter(pk=pk), pk=Decimal)
-    with pytest.raises(TypeError, match="an int, a str, a date, a datetime or a list"):
+    with pytest.raises(TypeError, match="an int, a str, a date, a datetime, a list or Contains"):
         prepared.rows(pk=Decimal(1))
 
 
@@ -386,3 +386,51 @@ def test_pages_together_are_the_pages_each_list_gives_alone():
             expected.paginator.count,
             [u.email for u in expected],
         ), paging
+
+
+def test_a_contains_slot_searches_for_the_text_itself_as_icontains_does():
+    from django.db.models import Q
+
+    from core.db import Contains
+
+    texts = ["50%", "a_b", "a\\b", "ÄITI", "x'y", "%", "_", "\\"]
+    for n, text in enumerate(texts):
+        UserFactory(full_name=f"Nimi {text} {n}", email=f"c{n}@contains.invalid")
+    UserFactory(full_name="Nimi 5000 a-b", email="decoy@contains.invalid")
+
+    def build(text):
+        return (
+            User.objects.filter(Q(full_name__icontains=text) | Q(email__icontains=text))
+            .order_by("email")
+            .values_list("email")
+        )
+
+    prepared = Prepared(build, text=Contains)
+    for text in [*texts, "äiti", "nimi", "ei ketään"]:
+        assert prepared.rows(text=text) == list(build(text)), text
+    assert prepared.rows(text="%") == [("c0@contains.invalid",), ("c5@contains.invalid",)]
+    with pytest.raises(TypeError):
+        prepared.rows(text=5)
+
+
+def test_values_must_be_exactly_the_slots():
+    prepared = Prepared(lambda pk: User.objects.filter(pk=pk), pk=int)
+    with pytest.raises(TypeError, match="slots"):
+        prepared.rows(pk=1, area=2)  # a value for no slot: refused, not ignored
+    with pytest.raises(TypeError, match="slots"):
+        prepared.rows()
+
+
+def test_a_transaction_marked_for_rollback_refuses_reads_together():
+    from django.db import transaction
+    from django.db.transaction import TransactionManagementError
+
+    from core.db import Run, objects_together
+
+    user = UserFactory()
+    prepared = Prepared(lambda pk: User.objects.filter(pk=pk), pk=int)
+    with transaction.atomic():
+        transaction.set_rollback(True)
+        with pytest.raises(TransactionManagementError):
+            objects_together([Run(prepared, {"pk": user.pk}), Run(prepared, {"pk": user.pk})])
+        transaction.set_rollback(False)
