@@ -167,27 +167,14 @@ def test_anonymous_users_are_sent_to_sign_in(client, url):
 
 
 def _reference(text="", area=None, sector=None, programme=None):
-    """The search as the ORM writes it with ``icontains`` (the definition search_page keeps)."""
-    from django.db.models import Q
+    """The search's queryset as the ORM itself runs it: the same definition, given the raw text
+    (Django's ``icontains`` escapes it) and evaluated by Django, not by the compiled page."""
+    from directory.selectors import _services_matching
 
-    from directory.models import Service
-
-    services = Service.objects.filter(is_active=True).order_by("name", "pk")
-    if text.strip():
-        t = text.strip()
-        services = services.filter(
-            Q(name__icontains=t)
-            | Q(basic_task__icontains=t)
-            | Q(description__icontains=t)
-            | Q(organisation__name__icontains=t)
-        )
-    if area is not None:
-        services = services.filter(areas=area)
-    if sector is not None:
-        services = services.filter(organisation__sector=sector)
-    if programme is not None:
-        services = services.filter(programmes=programme)
-    return services
+    given = {"text": text.strip() or None, "area": area, "sector": sector, "programme": programme}
+    return _services_matching(
+        **{name: getattr(value, "pk", value) for name, value in given.items() if value is not None}
+    )
 
 
 def test_each_search_page_is_the_page_django_s_paginator_gives_for_any_filters_and_text():
