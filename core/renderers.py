@@ -34,7 +34,7 @@ class FormRenderer(Jinja2):
                 "APP_DIRS": True,
                 "DIRS": [
                     Path(__file__).parent / "jinja2",
-                    Path(forms.__file__).parent / self.backend.app_dirname,
+                    Path(forms.__file__).parent / "jinja2",
                 ],
                 "NAME": "djangoforms",
                 "OPTIONS": {},
