@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.db import Prepared
+from core.db import Prepared, Run, objects_together
 from core.forms import choice_field, share_choices
 from meetings.models import Goal, GoalOwner, Promise, PromiseStatus
-from meetings.services import NewGoal, NewPromise, RecordInput, Review
+from meetings.services import NewGoal, NewPromise, RecordInput, Review, open_promises_read
 from networks.models import Child, Meeting, Network, Participant
 from programmes.models import LifeArea
 
@@ -46,6 +47,31 @@ _GOALS_WITH_CHILD = Prepared(
 )
 
 
+@dataclass(frozen=True)
+class RecordFormRows:
+    """What the record form is built from: the promises open before the meeting (to review),
+    the children, the programme's life areas and the network's goals. Read in one wait by
+    :func:`read_form_rows`."""
+
+    open_promises: list[Promise]
+    children: list[Child]
+    life_areas: list[LifeArea]
+    goals: list[Goal]
+
+
+def read_form_rows(meeting: Meeting) -> RecordFormRows:
+    network = meeting.network
+    open_promises, children, life_areas, goals = objects_together(
+        [
+            open_promises_read(meeting),
+            Run(_CHILDREN, {"network": network.pk}, {"network": network}),
+            Run(_LIFE_AREAS, {"programme": network.programme_id}),
+            Run(_GOALS_WITH_CHILD, {"network": network.pk}, {"network": network}),
+        ]
+    )
+    return RecordFormRows(open_promises, children, life_areas, goals)
+
+
 class MeetingRecordForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     present = forms.ModelMultipleChoiceField(
@@ -74,10 +100,11 @@ class MeetingRecordForm(forms.Form):
         self,
         network: Network,
         meeting: Meeting,
-        open_promises: list[Promise],
+        rows: RecordFormRows,
         *args: Any,
         **kwargs: Any,
     ) -> None:
+        """``rows``: :func:`read_form_rows` of the meeting."""
         super().__init__(*args, **kwargs)
         self.network, self.meeting = network, meeting
         participants = network.participants.filter(removed_at__isnull=True).select_related(
@@ -99,7 +126,7 @@ class MeetingRecordForm(forms.Form):
                 ),
             )
         # Each child's own view and own goals (a family's network may concern siblings).
-        self.children = _CHILDREN.objects(network=network.pk, known={"network": network})
+        self.children = rows.children
         for child in self.children:
             self.fields[f"childview-{child.pk}"] = forms.CharField(
                 label=_("%(name)s: the child's or young person's view in their own words")
@@ -109,7 +136,7 @@ class MeetingRecordForm(forms.Form):
                 max_length=5000,
             )
         self.life_area_rows: list[tuple[Any, forms.BoundField, forms.BoundField]] = []
-        self._life_areas = _LIFE_AREAS.objects(programme=network.programme_id)
+        self._life_areas = rows.life_areas
         for life_area in self._life_areas:
             prefix = f"la-{life_area.pk}"
             self.fields[f"{prefix}-strengths"] = forms.CharField(
@@ -124,7 +151,7 @@ class MeetingRecordForm(forms.Form):
                 max_length=2000,
                 required=False,
             )
-        self.goals = _GOALS_WITH_CHILD.objects(network=network.pk, known={"network": network})
+        self.goals = rows.goals
         for goal in self.goals:
             self.fields[f"goal-{goal.pk}-rating"] = forms.TypedChoiceField(
                 label=f"{goal.whose}: {goal.text}",
@@ -164,8 +191,8 @@ class MeetingRecordForm(forms.Form):
                 empty_value=None,
                 required=False,
             )
-        self.open_promises = open_promises
-        for promise in open_promises:
+        self.open_promises = rows.open_promises
+        for promise in self.open_promises:
             self.fields[f"review-{promise.pk}-status"] = forms.ChoiceField(
                 label=_("Was it kept?"),
                 choices=REVIEW_CHOICES,

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.clock import now_or
-from core.db import PagedQuery, Prepared
+from core.db import PagedQuery, Prepared, Run, objects_together
 from core.errors import ValidationError
 from feedback.services import invite
 from indicators.events import record_event
@@ -131,8 +131,16 @@ def _snapshot(
 
 def open_promises_before(meeting: Meeting) -> list[Promise]:
     """Promises made at earlier meetings and not yet reviewed: a follow-up starts from them."""
-    return _OPEN_PROMISES_BEFORE.objects(
-        network=meeting.network_id, meeting=meeting.pk, known={"network": meeting.network}
+    read = open_promises_read(meeting)
+    return _OPEN_PROMISES_BEFORE.objects(**read.values, known=read.known)
+
+
+def open_promises_read(meeting: Meeting) -> Run:
+    """:func:`open_promises_before` as a read to read with others (core.db.objects_together)."""
+    return Run(
+        _OPEN_PROMISES_BEFORE,
+        {"network": meeting.network_id, "meeting": meeting.pk},
+        {"network": meeting.network},
     )
 
 
@@ -167,10 +175,14 @@ _RECORD_OF = Prepared(
     lambda meeting: MeetingRecord.objects.filter(meeting_id=meeting).order_by("pk")[:1],
     meeting=int,
 )
+# A meeting has at most one record: its notes and views are read by the meeting, so that they
+# are read with the record itself.
 _LIFE_AREA_NOTES = Prepared(
-    lambda record: LifeAreaNote.objects.filter(record_id=record), record=int
+    lambda meeting: LifeAreaNote.objects.filter(record__meeting_id=meeting), meeting=int
 )
-_CHILD_VIEWS = Prepared(lambda record: ChildView.objects.filter(record_id=record), record=int)
+_CHILD_VIEWS = Prepared(
+    lambda meeting: ChildView.objects.filter(record__meeting_id=meeting), meeting=int
+)
 _GOALS = Prepared(lambda network: Goal.objects.filter(network_id=network), network=int)
 _RATINGS = Prepared(
     lambda meeting, goals: GoalRating.objects.filter(meeting_id=meeting, goal_id__any_of=goals),
@@ -179,7 +191,53 @@ _RATINGS = Prepared(
 )
 
 
-def _validate(meeting: Meeting, data: RecordInput, now: datetime) -> None:
+@dataclass(frozen=True)
+class _Saved:
+    """What a save reads under the meeting's lock, in one wait (:func:`_read_saved`): the
+    network's current participants, children and open promises (to check the input against),
+    the record with its notes and views, and the goals with this meeting's ratings."""
+
+    members: set[int]
+    children: set[int]
+    open_promises: set[int]
+    record: MeetingRecord | None
+    notes: list[LifeAreaNote]
+    child_views: list[ChildView]
+    goals: list[Goal]
+    ratings: list[GoalRating]
+
+
+def _read_saved(meeting: Meeting, data: RecordInput) -> _Saved:
+    network = meeting.network
+    members, children, open_promises, records, notes, views, goals, ratings = objects_together(
+        [
+            Run(_MEMBERS, {"network": network.pk}, as_rows=True),
+            Run(_CHILD_KEYS, {"network": network.pk}, as_rows=True),
+            open_promises_read(meeting),
+            Run(_RECORD_OF, {"meeting": meeting.pk}),
+            Run(_LIFE_AREA_NOTES, {"meeting": meeting.pk}),
+            Run(_CHILD_VIEWS, {"meeting": meeting.pk}),
+            Run(_GOALS, {"network": network.pk}, {"network": network}),
+            Run(
+                _RATINGS,
+                {"meeting": meeting.pk, "goals": list(data.ratings)},
+                {"meeting": meeting},
+            ),
+        ]
+    )
+    return _Saved(
+        members={pk for (pk,) in members},
+        children={pk for (pk,) in children},
+        open_promises={promise.pk for promise in open_promises},
+        record=records[0] if records else None,
+        notes=notes,
+        child_views=views,
+        goals=goals,
+        ratings=ratings,
+    )
+
+
+def _validate(meeting: Meeting, data: RecordInput, now: datetime, saved: _Saved) -> None:
     errors: dict[str, list[str]] = {}
     network = meeting.network
     if meeting.status == MeetingStatus.CANCELLED:
@@ -188,7 +246,7 @@ def _validate(meeting: Meeting, data: RecordInput, now: datetime) -> None:
         raise ValidationError(_("The network is closed."))
     if meeting.starts_at > now:
         raise ValidationError(_("The meeting has not started yet."))
-    members = {pk for (pk,) in _MEMBERS.rows(network=network.pk)}
+    members = saved.members
     meeting_day = local_date(meeting.starts_at)
     for promise in data.new_promises:
         if promise.participant is None or promise.participant.pk not in members:
@@ -203,7 +261,7 @@ def _validate(meeting: Meeting, data: RecordInput, now: datetime) -> None:
             errors.setdefault("promises", []).append(
                 _("A promise cannot be due before the meeting.")
             )
-    children = {pk for (pk,) in _CHILD_KEYS.rows(network=network.pk)}
+    children = saved.children
     for goal in data.new_goals:
         if not goal.text.strip():
             errors.setdefault("goals", []).append(_("Write the goal."))
@@ -221,7 +279,7 @@ def _validate(meeting: Meeting, data: RecordInput, now: datetime) -> None:
             errors.setdefault("self_rating", []).append(_("This programme asks no own rating."))
         elif not 0 <= data.self_rating <= 10:
             errors.setdefault("self_rating", []).append(_("Ratings are from 0 to 10."))
-    open_ids = {p.pk for p in open_promises_before(meeting)}
+    open_ids = saved.open_promises
     for review in data.reviews:
         if review.promise.pk not in open_ids:
             errors.setdefault("reviews", []).append(_("That promise is not open in this network."))
@@ -258,8 +316,9 @@ def save_meeting_record(
         raise Meeting.DoesNotExist(f"meeting {meeting.pk} no longer exists")
     meeting = locked[0]
     now = now_or(now)
-    _validate(meeting, data, now)
-    record = next(iter(_RECORD_OF.objects(meeting=meeting.pk)), None)
+    saved = _read_saved(meeting, data)
+    _validate(meeting, data, now, saved)
+    record = saved.record
     current = record.version if record else 0
     if current != expected_version:
         assert record is not None
@@ -279,9 +338,9 @@ def save_meeting_record(
     record.saved_at = now
     record.save()
     record.present.set(data.present)
-    life_areas = _save_life_areas(record, data)
-    child_views = _save_child_views(record, data)
-    _save_goals(meeting, data)
+    life_areas = _save_life_areas(record, data, saved.notes)
+    child_views = _save_child_views(record, data, saved.child_views)
+    _save_goals(meeting, data, saved.goals, saved.ratings)
     _save_promises(meeting, data)
     _save_reviews(meeting, data, by=by, now=now)
     # The revision is what was just written (not read back: three queries fewer while the
@@ -305,14 +364,14 @@ def save_meeting_record(
     return record
 
 
-def _save_life_areas(record: MeetingRecord, data: RecordInput) -> dict[int, tuple[str, str]]:
-    """The strengths and vulnerabilities per life area: a fixed number of queries however many
-    life areas the programme has (only changed notes are written). Returns every note of the
-    record as saved (life area id → strengths, vulnerabilities)."""
-    existing = {
-        note.life_area_id: note
-        for note in _LIFE_AREA_NOTES.objects(record=record.pk, known={"record": record})
-    }
+def _save_life_areas(
+    record: MeetingRecord, data: RecordInput, notes: list[LifeAreaNote]
+) -> dict[int, tuple[str, str]]:
+    """The strengths and vulnerabilities per life area (``notes``: the record's as read): a
+    fixed number of queries however many life areas the programme has (only changed notes are
+    written). Returns every note of the record as saved (life area id → strengths,
+    vulnerabilities)."""
+    existing = {note.life_area_id: note for note in notes}
     changed, created = [], []
     for life_area_id, (strengths, vulnerabilities) in data.life_areas.items():
         texts = {"strengths": strengths.strip(), "vulnerabilities": vulnerabilities.strip()}
@@ -335,13 +394,12 @@ def _save_life_areas(record: MeetingRecord, data: RecordInput) -> dict[int, tupl
     }
 
 
-def _save_child_views(record: MeetingRecord, data: RecordInput) -> dict[int, str]:
-    """Each child's view in their own words; an emptied view is removed. Returns every view of
-    the record as saved (child id → text)."""
-    existing = {
-        view.child_id: view
-        for view in _CHILD_VIEWS.objects(record=record.pk, known={"record": record})
-    }
+def _save_child_views(
+    record: MeetingRecord, data: RecordInput, views: list[ChildView]
+) -> dict[int, str]:
+    """Each child's view in their own words (``views``: the record's as read); an emptied view
+    is removed. Returns every view of the record as saved (child id → text)."""
+    existing = {view.child_id: view for view in views}
     saved = {child_id: view.text for child_id, view in existing.items()}
     for child_id, text in data.child_views.items():
         text = text.strip()
@@ -360,20 +418,17 @@ def _save_child_views(record: MeetingRecord, data: RecordInput) -> dict[int, str
     return saved
 
 
-def _save_goals(meeting: Meeting, data: RecordInput) -> None:
+def _save_goals(
+    meeting: Meeting, data: RecordInput, read_goals: list[Goal], read_ratings: list[GoalRating]
+) -> None:
+    """This meeting's ratings and the new goals (``read_goals``: the network's goals as read,
+    ``read_ratings``: this meeting's ratings of the goals in ``data``)."""
     network = meeting.network
-    goals = {
-        goal.pk: goal for goal in _GOALS.objects(network=network.pk, known={"network": network})
-    }
+    goals = {goal.pk: goal for goal in read_goals}
     if any(goal_id not in goals for goal_id in data.ratings):
         raise ValidationError({"goals": [_("That goal is not in this network.")]})
     # This meeting's ratings: cleared, changed and new ones in one query each.
-    ratings = {
-        rating.goal_id: rating
-        for rating in _RATINGS.objects(
-            meeting=meeting.pk, goals=list(data.ratings), known={"meeting": meeting}
-        )
-    }
+    ratings = {rating.goal_id: rating for rating in read_ratings}
     cleared = [goal_id for goal_id, value in data.ratings.items() if value is None]
     changed, created = [], []
     for goal_id, value in data.ratings.items():

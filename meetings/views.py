@@ -25,7 +25,7 @@ from audit.policy import MeetingAction, NetworkAction, Permission
 from core.forms import submit
 from core.http import ArkiRequest
 from meetings import memo, preparation, services
-from meetings.forms import CloseNetworkForm, MeetingRecordForm, ResolvePromisesForm
+from meetings.forms import CloseNetworkForm, MeetingRecordForm, ResolvePromisesForm, read_form_rows
 from meetings.models import MeetingRecord, Promise, PromiseStatus
 from networks import consent
 from networks.access import NETWORK, preload_network_bases
@@ -47,13 +47,13 @@ def record(request: ArkiRequest, meeting_pk: int) -> HttpResponse:
     """Write the meeting record: the view, goals, life areas, promises and their review."""
     meeting, _basis = _meeting(request, meeting_pk, MeetingAction.RECORD)
     network = meeting.network
-    open_promises = services.open_promises_before(meeting)
+    rows = read_form_rows(meeting)
     posted = request.method == "POST"
     # A POST is bound to what was sent; the saved values fill only the form shown by a GET.
     form = MeetingRecordForm(
         network,
         meeting,
-        open_promises,
+        rows,
         request.POST or None,
         initial=None
         if posted
@@ -79,7 +79,7 @@ def record(request: ArkiRequest, meeting_pk: int) -> HttpResponse:
         # Keep the user's input, now based on the saved version, and say what changed.
         data = request.POST.copy()
         data["version"] = str(MeetingRecord.objects.get(meeting=meeting).version)
-        form = MeetingRecordForm(network, meeting, open_promises, data)
+        form = MeetingRecordForm(network, meeting, rows, data)
         form.is_valid()
         form.add_error(
             None,

@@ -66,9 +66,9 @@ def slow_goals() -> Any:
     """Widen the window between the version check and the end of the transaction."""
     original = services._save_goals
 
-    def slow(meeting: Any, data: RecordInput) -> None:
+    def slow(meeting: Any, data: RecordInput, *read: Any) -> None:
         time.sleep(SLOW_WRITE)
-        original(meeting, data)
+        original(meeting, data, *read)
 
     return mock.patch.object(services, "_save_goals", slow)
 
