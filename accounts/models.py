@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.roles import Role
+from core.db import Prepared, Run
 from core.models import AppendOnlyModel
 
 # Roles that open personal data: the coordinator's clients, the officer's client report, the
@@ -97,6 +98,26 @@ class User(AbstractBaseUser, PermissionsMixin):
             return frozenset()
         prefetch_related_objects([self], "memberships")
         return frozenset(m.role for m in self.memberships.all())
+
+    def memberships_read(self) -> Run | None:
+        """The memberships as a read to read with a page's own first reads
+        (``core.db.objects_together``), then given to :meth:`keep_memberships`; None when they
+        are already read for this user object."""
+        if not self.pk or "memberships" in getattr(self, "_prefetched_objects_cache", {}):
+            return None
+        return Run(_MEMBERSHIPS, {"user": self.pk}, {"user": self})
+
+    def keep_memberships(self, memberships: list[Membership]) -> None:
+        """Keep the rows of :meth:`memberships_read` as :attr:`roles` keeps what it reads:
+        ``memberships.all()`` then answers from memory for the rest of the request."""
+        queryset = self.memberships.all()
+        queryset._result_cache = list(memberships)
+        queryset._prefetch_done = True  # type: ignore[attr-defined]  # Django's own flag
+        self._prefetched_objects_cache = {
+            **getattr(self, "_prefetched_objects_cache", {}),
+            "memberships": queryset,
+        }
+        self.__dict__.pop("roles", None)
 
     @property
     def menu_key(self) -> str:
@@ -302,3 +323,7 @@ class StaffImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.file_name}"
+
+
+# A user's memberships, as ``roles`` reads them (prefetch_related), compiled once per process.
+_MEMBERSHIPS = Prepared(lambda user: Membership.objects.filter(user_id=user), user=int)

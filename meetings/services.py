@@ -316,9 +316,9 @@ def save_meeting_record(
         raise Meeting.DoesNotExist(f"meeting {meeting.pk} no longer exists")
     meeting = locked[0]
     now = now_or(now)
-    saved = _read_saved(meeting, data)
-    _validate(meeting, data, now, saved)
-    record = saved.record
+    read = _read_saved(meeting, data)
+    _validate(meeting, data, now, read)
+    record = read.record
     current = record.version if record else 0
     if current != expected_version:
         assert record is not None
@@ -338,9 +338,9 @@ def save_meeting_record(
     record.saved_at = now
     record.save()
     record.present.set(data.present)
-    life_areas = _save_life_areas(record, data, saved.notes)
-    child_views = _save_child_views(record, data, saved.child_views)
-    _save_goals(meeting, data, saved.goals, saved.ratings)
+    life_areas = _save_life_areas(record, data, read.notes)
+    child_views = _save_child_views(record, data, read.child_views)
+    _save_goals(meeting, data, read.goals, read.ratings)
     _save_promises(meeting, data)
     _save_reviews(meeting, data, by=by, now=now)
     # The revision is what was just written (not read back: three queries fewer while the

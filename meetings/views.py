@@ -28,17 +28,14 @@ from meetings import memo, preparation, services
 from meetings.forms import CloseNetworkForm, MeetingRecordForm, ResolvePromisesForm, read_form_rows
 from meetings.models import MeetingRecord, Promise, PromiseStatus
 from networks import consent
-from networks.access import NETWORK, preload_network_bases
+from networks.access import NETWORK, meeting_or_refuse, preload_network_bases
 from networks.models import Meeting, Network
 
 PAGE_SIZE = services.PROMISES_PER_PAGE
 
 
 def _meeting(request: ArkiRequest, meeting_pk: int, action: Permission) -> tuple[Meeting, Basis]:
-    meeting = record_or_refuse(
-        Meeting.objects.select_related("network", "network__programme", "network__area"),
-        pk=meeting_pk,
-    )
+    meeting = meeting_or_refuse(request.user, meeting_pk)
     return meeting, require_access(request, meeting, action)
 
 

@@ -22,7 +22,7 @@ from audit.models import Basis
 from audit.policy import Kind, NetworkAction, Permission
 from audit.roles import Role
 from core.clock import now_or
-from core.db import Prepared
+from core.db import Prepared, Run, objects_together
 from networks.models import Meeting, Network
 
 if TYPE_CHECKING:
@@ -129,12 +129,17 @@ class _Facts:
 
 
 PRELOADED_FACTS = "_preloaded_access_facts"
+# Read with the network by network_or_refuse / meeting_or_refuse: used by the first check only.
+FACTS_FOR_ONE_CHECK = "_access_facts_for_one_check"
 
 
 def _facts(user: User, network: Network) -> _Facts:
     preloaded = getattr(network, PRELOADED_FACTS, None)
     if isinstance(preloaded, _Facts) and preloaded.user_pk == user.pk:
         return preloaded
+    once = network.__dict__.pop(FACTS_FOR_ONE_CHECK, None)
+    if isinstance(once, _Facts) and once.user_pk == user.pk:
+        return once
     # Not preloaded: asked now and not kept, so a later check in the same request (after a
     # removal, a ban or a withdrawal) asks again. A network deleted meanwhile holds nothing.
     for ended, participant, emergency in _ONE_NETWORK.rows(
@@ -181,6 +186,14 @@ def _one_network(user: int, network: int, now: datetime) -> QuerySet[Any]:
     )
 
 
+def _network_of_meeting(user: int, meeting: int, now: datetime) -> QuerySet[Any]:
+    from accounts.models import User
+
+    return _facts_query(User(pk=user), Q(meetings=meeting), now).values_list(
+        "facts_ended", "facts_participant", "facts_emergency"
+    )
+
+
 def _many_networks(user: int, networks: list[int], now: datetime) -> QuerySet[Any]:
     from accounts.models import User
 
@@ -193,6 +206,71 @@ def _many_networks(user: int, networks: list[int], now: datetime) -> QuerySet[An
 # to run (core.db.Prepared), and every request about a network asks it; a list of networks
 # passes their ids as one parameter (core.lookups.AnyOf), so its SQL is the same for any list.
 _ONE_NETWORK = Prepared(_one_network, user=int, network=int, now=datetime)
+_NETWORK_OF_MEETING = Prepared(_network_of_meeting, user=int, meeting=int, now=datetime)
+# A network page's and a meeting page's own record, with what their pages show of it.
+_NETWORK_PAGE = Prepared(
+    lambda network: Network.objects.select_related("area", "programme", "coordinator").filter(
+        pk=network
+    ),
+    network=int,
+)
+_MEETING_PAGE = Prepared(
+    lambda meeting: Meeting.objects.select_related(
+        "network", "network__programme", "network__area"
+    ).filter(pk=meeting),
+    meeting=int,
+)
+
+
+def network_or_refuse(user: User | AnonymousUser, pk: int) -> Network:
+    """The network a network page is about (with its area, programme and coordinator), read in
+    one wait with what :func:`network_bases` asks of it and the user's memberships; the
+    refusal (403) if there is none, as ``audit.access.record_or_refuse`` answers.
+
+    The facts are kept on the network for the first access check only: the page asks the
+    policy without another query, and any later check (after a removal, a ban or a withdrawal
+    in the same request) reads them again, as without this read."""
+    found: Network = _read_or_refuse(
+        user, Run(_NETWORK_PAGE, {"network": pk}), _ONE_NETWORK, network=pk
+    )
+    return found
+
+
+def meeting_or_refuse(user: User | AnonymousUser, pk: int) -> Meeting:
+    """:func:`network_or_refuse` for a meeting page: the meeting with its network (and the
+    network's programme and area), the network's facts and the user's memberships."""
+    found: Meeting = _read_or_refuse(
+        user, Run(_MEETING_PAGE, {"meeting": pk}), _NETWORK_OF_MEETING, meeting=pk
+    )
+    return found
+
+
+def _read_or_refuse(user: User | AnonymousUser, record: Run, facts: Prepared, **key: int) -> Any:
+    from django.core.exceptions import PermissionDenied
+
+    if not user.is_authenticated:
+        found = objects_together([record])[0]
+        if not found:
+            raise PermissionDenied
+        return found[0]
+    memberships = user.memberships_read()
+    runs = [record, Run(facts, {"user": user.pk, "now": now_or(None), **key}, as_rows=True)]
+    read = objects_together(runs + ([memberships] if memberships is not None else []))
+    if memberships is not None:
+        user.keep_memberships(read[2])
+    if not read[0]:
+        raise PermissionDenied
+    found = read[0][0]
+    network = found if isinstance(found, Network) else found.network
+    for ended, participant, emergency in read[1]:
+        setattr(
+            network,
+            FACTS_FOR_ONE_CHECK,
+            _Facts(user.pk, bool(ended), bool(participant), bool(emergency)),
+        )
+    return found
+
+
 _MANY_NETWORKS = Prepared(_many_networks, user=int, networks=list, now=datetime)
 
 

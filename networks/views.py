@@ -18,7 +18,6 @@ from audit.access import (
     HasRole,
     access_rule,
     record_access,
-    record_or_refuse,
     require_access,
 )
 from audit.models import Action, Basis
@@ -28,7 +27,7 @@ from core.forms import apply_errors, submit
 from core.http import ArkiRequest
 from core.public_holidays import public_holiday
 from networks import consent, services
-from networks.access import NETWORK, networks_visible_to
+from networks.access import NETWORK, network_or_refuse, networks_visible_to
 from networks.extensions import network_page_context, network_page_reads
 from networks.forms import (
     BanForm,
@@ -68,9 +67,7 @@ PAGE_SIZE = 50
 
 
 def _network(request: ArkiRequest, pk: int, action: Permission) -> tuple[Network, Basis]:
-    network = record_or_refuse(
-        Network.objects.select_related("area", "programme", "coordinator"), pk=pk
-    )
+    network = network_or_refuse(request.user, pk)
     return network, require_access(request, network, action)
 
 
