@@ -107,9 +107,17 @@ class User(AbstractBaseUser, PermissionsMixin):
             return None
         return Run(_MEMBERSHIPS, {"user": self.pk}, {"user": self})
 
+    @staticmethod
+    def memberships_read_of(pk: int) -> Run:
+        """The memberships of the user ``pk`` as a read (:meth:`memberships_read`), for reading
+        with the user themselves; give them to :meth:`keep_memberships`."""
+        return Run(_MEMBERSHIPS, {"user": pk})
+
     def keep_memberships(self, memberships: list[Membership]) -> None:
         """Keep the rows of :meth:`memberships_read` as :attr:`roles` keeps what it reads:
         ``memberships.all()`` then answers from memory for the rest of the request."""
+        for membership in memberships:
+            membership._state.fields_cache["user"] = self
         queryset = self.memberships.all()
         queryset._result_cache = list(memberships)
         queryset._prefetch_done = True  # type: ignore[attr-defined]  # Django's own flag

@@ -35,6 +35,7 @@ from mozilla_django_oidc.utils import import_from_settings
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
 from accounts.models import Membership, MembershipSource, User
+from accounts.selectors import signed_in_user
 from accounts.services import acting_as, record_membership_removal
 from audit.roles import Role
 
@@ -409,7 +410,8 @@ class ArkiOIDCBackend(OIDCAuthenticationBackend):
         return user
 
     def get_user(self, user_id: Any) -> User | None:
-        user = super().get_user(user_id)
+        # The user with their memberships in one wait, as the password backend reads them.
+        user = signed_in_user(user_id)
         return user if user is not None and user.is_active else None
 
 

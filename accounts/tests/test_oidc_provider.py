@@ -244,7 +244,7 @@ def test_the_oidc_logout_url_also_signs_out_at_the_provider(client, provider):
 
 def test_a_password_user_signs_out_as_before(client, provider):
     user = UserFactory(email="password.user@example.fi")
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="accounts.backends.ModelBackend")
     response = client.post(reverse("accounts:logout"))
     assert response.status_code == 302
     assert response["Location"] == reverse("accounts:login")
