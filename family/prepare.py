@@ -40,17 +40,27 @@ from meetings.preparation import (
 from networks.models import Meeting, Participant
 
 
-def plan_context(door: Door, next_meeting: Meeting | None) -> dict[str, Any]:
+def plan_context(
+    door: Door, next_meeting: Meeting | None, preparations: list[FamilyPreparation] | None = None
+) -> dict[str, Any]:
     """What the plan page's preparation card (family/_prepare_card.html) needs: nothing without
-    a planned next meeting, or for a participant who is not a family member."""
+    a planned next meeting, or for a participant who is not a family member.
+
+    ``preparations``: the participant's, as :func:`meetings.preparation.preparations_read`
+    read them with the page's other reads (None: the next meeting's is read here)."""
     participant = door.participant
     if next_meeting is None or not participant.kind.is_family:
         return {}
+    answers = (
+        preparation_of(next_meeting, participant)
+        if preparations is None
+        else next((p for p in preparations if p.meeting_id == next_meeting.pk), None)
+    )
     return {
         "preparation": {
             "meeting": next_meeting,
             "url": door.url("prepare", next_meeting.pk),
-            "answers": preparation_of(next_meeting, participant),
+            "answers": answers,
             "open": preparation_open(next_meeting),
         }
     }

@@ -4,6 +4,8 @@ or a professional without an Arki account, and the coordinator's link management
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -24,6 +26,7 @@ from audit.access import (
 )
 from audit.models import Action, Basis, DisclosureChannel
 from audit.policy import FamilyLinkAction, NetworkAction
+from core.db import Prepared, Run, objects_together
 from core.forms import submit
 from core.http import ArkiRequest, PublicRequest
 from family import services
@@ -40,11 +43,12 @@ from family.models import FamilyLink
 from family.prepare import plan_context
 from meetings.memo import render_memo_pdf
 from meetings.models import Goal, GoalOwner, PromiseStatus
+from meetings.preparation import preparations_read
 from meetings.services import goal_progress
 from networks import consent
 from networks.access import NETWORK
 from networks.models import Meeting, MeetingStatus, Network, Participant
-from networks.selectors import next_meeting, preload, preloaded
+from networks.selectors import next_meeting, preload_and_read, preloaded
 from networks.timeline import network_timeline
 
 
@@ -161,8 +165,15 @@ def _show_plan(request: PublicRequest, door: Door) -> HttpResponse:
         FamilyLinkAction.OPEN_PLAN,
         actor_label=services.holder_label(participant),
     )
-    preload(network)  # meetings, contacts, children, goals, promises: read once, shown twice
-    memo_stopped = consent.memo_stopped(network)
+    # Meetings, contacts, children, goals, promises (read once, shown twice), the consents the
+    # memos depend on, an unused feedback link and the family's preparations: one wait.
+    consents, invitations, preparations = preload_and_read(
+        network,
+        consent.memo_stopped_read(network),
+        open_feedback_read(participant),
+        preparations_read(participant),
+    )
+    memo_stopped = consent.memo_stopped(network, consents)
     _, goals = goal_progress(network)
     coming = next_meeting(network)
     open_promises = sorted(
@@ -189,14 +200,14 @@ def _show_plan(request: PublicRequest, door: Door) -> HttpResponse:
                 ],
                 "next_meeting": coming,
                 "timeline": network_timeline(network, family_view=True),
-                "feedback": open_feedback_link(participant),
+                "feedback": open_feedback_link(participant, invitations),
                 "memo_stopped": memo_stopped,
                 "memos": []
                 if memo_stopped
                 else [
                     (meeting, door.url("memo", meeting.pk)) for meeting in _memo_meetings(network)
                 ],
-                **plan_context(door, coming),
+                **plan_context(door, coming, preparations),
             },
         )
 
@@ -325,22 +336,39 @@ def _memo(request: PublicRequest, door: Door | HttpResponse, meeting_pk: int) ->
     return response
 
 
-def open_feedback_link(participant: Participant) -> str | None:
-    """The family member's newest unused feedback link, if any."""
+def open_feedback_link(participant: Participant, rows: list[Any] | None = None) -> str | None:
+    """The family member's newest unused feedback link, if any (``rows``: those of
+    :func:`open_feedback_read`, read with the page's others; None: read here)."""
     from django.urls import reverse
-    from django.utils import timezone
 
-    from feedback.models import FeedbackInvitation
     from feedback.services import token_for
 
-    invitation = (
-        FeedbackInvitation.objects.filter(
-            participant=participant, used_at__isnull=True, expires_at__gt=timezone.now()
-        )
-        .order_by("-sent_at")
-        .first()
-    )
+    if rows is None:
+        rows = objects_together([open_feedback_read(participant)])[0]
+    invitation = rows[0] if rows else None
     return reverse("feedback:answer", args=[token_for(invitation)]) if invitation else None
+
+
+def open_feedback_read(participant: Participant) -> Run:
+    """The read of :func:`open_feedback_link`."""
+    from django.utils import timezone
+
+    return Run(
+        _OPEN_FEEDBACK,
+        {"participant": participant.pk, "now": timezone.now()},
+        {"participant": participant},
+    )
+
+
+def _open_feedback(participant: int, now: datetime) -> QuerySet[Any]:
+    from feedback.models import FeedbackInvitation
+
+    return FeedbackInvitation.objects.filter(
+        participant_id=participant, used_at__isnull=True, expires_at__gt=now
+    ).order_by("-sent_at")[:1]
+
+
+_OPEN_FEEDBACK = Prepared(_open_feedback, participant=int, now=datetime)
 
 
 def _participant(request: ArkiRequest, pk: int, participant_pk: int) -> Participant:

@@ -47,6 +47,18 @@ def preparation_of(meeting: Meeting, participant: Participant) -> FamilyPreparat
     return FamilyPreparation.objects.filter(meeting=meeting, participant=participant).first()
 
 
+def preparations_read(participant: Participant) -> Run:
+    """Every preparation of the participant (one per meeting of their network, at most), as a
+    read to read with a page's others: the plan page picks its next meeting's among them."""
+    return Run(_PREPARATIONS_OF, {"participant": participant.pk}, {"participant": participant})
+
+
+_PREPARATIONS_OF = Prepared(
+    lambda participant: FamilyPreparation.objects.filter(participant_id=participant),
+    participant=int,
+)
+
+
 @transaction.atomic
 def save_preparation(
     meeting: Meeting,

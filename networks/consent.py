@@ -164,15 +164,29 @@ def receiving(participants: QuerySet[Participant]) -> QuerySet[Participant]:
     return participants.filter(~excluded_participants_q())
 
 
-def memo_stopped(network: Network) -> bool:
+def memo_stopped(network: Network, rows: list[tuple[Any, ...]] | None = None) -> bool:
     """The memo's consent or the consent to share is withdrawn (:func:`is_withdrawn` of either
-    scope), read in one query."""
+    scope), read in one query (``rows``: those of :func:`memo_stopped_read`, read by a page
+    with its others; None: read here)."""
+    if rows is None:
+        rows = _MEMO_CONSENTS.rows(network=network.pk)
     scopes: dict[str, list[datetime | None]] = {}
-    for scope, withdrawn in network.consents.filter(
-        scope__in=[ConsentScope.MEMO, ConsentScope.SHARE]
-    ).values_list("scope", "withdrawn_at"):
+    for scope, withdrawn in rows:
         scopes.setdefault(scope, []).append(withdrawn)
     return any(all(withdrawn is not None for withdrawn in found) for found in scopes.values())
+
+
+def memo_stopped_read(network: Network) -> Run:
+    """The read of :func:`memo_stopped`, to read with a page's other reads."""
+    return Run(_MEMO_CONSENTS, {"network": network.pk}, as_rows=True)
+
+
+_MEMO_CONSENTS = Prepared(
+    lambda network: ConsentRecord.objects.filter(
+        network_id=network, scope__in=[ConsentScope.MEMO, ConsentScope.SHARE]
+    ).values_list("scope", "withdrawn_at"),
+    network=int,
+)
 
 
 # --- the verbs ---------------------------------------------------------------------------------

@@ -154,6 +154,11 @@ def preload(network: Network) -> Network:
     return network
 
 
+def preload_and_read(network: Network, *also: Run) -> list[list[Any]]:
+    """:func:`preload`, with the reads ``also`` read in the same wait: their rows, in order."""
+    return _preload(network, *also)
+
+
 def preload_with_participants(network: Network, *also: Run) -> list[list[Any]]:
     """:func:`preload`, with the :func:`current_participants` (the first rows returned) and the
     reads ``also`` (their rows after them) read in the same wait."""

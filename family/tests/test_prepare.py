@@ -11,6 +11,8 @@ from django.utils import timezone
 from audit.models import AccessLog
 from family.tests.factories import FamilyLinkFactory
 from family.tests.test_plan_page import IDENTITY_CODE, identified
+from feedback.models import FeedbackInvitation
+from feedback.services import invite, token_for
 from meetings.models import FamilyPreparation
 from networks import services as network_services
 from networks.identity import hash_identity_code
@@ -241,3 +243,40 @@ def test_without_a_planned_meeting_there_is_no_card(family):
     browser = opened(link)
     plan = browser.get(reverse("family:plan", args=[link.token])).content.decode()
     assert 'id="prepare-heading"' not in plan
+
+
+def test_the_plan_shows_the_next_meeting_s_own_preparation_only(family):
+    """The plan reads the member's preparations with its other reads and shows the next
+    meeting's: answers given for a later meeting wait for that meeting."""
+    network, mother, meeting, link = family
+    later = MeetingFactory(
+        network=network,
+        starts_at=meeting.starts_at + timedelta(days=14),
+        ends_at=meeting.ends_at + timedelta(days=14),
+    )
+    FamilyPreparation.objects.create(meeting=later, participant=mother, worries="Myöhempi huoli.")
+    browser = opened(link)
+    plan = browser.get(reverse("family:plan", args=[link.token])).content.decode()
+    assert prepare_url(link, meeting) in plan and "Myöhempi huoli." not in plan
+    FamilyPreparation.objects.create(meeting=meeting, participant=mother, worries="Nyt huolettaa.")
+    plan = browser.get(reverse("family:plan", args=[link.token])).content.decode()
+    assert "Nyt huolettaa." in plan and "Myöhempi huoli." not in plan
+
+
+def test_the_plan_offers_the_newest_unused_feedback_link_only(family):
+    """Read with the plan's other reads: the newest unused, unexpired invitation's link."""
+    network, mother, meeting, link = family
+    invitations = invite(network=network, occasion="meeting", meeting=meeting)
+    mine = [i for i in invitations if i.participant_id == mother.pk]
+    if not mine:
+        pytest.skip("the programme has no survey for family members")
+    invitation = mine[0]
+    browser = opened(link)
+    url = reverse("feedback:answer", args=[token_for(invitation)])
+    assert url in browser.get(reverse("family:plan", args=[link.token])).content.decode()
+    FeedbackInvitation.objects.filter(pk=invitation.pk).update(used_at=timezone.now())
+    assert url not in browser.get(reverse("family:plan", args=[link.token])).content.decode()
+    FeedbackInvitation.objects.filter(pk=invitation.pk).update(
+        used_at=None, expires_at=timezone.now() - timedelta(minutes=1)
+    )
+    assert url not in browser.get(reverse("family:plan", args=[link.token])).content.decode()

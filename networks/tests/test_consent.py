@@ -11,6 +11,7 @@ from accounts.tests.factories import user_with_role
 from audit.models import AccessLog, DisclosureLog
 from audit.roles import Role
 from contacts.tests.helpers import coordinator_of, professional
+from core.db import objects_together
 from core.errors import ValidationError
 from meetings.tests.helpers import network_with_meeting, participants
 from networks import consent, services
@@ -251,3 +252,7 @@ def test_the_memo_stops_when_either_consent_is_withdrawn_read_in_one_query(
     assert expected == ("withdrawn" in (memo, share))
     with django_assert_num_queries(1):
         assert consent.memo_stopped(network) is expected
+    # Read with a page's other reads: the same answer from the same rows.
+    (rows,) = objects_together([consent.memo_stopped_read(network)])
+    with django_assert_num_queries(0):
+        assert consent.memo_stopped(network, rows) is expected
