@@ -14,7 +14,13 @@ from audit.roles import Role
 from contacts.models import Consent, Contact, ContactedBy, LegalGround
 from contacts.selectors import RECENT_CALLERS, RECENT_FIRST, recent_callers, search_professionals
 from contacts.services import is_about_one_client
-from core.forms import choice_field, choice_pairs, limit_choices, model_choice_field
+from core.forms import (
+    CompiledChoiceField,
+    choice_field,
+    choice_pairs,
+    limit_choices,
+    model_choice_field,
+)
 from directory.forms import ProfessionalChoiceField, professional_label
 from directory.models import Area, Service
 from directory.selectors import professionals
@@ -421,13 +427,13 @@ class JoinForm(forms.Form):
 
 
 class QueueFilterForm(forms.Form):
-    area = forms.ModelChoiceField(
+    area = CompiledChoiceField(
         label=_("Area"),
         queryset=Area.objects.order_by("name"),
         required=False,
         empty_label=_("All areas"),
     )
-    programme = forms.ModelChoiceField(
+    programme = CompiledChoiceField(
         label=_("Programme"),
         queryset=Programme.objects.filter(is_active=True),
         required=False,

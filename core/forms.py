@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from core.db import Prepared
 from core.errors import StaleEdit, ValidationError
 
 if TYPE_CHECKING:
@@ -60,7 +61,8 @@ class ChoiceIterator(forms.models.ModelChoiceIterator):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
         if self._rows is None:
-            self._rows = list(self.queryset.all())
+            compiled: Prepared | None = getattr(self.field, "compiled_choices", None)
+            self._rows = compiled.objects() if compiled is not None else list(self.queryset.all())
         for obj in self._rows:
             yield self.choice(obj)
 
@@ -68,6 +70,32 @@ class ChoiceIterator(forms.models.ModelChoiceIterator):
         fresh = self.__class__(self.field)
         fresh.__dict__.update({k: v for k, v in self.__dict__.items() if k != "_rows"})
         return fresh
+
+
+class CompiledChoiceField(forms.ModelChoiceField[Any]):
+    """A drop-down of rows that is the same query on every request (the areas, the sectors, the
+    programmes in use): its choices are read with SQL compiled once per process
+    (``core.db.Prepared`` of the declared queryset) instead of compiled again for every form.
+    The rows are read afresh each time, and a chosen value is checked against the queryset as
+    Django checks it. Given another queryset (``limit_choices``), the field reads that one as
+    any model choice field does."""
+
+    def __init__(self, queryset: QuerySet[Any], **kwargs: Any) -> None:
+        super().__init__(queryset, **kwargs)
+        declared = queryset.all()
+        self.compiled_choices: Prepared | None = Prepared(lambda: declared.all())
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> CompiledChoiceField:
+        # Django copies the declared field into every form and sets its queryset again.
+        result = cast(CompiledChoiceField, super().__deepcopy__(memo))  # type: ignore[misc]
+        result.compiled_choices = self.compiled_choices
+        return result
+
+    def _set_queryset(self, queryset: QuerySet[Any] | None) -> None:
+        forms.ModelChoiceField._set_queryset(self, queryset)  # type: ignore[attr-defined]
+        self.compiled_choices = None
+
+    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)  # type: ignore[attr-defined]
 
 
 def model_choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:

@@ -9,6 +9,7 @@ from django import forms
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import CompiledChoiceField
 from directory import hsds
 from directory.models import Area, Sector
 from directory.selectors import programmes_in_use
@@ -38,21 +39,21 @@ class SearchForm(forms.Form):
         help_text=_("Service, organisation or what the service does"),
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
-    area = forms.ModelChoiceField(
+    area = CompiledChoiceField(
         label=_("Area"),
         queryset=Area.objects.all(),
         to_field_name="code",
         required=False,
         empty_label=_("All areas"),
     )
-    sector = forms.ModelChoiceField(
+    sector = CompiledChoiceField(
         label=_("Sector"),
         queryset=Sector.objects.all(),
         to_field_name="code",
         required=False,
         empty_label=_("All sectors"),
     )
-    programme = forms.ModelChoiceField(
+    programme = CompiledChoiceField(
         label=_("Programme"),
         queryset=programmes_in_use(),
         to_field_name="code",

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import choice_field
+from core.forms import CompiledChoiceField, choice_field
 from directory.models import Area
 from programmes.models import Programme
 
@@ -13,13 +13,13 @@ from programmes.models import Programme
 class DashboardForm(forms.Form):
     # Not required: without it the first programme is shown (an API call may name only the
     # area; before, such a call failed validation and silently showed every area).
-    programme = forms.ModelChoiceField(
+    programme = CompiledChoiceField(
         label=_("Programme"),
         queryset=Programme.objects.filter(is_active=True),
         empty_label=None,
         required=False,
     )
-    area = forms.ModelChoiceField(
+    area = CompiledChoiceField(
         label=_("Area"),
         queryset=Area.objects.order_by("name"),
         required=False,

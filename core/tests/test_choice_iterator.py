@@ -7,7 +7,7 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.test.utils import CaptureQueriesContext
 
-from core.forms import ChoiceIterator
+from core.forms import ChoiceIterator, CompiledChoiceField, limit_choices
 from directory.models import Area
 
 pytestmark = pytest.mark.django_db
@@ -59,3 +59,49 @@ def test_a_form_reads_its_choices_once_and_the_next_form_afresh():
     assert len(captured) == 1 and "Bravo" in again
     # The form class's own field never keeps rows for the forms copied from it.
     assert RequiredForm.base_fields["area"].widget.choices._rows is None
+
+
+class CompiledForm(forms.Form):
+    area = CompiledChoiceField(queryset=Area.objects.order_by("name"), required=False)
+
+
+def test_a_compiled_choice_field_offers_what_its_queryset_holds_compiled_once():
+    Area.objects.create(code="b", name="Bravo")
+    Area.objects.create(code="a", name="Alfa")
+    declared = CompiledForm.base_fields["area"].compiled_choices
+    assert declared is not None
+    first = CompiledForm()
+    # Every form shares the declaration's compiled query (Django copies the field per form).
+    assert first.fields["area"].compiled_choices is declared
+    django_s = Form()
+    assert list(first.fields["area"].choices) == list(django_s.fields["area"].choices)
+    assert str(first["area"]) == str(django_s["area"])
+    with CaptureQueriesContext(connection) as captured:
+        html = str(CompiledForm()["area"])
+    assert len(captured) == 1 and html.index("Alfa") < html.index("Bravo")
+    # The rows are read afresh: a new area is offered by the next form.
+    Area.objects.create(code="c", name="Charlie")
+    assert "Charlie" in str(CompiledForm()["area"])
+
+
+def test_a_compiled_choice_field_given_another_queryset_offers_that_one():
+    alfa = Area.objects.create(code="a", name="Alfa")
+    Area.objects.create(code="b", name="Bravo")
+    form = CompiledForm()
+    limit_choices(form, "area", Area.objects.filter(pk=alfa.pk))
+    assert form.fields["area"].compiled_choices is None
+    html = str(form["area"])
+    assert "Alfa" in html and "Bravo" not in html
+    # The declaration itself is untouched: the next form offers every area again.
+    assert "Bravo" in str(CompiledForm()["area"])
+
+
+def test_a_compiled_choice_field_validates_against_its_queryset():
+    alfa = Area.objects.create(code="a", name="Alfa")
+    bravo = Area.objects.create(code="b", name="Bravo")
+    bound = CompiledForm({"area": str(alfa.pk)})
+    assert bound.is_valid() and bound.cleaned_data["area"] == alfa
+    limited = CompiledForm({"area": str(bravo.pk)})
+    limit_choices(limited, "area", Area.objects.filter(pk=alfa.pk))
+    assert not limited.is_valid()
+    assert not CompiledForm({"area": "999999"}).is_valid()
