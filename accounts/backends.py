@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from asgiref.sync import sync_to_async
 from django.contrib.auth import backends
 
 from accounts.models import User
@@ -19,3 +20,6 @@ class ModelBackend(backends.ModelBackend):
     def get_user(self, user_id: Any) -> User | None:
         user = signed_in_user(user_id)
         return user if user is not None and self.user_can_authenticate(user) else None
+
+    async def aget_user(self, user_id: Any) -> User | None:
+        return await sync_to_async(self.get_user)(user_id)

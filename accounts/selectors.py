@@ -17,10 +17,11 @@ def signed_in_user(pk: Any) -> User | None:
     as ``User.roles`` keeps them); None if there is no such user. A sign-in backend's
     ``get_user``: it does not check whether the user may sign in."""
     try:
-        pk = int(pk)
-    except (TypeError, ValueError):
+        users, memberships = objects_together(
+            [Run(_USER, {"user": int(pk)}), User.memberships_read_of(int(pk))]
+        )
+    except (TypeError, ValueError):  # not a number, or one no database integer holds
         return None
-    users, memberships = objects_together([Run(_USER, {"user": pk}), User.memberships_read_of(pk)])
     if not users:
         return None
     user: User = users[0]

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from audit.access import HasRole, access_rule
 from audit.roles import Role
-from core.db import OutOfRange, Prepared
+from core.db import OutOfRange, Prepared, Run, objects_together
 from core.forms import share_choices_among, submit
 from core.http import ArkiRequest
 from leadership import services
@@ -62,15 +62,33 @@ _MEETING = Prepared(
 )
 
 
+# Whether the user is an active member of the meeting's team (teams_for, asked of one meeting).
+_MEMBER_OF_MEETING_TEAM = Prepared(
+    lambda user, meeting: TeamMember.objects.filter(
+        user_id=user, is_active=True, team__meetings=meeting
+    ).values_list("pk")[:1],
+    user=int,
+    meeting=int,
+)
+
+
 def _meeting(request: ArkiRequest, pk: int) -> TeamMeeting:
+    """The meeting of a team the user sees (:func:`teams_for`): the meeting and the user's
+    membership of its team read in one wait. 404 for no such meeting, 403 for another team's."""
+    sees_every_team = Role.DEVELOPER_WORKER in request.user.roles
+    reads = [Run(_MEETING, {"pk": pk})]
+    if not sees_every_team:
+        reads.append(
+            Run(_MEMBER_OF_MEETING_TEAM, {"user": request.user.pk, "meeting": pk}, as_rows=True)
+        )
     try:
-        found = _MEETING.objects(pk=pk)
+        found, *membership = objects_together(reads)
     except OutOfRange:
-        found = []
+        found, membership = [], []
     if not found:
         raise Http404
     meeting: TeamMeeting = found[0]
-    if not teams_for(request.user).filter(pk=meeting.team_id).exists():
+    if not sees_every_team and not membership[0]:
         raise PermissionDenied
     return meeting
 

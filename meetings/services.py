@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.clock import now_or
-from core.db import PagedQuery, Prepared, Run, objects_together
+from core.db import OutOfRange, PagedQuery, Prepared, Run, objects_together
 from core.errors import ValidationError
 from feedback.services import invite
 from indicators.events import record_event
@@ -208,23 +208,11 @@ class _Saved:
 
 
 def _read_saved(meeting: Meeting, data: RecordInput) -> _Saved:
-    network = meeting.network
-    members, children, open_promises, records, notes, views, goals, ratings = objects_together(
-        [
-            Run(_MEMBERS, {"network": network.pk}, as_rows=True),
-            Run(_CHILD_KEYS, {"network": network.pk}, as_rows=True),
-            open_promises_read(meeting),
-            Run(_RECORD_OF, {"meeting": meeting.pk}),
-            Run(_LIFE_AREA_NOTES, {"meeting": meeting.pk}),
-            Run(_CHILD_VIEWS, {"meeting": meeting.pk}),
-            Run(_GOALS, {"network": network.pk}, {"network": network}),
-            Run(
-                _RATINGS,
-                {"meeting": meeting.pk, "goals": list(data.ratings)},
-                {"meeting": meeting},
-            ),
-        ]
-    )
+    try:
+        read = objects_together(_saved_reads(meeting, data))
+    except OutOfRange:  # a rated goal's number no database integer holds: no goal of ours
+        raise ValidationError({"goals": [_("That goal is not in this network.")]}) from None
+    members, children, open_promises, records, notes, views, goals, ratings = read
     return _Saved(
         members={pk for (pk,) in members},
         children={pk for (pk,) in children},
@@ -235,6 +223,24 @@ def _read_saved(meeting: Meeting, data: RecordInput) -> _Saved:
         goals=goals,
         ratings=ratings,
     )
+
+
+def _saved_reads(meeting: Meeting, data: RecordInput) -> list[Run]:
+    network = meeting.network
+    return [
+        Run(_MEMBERS, {"network": network.pk}, as_rows=True),
+        Run(_CHILD_KEYS, {"network": network.pk}, as_rows=True),
+        open_promises_read(meeting),
+        Run(_RECORD_OF, {"meeting": meeting.pk}),
+        Run(_LIFE_AREA_NOTES, {"meeting": meeting.pk}),
+        Run(_CHILD_VIEWS, {"meeting": meeting.pk}),
+        Run(_GOALS, {"network": network.pk}, {"network": network}),
+        Run(
+            _RATINGS,
+            {"meeting": meeting.pk, "goals": list(data.ratings)},
+            {"meeting": meeting},
+        ),
+    ]
 
 
 def _validate(meeting: Meeting, data: RecordInput, now: datetime, saved: _Saved) -> None:

@@ -76,7 +76,8 @@ def record(request: ArkiRequest, meeting_pk: int) -> HttpResponse:
         # Keep the user's input, now based on the saved version, and say what changed.
         data = request.POST.copy()
         data["version"] = str(MeetingRecord.objects.get(meeting=meeting).version)
-        form = MeetingRecordForm(network, meeting, rows, data)
+        # Read again: the other save may have added goals or children.
+        form = MeetingRecordForm(network, meeting, read_form_rows(meeting), data)
         form.is_valid()
         form.add_error(
             None,

@@ -22,7 +22,7 @@ from audit.models import Basis
 from audit.policy import Kind, NetworkAction, Permission
 from audit.roles import Role
 from core.clock import now_or
-from core.db import Prepared, Run, objects_together
+from core.db import OutOfRange, Prepared, Run, objects_together
 from networks.models import Meeting, Network
 
 if TYPE_CHECKING:
@@ -248,14 +248,17 @@ def meeting_or_refuse(user: User | AnonymousUser, pk: int) -> Meeting:
 def _read_or_refuse(user: User | AnonymousUser, record: Run, facts: Prepared, **key: int) -> Any:
     from django.core.exceptions import PermissionDenied
 
-    if not user.is_authenticated:
-        found = objects_together([record])[0]
-        if not found:
-            raise PermissionDenied
-        return found[0]
-    memberships = user.memberships_read()
-    runs = [record, Run(facts, {"user": user.pk, "now": now_or(None), **key}, as_rows=True)]
-    read = objects_together(runs + ([memberships] if memberships is not None else []))
+    try:
+        if not user.is_authenticated:
+            found = objects_together([record])[0]
+            if not found:
+                raise PermissionDenied
+            return found[0]
+        memberships = user.memberships_read()
+        runs = [record, Run(facts, {"user": user.pk, "now": now_or(None), **key}, as_rows=True)]
+        read = objects_together(runs + ([memberships] if memberships is not None else []))
+    except OutOfRange:  # a number no database integer holds (typed into the address)
+        raise PermissionDenied from None
     if memberships is not None:
         user.keep_memberships(read[2])
     if not read[0]:

@@ -1,6 +1,7 @@
 """A user's memberships are read once per request with the roles, and read again when changed."""
 
 import pytest
+from asgiref.sync import async_to_sync
 from django.conf import settings
 from django.urls import reverse
 
@@ -59,9 +60,15 @@ def test_a_user_without_memberships_has_no_roles(django_assert_num_queries):
         assert read.roles == frozenset()
 
 
-@pytest.mark.parametrize("pk", [None, "", "abc", "12x"])
+@pytest.mark.parametrize("pk", [None, "", "abc", "12x", 2**63, 10**30, -(2**63) - 1, "9" * 40])
 def test_a_session_naming_no_user_gets_none(pk):
     assert signed_in_user(pk) is None
+    assert ModelBackend().get_user(pk) is None
+
+
+def test_the_async_backend_reads_the_same_user():
+    user = UserFactory()
+    assert async_to_sync(ModelBackend().aget_user)(user.pk) == user
 
 
 def test_a_removed_user_or_an_inactive_one_is_not_signed_in():

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from contacts.tests.helpers import coordinator_of
 from meetings import services
-from meetings.models import MeetingRecord, MeetingRecordRevision, Promise
+from meetings.models import Goal, MeetingRecord, MeetingRecordRevision, Promise
 from meetings.services import RecordInput
 from meetings.tests.helpers import network_with_meeting, participants
 from meetings.tests.test_views import record_post
@@ -134,6 +134,7 @@ def test_through_the_form_the_later_user_gets_the_form_back_with_the_message(set
     def post(name: str) -> Callable[[], Any]:
         data = record_post(network, meeting, common_goal=f"{name}: yhteinen tavoite")
         data["promise-1-act"] = f"{name}: herätys"
+        data["newgoal-0-text"] = f"{name}: uusi tavoite"
         return lambda: clients[name].post(url, data)
 
     with slow_goals():
@@ -151,6 +152,9 @@ def test_through_the_form_the_later_user_gets_the_form_back_with_the_message(set
     # The loser's text is kept in the form, now based on the saved version...
     assert form["common_goal"].value() == f"{loser}: yhteinen tavoite"
     assert form["version"].value() == "1"
+    # ...and offers what the other save added (its new goal, to rate).
+    added = Goal.objects.get(text=f"{winner}: uusi tavoite")
+    assert f"goal-{added.pk}-rating" in form.fields
     # ...and nothing of theirs was written.
     record = MeetingRecord.objects.get(meeting=meeting)
     assert record.version == 1

@@ -83,6 +83,20 @@ def test_an_unknown_number_is_refused_as_a_forbidden_one(world):
         meeting_or_refuse(fresh(people[0]), missing)
     with pytest.raises(PermissionDenied):
         network_or_refuse(AnonymousUser(), missing)
+    # A number no database integer holds (typed into the address): refused the same way.
+    for huge in (2**63, 10**30, -(2**63) - 1):
+        for read in (network_or_refuse, meeting_or_refuse):
+            with pytest.raises(PermissionDenied):
+                read(fresh(people[0]), huge)
+            with pytest.raises(PermissionDenied):
+                read(AnonymousUser(), huge)
+
+
+def test_a_huge_number_in_the_address_is_refused_not_a_server_error(world, client):
+    _networks, people = world
+    client.force_login(people[0])
+    for path in ("/networks/9223372036854775808/", "/meetings/100000000000000000000000/record/"):
+        assert client.get(path).status_code == 403, path
 
 
 def test_without_a_signed_in_user_the_record_alone_is_read(world):
