@@ -17,6 +17,7 @@ from meetings.tests.helpers import network_with_meeting, participants
 from networks import consent
 from networks import services as network_services
 from networks.models import ConsentScope
+from networks.tests.helpers import withdraw_share
 
 pytestmark = pytest.mark.django_db
 
@@ -43,19 +44,6 @@ def ban(network, coordinator, participant):
         requested_by="Maija Virtanen, äiti",
         participant=participant,
     )
-
-
-def withdraw_share(network, coordinator):
-    share = consent.record_consent(
-        network=network,
-        by=coordinator,
-        scope=ConsentScope.SHARE,
-        given_by="Maija Virtanen, äiti",
-        given_how="in_person",
-        given_at=timezone.now() - timedelta(days=1),
-    )
-    consent.withdraw_consent(consent=share, by=coordinator, how="phone")
-    return share
 
 
 def everyday_adult(network, coordinator):

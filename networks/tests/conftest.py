@@ -11,22 +11,11 @@ from audit.roles import Role
 from contacts.tests.helpers import professional
 from meetings.tests.helpers import network_with_meeting, participants
 from networks import consent, services
-from networks.models import BreakGlassGrant, ConsentScope, Network
+from networks.models import BreakGlassGrant, Network
 from networks.tests.factories import NetworkFactory, ProfessionalParticipantFactory
+from networks.tests.helpers import withdraw_share
 
 REASON = "Lapsi on päivystyksessä juuri nyt, tarvitsen tiedot."
-
-
-def withdraw_share(network, by):
-    share = consent.record_consent(
-        network=network,
-        by=by,
-        scope=ConsentScope.SHARE,
-        given_by="Maija Virtanen, äiti",
-        given_how="in_person",
-        given_at=timezone.now() - timedelta(days=1),
-    )
-    consent.withdraw_consent(consent=share, by=by, how="phone")
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from meetings.reminders import send_promise_reminders
 from meetings.tests.helpers import network_with_meeting, participants
 from networks import consent, services
 from networks.access import networks_visible_to
-from networks.models import ConsentScope
+from networks.tests.helpers import withdraw_share
 
 pytestmark = pytest.mark.django_db
 
@@ -50,18 +50,6 @@ def ban(network, coordinator, **named):
     return consent.ban_disclosure(
         network=network, by=coordinator, requested_by="Maija Virtanen, äiti", **named
     )
-
-
-def withdraw_share(network, coordinator):
-    share = consent.record_consent(
-        network=network,
-        by=coordinator,
-        scope=ConsentScope.SHARE,
-        given_by="Maija Virtanen, äiti",
-        given_how="in_person",
-        given_at=timezone.now() - timedelta(days=1),
-    )
-    consent.withdraw_consent(consent=share, by=coordinator, how="phone")
 
 
 def sent_to(address):
