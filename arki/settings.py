@@ -117,6 +117,8 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "core.context_processors.arki",
             ],
+            # {% url %} reverses with core.addresses (the same addresses, about 15× faster).
+            "builtins": ["core.templatetags.arki_addresses"],
         },
     },
 ]
