@@ -248,30 +248,49 @@ def _entered(
     return result
 
 
+# The entered figures of a dashboard's indicators, compiled once: read by the periods' first days
+# (every writer keeps ``period_start`` as its period's first day, indicators.entry), then taken
+# by period code.
+_ENTERED = Prepared(
+    lambda programme, ids, first, last: (
+        EnteredValue.objects.filter(
+            programme_id=programme,
+            indicator_id__any_of=ids,
+            period_start__gte=first,
+            period_start__lte=last,
+        )
+        .order_by()
+        .values_list("indicator_id", "area_id", "period", "value")
+    ),
+    programme=int,
+    ids=list,
+    first=date,
+    last=date,
+)
+
+
 def read_entered(programme: Programme, shown: Sequence[tuple[Indicator, list[Period]]]) -> None:
     """Inside :func:`shared_events`, read at once the entered figures of every indicator that
     has them (each with the periods it reads), for :func:`_entered` to take from memory: one
     query for the dashboard instead of one per such indicator. For reading only: an entered
     figure saved inside the same block would not be seen."""
     memo = shared_memo()
-    wanted = [
-        (indicator, {p.code for p in periods})
+    entered = [
+        (indicator, periods)
         for indicator, periods in shown
         if indicator.source != Source.COMPUTED or indicator.enterable
     ]
-    if memo is None or len(wanted) < 2:
+    if memo is None or len(entered) < 2:
         return
-    condition = Q()
-    for indicator, codes in wanted:
-        condition |= Q(indicator=indicator, period__in=codes)
-    rows: dict[int, list[tuple[int, str, Decimal]]] = {indicator.pk: [] for indicator, _c in wanted}
-    for indicator_id, area_id, period, value in (
-        EnteredValue.objects.filter(condition, programme=programme)
-        .order_by()
-        .values_list("indicator_id", "area_id", "period", "value")
+    # Every period of these indicators, and more of them (:func:`_entered` takes its own codes).
+    starts = [period.start for _indicator, periods in entered for period in periods]
+    rows: dict[int, list[tuple[int, str, Decimal]]] = {i.pk: [] for i, _periods in entered}
+    for indicator_id, area_id, period, value in _ENTERED.rows(
+        programme=programme.pk, ids=list(rows), first=min(starts), last=max(starts)
     ):
-        rows[indicator_id].append((area_id, period, value))
-    for indicator, codes in wanted:
+        rows[indicator_id].append((area_id, period, Decimal(str(value))))
+    for indicator, periods in entered:
+        codes = {p.code for p in periods}
         memo[(ENTERED_MEMO, programme.pk, indicator.pk)] = (codes, rows[indicator.pk])
 
 

@@ -107,7 +107,17 @@ class Network(models.Model):
         verbose_name = _("network")
         verbose_name_plural = _("networks")
         ordering = ["convening_deadline"]
-        indexes = [models.Index(fields=["area", "programme", "status", "convening_deadline"])]
+        indexes = [
+            models.Index(fields=["area", "programme", "status", "convening_deadline"]),
+            # The open networks, a few per cent of a region's history: a person's participations
+            # ("my promises", their networks) are joined to these instead of to every network
+            # (PostgreSQL then hashes the open networks instead of looking up every participation's).
+            models.Index(
+                fields=["id"],
+                condition=models.Q(status__in=[NetworkStatus.CONVENING, NetworkStatus.ACTIVE]),
+                name="open_networks",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{_('Network')} {self.pk}"
