@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 
 from accounts.models import Membership
 from backbone.models import TrainingRecord
+from core.db import Prepared
 
 if TYPE_CHECKING:
     from directory.models import Area
@@ -25,21 +26,33 @@ class TrainedPerson:
     area_ids: frozenset[int]
 
 
+# Read for every indicator dashboard (the trained-staff figures are not cached: no data stamp
+# covers memberships), so compiled once per process (core.db.Prepared).
+_RECORDS = Prepared(
+    lambda method, before: TrainingRecord.objects.filter(
+        method=method, completed_on__lt=before
+    ).only("user", "completed_on"),
+    method=str,
+    before=date,
+)
+_AREAS = Prepared(
+    lambda users: Membership.objects.filter(user_id__any_of=users, area__isnull=False).only(
+        "user", "area"
+    ),
+    users=list,
+)
+
+
 def trained_people(method: str, completed_before: date) -> list[TrainedPerson]:
     """Everyone whose training in ``method`` was completed before ``completed_before``."""
-    records = list(
-        TrainingRecord.objects.filter(method=method, completed_on__lt=completed_before).values_list(
-            "user_id", "completed_on"
-        )
-    )
+    records = _RECORDS.objects(method=method, before=completed_before)
     areas: dict[int, set[int]] = defaultdict(set)
-    for user_id, area_id in Membership.objects.filter(
-        user_id__in=[user_id for user_id, _completed in records], area__isnull=False
-    ).values_list("user_id", "area_id"):
-        areas[user_id].add(area_id)
+    if records:
+        for membership in _AREAS.objects(users=[record.user_id for record in records]):
+            areas[membership.user_id].add(membership.area_id)
     return [
-        TrainedPerson(user_id, completed_on, frozenset(areas.get(user_id, ())))
-        for user_id, completed_on in records
+        TrainedPerson(record.user_id, record.completed_on, frozenset(areas.get(record.user_id, ())))
+        for record in records
     ]
 
 
