@@ -20,7 +20,7 @@ makes a new resolver and the shape is learnt again.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from django.conf import settings
@@ -52,7 +52,7 @@ def _whole(value: Any) -> bool:
 def reverse(
     viewname: str,
     args: Sequence[Any] | None = None,
-    kwargs: Mapping[str, Any] | None = None,
+    kwargs: dict[str, Any] | None = None,
     current_app: str | None = None,
 ) -> str:
     """Django's ``reverse(viewname, args=args, kwargs=kwargs, current_app=current_app)``."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from collections import OrderedDict
@@ -142,6 +143,8 @@ class Prepared:
             or set(places.values()) != set(self.slots)
         ):
             raise ValueError("the query does not keep its shape when its values change")
+        if conn.vendor == "postgresql":
+            sql, params, places = _constants_written_in(conn, sql, params, places)
         # The last compiler knows how the selected columns become objects (the stand-ins are
         # only in the parameters, which were just checked).
         instances = queryset._iterable_class is ModelIterable  # not values() or values_list()
@@ -524,6 +527,57 @@ def read_together(scalars: Sequence[Scalars], using: str = "default") -> list[tu
         found.append(row[at : at + size])
         at += size
     return found
+
+
+_PLACEHOLDER = re.compile(r"%%|%s")
+
+
+def _constants_written_in(
+    conn: BaseDatabaseWrapper, sql: str, params: list[Any], places: dict[int, str]
+) -> tuple[str, list[Any], dict[int, str]]:
+    """The SQL with its constants (every parameter that is no slot: a status, a scope, the 1 of
+    ``EXISTS(SELECT 1 …)``) written into the text as literals; only the slots stay parameters.
+
+    PostgreSQL keeps a prepared query's plan only when its generic plan is estimated no worse
+    than planning for each run's values. A status passed as a parameter is estimated as an
+    average status (a third of all networks), so the queue's lists were planned again on every
+    request; written in, it is estimated as itself (the convening networks, a few per cent).
+    The constants come from the query's definition, never from a request (Prepared checks that
+    they stay the same whatever the slots' values), and psycopg quotes them. Only text, whole
+    numbers and booleans are written in; other constants stay parameters."""
+    from psycopg import sql as psycopg_sql
+
+    conn.ensure_connection()
+    driver = conn.connection
+    kept: list[Any] = []
+    kept_places: dict[int, str] = {}
+    index = -1
+
+    def replace(match: re.Match[str]) -> str:
+        nonlocal index
+        if match.group() == "%%":
+            return "%%"
+        index += 1
+        value = params[index]
+        if index not in places and isinstance(value, str | int):
+            literal = psycopg_sql.Literal(_plain(value)).as_string(driver)
+            return literal.replace("%", "%%")
+        if index in places:
+            kept_places[len(kept)] = places[index]
+        kept.append(value)
+        return "%s"
+
+    written = _PLACEHOLDER.sub(replace, sql)
+    if index != len(params) - 1:
+        raise ValueError("the query's placeholders and parameters differ in number")
+    return written, kept, kept_places
+
+
+def _plain(value: str | int) -> str | int:
+    """A text choice (a str enum) as the plain text it stands for; True and False as booleans."""
+    if isinstance(value, str):
+        return str.__str__(value)
+    return value if isinstance(value, bool) else int(value)
 
 
 class OutOfRange(ValueError):

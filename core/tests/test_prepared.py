@@ -434,3 +434,45 @@ def test_a_transaction_marked_for_rollback_refuses_reads_together():
         with pytest.raises(TransactionManagementError):
             objects_together([Run(prepared, {"pk": user.pk}), Run(prepared, {"pk": user.pk})])
         transaction.set_rollback(False)
+
+
+def _constants(email, name):
+    # Constants of every kind next to the slots: text with a quote, a percent sign and a
+    # backslash, a text choice, whole numbers.
+    from accounts.models import Membership
+    from audit.roles import Role
+
+    return (
+        User.objects.filter(email=email, is_active=True)
+        .exclude(full_name="O'Brien 100% \\ %s")
+        .exclude(memberships__role=Role.DEVELOPER_WORKER)
+        .filter(full_name__icontains=name)
+        .exclude(pk=-12345)
+        .filter(pk__in=User.objects.exclude(memberships__in=Membership.objects.none()))
+        .order_by("pk")
+        .values_list("email", flat=True)
+    )
+
+
+@pytest.mark.parametrize("name", ["Maija", "O'Brien 100% \\ %s", "%s'; --"])
+def test_constants_are_written_into_the_sql_and_the_rows_stay_the_orm_rows(name):
+    from django.db import connection
+
+    from core.db import Contains
+
+    UserFactory(email="maija@example.invalid", full_name="Maija Virtanen")
+    UserFactory(email="obrien@example.invalid", full_name="O'Brien 100% \\ %s")
+    UserFactory(email="odd@example.invalid", full_name="x %s'; -- y")
+    prepared = Prepared(_constants, email=str, name=Contains)
+    for email in ("maija@example.invalid", "obrien@example.invalid", "odd@example.invalid"):
+        assert prepared.rows(email=email, name=name) == [(e,) for e in _constants(email, name)]
+    compiled = prepared._compiled[("default", connection.vendor)]
+    if connection.vendor == "postgresql":
+        # Only the two slots are parameters; the constants are in the text.
+        assert len(compiled.params) == 2
+        assert sorted(compiled.places.values()) == ["email", "name"]
+        assert "E'O''Brien 100%% \\\\ %%s'" in compiled.sql  # psycopg's quoting, % doubled
+        assert "'developer_worker'" in compiled.sql
+        assert "-12345" in compiled.sql and "SELECT 1 AS" in compiled.sql
+    else:
+        assert len(compiled.params) > 2  # SQLite keeps a query's constants as parameters
