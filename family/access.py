@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from audit.access import PersonalRecord
 from audit.models import Basis
+from core.db import Prepared
 from family.models import FamilyLink
 from family.services import SESSION_MINUTES, participant_may_use
 from networks.models import Participant
@@ -86,6 +87,16 @@ def participations_of(code_hash: str) -> list[Participant]:
     return [participant for participant in candidates if participant_may_use(participant)]
 
 
+# The participant's links among those opened in the session, compiled once (every family page).
+_OPENED_LINKS = Prepared(
+    lambda participant, opened: FamilyLink.objects.filter(
+        participant_id=participant, pk__any_of=opened
+    ),
+    participant=int,
+    opened=list,
+)
+
+
 def family_member_bases(
     user: User | AnonymousUser, participant: Participant, request: HttpRequest | None = None
 ) -> frozenset[Basis]:
@@ -104,7 +115,7 @@ def family_member_bases(
         held.add(Basis.STRONG_IDENTIFICATION)
     opened = [int(pk) for pk in request.session.get(SESSION_KEY, {})]
     if opened:
-        links = FamilyLink.objects.filter(pk__in=opened, participant=participant)
+        links = _OPENED_LINKS.objects(participant=participant.pk, opened=opened)
         # The participant may still use their links (checked above, once): each link itself
         # must be live and opened in this session.
         if any(link.is_live and opened_in_session(request, link) for link in links):

@@ -58,13 +58,9 @@ class FamilyLink(models.Model):
     def participant_may_use(self) -> bool:
         """The participant is still in an open network and no ban or withdrawal has ended them;
         a professional whose participation was linked to an Arki account signs in instead."""
-        from family.services import participant_may_use
-        from networks.models import Participant
+        from family.services import participant_may_use, participant_read_afresh
 
-        participant = Participant.objects.select_related("network", "kind").get(
-            pk=self.participant_id
-        )
-        return participant_may_use(participant)
+        return participant_may_use(participant_read_afresh(self.participant_id))
 
 
 class UsedAssertion(models.Model):

@@ -212,6 +212,17 @@ def participant_may_use(participant: Participant) -> bool:
     )
 
 
+# A link's participant read afresh on every use (FamilyLink.participant_may_use), compiled once.
+_PARTICIPANT = Prepared(
+    lambda pk: Participant.objects.filter(pk=pk).select_related("network", "kind"), pk=int
+)
+
+
+def participant_read_afresh(pk: int) -> Participant:
+    """The participant as the database holds it now, with their network and kind."""
+    return _PARTICIPANT.objects(pk=pk)[0]
+
+
 def holder_label(participant: Participant) -> str:
     """How the access log names the holder of a personal link, who has no account."""
     who = "family-member" if participant.kind.is_family else "outside-professional"

@@ -42,7 +42,7 @@ from family.forms import CodeForm
 from family.models import FamilyLink
 from family.prepare import plan_context
 from meetings.memo import render_memo_pdf
-from meetings.models import Goal, GoalOwner, PromiseStatus
+from meetings.models import Goal, GoalOwner, MeetingRecord, PromiseStatus
 from meetings.preparation import preparations_read
 from meetings.services import goal_progress
 from networks import consent
@@ -167,11 +167,12 @@ def _show_plan(request: PublicRequest, door: Door) -> HttpResponse:
     )
     # Meetings, contacts, children, goals, promises (read once, shown twice), the consents the
     # memos depend on, an unused feedback link and the family's preparations: one wait.
-    consents, invitations, preparations = preload_and_read(
+    consents, invitations, preparations, recorded = preload_and_read(
         network,
         consent.memo_stopped_read(network),
         open_feedback_read(participant),
         preparations_read(participant),
+        Run(_RECORDED_MEETINGS, {"network": network.pk}, as_rows=True),
     )
     memo_stopped = consent.memo_stopped(network, consents)
     _, goals = goal_progress(network)
@@ -205,7 +206,8 @@ def _show_plan(request: PublicRequest, door: Door) -> HttpResponse:
                 "memos": []
                 if memo_stopped
                 else [
-                    (meeting, door.url("memo", meeting.pk)) for meeting in _memo_meetings(network)
+                    (meeting, door.url("memo", meeting.pk))
+                    for meeting in _memo_meetings_of(network, {pk for (pk,) in recorded})
                 ],
                 **plan_context(door, coming, preparations),
             },
@@ -282,6 +284,28 @@ def _memo_meetings(network: Network) -> QuerySet[Meeting]:
     """The held meetings whose memo the link's holder may download: those with a record."""
     return network.meetings.filter(status=MeetingStatus.HELD, record__isnull=False).order_by(
         "-starts_at"
+    )
+
+
+# The network's meetings that have a record, read with the plan's other rows (compiled once).
+_RECORDED_MEETINGS = Prepared(
+    lambda network: MeetingRecord.objects.filter(meeting__network_id=network).values_list(
+        "meeting_id"
+    ),
+    network=int,
+)
+
+
+def _memo_meetings_of(network: Network, recorded: set[int]) -> list[Meeting]:
+    """:func:`_memo_meetings` from the preloaded meetings and the ids of those with a record."""
+    return sorted(
+        (
+            meeting
+            for meeting in network.meetings.all()
+            if meeting.status == MeetingStatus.HELD and meeting.pk in recorded
+        ),
+        key=lambda meeting: meeting.starts_at,
+        reverse=True,
     )
 
 

@@ -18,10 +18,10 @@ from core.errors import ValidationError
 from family import services
 from meetings.models import Promise
 from meetings.services import NewPromise, RecordInput, save_meeting_record
-from meetings.tests.helpers import network_with_meeting, participants
+from meetings.tests.helpers import later_meeting, network_with_meeting, participants
 from networks import consent
 from networks import services as network_services
-from networks.models import ConsentScope
+from networks.models import ConsentScope, Meeting, MeetingStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -207,6 +207,17 @@ def test_another_networks_meeting_and_an_unknown_one_are_refused_alike(world, tu
     assert rows.count() == 2 and not rows.filter(success=True).exists()
     assert set(rows.values_list("subject_id", flat=True)) == {str(network.pk)}
     assert not DisclosureLog.objects.filter(channel="download").exists()
+
+
+def test_the_plan_lists_the_recorded_held_meetings_newest_first(world):
+    network, meeting, coordinator, therapist, issued = world
+    newer = later_meeting(network, coordinator)
+    record(newer, coordinator)
+    unrecorded = later_meeting(network, coordinator)
+    Meeting.objects.filter(pk=unrecorded.pk).update(status=MeetingStatus.HELD)
+    page = opened(issued).get(plan_url(issued))
+    assert [shown for shown, _url in page.context["memos"]] == [newer, meeting]
+    assert memo_url(issued, unrecorded) not in page.content.decode()
 
 
 def test_a_meeting_not_yet_held_has_no_memo(world):
