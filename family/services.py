@@ -220,7 +220,8 @@ _PARTICIPANT = Prepared(
 
 def participant_read_afresh(pk: int) -> Participant:
     """The participant as the database holds it now, with their network and kind."""
-    return _PARTICIPANT.objects(pk=pk)[0]
+    participant: Participant = _PARTICIPANT.objects(pk=pk)[0]
+    return participant
 
 
 def holder_label(participant: Participant) -> str:
