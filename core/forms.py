@@ -118,33 +118,38 @@ def share_choices(form: forms.BaseForm, names: Iterable[str], queryset: QuerySet
 
 
 def share_choices_among(
-    fields: Iterable[tuple[forms.BaseForm, str]], queryset: QuerySet[Any]
+    fields: Iterable[tuple[forms.BaseForm, str]],
+    queryset: QuerySet[Any],
+    *,
+    rows: Callable[[], list[Any]] | None = None,
 ) -> None:
     """Offer one queryset's rows, read once when first shown, as the choices of several model
     choice fields (each a form and a field name: of one form, or of several on one page).
 
     Rendering each field would otherwise read the rows again (a query per field: a record form's
     "present" and every "who promises" row). Validation is unchanged: a posted choice is still
-    looked up in ``queryset``, so a row removed meanwhile is refused."""
+    looked up in ``queryset``, so a row removed meanwhile is refused. ``rows``: reads the same
+    rows as ``queryset`` another way (SQL compiled once, core.db.Prepared)."""
     read: list[Any] = []
+    read_rows = rows if rows is not None else lambda: list(queryset)
 
-    def rows() -> list[Any]:
+    def shared_rows() -> list[Any]:
         if not read:
-            read.append(list(queryset))
+            read.append(read_rows())
         return cast("list[Any]", read[0])
 
     class Listed(forms.models.ModelChoiceIterator):
         def __iter__(self) -> Iterator[tuple[Any, Any]]:
             if self.field.empty_label is not None:
                 yield ("", self.field.empty_label)
-            for obj in rows():
+            for obj in shared_rows():
                 yield self.choice(obj)
 
         def __len__(self) -> int:
-            return len(rows()) + (self.field.empty_label is not None)
+            return len(shared_rows()) + (self.field.empty_label is not None)
 
         def __bool__(self) -> bool:
-            return self.field.empty_label is not None or bool(rows())
+            return self.field.empty_label is not None or bool(shared_rows())
 
     for form, name in fields:
         field = model_choice_field(form, name)

@@ -7,9 +7,10 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from core.db import Prepared
 from core.forms import limit_choices, model_choice_field
 from directory.models import Sector
-from leadership.models import CommitmentStatus, LeadershipTeam
+from leadership.models import CommitmentStatus, LeadershipTeam, TeamMember
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -42,9 +43,16 @@ class DecisionForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, team: LeadershipTeam, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        team: LeadershipTeam,
+        *args: Any,
+        members: QuerySet[User] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """``members``: :func:`team_members` of ``team``, when the page already made it."""
         super().__init__(*args, **kwargs)
-        limit_choices(self, "who_informs", team_members(team))
+        limit_choices(self, "who_informs", team_members(team) if members is None else members)
 
 
 class CommitmentForm(forms.Form):
@@ -53,9 +61,16 @@ class CommitmentForm(forms.Form):
         label=_("What do I promise to do before the next meeting?"), max_length=400
     )
 
-    def __init__(self, team: LeadershipTeam, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        team: LeadershipTeam,
+        *args: Any,
+        members: QuerySet[User] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """``members``: :func:`team_members` of ``team``, when the page already made it."""
         super().__init__(*args, **kwargs)
-        limit_choices(self, "member", team_members(team))
+        limit_choices(self, "member", team_members(team) if members is None else members)
 
 
 class ReviewForm(forms.Form):
@@ -64,11 +79,26 @@ class ReviewForm(forms.Form):
 
 def team_members(team: LeadershipTeam) -> QuerySet[User]:
     """The team's active members' accounts, by name (whom its forms offer)."""
+    return _members_of(team.pk)
+
+
+def _members_of(team: int) -> QuerySet[User]:
     return (
         get_user_model()
-        .objects.filter(pk__in=team.members.filter(is_active=True).values("user"))
+        .objects.filter(
+            pk__in=TeamMember.objects.filter(team_id=team, is_active=True).values("user")
+        )
         .order_by("full_name")
     )
+
+
+# The rows of team_members, compiled once: the agenda offers them in two drop-downs.
+_TEAM_MEMBERS = Prepared(_members_of, team=int)
+
+
+def team_members_rows(team: LeadershipTeam) -> list[User]:
+    """:func:`team_members`' accounts, read with SQL compiled once per process."""
+    return _TEAM_MEMBERS.objects(team=team.pk)
 
 
 WEEK_CHOICES = [

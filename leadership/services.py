@@ -187,12 +187,21 @@ def invite_members(team: LeadershipTeam, *, now: datetime | None = None) -> int:
 
 
 def previous_meeting(meeting: TeamMeeting) -> TeamMeeting | None:
-    return (
-        TeamMeeting.objects.filter(team=meeting.team, starts_at__lt=meeting.starts_at)
+    """The team's latest meeting before this one that was not cancelled."""
+    found = _PREVIOUS.objects(team=meeting.team_id, before=meeting.starts_at)
+    return found[0] if found else None
+
+
+# Read for every agenda, compiled once per process (core.db.Prepared).
+_PREVIOUS = Prepared(
+    lambda team, before: (
+        TeamMeeting.objects.filter(team_id=team, starts_at__lt=before)
         .exclude(status=TeamMeetingStatus.CANCELLED)
-        .order_by("-starts_at")
-        .first()
-    )
+        .order_by("-starts_at", "-pk")[:1]
+    ),
+    team=int,
+    before=datetime,
+)
 
 
 @dataclass

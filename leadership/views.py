@@ -26,6 +26,7 @@ from leadership.forms import (
     ReviewForm,
     TeamForm,
     team_members,
+    team_members_rows,
 )
 from leadership.models import Commitment, LeadershipTeam, TeamMeeting, TeamMember
 
@@ -148,11 +149,14 @@ def meeting(request: ArkiRequest, pk: int) -> HttpResponse:
     indicator_query = urlencode(
         {"programme": team.programme_id, **({"area": team.area_id} if team.area_id else {})}
     )
-    decision_form = DecisionForm(team)
-    commitment_form = CommitmentForm(team, initial={"member": request.user.pk})
+    members = team_members(team)
+    decision_form = DecisionForm(team, members=members)
+    commitment_form = CommitmentForm(team, initial={"member": request.user.pk}, members=members)
     # Both forms offer the team's members: read once for the page.
     share_choices_among(
-        [(decision_form, "who_informs"), (commitment_form, "member")], team_members(team)
+        [(decision_form, "who_informs"), (commitment_form, "member")],
+        members,
+        rows=lambda: team_members_rows(team),
     )
     return render(
         request,

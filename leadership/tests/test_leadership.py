@@ -17,7 +17,13 @@ from core.tests.test_pdf import assert_archive_ready
 from directory.models import Sector
 from indicators.models import Event, EventKind
 from leadership import services
-from leadership.models import CommitmentStatus, LeadershipTeam, TeamMeeting, TeamMember
+from leadership.models import (
+    CommitmentStatus,
+    LeadershipTeam,
+    TeamMeeting,
+    TeamMeetingStatus,
+    TeamMember,
+)
 
 pytestmark = pytest.mark.django_db
 HELSINKI = ZoneInfo("Europe/Helsinki")
@@ -69,6 +75,20 @@ def test_the_series_invitation_is_a_recurring_icalendar_event(team):
     event = Calendar.from_ical(attachment[1]).walk("VEVENT")[0]
     rule = event["RRULE"]
     assert rule["FREQ"] == ["MONTHLY"] and rule["BYDAY"] == ["1TU"]
+
+
+def test_the_agenda_reviews_the_promises_of_the_last_meeting_not_cancelled(team):
+    riikka = team.members.get(user__full_name="Rehtori Riikka").user
+    held = meeting_at(team, timezone.now() - timedelta(days=40))
+    services.record_commitment(meeting=held, by=riikka, member=riikka, text="Kokoan verkoston")
+    cancelled = meeting_at(team, timezone.now() - timedelta(days=10))
+    TeamMeeting.objects.filter(pk=cancelled.pk).update(status=TeamMeetingStatus.CANCELLED)
+    meeting_at(team, timezone.now() + timedelta(days=20))  # one still to come: not before
+    current = meeting_at(team, timezone.now() - timedelta(hours=1))
+    assert services.previous_meeting(current) == held
+    agenda = services.build_agenda(current)
+    assert [c.text for c in agenda.commitments_to_review] == ["Kokoan verkoston"]
+    assert services.previous_meeting(held) is None
 
 
 def test_agenda_reviews_last_promises_and_next_meeting_reviews_them(team):
