@@ -18,6 +18,7 @@ from core.forms import (
     CompiledChoiceField,
     choice_field,
     choice_pairs,
+    compiled_choice_field,
     limit_choices,
     model_choice_field,
 )
@@ -445,18 +446,12 @@ class QueueFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         memberships = [m for m in user.memberships.all() if m.role == Role.COORDINATOR]
         if memberships and all(m.programme_id for m in memberships):
-            limit_choices(
-                self,
-                "programme",
-                Programme.objects.filter(
-                    is_active=True, pk__in=[m.programme_id for m in memberships]
-                ),
+            compiled_choice_field(self, "programme").limit_to(
+                m.programme_id for m in memberships if m.programme_id
             )
         if memberships and all(m.area_id for m in memberships):
-            limit_choices(
-                self,
-                "area",
-                Area.objects.filter(pk__in=[m.area_id for m in memberships]).order_by("name"),
+            compiled_choice_field(self, "area").limit_to(
+                m.area_id for m in memberships if m.area_id
             )
 
 

@@ -39,7 +39,7 @@ from contacts.selectors import (
     too_many_identity_checks,
 )
 from core.errors import StaleEdit, ValidationError
-from core.forms import submit
+from core.forms import read_choices, submit
 from core.http import ArkiRequest
 from networks.access import disclose_matches, networks_visible_to
 from networks.models import Network
@@ -73,6 +73,7 @@ def queue(request: ArkiRequest) -> HttpResponse:
     if request.htmx and not request.htmx.history_restore_request:
         response = render(request, "contacts/_queue.html", context)
     else:
+        read_choices(form)  # the filters' rows in one wait
         response = render(request, "contacts/queue.html", context)
     patch_vary_headers(response, ["HX-Request"])
     return response

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from core.db import Prepared
+from core.db import Prepared, Run, objects_together
 from core.errors import StaleEdit, ValidationError
 
 if TYPE_CHECKING:
@@ -61,8 +61,10 @@ class ChoiceIterator(forms.models.ModelChoiceIterator):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
         if self._rows is None:
-            compiled: Prepared | None = getattr(self.field, "compiled_choices", None)
-            self._rows = compiled.objects() if compiled is not None else list(self.queryset.all())
+            run = compiled_read(self.field)
+            self._rows = (
+                run.prepared.objects(**run.values) if run is not None else list(self.queryset.all())
+            )
         for obj in self._rows:
             yield self.choice(obj)
 
@@ -77,18 +79,23 @@ class CompiledChoiceField(forms.ModelChoiceField[Any]):
     programmes in use): its choices are read with SQL compiled once per process
     (``core.db.Prepared`` of the declared queryset) instead of compiled again for every form.
     The rows are read afresh each time, and a chosen value is checked against the queryset as
-    Django checks it. Given another queryset (``limit_choices``), the field reads that one as
-    any model choice field does."""
+    Django checks it. :meth:`limit_to` offers some of the declared rows, still compiled once.
+    Given another queryset (``limit_choices``), the field reads that one as any model choice
+    field does."""
 
     def __init__(self, queryset: QuerySet[Any], **kwargs: Any) -> None:
         super().__init__(queryset, **kwargs)
         declared = queryset.all()
+        self.declared = declared
         self.compiled_choices: Prepared | None = Prepared(lambda: declared.all())
+        self.compiled_values: dict[str, Any] = {}
+        self.limited_choices = Prepared(lambda ids: declared.all().filter(pk__any_of=ids), ids=list)
 
     def __deepcopy__(self, memo: dict[int, Any]) -> CompiledChoiceField:
         # Django copies the declared field into every form and sets its queryset again.
         result = cast(CompiledChoiceField, super().__deepcopy__(memo))  # type: ignore[misc]
-        result.compiled_choices = self.compiled_choices
+        result.compiled_choices, result.compiled_values = self.compiled_choices, {}
+        result.declared, result.limited_choices = self.declared, self.limited_choices
         return result
 
     def _set_queryset(self, queryset: QuerySet[Any] | None) -> None:
@@ -96,6 +103,47 @@ class CompiledChoiceField(forms.ModelChoiceField[Any]):
         self.compiled_choices = None
 
     queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)  # type: ignore[attr-defined]
+
+    def limit_to(self, ids: Iterable[int]) -> None:
+        """Offer and accept only the declared rows with these keys (a coordinator's own areas),
+        read with SQL compiled once; a chosen value is checked against them as Django checks."""
+        chosen = sorted(set(ids))
+        self.queryset = self.declared.filter(pk__in=chosen)
+        self.compiled_choices, self.compiled_values = self.limited_choices, {"ids": chosen}
+
+
+def compiled_choice_field(form: forms.BaseForm, name: str) -> CompiledChoiceField:
+    """The form's :class:`CompiledChoiceField` ``name``, typed as one, to limit its choices."""
+    field = form.fields[name]
+    if not isinstance(field, CompiledChoiceField):
+        raise TypeError(f"{name} is not a compiled choice field")
+    return field
+
+
+def compiled_read(field: forms.Field) -> Run | None:
+    """The read of a :class:`CompiledChoiceField`'s choices, or None for any other field (and for
+    one given another queryset)."""
+    compiled: Prepared | None = getattr(field, "compiled_choices", None)
+    if compiled is None:
+        return None
+    return Run(compiled, getattr(field, "compiled_values", {}))
+
+
+def read_choices(*forms_: forms.BaseForm) -> None:
+    """Read the choices of the forms' drop-downs whose SQL is compiled once all together (on
+    PostgreSQL one wait for the database, core.db.objects_together), before the page renders
+    them: each would otherwise wait for its own rows. The rows are the same, read afresh."""
+    iterators: list[ChoiceIterator] = []
+    runs: list[Run] = []
+    for form in forms_:
+        for field in form.fields.values():
+            run = compiled_read(field)
+            choices = getattr(field.widget, "choices", None)
+            if run is not None and isinstance(choices, ChoiceIterator) and choices._rows is None:
+                iterators.append(choices)
+                runs.append(run)
+    for iterator, rows in zip(iterators, objects_together(runs), strict=True):
+        iterator._rows = rows
 
 
 def model_choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from audit.access import SIGNED_IN, HasRole, access_rule, require_access
 from audit.policy import DirectoryPersonAction
 from audit.roles import Role
+from core.forms import read_choices
 from core.http import ArkiRequest
 from directory import hsds, selectors, services
 from directory.access import DIRECTORY_PERSON
@@ -42,6 +43,7 @@ def search(request: ArkiRequest) -> HttpResponse:
     if _is_htmx_fragment_request(request):
         response = render(request, "directory/_results.html", {**context, "fragment": True})
     else:
+        read_choices(form)  # the filters' rows in one wait
         response = render(request, "directory/search.html", context)
     patch_vary_headers(response, ["HX-Request"])
     return response

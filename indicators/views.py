@@ -19,6 +19,7 @@ from audit.access import HasRole, access_rule
 from audit.roles import Role
 from core import exports
 from core.csv_export import csv_response, delimiter_from
+from core.forms import read_choices
 from core.http import ArkiRequest
 from directory.models import Area
 from indicators.catalogue import guiding_questions
@@ -72,11 +73,13 @@ def _filters(values: dict[str, Any], names: tuple[str, ...] = ("programme", "are
 def dashboard(request: ArkiRequest) -> HttpResponse:
     """The overview: one row per indicator of the programme, each opening its own page."""
     values, views = _views(request, audience=Audience.STAFF, scope_only=True)
+    form = DashboardForm(request.GET or None, initial=values)
+    read_choices(form)  # its drop-downs' rows in one wait
     return render(
         request,
         "indicators/dashboard.html",
         {
-            "form": DashboardForm(request.GET or None, initial=values),
+            "form": form,
             "views": views,
             "area": values["area"],
             "questions": guiding_questions((get_language() or "fi")[:2]),

@@ -7,7 +7,14 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.test.utils import CaptureQueriesContext
 
-from core.forms import ChoiceIterator, CompiledChoiceField, limit_choices
+from core.forms import (
+    ChoiceIterator,
+    CompiledChoiceField,
+    compiled_choice_field,
+    compiled_read,
+    limit_choices,
+    read_choices,
+)
 from directory.models import Area
 
 pytestmark = pytest.mark.django_db
@@ -105,3 +112,52 @@ def test_a_compiled_choice_field_validates_against_its_queryset():
     limit_choices(limited, "area", Area.objects.filter(pk=alfa.pk))
     assert not limited.is_valid()
     assert not CompiledForm({"area": "999999"}).is_valid()
+
+
+def test_a_field_limited_to_some_rows_offers_and_accepts_only_those_in_the_declared_order():
+    alfa = Area.objects.create(code="a", name="Alfa")
+    bravo = Area.objects.create(code="b", name="Bravo")
+    charlie = Area.objects.create(code="c", name="Charlie")
+    form = CompiledForm()
+    compiled_choice_field(form, "area").limit_to([charlie.pk, alfa.pk, alfa.pk])
+    assert compiled_read(form.fields["area"]) is not None  # still read with compiled SQL
+    html = str(form["area"])
+    assert "Bravo" not in html and html.index("Alfa") < html.index("Charlie")
+    django_s = CompiledForm()
+    limit_choices(django_s, "area", Area.objects.filter(pk__in=[alfa.pk, charlie.pk]))
+    assert html == str(django_s["area"])
+    accepted = CompiledForm({"area": str(charlie.pk)})
+    compiled_choice_field(accepted, "area").limit_to([alfa.pk, charlie.pk])
+    assert accepted.is_valid() and accepted.cleaned_data["area"] == charlie
+    refused = CompiledForm({"area": str(bravo.pk)})
+    compiled_choice_field(refused, "area").limit_to([alfa.pk, charlie.pk])
+    assert not refused.is_valid() and "area" in refused.errors
+    # The declaration is untouched: the next form offers every area again.
+    assert "Bravo" in str(CompiledForm()["area"])
+    with pytest.raises(TypeError):
+        compiled_choice_field(Form(), "area")
+
+
+def test_read_choices_reads_every_compiled_drop_down_before_the_page_renders():
+    Area.objects.create(code="a", name="Alfa")
+    Area.objects.create(code="b", name="Bravo")
+
+    class Two(forms.Form):
+        area = CompiledChoiceField(queryset=Area.objects.order_by("name"), required=False)
+        other = CompiledChoiceField(queryset=Area.objects.order_by("-name"), required=False)
+        plain = forms.ModelChoiceField(queryset=Area.objects.order_by("name"), required=False)
+
+    expected = str(Two()["area"]) + str(Two()["other"])
+    first, second = Two(), CompiledForm()
+    compiled_choice_field(second, "area").limit_to([Area.objects.get(code="b").pk])
+    with CaptureQueriesContext(connection) as read:
+        read_choices(first, second)
+    assert len(read) == 3  # the plain field is read as before, when rendered
+    with CaptureQueriesContext(connection) as rendering:
+        html = str(first["area"]) + str(first["other"])
+        limited = str(second["area"])
+    assert len(rendering) == 0
+    assert html == expected
+    assert "Bravo" in limited and "Alfa" not in limited
+    Area.objects.create(code="c", name="Charlie")
+    assert "Charlie" in str(Two()["area"])  # another form reads afresh
