@@ -245,6 +245,19 @@ class Prepared:
         return found
 
 
+def remember_related(owner: Any, name: str, rows: list[Any]) -> None:
+    """Keep ``rows`` as ``owner``'s ``name`` (a reverse foreign key or a many-to-many field) the
+    way Django's prefetch keeps them: ``owner.<name>.all()`` then answers from them, as after
+    ``prefetch_related_objects([owner], name)``. The rows must be exactly what that would read,
+    in its order."""
+    relation = owner._meta.get_field(name)
+    kept = getattr(owner, name).all()  # the related manager's queryset, not yet evaluated
+    kept._result_cache, kept._prefetch_done = rows, True
+    if not hasattr(owner, "_prefetched_objects_cache"):
+        owner._prefetched_objects_cache = {}
+    owner._prefetched_objects_cache[relation.cache_name] = kept
+
+
 class Run(NamedTuple):
     """One :class:`Prepared` query of :func:`objects_together`: its values and, as for
     :meth:`Prepared.objects`, the foreign keys whose object the caller already has; ``as_rows``:

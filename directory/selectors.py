@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from audit.access import record_or_refuse
-from core.db import Contains, PagedQuery
+from core.db import Contains, PagedQuery, Prepared, remember_related
 from directory.models import Area, ContactPoint, Location, Organisation, Position, Sector, Service
 from programmes.models import Programme
 
@@ -65,8 +65,26 @@ def search_page(
             _services_matching, **{name: Contains if name == "text" else int for name in shape}
         )
     page = paged.page(asked, per_page, **values)
-    prefetch_related_objects(list(page.object_list), "areas")
+    services = list(page.object_list)
+    # Each service's areas, as prefetch_related_objects(services, "areas") reads them (in the
+    # areas' own order), with SQL compiled once.
+    areas: dict[int, list[Area]] = {service.pk: [] for service in services}
+    if services:
+        for link in _SERVICE_AREAS.objects(services=list(areas)):
+            areas[link.service_id].append(link.area)
+    for service in services:
+        remember_related(service, "areas", areas[service.pk])
     return page
+
+
+_SERVICE_AREAS = Prepared(
+    lambda services: (
+        Service.areas.through.objects.filter(service_id__any_of=services)
+        .select_related("area")
+        .order_by("area__municipality", "area__name", "area__pk")
+    ),
+    services=list,
+)
 
 
 _SEARCHES: dict[tuple[str, ...], PagedQuery] = {}

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 
-from core.db import Prepared, Run, objects_together
+from core.db import Prepared, Run, objects_together, remember_related
 from networks.models import (
     Channel,
     Meeting,
@@ -192,12 +192,7 @@ def _remember(owner: Any, name: str, rows: list[Any]) -> None:
     """Keep ``rows`` (whose foreign key already points back to ``owner``) as ``owner``'s
     ``name`` (a reverse foreign key) the way Django's prefetch keeps them:
     ``owner.<name>.all()`` answers from them."""
-    relation = owner._meta.get_field(name)
-    kept = getattr(owner, name).all()  # the related manager's queryset, not yet evaluated
-    kept._result_cache, kept._prefetch_done = rows, True
-    if not hasattr(owner, "_prefetched_objects_cache"):
-        owner._prefetched_objects_cache = {}
-    owner._prefetched_objects_cache[relation.cache_name] = kept
+    remember_related(owner, name, rows)
 
 
 _CURRENT_PARTICIPANTS = Prepared(

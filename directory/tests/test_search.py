@@ -224,3 +224,25 @@ def test_a_search_page_is_one_query_and_the_areas_one_more(signed_in):
     assert response.context["page"].paginator.count == 30
     assert len(names(response)) == 5  # 25 a page
     assert all(s.areas.all()[0] == kaakkuri for s in response.context["page"].object_list)
+
+
+def test_each_services_areas_are_those_django_s_prefetch_gives_in_their_order():
+    from django.db.models import prefetch_related_objects
+
+    from directory.models import Service
+    from directory.selectors import search_page
+
+    oulu_b = AreaFactory(code="prefetch-b", name="Bravo", municipality="Oulu")
+    oulu_a = AreaFactory(code="prefetch-a", name="Alfa", municipality="Oulu")
+    hailuoto = AreaFactory(code="prefetch-h", name="Hailuoto", municipality="Hailuoto")
+    ServiceFactory(name="Perhe 1", areas=[oulu_b, hailuoto, oulu_a])
+    ServiceFactory(name="Perhe 2", areas=[])
+    ServiceFactory(name="Perhe 3", areas=[oulu_a])
+    page = search_page(text="perhe", per_page=25)
+    expected = list(Service.objects.filter(name__startswith="Perhe").order_by("name"))
+    prefetch_related_objects(expected, "areas")
+    with CaptureQueriesContext(connection) as captured:
+        shown = [(s.name, list(s.areas.all())) for s in page.object_list]
+    assert len(captured) == 0  # read with the page
+    assert shown == [(s.name, list(s.areas.all())) for s in expected]
+    assert shown[0][1] == [hailuoto, oulu_a, oulu_b]
