@@ -20,7 +20,8 @@ class IndicatorAdmin(admin.ModelAdmin[Indicator]):
 class EnteredValueAdmin(admin.ModelAdmin[EnteredValue]):
     list_display = ["indicator", "area", "programme", "period", "value", "updated_at"]
     list_filter = ["indicator", "area", "programme"]
-    readonly_fields = ["updated_by", "updated_at"]
+    # The period's first day follows the period (EnteredValue.save).
+    readonly_fields = ["period_start", "updated_by", "updated_at"]
 
 
 @admin.register(InterpretationNote)

@@ -360,6 +360,8 @@ class EnteredValue(models.Model):
         "programmes.Programme", on_delete=models.PROTECT, related_name="+"
     )
     period = models.CharField(_("period"), max_length=7)
+    # The period's first day, always written from ``period`` (save): the dashboard reads a
+    # block of indicators' figures by it (indicators.selectors.read_entered).
     period_start = models.DateField()
     value = models.DecimalField(_("value"), max_digits=12, decimal_places=2)
     provenance = models.CharField(
@@ -383,6 +385,30 @@ class EnteredValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator.code} {self.area_id} {self.period}: {self.value}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """``period_start`` is always the first day of ``period`` (a period code that cannot be
+        read raises ValueError: every form checks the code first)."""
+        from indicators.periods import parse_period
+
+        self.period_start = parse_period(self.period).start
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "period" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "period_start"}
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        """A period code the pages can read (the administration site's form asks this)."""
+        from django.core.exceptions import ValidationError
+
+        from indicators.periods import parse_period
+
+        try:
+            self.period = parse_period(self.period.strip().upper()).code
+        except ValueError:
+            raise ValidationError(
+                {"period": _("Give the period as 2026-03, 2026Q1, 2026S1 or 2026.")}
+            ) from None
 
 
 class EnteredValueChange(models.Model):

@@ -80,3 +80,29 @@ def test_each_indicator_shows_what_it_shows_alone(entered, children, kaakkuri, t
         assert together[code].current.value is not None
     assert together["child-protection-clients"].period.code == "2025"
     assert together["student-welfare-groups"].period.code == "2026Q3"  # Q4 still runs
+
+
+def test_a_changed_period_moves_its_first_day_so_the_dashboard_still_finds_it(
+    entered, children, kaakkuri, tuira
+):
+    from django.core.exceptions import ValidationError
+
+    shl = entered["shl-clients"]
+    EnteredValue.objects.filter(indicator=shl, area=kaakkuri, period="2026S1").delete()
+    value = EnteredValue.objects.get(indicator=shl, area=kaakkuri, period="2024S2")
+    value.period = "2026S1"  # as the administration site would change it
+    value.save(update_fields=["period"])
+    value.refresh_from_db()
+    assert value.period_start == date(2026, 1, 1)
+    together = {v.indicator.code: v for v in indicator_views(children)}
+    alone = indicator_view(shl, children, [kaakkuri, tuira])
+    assert _cells(together["shl-clients"]) == _cells(alone)
+    assert together["shl-clients"].period.code == "2026S1"
+    assert Decimal(str(together["shl-clients"].rows[0].cells[-1].value)) == value.value
+    value.period = "2026 first half"
+    with pytest.raises(ValidationError) as refused:
+        value.full_clean()
+    assert "period" in refused.value.message_dict
+    value.period = "2026s1"
+    value.full_clean()
+    assert value.period == "2026S1"
